@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(AptOstree.Benchmarks.Core.ChecksumBenchmarks).Assembly).Run(args);

@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree apt …`.</summary>
+internal static class AptCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("apt", "APT repositories and the dependency solver.");
+        return command;
+    }
+}

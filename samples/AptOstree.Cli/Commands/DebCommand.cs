@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree deb …`.</summary>
+internal static class DebCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("deb", "Read, build and extract .deb packages; compare Debian versions.");
+        return command;
+    }
+}
