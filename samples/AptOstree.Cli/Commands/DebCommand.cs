@@ -8,6 +8,7 @@ internal static class DebCommand
     public static Command Create()
     {
         var command = new Command("deb", "Read, build and extract .deb packages; compare Debian versions.");
+        command.Subcommands.Add(DebCompareVersionsCommand.Create());
         return command;
     }
 }
