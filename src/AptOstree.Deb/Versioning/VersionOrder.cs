@@ -1,0 +1,122 @@
+namespace AptOstree.Deb.Versioning;
+
+/// <summary>dpkg's <c>verrevcmp</c>: the ordering of upstream and revision strings.</summary>
+internal static class VersionOrder
+{
+    /// <summary>
+    /// Compares two upstream (or two revision) strings: alternately a non-digit run character by character
+    /// (with <see cref="Weight"/>) and a digit run numerically. Returns -1, 0 or 1.
+    /// </summary>
+    public static int CompareFragment(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
+        // Identical texts are common (same upstream, different revision) and need no walk.
+        if (a.SequenceEqual(b))
+        {
+            return 0;
+        }
+
+        int i = 0, j = 0;
+        while (i < a.Length || j < b.Length)
+        {
+            while ((i < a.Length && !char.IsAsciiDigit(a[i])) || (j < b.Length && !char.IsAsciiDigit(b[j])))
+            {
+                var wa = i < a.Length ? Weight(a[i]) : 0;
+                var wb = j < b.Length ? Weight(b[j]) : 0;
+                if (wa != wb)
+                {
+                    return wa < wb ? -1 : 1;
+                }
+
+                i++;
+                j++;
+            }
+
+            while (i < a.Length && a[i] == '0')
+            {
+                i++;
+            }
+
+            while (j < b.Length && b[j] == '0')
+            {
+                j++;
+            }
+
+            var firstDifference = 0;
+            while (i < a.Length && j < b.Length && char.IsAsciiDigit(a[i]) && char.IsAsciiDigit(b[j]))
+            {
+                if (firstDifference == 0)
+                {
+                    firstDifference = a[i] - b[j];
+                }
+
+                i++;
+                j++;
+            }
+
+            if (i < a.Length && char.IsAsciiDigit(a[i]))
+            {
+                return 1;
+            }
+
+            if (j < b.Length && char.IsAsciiDigit(b[j]))
+            {
+                return -1;
+            }
+
+            if (firstDifference != 0)
+            {
+                return firstDifference < 0 ? -1 : 1;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>dpkg's <c>order()</c>: <c>~</c> first, then end of string and digits, letters, then everything else.</summary>
+    private static int Weight(char c)
+    {
+        if (char.IsAsciiDigit(c))
+        {
+            return 0;
+        }
+
+        if (char.IsAsciiLetter(c))
+        {
+            return c;
+        }
+
+        if (c == '~')
+        {
+            return -1;
+        }
+
+        return c + 256;
+    }
+
+    /// <summary>Feeds a fragment to a hash so that fragments comparing equal hash equally.</summary>
+    public static void AddNormalized(ref HashCode hash, ReadOnlySpan<char> fragment)
+    {
+        var i = 0;
+        while (i < fragment.Length)
+        {
+            if (char.IsAsciiDigit(fragment[i]))
+            {
+                while (i < fragment.Length && fragment[i] == '0')
+                {
+                    i++;
+                }
+
+                while (i < fragment.Length && char.IsAsciiDigit(fragment[i]))
+                {
+                    hash.Add(fragment[i]);
+                    i++;
+                }
+            }
+            else
+            {
+                hash.Add(fragment[i]);
+                i++;
+            }
+        }
+    }
+}
