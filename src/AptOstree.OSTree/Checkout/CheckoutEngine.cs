@@ -1,0 +1,377 @@
+using AptOstree.Posix;
+
+namespace AptOstree.OSTree;
+
+/// <summary>
+/// Materializes a commit as a directory tree. Every name comes from a validated dirtree (one safe component),
+/// every directory we descend into is verified to be a real directory (never a symlink), and files are created
+/// with link/rename, which never follow a final symlink — so nothing outside the destination is touched.
+/// </summary>
+internal sealed class CheckoutEngine
+{
+    private const string OpaqueWhiteout = ".wh..wh..opq";
+    private readonly OstreeRepository _repo;
+    private readonly CheckoutOptions _options;
+    private readonly IPosixFileSystem _fs;
+    private readonly bool _userMode;
+    private readonly bool _canHardlink;
+    private int _tmpCounter;
+
+    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options)
+    {
+        _repo = repository;
+        _options = options;
+        _fs = repository.FileSystem;
+        _userMode = options.Mode == CheckoutMode.User || repository.Mode == RepoMode.BareUserOnly;
+        _canHardlink = !options.ForceCopy && repository.Mode switch
+        {
+            RepoMode.Bare or RepoMode.BareSplitXattrs => !_userMode,
+            RepoMode.BareUser or RepoMode.BareUserOnly => _userMode,
+            _ => false,
+        };
+        if (options.RequireHardlinks && !_canHardlink)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.HardlinkImpossible, repository.Mode switch
+            {
+                RepoMode.BareUser or RepoMode.BareUserOnly => "User repository mode requires user checkout mode to hardlink.",
+                RepoMode.Archive => "Archive repositories cannot be checked out with hard links.",
+                _ => "Bare repository mode cannot hardlink in user checkout mode.",
+            });
+        }
+    }
+
+    public void CheckoutCommit(Checksum commit, string destination)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        destination = Path.GetFullPath(destination).TrimEnd('/');
+        var c = _repo.Objects.ReadCommit(commit);
+        Checksum tree = c.RootTree, meta = c.RootMeta;
+        string? subpath = _options.Subpath?.Trim('/');
+        if (!string.IsNullOrEmpty(subpath))
+        {
+            var parts = subpath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 0; i < parts.Length; i++)
+            {
+                var dirtree = _repo.Objects.ReadDirTree(tree);
+                if (dirtree.FindDirectory(parts[i]) is { } d)
+                {
+                    (tree, meta) = (d.TreeChecksum, d.MetaChecksum);
+                }
+                else if (i == parts.Length - 1 && dirtree.FindFile(parts[i]) is { } f)
+                {
+                    EnsureDestinationDirectory(destination);
+                    CheckoutFile(destination, parts[i], f.Checksum);
+                    return;
+                }
+                else
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.PathNotFound, $"No such file or directory: /{subpath} in commit {commit}.");
+                }
+            }
+        }
+
+        string? parent = Path.GetDirectoryName(destination);
+        if (parent is not null && !Directory.Exists(parent))
+        {
+            Directory.CreateDirectory(parent);
+        }
+
+        if (_options.RequireHardlinks && parent is not null && _fs.GetStatus(parent).Device != _fs.GetStatus(_repo.Objects.Directory).Device)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.HardlinkImpossible, $"Unable to do hardlink checkout across devices ({destination} vs {_repo.Path}).");
+        }
+
+        CheckoutDirectory(destination, tree, meta);
+    }
+
+    private void EnsureDestinationDirectory(string path)
+    {
+        if (!_fs.TryGetStatus(path, out var st))
+        {
+            Directory.CreateDirectory(path);
+        }
+        else if (!st.IsDirectory)
+        {
+            throw new UnsafePathException(path, path, "the checkout destination exists and is not a directory");
+        }
+    }
+
+    private void CheckoutDirectory(string path, Checksum treeChecksum, Checksum metaChecksum)
+    {
+        var meta = _repo.Objects.ReadDirMeta(metaChecksum);
+        var tree = _repo.Objects.ReadDirTree(treeChecksum);
+        bool created = CreateDirectory(path);
+        if (!created && _options.ProcessWhiteouts && tree.FindFile(OpaqueWhiteout) is not null)
+        {
+            foreach (var child in _fs.ListDirectory(path))
+            {
+                RemoveRecursive(path + "/" + child);
+            }
+        }
+
+        if (created && !_userMode)
+        {
+            foreach (var x in meta.Xattrs)
+            {
+                _fs.SetExtendedAttribute(path, x.Name, x.Value);
+            }
+        }
+
+        foreach (var file in tree.Files)
+        {
+            string name = file.Name;
+            if (_options.ProcessWhiteouts && name.StartsWith(".wh.", StringComparison.Ordinal))
+            {
+                if (name != OpaqueWhiteout)
+                {
+                    string victim = DirTree.ValidateName(name[4..], ObjectStore.Name(treeChecksum, ObjectType.DirTree));
+                    RemoveRecursive(path + "/" + victim);
+                }
+
+                continue;
+            }
+
+            if (_options.ProcessPassthroughWhiteouts && name.StartsWith(".ostree-wh.", StringComparison.Ordinal))
+            {
+                string target = path + "/" + DirTree.ValidateName(name[".ostree-wh.".Length..], ObjectStore.Name(treeChecksum, ObjectType.DirTree));
+                if (_fs.TryGetStatus(target, out _))
+                {
+                    RemoveRecursive(target);
+                }
+
+                _fs.CreateNode(target, 0x2000 | 0x1A4, 0);
+                continue;
+            }
+
+            CheckoutFile(path, name, file.Checksum);
+        }
+
+        foreach (var dir in tree.Directories)
+        {
+            CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum);
+        }
+
+        if (created)
+        {
+            if (!_userMode)
+            {
+                _fs.SetOwner(path, meta.Uid, meta.Gid);
+            }
+
+            uint perms = meta.Mode & UnixMode.PermissionMask;
+            if (_options.BareUserOnlyDirectories || _repo.Mode == RepoMode.BareUserOnly)
+            {
+                perms &= 0x1FD;
+            }
+
+            _fs.SetPermissions(path, perms);
+            if (!_options.ForceCopy)
+            {
+                _fs.SetModificationTime(path, 0, 0);
+            }
+        }
+    }
+
+    /// <summary>mkdir; true when newly created. An existing real directory is accepted only in union modes.</summary>
+    private bool CreateDirectory(string path)
+    {
+        try
+        {
+            _fs.CreateDirectory(path, 0x1C0);
+            return true;
+        }
+        catch (PosixException ex) when (ex.IsAlreadyExists)
+        {
+            var st = _fs.GetStatus(path);
+            if (_options.Overwrite == CheckoutOverwriteMode.None)
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {path}");
+            }
+
+            if (!st.IsDirectory)
+            {
+                if (_options.ProcessWhiteouts)
+                {
+                    _fs.Delete(path);
+                    _fs.CreateDirectory(path, 0x1C0);
+                    return true;
+                }
+
+                throw new UnsafePathException(path, path, $"a {st.FileType} is in the way of a directory of the commit; refusing to follow it");
+            }
+
+            return false;
+        }
+    }
+
+    private void CheckoutFile(string dir, string name, Checksum checksum)
+    {
+        string dest = dir + "/" + name;
+        using var content = _repo.Objects.OpenContent(checksum, headerOnly: true);
+        var header = content.Header;
+        bool symlinkAsFile = header.IsSymlink && _repo.Mode == RepoMode.BareUser;
+        bool zeroSize = header.IsRegularFile && content.Size == 0;
+        if (_canHardlink && !symlinkAsFile && !zeroSize && content.LoosePath is not null)
+        {
+            if (TryHardlink(content.LoosePath, dir, dest))
+            {
+                if (_options.DevInoCache is { } cache)
+                {
+                    var st = _fs.GetStatus(content.LoosePath);
+                    cache.Add(st.Device, st.Inode, checksum);
+                }
+
+                return;
+            }
+
+            if (_options.RequireHardlinks)
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.HardlinkImpossible, $"Hard link of {ObjectStore.Name(checksum, ObjectType.File)} to {dest} failed and hard links are required.");
+            }
+        }
+
+        if (_options.Overwrite == CheckoutOverwriteMode.AddFiles && _fs.TryGetStatus(dest, out _))
+        {
+            return;
+        }
+
+        string tmp = $"{dir}/.ostree-checkout-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
+        try
+        {
+            if (header.IsSymlink)
+            {
+                _fs.CreateSymbolicLink(header.SymlinkTarget, tmp);
+                if (!_userMode)
+                {
+                    _fs.SetOwner(tmp, header.Uid, header.Gid);
+                    foreach (var x in header.Xattrs)
+                    {
+                        _fs.SetExtendedAttribute(tmp, x.Name, x.Value);
+                    }
+                }
+            }
+            else
+            {
+                using (var full = _repo.Objects.OpenContent(checksum))
+                using (var output = _fs.CreateFile(tmp, 0x180))
+                {
+                    full.Content.CopyTo(output, 128 * 1024);
+                }
+
+                uint perms = header.Mode & UnixMode.PermissionMask;
+                if (_userMode)
+                {
+                    perms &= ~(UnixMode.SetUid | UnixMode.SetGid);
+                    perms |= 0x100;
+                }
+                else
+                {
+                    _fs.SetOwner(tmp, header.Uid, header.Gid);
+                    foreach (var x in header.Xattrs)
+                    {
+                        _fs.SetExtendedAttribute(tmp, x.Name, x.Value);
+                    }
+                }
+
+                _fs.SetPermissions(tmp, perms);
+            }
+
+            Place(tmp, dest);
+        }
+        catch
+        {
+            if (_fs.TryGetStatus(tmp, out _))
+            {
+                _fs.Delete(tmp);
+            }
+
+            throw;
+        }
+    }
+
+    private bool TryHardlink(string objectPath, string dir, string dest)
+    {
+        if (_options.Overwrite == CheckoutOverwriteMode.UnionFiles)
+        {
+            string tmp = $"{dir}/.ostree-checkout-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
+            if (Native.OstreeNative.Link(objectPath, tmp) != 0)
+            {
+                return false;
+            }
+
+            Place(tmp, dest);
+            return true;
+        }
+
+        if (Native.OstreeNative.Link(objectPath, dest) == 0)
+        {
+            return true;
+        }
+
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        if (errno == PosixErrno.EEXIST)
+        {
+            if (_options.Overwrite == CheckoutOverwriteMode.AddFiles)
+            {
+                return true;
+            }
+
+            throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"File exists: {dest}");
+        }
+
+        return false;
+    }
+
+    /// <summary>Moves a finished temporary into place according to the overwrite mode.</summary>
+    private void Place(string tmp, string dest)
+    {
+        switch (_options.Overwrite)
+        {
+            case CheckoutOverwriteMode.UnionFiles:
+                if (_fs.TryGetStatus(dest, out var st) && st.IsDirectory)
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"Cannot replace directory {dest} with a file.");
+                }
+
+                _fs.Rename(tmp, dest);
+                break;
+            case CheckoutOverwriteMode.AddFiles:
+                if (Native.OstreeNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"Could not create {dest}.");
+                }
+
+                _fs.Delete(tmp);
+                break;
+            default:
+                if (Native.OstreeNative.Link(tmp, dest) != 0)
+                {
+                    int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+                    _fs.Delete(tmp);
+                    throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, errno == PosixErrno.EEXIST ? $"File exists: {dest}" : $"Could not create {dest} (errno {errno}).");
+                }
+
+                _fs.Delete(tmp);
+                break;
+        }
+    }
+
+    /// <summary>rm -rf without ever following a symlink.</summary>
+    private void RemoveRecursive(string path)
+    {
+        if (!_fs.TryGetStatus(path, out var st))
+        {
+            return;
+        }
+
+        if (st.IsDirectory)
+        {
+            foreach (var child in _fs.ListDirectory(path))
+            {
+                RemoveRecursive(path + "/" + child);
+            }
+        }
+
+        _fs.Delete(path);
+    }
+}

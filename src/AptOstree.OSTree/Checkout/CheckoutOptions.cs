@@ -1,0 +1,55 @@
+namespace AptOstree.OSTree;
+
+/// <summary>Who owns checked-out files.</summary>
+public enum CheckoutMode
+{
+    /// <summary>Apply owners and xattrs from the commit (needs root; hardlinks only from bare repos).</summary>
+    Root,
+
+    /// <summary>Files belong to the caller; no xattrs; setuid/setgid stripped on copies (<c>-U</c>).</summary>
+    User,
+}
+
+/// <summary>What happens when the destination already has an entry.</summary>
+public enum CheckoutOverwriteMode
+{
+    /// <summary>Fail (the destination must not exist).</summary>
+    None,
+
+    /// <summary>Replace files, merge directories (<c>--union</c>).</summary>
+    UnionFiles,
+
+    /// <summary>Keep existing files, add new ones (<c>--union-add</c>).</summary>
+    AddFiles,
+}
+
+/// <summary>What <c>ostree checkout</c> would take as flags.</summary>
+public sealed record CheckoutOptions
+{
+    /// <summary>Root or user mode (<c>-U</c>); bare-user-only repos always check out in user mode.</summary>
+    public CheckoutMode Mode { get; init; } = CheckoutMode.Root;
+
+    /// <summary>Union behaviour.</summary>
+    public CheckoutOverwriteMode Overwrite { get; init; } = CheckoutOverwriteMode.None;
+
+    /// <summary>Fail rather than copy when a hard link is impossible (<c>-H</c>); zero-size files and bare-user symlinks excepted.</summary>
+    public bool RequireHardlinks { get; init; }
+
+    /// <summary>Never hardlink (<c>-C</c>), e.g. for /etc-like trees that will be edited.</summary>
+    public bool ForceCopy { get; init; }
+
+    /// <summary>Process <c>.wh.NAME</c> and <c>.wh..wh..opq</c> overlay whiteouts (<c>--whiteouts</c>).</summary>
+    public bool ProcessWhiteouts { get; init; }
+
+    /// <summary>Turn <c>.ostree-wh.NAME</c> into 0:0 character devices (<c>--process-passthrough-whiteouts</c>).</summary>
+    public bool ProcessPassthroughWhiteouts { get; init; }
+
+    /// <summary>Only check out this path of the commit (<c>--subpath</c>).</summary>
+    public string? Subpath { get; init; }
+
+    /// <summary>Mask directory modes with 0775 (<c>-M</c>).</summary>
+    public bool BareUserOnlyDirectories { get; init; }
+
+    /// <summary>Receives (device, inode) → checksum of every hard link made, for a later fast re-commit.</summary>
+    public DevInoCache? DevInoCache { get; init; }
+}

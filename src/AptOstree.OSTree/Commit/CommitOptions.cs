@@ -1,0 +1,52 @@
+using AptOstree.OSTree.GVariant;
+
+namespace AptOstree.OSTree;
+
+/// <summary>What <c>ostree commit</c> would take as flags.</summary>
+public sealed record CommitOptions
+{
+    /// <summary>The branch to update (<c>-b</c>); its current value becomes the parent unless <see cref="Parent"/> or <see cref="Orphan"/>.</summary>
+    public string? Branch { get; init; }
+
+    /// <summary>One-line subject (<c>-s</c>).</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>Body (<c>--body</c>).</summary>
+    public string? Body { get; init; }
+
+    /// <summary>Commit time (<c>--timestamp</c>); else <c>SOURCE_DATE_EPOCH</c>, else now.</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>Explicit parent (<c>--parent</c>).</summary>
+    public Checksum? Parent { get; init; }
+
+    /// <summary>No parent even when the branch exists (<c>--orphan</c> / <c>--parent=none</c>).</summary>
+    public bool Orphan { get; init; }
+
+    /// <summary>Commit metadata, in order (<c>--add-metadata</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, GVariantValue>>? Metadata { get; init; }
+
+    /// <summary>Extra refs to bind besides the branch (<c>--bind-ref</c>).</summary>
+    public IReadOnlyList<string>? BindRefs { get; init; }
+
+    /// <summary>Do not add <c>ostree.ref-binding</c> (<c>--no-bindings</c>).</summary>
+    public bool NoBindings { get; init; }
+
+    /// <summary>uid=gid=0, modes masked with 0755, no xattrs (<c>--canonical-permissions</c>; implied in bare-user-only repos).</summary>
+    public bool CanonicalPermissions { get; init; }
+
+    /// <summary>Overrides every file's owner uid (<c>--owner-uid</c>).</summary>
+    public uint? OwnerUid { get; init; }
+
+    /// <summary>Overrides every file's owner gid (<c>--owner-gid</c>).</summary>
+    public uint? OwnerGid { get; init; }
+
+    /// <summary>Ignore extended attributes (<c>--no-xattrs</c>).</summary>
+    public bool NoXattrs { get; init; }
+
+    /// <summary>(device, inode) → checksum of files hardlinked from this repository, so they are not rehashed.</summary>
+    public DevInoCache? DevInoCache { get; init; }
+
+    /// <summary>Progress reports (files committed).</summary>
+    public IProgress<OperationProgress>? Progress { get; init; }
+}

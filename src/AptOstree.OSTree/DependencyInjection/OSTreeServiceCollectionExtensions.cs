@@ -1,0 +1,18 @@
+using AptOstree.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AptOstree.OSTree.DependencyInjection;
+
+/// <summary>Registers the OSTree repository services.</summary>
+public static class OSTreeServiceCollectionExtensions
+{
+    /// <summary>Adds <see cref="OstreeRepositoryFactory"/> (and the Core services it needs).</summary>
+    public static IServiceCollection AddAptOstreeOSTree(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddAptOstreeCore();
+        services.TryAddSingleton<OstreeRepositoryFactory>();
+        return services;
+    }
+}

@@ -1,0 +1,63 @@
+using System.Runtime.InteropServices;
+using AptOstree.OSTree.Native;
+
+namespace AptOstree.OSTree;
+
+/// <summary>
+/// A shared or exclusive lock on <c>REPO/.lock</c> using open-file-description locks, exactly as libostree takes
+/// them, so our writers, our prune and a concurrently running <c>ostree</c> exclude each other correctly.
+/// </summary>
+public sealed class RepositoryLock : IDisposable
+{
+    private readonly FileStream _file;
+
+    private RepositoryLock(FileStream file) => _file = file;
+
+    /// <summary>True for an exclusive lock.</summary>
+    public bool IsExclusive { get; private init; }
+
+    /// <summary>Blocks until the lock is granted (or the timeout passes).</summary>
+    /// <param name="repositoryPath">The repository directory.</param>
+    /// <param name="exclusive">Exclusive (deleting objects) or shared (reading/writing objects).</param>
+    /// <param name="timeout">How long to wait; libostree's default is 300 s.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public static RepositoryLock Acquire(string repositoryPath, bool exclusive, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(repositoryPath);
+        var file = new FileStream(Path.Combine(repositoryPath, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+        try
+        {
+            var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(300));
+            int fd = (int)file.SafeFileHandle.DangerousGetHandle();
+            var info = new OstreeNative.Flock { Type = exclusive ? OstreeNative.FWrLck : OstreeNative.FRdLck, Whence = 0 };
+            int delay = 2;
+            while (OstreeNative.Fcntl(fd, OstreeNative.FOfdSetLk, ref info) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno is not 11 and not 13)
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.LockFailed, $"Locking {repositoryPath}/.lock failed: {Marshal.GetPInvokeErrorMessage(errno)}.");
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repositoryPath}/.lock.");
+                }
+
+                cancellationToken.ThrowIfCancellationRequested();
+                Thread.Sleep(delay);
+                delay = Math.Min(delay * 2, 100);
+            }
+
+            return new RepositoryLock(file) { IsExclusive = exclusive };
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Releases the lock.</summary>
+    public void Dispose() => _file.Dispose();
+}
