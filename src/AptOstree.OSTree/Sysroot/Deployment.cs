@@ -1,0 +1,57 @@
+namespace AptOstree.OSTree.Sysroot;
+
+/// <summary>One deployment of a sysroot, as listed by <c>ostree admin status</c>.</summary>
+/// <param name="Index">Position in the deployment list (0 = default boot entry; a staged deployment is always 0).</param>
+/// <param name="Stateroot">The OS name (stateroot), e.g. <c>debian</c>.</param>
+/// <param name="Commit">The 64-hex commit checksum.</param>
+/// <param name="DeploySerial">Distinguishes several deployments of the same commit in one stateroot.</param>
+/// <param name="BootChecksum">SHA-256 of kernel, initramfs and device trees (names <c>/boot/ostree/&lt;os&gt;-&lt;bootcsum&gt;</c>).</param>
+/// <param name="BootSerial">Distinguishes deployments sharing a boot checksum in the symlink farm.</param>
+/// <param name="Origin">The parsed <c>.origin</c> file, or null when there is none.</param>
+/// <param name="KernelArguments">Kernel options of the boot entry without <c>ostree=</c>.</param>
+/// <param name="BootEntry">The BLS entry as read from disk (null for a staged deployment).</param>
+/// <param name="IsStaged">True for a staged deployment waiting for finalization.</param>
+/// <param name="IsBooted">True for the deployment the running system booted (never for an offline sysroot).</param>
+public sealed record Deployment(
+    int Index,
+    string Stateroot,
+    string Commit,
+    int DeploySerial,
+    string BootChecksum,
+    int BootSerial,
+    DeploymentOrigin? Origin,
+    KernelArguments KernelArguments,
+    BootLoaderEntry? BootEntry,
+    bool IsStaged = false,
+    bool IsBooted = false)
+{
+    /// <summary><c>&lt;commit&gt;.&lt;serial&gt;</c>, the deployment directory's name.</summary>
+    public string Name => $"{Commit}.{DeploySerial}";
+
+    /// <summary>The deployment root relative to the sysroot.</summary>
+    public string RelativePath => $"ostree/deploy/{Stateroot}/deploy/{Name}";
+
+    /// <summary>True when the origin says <c>pinned=true</c>.</summary>
+    public bool IsPinned => Origin?.IsPinned ?? false;
+
+    /// <summary>True when both name the same deployment directory.</summary>
+    public bool SameDeploymentAs(Deployment other) =>
+        other is not null && other.Stateroot == Stateroot && other.Commit == Commit && other.DeploySerial == DeploySerial;
+
+    /// <summary>Parses a deployment directory name <c>&lt;hex&gt;.&lt;serial&gt;</c>.</summary>
+    /// <exception cref="InvalidFormatException">The name does not match.</exception>
+    public static (string Commit, int Serial) ParseName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int dot = name.LastIndexOf('.');
+        if (dot == 64 && name[..64].All(IsLowerHex) && name.Length > 65 && name[65..].All(char.IsAsciiDigit)
+            && int.TryParse(name[65..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int serial))
+        {
+            return (name[..64], serial);
+        }
+
+        throw new InvalidFormatException(DeploymentErrorCodes.InvalidDeploymentName, $"'{name}' is not a deployment name (<64 hex>.<serial>).", source: name);
+    }
+
+    private static bool IsLowerHex(char c) => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f';
+}

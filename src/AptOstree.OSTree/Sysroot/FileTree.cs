@@ -1,0 +1,143 @@
+using AptOstree.Posix;
+
+namespace AptOstree.OSTree.Sysroot;
+
+/// <summary>Recursive copy and delete over <see cref="IPosixFileSystem"/>, keeping mode, ownership and xattrs.</summary>
+internal sealed class FileTree(IPosixFileSystem fs)
+{
+    private static readonly bool IsRoot = LibcPosixFileSystem.IsRoot;
+
+    public IPosixFileSystem FileSystem => fs;
+
+    public bool Exists(string path) => fs.TryGetStatus(path, out _);
+
+    public bool IsDirectory(string path) => fs.TryGetStatus(path, out var st) && st.IsDirectory;
+
+    /// <summary><c>rm -rf</c>; making directories writable first so read-only trees can be removed.</summary>
+    public void DeleteRecursive(string path)
+    {
+        if (!fs.TryGetStatus(path, out var st))
+        {
+            return;
+        }
+
+        if (st.IsDirectory)
+        {
+            if ((st.Permissions & 0x1C0) != 0x1C0)
+            {
+                fs.SetPermissions(path, st.Permissions | 0x1C0);
+            }
+
+            foreach (var name in fs.ListDirectory(path))
+            {
+                DeleteRecursive($"{path}/{name}");
+            }
+        }
+
+        fs.Delete(path);
+    }
+
+    /// <summary>Copies a file, symlink or directory tree to a path that must not exist.</summary>
+    /// <returns>Paths of special files (fifos, sockets, devices) that were skipped.</returns>
+    public List<string> CopyRecursive(string source, string destination, bool durable)
+    {
+        var skipped = new List<string>();
+        Copy(source, destination, durable, skipped);
+        return skipped;
+    }
+
+    private void Copy(string source, string destination, bool durable, List<string> skipped)
+    {
+        var st = fs.GetStatus(source);
+        switch (st.FileType)
+        {
+            case PosixFileType.Directory:
+                fs.CreateDirectory(destination, 0x1C0);
+                CopyXattrs(source, destination);
+                foreach (var name in fs.ListDirectory(source).Order(StringComparer.Ordinal))
+                {
+                    Copy($"{source}/{name}", $"{destination}/{name}", durable, skipped);
+                }
+
+                TryChown(destination, st);
+                fs.SetPermissions(destination, st.Permissions);
+                if (durable)
+                {
+                    fs.Sync(destination);
+                }
+
+                break;
+            case PosixFileType.RegularFile:
+                CopyFile(source, destination, st, durable);
+                break;
+            case PosixFileType.SymbolicLink:
+                fs.CreateSymbolicLink(fs.ReadSymbolicLink(source), destination);
+                TryChown(destination, st);
+                break;
+            default:
+                skipped.Add(source);
+                break;
+        }
+    }
+
+    private void CopyFile(string source, string destination, PosixFileStatus st, bool durable)
+    {
+        using (var input = fs.OpenRead(source))
+        using (var output = fs.CreateFile(destination, 0x180))
+        {
+            input.CopyTo(output);
+            if (durable && output is FileStream file)
+            {
+                file.Flush(flushToDisk: true);
+            }
+        }
+
+        TryChown(destination, st);
+        CopyXattrs(source, destination);
+        fs.SetPermissions(destination, st.Permissions);
+        fs.SetModificationTime(destination, st.ModificationTimeSeconds, st.ModificationTimeNanoseconds);
+    }
+
+    private void TryChown(string path, PosixFileStatus st)
+    {
+        try
+        {
+            fs.SetOwner(path, st.Uid, st.Gid);
+        }
+        catch (PosixException ex) when (!IsRoot && ex.Errno is PosixErrno.EPERM or PosixErrno.EINVAL)
+        {
+            // Rootless: the copy keeps the caller's ownership, like a user-mode checkout.
+        }
+    }
+
+    private void CopyXattrs(string source, string destination)
+    {
+        IReadOnlyList<string> names;
+        try
+        {
+            names = fs.ListExtendedAttributes(source);
+        }
+        catch (PosixException ex) when (ex.Errno == PosixErrno.EOPNOTSUPP)
+        {
+            return;
+        }
+
+        foreach (var name in names)
+        {
+            var value = fs.GetExtendedAttribute(source, name);
+            if (name == "user.ostreemeta" || value is null || value.Length == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                fs.SetExtendedAttribute(destination, name, value);
+            }
+            catch (PosixException ex) when (ex.Errno is PosixErrno.EPERM or PosixErrno.EOPNOTSUPP or PosixErrno.EACCES)
+            {
+                // security.*/trusted.* need privileges; user.ostreemeta-style state is not needed in /etc.
+            }
+        }
+    }
+}
