@@ -8,6 +8,9 @@ internal static class AptCommand
     public static Command Create()
     {
         var command = new Command("apt", "APT repositories and the dependency solver.");
+        command.Subcommands.Add(AptResolveCommand.Create());
+        command.Subcommands.Add(AptCheckCommand.Create());
+        command.Subcommands.Add(AptEdspCommand.Create());
         return command;
     }
 }

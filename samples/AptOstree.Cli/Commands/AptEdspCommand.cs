@@ -1,0 +1,25 @@
+using System.CommandLine;
+using AptOstree.Deb.Solver.Edsp;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree apt edsp`: an EDSP 0.5 solver reading the scenario on stdin.</summary>
+internal static class AptEdspCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("edsp", "Act as an APT external solver (EDSP 0.5): scenario on stdin, answer on stdout.");
+        var noRecommends = new Option<bool>("--no-recommends") { Description = "Do not follow Recommends (EDSP does not transmit apt's option)." };
+        command.Options.Add(noRecommends);
+        command.SetAction(parse =>
+        {
+            bool recommends = !parse.GetValue(noRecommends)
+                && !string.Equals(Environment.GetEnvironmentVariable("APT_OSTREE_NO_RECOMMENDS"), "1", StringComparison.Ordinal);
+            using var stdin = Console.OpenStandardInput();
+            using var stdout = Console.OpenStandardOutput();
+            EdspSolver.Run(stdin, stdout, recommends);
+            return 0;
+        });
+        return command;
+    }
+}

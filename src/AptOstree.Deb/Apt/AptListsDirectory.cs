@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using AptOstree.Deb.Dpkg;
+using AptOstree.Deb.Solver;
+
+namespace AptOstree.Apt;
+
+/// <summary>
+/// APT's own list directory (<c>/var/lib/apt/lists</c>): the Packages indexes <c>apt-get update</c> fetched,
+/// stored flat as <c>HOST_PATH_dists_SUITE_COMPONENT_binary-ARCH_Packages[.lz4|.gz|…]</c> next to their
+/// InRelease/Release files. Loading them gives the same universe APT uses.
+/// </summary>
+public static class AptListsDirectory
+{
+    /// <summary>The host's list directory.</summary>
+    public const string DefaultPath = "/var/lib/apt/lists";
+
+    /// <summary>The host's dpkg status file.</summary>
+    public const string DefaultStatusPath = "/var/lib/dpkg/status";
+
+    /// <summary>The Packages index files in <paramref name="directory"/>, sorted by name.</summary>
+    public static IReadOnlyList<string> FindPackagesIndexes(string directory = DefaultPath)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateFiles(directory)
+            .Where(f => Path.GetFileName(f) is var n && (n.EndsWith("_Packages", StringComparison.Ordinal) || n.Contains("_Packages.", StringComparison.Ordinal)))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    /// <summary>The origin of a list file, read from its (already verified by apt) InRelease or Release sibling.</summary>
+    public static PackageOrigin? OriginOf(string indexPath, out int pin)
+    {
+        ArgumentNullException.ThrowIfNull(indexPath);
+        pin = 500;
+        string name = Path.GetFileName(indexPath);
+        int dists = name.IndexOf("_dists_", StringComparison.Ordinal);
+        if (dists < 0)
+        {
+            return null;
+        }
+
+        string dir = Path.GetDirectoryName(indexPath) ?? ".";
+        string prefix = name[..dists];
+        string afterDists = name[(dists + 7)..];
+        foreach (var candidate in Directory.EnumerateFiles(dir, prefix + "_dists_*"))
+        {
+            string cn = Path.GetFileName(candidate);
+            if (!(cn.EndsWith("_InRelease", StringComparison.Ordinal) || cn.EndsWith("_Release", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            string suitePart = cn[(dists + 7)..cn.LastIndexOf('_')];
+            if (!afterDists.StartsWith(suitePart + "_", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string text = File.ReadAllText(candidate);
+            if (text.StartsWith("-----BEGIN PGP SIGNED MESSAGE-----", StringComparison.Ordinal))
+            {
+                text = ClearSignedMessage.Parse(text, candidate).SignedText + "\n";
+            }
+
+            var release = ReleaseFile.Parse(text, candidate);
+            pin = release.DefaultPin;
+            string rest = afterDists[(suitePart.Length + 1)..];
+            string component = rest[..Math.Max(0, rest.IndexOf('_'))];
+            return release.ToOrigin(component, prefix.Replace('_', '/'));
+        }
+
+        return null;
+    }
+
+    /// <summary>The native dpkg architecture of this machine.</summary>
+    public static string NativeArchitecture => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.X64 => "amd64",
+        Architecture.Arm64 => "arm64",
+        Architecture.X86 => "i386",
+        Architecture.Arm => "armhf",
+        Architecture.S390x => "s390x",
+        Architecture.Ppc64le => "ppc64el",
+        Architecture.RiscV64 => "riscv64",
+        Architecture.LoongArch64 => "loong64",
+        _ => RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>Foreign architectures enabled in a root's dpkg database (<c>var/lib/dpkg/arch</c>).</summary>
+    public static IReadOnlyList<string> ForeignArchitectures(string dpkgArchFile = "/var/lib/dpkg/arch", string? native = null)
+    {
+        if (!File.Exists(dpkgArchFile))
+        {
+            return [];
+        }
+
+        string n = native ?? NativeArchitecture;
+        return File.ReadAllLines(dpkgArchFile).Select(l => l.Trim()).Where(l => l.Length > 0 && l != n).ToList();
+    }
+
+    /// <summary>
+    /// Loads every Packages index of <paramref name="listsDirectory"/> plus the installed state of
+    /// <paramref name="statusFile"/> (null: nothing installed) into a universe. Indexes are parsed in parallel.
+    /// </summary>
+    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null)
+    {
+        var indexes = FindPackagesIndexes(listsDirectory);
+        if (indexes.Count == 0)
+        {
+            throw new AptException(AptErrorCodes.NoIndexes, $"No Packages indexes in {listsDirectory}; run 'apt-get update' or 'apt-ostree apt update' first.");
+        }
+
+        var parts = new List<UniversePackage>[indexes.Count];
+        Parallel.For(0, indexes.Count, i =>
+        {
+            var origin = OriginOf(indexes[i], out int pin);
+            parts[i] = PackagesIndexReader.ReadFile(indexes[i], origin, pin);
+        });
+        var installed = statusFile is null ? [] : DpkgStatusReader.ReadFile(statusFile);
+        string native = nativeArchitecture ?? NativeArchitecture;
+        return PackageUniverse.Create(parts.SelectMany(p => p).Concat(installed), native, foreignArchitectures ?? ForeignArchitectures(native: native));
+    }
+}

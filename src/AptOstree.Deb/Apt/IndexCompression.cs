@@ -1,0 +1,103 @@
+using System.IO.Compression;
+using K4os.Compression.LZ4.Streams;
+using SharpCompress.Compressors.Xz;
+using ZstdSharp;
+
+namespace AptOstree.Apt;
+
+/// <summary>Compression formats of repository index files, with APT's default cost order.</summary>
+public enum IndexCompression
+{
+    /// <summary>Not compressed.</summary>
+    None,
+
+    /// <summary>LZ4 frame format (<c>.lz4</c>), as APT keeps lists with <c>Acquire::GzipIndexes</c>.</summary>
+    Lz4,
+
+    /// <summary>Zstandard (<c>.zst</c>).</summary>
+    Zstd,
+
+    /// <summary>gzip (<c>.gz</c>).</summary>
+    Gzip,
+
+    /// <summary>xz (<c>.xz</c>).</summary>
+    Xz,
+}
+
+/// <summary>Opening compressed index files as plain streams.</summary>
+public static class IndexCompressionFormats
+{
+    /// <summary>The order in which variants offered by a Release file are preferred (smallest download first).</summary>
+    public static IReadOnlyList<IndexCompression> DownloadPreference { get; } =
+        [IndexCompression.Xz, IndexCompression.Zstd, IndexCompression.Gzip, IndexCompression.Lz4, IndexCompression.None];
+
+    /// <summary>The file-name extension of a format, including the dot (empty for <see cref="IndexCompression.None"/>).</summary>
+    public static string Extension(IndexCompression compression) => compression switch
+    {
+        IndexCompression.Lz4 => ".lz4",
+        IndexCompression.Zstd => ".zst",
+        IndexCompression.Gzip => ".gz",
+        IndexCompression.Xz => ".xz",
+        _ => string.Empty,
+    };
+
+    /// <summary>The format implied by a file name's extension.</summary>
+    public static IndexCompression FromFileName(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        if (fileName.EndsWith(".lz4", StringComparison.Ordinal))
+        {
+            return IndexCompression.Lz4;
+        }
+
+        if (fileName.EndsWith(".zst", StringComparison.Ordinal))
+        {
+            return IndexCompression.Zstd;
+        }
+
+        if (fileName.EndsWith(".gz", StringComparison.Ordinal))
+        {
+            return IndexCompression.Gzip;
+        }
+
+        return fileName.EndsWith(".xz", StringComparison.Ordinal) ? IndexCompression.Xz : IndexCompression.None;
+    }
+
+    /// <summary>Wraps <paramref name="compressed"/> in a decoding stream (the wrapper owns it).</summary>
+    public static Stream OpenDecoded(Stream compressed, IndexCompression compression)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        return compression switch
+        {
+            IndexCompression.Lz4 => LZ4Stream.Decode(compressed, leaveOpen: false),
+            IndexCompression.Zstd => new DecompressionStream(compressed),
+            IndexCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress),
+            IndexCompression.Xz => new XZStream(compressed),
+            _ => compressed,
+        };
+    }
+
+    /// <summary>Opens an index file, decoding it according to its extension.</summary>
+    public static Stream OpenFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        return OpenDecoded(file, FromFileName(path));
+    }
+
+    /// <summary>Reads and decodes a whole index file into memory, turning decoder failures into <see cref="InvalidFormatException"/>.</summary>
+    public static byte[] ReadAllDecoded(string path)
+    {
+        try
+        {
+            using var stream = OpenFile(path);
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is not AptOstreeException and (InvalidDataException or IOException or InvalidOperationException or ArgumentException or ZstdException or SharpCompress.Common.ArchiveException or IndexOutOfRangeException or NotSupportedException))
+        {
+            throw new InvalidFormatException(AptErrorCodes.InvalidCompression, $"{path}: cannot decode {FromFileName(path)} data: {ex.Message}", ex, path);
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace AptOstree.Apt;
+
+/// <summary>
+/// A set of trusted OpenPGP public keys, read from binary (<c>.gpg</c>) or ASCII-armored (<c>.asc</c>) keyrings,
+/// as named by <c>Signed-By</c> or found in <c>/etc/apt/trusted.gpg.d</c>.
+/// </summary>
+public sealed class OpenPgpKeyring
+{
+    private readonly List<PgpPublicKeyRing> _rings;
+
+    private OpenPgpKeyring(List<PgpPublicKeyRing> rings) => _rings = rings;
+
+    /// <summary>The number of primary keys (certificates) in the keyring.</summary>
+    public int CertificateCount => _rings.Count;
+
+    /// <summary>The 40-hex-digit fingerprints of the primary keys, upper case.</summary>
+    public IReadOnlyList<string> Fingerprints => _rings.Select(r => Convert.ToHexString(r.GetPublicKey().GetFingerprint())).ToList();
+
+    /// <summary>Reads a keyring from a stream; binary and armored forms are both accepted.</summary>
+    /// <param name="stream">The keyring content.</param>
+    /// <param name="sourceName">Name used in error messages.</param>
+    public static OpenPgpKeyring Load(Stream stream, string sourceName = "keyring")
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        try
+        {
+            using var decoder = PgpUtilities.GetDecoderStream(stream);
+            var bundle = new PgpPublicKeyRingBundle(decoder);
+            var rings = bundle.GetKeyRings().ToList();
+            if (rings.Count == 0)
+            {
+                throw new InvalidFormatException(AptErrorCodes.InvalidKeyring, $"Keyring {sourceName} contains no public keys.", null, sourceName);
+            }
+
+            return new OpenPgpKeyring(rings);
+        }
+        catch (Exception ex) when (ex is PgpException or IOException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidFormatException(AptErrorCodes.InvalidKeyring, $"Keyring {sourceName} cannot be read: {ex.Message}", ex, sourceName);
+        }
+    }
+
+    /// <summary>Reads a keyring file (binary or armored).</summary>
+    public static OpenPgpKeyring LoadFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        return Load(stream, path);
+    }
+
+    /// <summary>Reads an inline key block as it may appear in a deb822 <c>Signed-By</c> field.</summary>
+    public static OpenPgpKeyring FromArmoredText(string armored, string sourceName = "Signed-By")
+    {
+        ArgumentNullException.ThrowIfNull(armored);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(armored));
+        return Load(stream, sourceName);
+    }
+
+    /// <summary>Combines several keyrings (e.g. every file of <c>/etc/apt/trusted.gpg.d</c>).</summary>
+    public static OpenPgpKeyring Combine(IEnumerable<OpenPgpKeyring> keyrings)
+    {
+        ArgumentNullException.ThrowIfNull(keyrings);
+        return new OpenPgpKeyring(keyrings.SelectMany(k => k._rings).ToList());
+    }
+
+    /// <summary>The keys that could have made a signature with this key id (primary keys and subkeys).</summary>
+    internal IEnumerable<(PgpPublicKey Key, PgpPublicKeyRing Ring)> FindKeys(long keyId)
+    {
+        foreach (var ring in _rings)
+        {
+            var key = ring.GetPublicKey(keyId);
+            if (key is not null)
+            {
+                yield return (key, ring);
+            }
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using AptOstree.Logging;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AptOstree.Deb.Solver;
+
+/// <summary>
+/// Resolves install, remove, upgrade and dist-upgrade requests against a <see cref="PackageUniverse"/> the way
+/// APT's classic solver chooses (see <c>docs/solver.md</c> for the exact policy), but with complete
+/// backtracking, so that an answer is always consistent and a failure always comes with an explanation.
+/// </summary>
+public sealed class DependencySolver
+{
+    private readonly PackageUniverse _universe;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a solver over <paramref name="universe"/>.</summary>
+    public DependencySolver(PackageUniverse universe, ILogger<DependencySolver>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(universe);
+        _universe = universe;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>Solves <paramref name="request"/>.</summary>
+    /// <exception cref="UnsatisfiableException">No solution exists; the message explains why.</exception>
+    /// <exception cref="AptOstreeException">A requested package is unknown (<see cref="AptErrorCodes.UnknownPackage"/>).</exception>
+    public SolverSolution Solve(SolverRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        var packages = _universe.Packages;
+        var explicitIds = new HashSet<int>();
+        var roots = new List<RootRequest>();
+        foreach (var wanted in request.Install)
+        {
+            var ids = ResolveRequest(wanted);
+            explicitIds.UnionWith(ids);
+            roots.Add(new RootRequest(ids, Soft: false, wanted.ToString()));
+        }
+
+        var removed = new HashSet<string>(request.Remove, StringComparer.Ordinal);
+        bool upgrading = request.Upgrade || request.DistUpgrade;
+        foreach (var p in packages)
+        {
+            if (!p.IsInstalled || removed.Contains(p.Name))
+            {
+                continue;
+            }
+
+            bool mustStay = p.Essential || p.Protected || request.Upgrade;
+            int[] choice = [p.Id];
+            if (upgrading && !p.IsHeld)
+            {
+                var candidate = _universe.FindCandidate(p.Name, p.Architecture);
+                if (candidate is not null && candidate.Id != p.Id)
+                {
+                    choice = [candidate.Id, p.Id];
+                }
+            }
+
+            roots.Add(new RootRequest(choice, Soft: !mustStay, $"keeping {p.Name}:{p.Architecture} installed"));
+        }
+
+        if (request.DistUpgrade)
+        {
+            // Like pkgDistUpgrade: Essential packages that are not installed get installed.
+            foreach (var p in packages)
+            {
+                if (p.Essential && _universe.IsCandidateId(p.Id) && !packages.Any(q => q.IsInstalled && q.Name == p.Name))
+                {
+                    roots.Add(new RootRequest([p.Id], Soft: false, $"{p.Name} (Essential)"));
+                }
+            }
+        }
+
+        var installedNames = new HashSet<string>(packages.Where(p => p.IsInstalled).Select(p => p.Name), StringComparer.Ordinal);
+        var engine = new SearchEngine(_universe, id => _universe.IsCandidateId(id) || packages[id].IsInstalled || explicitIds.Contains(id))
+        {
+            InstallRecommends = request.InstallRecommends,
+
+            // Recommends are followed for new packages only; kept installed ones stay as they are.
+            FollowRecommendsOf = id => !packages[id].IsInstalled && !(request.Upgrade && installedNames.Contains(packages[id].Name)),
+        };
+        foreach (var name in removed)
+        {
+            foreach (int id in _universe.IdsOfName(name))
+            {
+                var p = packages[id];
+                if (p.IsInstalled && (p.Essential || p.Protected))
+                {
+                    throw new UnsatisfiableException($"Refusing to remove {p}: it is {(p.Essential ? "Essential" : "Protected")}.", []);
+                }
+
+                engine.Forbid(id);
+            }
+        }
+
+        if (!engine.Solve(roots))
+        {
+            string what = engine.BudgetExhausted ? "The solver gave up after too many backtracking steps." : "The request cannot be satisfied.";
+            var lines = engine.FirstFailure?.Lines ?? [];
+            AptLog.Unsatisfiable(_logger, string.Join(" / ", lines));
+            throw new UnsatisfiableException(what, lines);
+        }
+
+        var result = engine.TrueIds().Select(id => packages[id]).OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal).ToList();
+        var install = result.Where(p => !p.IsInstalled).ToList();
+        var keptSlots = new HashSet<int>(result.Select(p => _universe.SlotOf(p.Id)));
+        var remove = packages.Where(p => p.IsInstalled && !engine.IsTrue(p.Id) && !keptSlots.Contains(_universe.SlotOf(p.Id)))
+            .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        AptLog.Solved(_logger, install.Count, remove.Count, result.Count);
+        return new SolverSolution(install, remove, result);
+    }
+
+    /// <summary>The versions that satisfy one requested package, best first.</summary>
+    internal int[] ResolveRequest(PackageRequest wanted)
+    {
+        var packages = _universe.Packages;
+        var ids = _universe.IdsOfName(wanted.Name)
+            .Where(id => wanted.Architecture is null
+                ? _universe.EffectiveArchitecture(packages[id].Architecture) == _universe.NativeArchitecture || packages[id].MultiArch == MultiArchKind.Foreign
+                : _universe.EffectiveArchitecture(packages[id].Architecture) == _universe.EffectiveArchitecture(wanted.Architecture))
+            .Where(id => wanted.Version is null || Versioning.DebianVersion.Compare(packages[id].Version, wanted.Version) == 0)
+            .Where(id => wanted.Suite is null || (packages[id].Origin?.Matches(wanted.Suite) ?? false))
+            .Where(id => wanted.Version is not null || wanted.Suite is not null || _universe.IsCandidateId(id) || packages[id].IsInstalled)
+            .OrderByDescending(id => _universe.IsCandidateId(id))
+            .ThenByDescending(id => _universe.EffectiveArchitecture(packages[id].Architecture) == _universe.NativeArchitecture)
+            .ToArray();
+        if (ids.Length == 0 && wanted.Version is null && wanted.Suite is null)
+        {
+            // A virtual package: apt installs its provider when there is exactly one.
+            var providers = _universe.FindProviders(wanted.Name).Where(p => _universe.IsCandidateId(p.Id)).Select(p => p.Id).Distinct().ToArray();
+            if (providers.Length == 1)
+            {
+                return providers;
+            }
+
+            if (providers.Length > 1)
+            {
+                throw new AptOstreeException(AptErrorCodes.UnknownPackage, $"Package {wanted.Name} is a virtual package provided by several packages ({string.Join(", ", providers.Select(i => packages[i].Name).Distinct().Take(10))}); name one of them.");
+            }
+        }
+
+        if (ids.Length == 0)
+        {
+            throw new AptOstreeException(AptErrorCodes.UnknownPackage, $"Package {wanted} has no installation candidate in the configured indexes.");
+        }
+
+        return ids;
+    }
+}

@@ -1,0 +1,474 @@
+using System.Collections.Frozen;
+
+namespace AptOstree.Deb.Solver;
+
+/// <summary>
+/// All package versions the solver may choose from (several indexes, several architectures) plus the installed
+/// state, with name, provides and conflict lookups. Immutable once created; safe to share between solvers.
+/// </summary>
+public sealed class PackageUniverse
+{
+    private readonly UniversePackage[] _packages;
+    private readonly FrozenDictionary<string, int[]> _byName;
+    private readonly FrozenDictionary<string, (int Id, string? Version)[]> _providers;
+    private readonly int[] _slot;
+    private readonly bool[] _isCandidate;
+    private readonly CompiledPackage?[] _compiled;
+    private readonly Lock _reverseGate = new();
+    private int[][]? _reverseConflicts;
+
+    private PackageUniverse(UniversePackage[] packages, string nativeArchitecture, IReadOnlyList<string> architectures)
+    {
+        _packages = packages;
+        NativeArchitecture = nativeArchitecture;
+        Architectures = architectures;
+        _compiled = new CompiledPackage?[packages.Length];
+
+        var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var providers = new Dictionary<string, List<(int, string?)>>(StringComparer.Ordinal);
+        var slots = new Dictionary<(string, string), int>();
+        _slot = new int[packages.Length];
+        for (int i = 0; i < packages.Length; i++)
+        {
+            var p = packages[i];
+            if (!byName.TryGetValue(p.Name, out var list))
+            {
+                byName[p.Name] = list = [];
+            }
+
+            list.Add(i);
+            var key = (p.Name, EffectiveArchitecture(p.Architecture));
+            if (!slots.TryGetValue(key, out int slot))
+            {
+                slots[key] = slot = slots.Count;
+            }
+
+            _slot[i] = slot;
+            if (p.Provides is { Length: > 0 } provides)
+            {
+                foreach (var group in RelationCompiler.Parse(provides, "Provides", p))
+                {
+                    foreach (var atom in group)
+                    {
+                        if (!providers.TryGetValue(atom.Name, out var plist))
+                        {
+                            providers[atom.Name] = plist = [];
+                        }
+
+                        plist.Add((i, atom.Operator == VersionOperator.Equal ? atom.Version : null));
+                    }
+                }
+            }
+        }
+
+        _byName = byName.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        _providers = providers.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
+        SlotCount = slots.Count;
+
+        // Candidate per slot: highest pin, then highest version (APT's policy without pin files).
+        var best = new int[slots.Count];
+        Array.Fill(best, -1);
+        for (int i = 0; i < packages.Length; i++)
+        {
+            int s = _slot[i];
+            int b = best[s];
+            if (b < 0 || IsBetterCandidate(packages[i], packages[b]))
+            {
+                best[s] = i;
+            }
+        }
+
+        _isCandidate = new bool[packages.Length];
+        foreach (int b in best)
+        {
+            _isCandidate[b] = true;
+        }
+    }
+
+    /// <summary>The native architecture (<c>dpkg --print-architecture</c>).</summary>
+    public string NativeArchitecture { get; }
+
+    /// <summary>Native plus foreign architectures.</summary>
+    public IReadOnlyList<string> Architectures { get; }
+
+    /// <summary>Every package version, indexed by <see cref="UniversePackage.Id"/>.</summary>
+    public IReadOnlyList<UniversePackage> Packages => _packages;
+
+    /// <summary>Number of (name, architecture) slots.</summary>
+    internal int SlotCount { get; }
+
+    /// <summary>
+    /// Builds a universe. Versions listed twice (same name, architecture and version, e.g. in an index and in the
+    /// dpkg status) are merged: the first index entry wins, the installed flag is kept.
+    /// </summary>
+    /// <param name="packages">Versions from indexes and the installed state.</param>
+    /// <param name="nativeArchitecture">The native architecture.</param>
+    /// <param name="foreignArchitectures">Foreign architectures enabled with <c>dpkg --add-architecture</c>.</param>
+    public static PackageUniverse Create(IEnumerable<UniversePackage> packages, string nativeArchitecture, IEnumerable<string>? foreignArchitectures = null)
+    {
+        ArgumentNullException.ThrowIfNull(packages);
+        ArgumentException.ThrowIfNullOrEmpty(nativeArchitecture);
+        var archs = new List<string> { nativeArchitecture };
+        archs.AddRange((foreignArchitectures ?? []).Where(a => a != nativeArchitecture).Distinct());
+        var allowedArchs = new HashSet<string>(archs) { "all" };
+
+        var list = new List<UniversePackage>();
+        var seen = new Dictionary<(string, string, string), int>();
+        foreach (var p in packages)
+        {
+            if (!allowedArchs.Contains(p.Architecture))
+            {
+                continue;
+            }
+
+            var key = (p.Name, p.Architecture, p.Version);
+            if (seen.TryGetValue(key, out int existing))
+            {
+                var old = list[existing];
+                list[existing] = old with
+                {
+                    IsInstalled = old.IsInstalled || p.IsInstalled,
+                    IsHeld = old.IsHeld || p.IsHeld,
+                    IsAutomatic = old.IsAutomatic || p.IsAutomatic,
+                    Pin = Math.Max(old.Pin, p.IsDownloadable ? p.Pin : old.Pin),
+                    Filename = old.Filename ?? p.Filename,
+                    Sha256 = old.Sha256 ?? p.Sha256,
+                    Size = old.Filename is null ? p.Size : old.Size,
+                    Origin = old.Filename is null ? p.Origin ?? old.Origin : old.Origin,
+                };
+                continue;
+            }
+
+            seen[key] = list.Count;
+            list.Add(p);
+        }
+
+        var array = new UniversePackage[list.Count];
+        for (int i = 0; i < array.Length; i++)
+        {
+            array[i] = list[i] with { Id = i };
+        }
+
+        return new PackageUniverse(array, nativeArchitecture, archs);
+    }
+
+    /// <summary>All versions (all architectures) of a real package name.</summary>
+    public IReadOnlyList<UniversePackage> FindByName(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return _byName.TryGetValue(name, out var ids) ? ids.Select(i => _packages[i]).ToArray() : [];
+    }
+
+    /// <summary>The candidate version of <paramref name="name"/> for <paramref name="architecture"/> (native by default).</summary>
+    public UniversePackage? FindCandidate(string name, string? architecture = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        string arch = architecture ?? NativeArchitecture;
+        if (!_byName.TryGetValue(name, out var ids))
+        {
+            return null;
+        }
+
+        UniversePackage? fallback = null;
+        foreach (int id in ids)
+        {
+            if (!_isCandidate[id])
+            {
+                continue;
+            }
+
+            var p = _packages[id];
+            if (p.Architecture == arch)
+            {
+                return p;
+            }
+
+            if (p.Architecture == "all" && arch == NativeArchitecture)
+            {
+                fallback = p;
+            }
+        }
+
+        if (fallback is null && architecture is null)
+        {
+            fallback = ids.Where(i => _isCandidate[i]).Select(i => _packages[i]).FirstOrDefault();
+        }
+
+        return fallback;
+    }
+
+    /// <summary>True when this version is APT's candidate for its name and architecture.</summary>
+    public bool IsCandidate(UniversePackage package)
+    {
+        ArgumentNullException.ThrowIfNull(package);
+        return _isCandidate[package.Id];
+    }
+
+    /// <summary>Names of the real packages that provide <paramref name="virtualName"/>.</summary>
+    public IReadOnlyList<UniversePackage> FindProviders(string virtualName)
+    {
+        ArgumentNullException.ThrowIfNull(virtualName);
+        return _providers.TryGetValue(virtualName, out var list) ? list.Select(p => _packages[p.Id]).ToArray() : [];
+    }
+
+    internal bool IsCandidateId(int id) => _isCandidate[id];
+
+    internal int SlotOf(int id) => _slot[id];
+
+    internal string EffectiveArchitecture(string architecture) => architecture == "all" ? NativeArchitecture : architecture;
+
+    internal int[] IdsOfName(string name) => _byName.TryGetValue(name, out var ids) ? ids : [];
+
+    /// <summary>The compiled relationships of a version (computed once, on first use).</summary>
+    internal CompiledPackage Compiled(int id)
+    {
+        var c = Volatile.Read(ref _compiled[id]);
+        if (c is null)
+        {
+            c = Compile(_packages[id]);
+            Volatile.Write(ref _compiled[id], c);
+        }
+
+        return c;
+    }
+
+    /// <summary>Ids of the versions whose Conflicts/Breaks hit <paramref name="id"/>.</summary>
+    internal int[] ReverseConflicts(int id)
+    {
+        var rev = _reverseConflicts;
+        if (rev is null)
+        {
+            lock (_reverseGate)
+            {
+                rev = _reverseConflicts ??= BuildReverseConflicts();
+            }
+        }
+
+        return rev[id];
+    }
+
+    /// <summary>Matching versions of one alternative, in preference order (real package first, then providers).</summary>
+    internal List<int> Match(in DependencyAtom atom, UniversePackage depender, bool negative)
+    {
+        var result = new List<int>();
+        if (_byName.TryGetValue(atom.Name, out var ids))
+        {
+            foreach (int id in ids)
+            {
+                var p = _packages[id];
+                if (negative && p.Name == depender.Name)
+                {
+                    continue;
+                }
+
+                if (ArchitectureMatches(atom, depender, p, negative) && atom.VersionSatisfied(p.Version))
+                {
+                    result.Add(id);
+                }
+            }
+
+            result.Sort(CompareSameName);
+        }
+
+        if (_providers.TryGetValue(atom.Name, out var provs))
+        {
+            int realCount = result.Count;
+            foreach (var (id, version) in provs)
+            {
+                var p = _packages[id];
+                if (negative && p.Name == depender.Name)
+                {
+                    continue;
+                }
+
+                if (atom.Operator != VersionOperator.None && (version is null || !atom.VersionSatisfied(version)))
+                {
+                    continue;
+                }
+
+                if (ArchitectureMatches(atom, depender, p, negative) && !result.Contains(id))
+                {
+                    result.Add(id);
+                }
+            }
+
+            if (result.Count - realCount > 1)
+            {
+                result.Sort(realCount, result.Count - realCount, Comparer<int>.Create(CompareProviders));
+            }
+        }
+
+        return result;
+    }
+
+    private bool ArchitectureMatches(in DependencyAtom atom, UniversePackage depender, UniversePackage candidate, bool negative)
+    {
+        string candidateArch = EffectiveArchitecture(candidate.Architecture);
+        switch (atom.Qualifier)
+        {
+            case ArchitectureQualifier.Any:
+                return negative || candidate.MultiArch is MultiArchKind.Allowed or MultiArchKind.Foreign;
+            case ArchitectureQualifier.Native:
+                return candidateArch == NativeArchitecture;
+            case ArchitectureQualifier.Specific:
+                return candidateArch == EffectiveArchitecture(atom.Architecture!);
+            default:
+                return negative || candidate.MultiArch == MultiArchKind.Foreign || candidateArch == EffectiveArchitecture(depender.Architecture);
+        }
+    }
+
+    /// <summary>Versions of one name: candidate first, then by pin, then by version, newest first; native before foreign.</summary>
+    private int CompareSameName(int a, int b)
+    {
+        var pa = _packages[a];
+        var pb = _packages[b];
+        int c = _isCandidate[b].CompareTo(_isCandidate[a]);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = (EffectiveArchitecture(pb.Architecture) == NativeArchitecture).CompareTo(EffectiveArchitecture(pa.Architecture) == NativeArchitecture);
+        if (c != 0)
+        {
+            return c;
+        }
+
+        c = pb.Pin.CompareTo(pa.Pin);
+        return c != 0 ? c : Versioning.DebianVersion.Compare(pb.Version, pa.Version);
+    }
+
+    /// <summary>
+    /// Providers of a virtual name: candidates first, then Essential, then Protected, then native
+    /// architecture, then higher Priority, then name, then newer version (APT's CompareProviders, with the name
+    /// instead of the cache id as the deterministic tie-break).
+    /// </summary>
+    private int CompareProviders(int a, int b)
+    {
+        var pa = _packages[a];
+        var pb = _packages[b];
+        int c = _isCandidate[b].CompareTo(_isCandidate[a]);
+        if (c == 0)
+        {
+            c = pb.IsInstalled.CompareTo(pa.IsInstalled);
+        }
+
+        if (c == 0)
+        {
+            c = pb.Essential.CompareTo(pa.Essential);
+        }
+
+        if (c == 0)
+        {
+            c = pb.Protected.CompareTo(pa.Protected);
+        }
+
+        if (c == 0)
+        {
+            c = (EffectiveArchitecture(pb.Architecture) == NativeArchitecture).CompareTo(EffectiveArchitecture(pa.Architecture) == NativeArchitecture);
+        }
+
+        if (c == 0)
+        {
+            c = pa.Priority.CompareTo(pb.Priority);
+        }
+
+        if (c == 0)
+        {
+            c = string.CompareOrdinal(pa.Name, pb.Name);
+        }
+
+        return c != 0 ? c : Versioning.DebianVersion.Compare(pb.Version, pa.Version);
+    }
+
+    private static bool IsBetterCandidate(UniversePackage a, UniversePackage b)
+    {
+        // A version nobody can download only wins when it is the sole one (it then keeps the installed state).
+        if (a.IsDownloadable != b.IsDownloadable)
+        {
+            return a.IsDownloadable;
+        }
+
+        if (a.Pin != b.Pin)
+        {
+            return a.Pin > b.Pin;
+        }
+
+        return Versioning.DebianVersion.Compare(a.Version, b.Version) > 0;
+    }
+
+    private CompiledPackage Compile(UniversePackage p)
+    {
+        var hard = new List<DependencyGroup>();
+        AddGroups(hard, p, p.Depends, "Depends", DependencyKind.Depends);
+        AddGroups(hard, p, p.PreDepends, "Pre-Depends", DependencyKind.PreDepends);
+        var soft = new List<DependencyGroup>();
+        AddGroups(soft, p, p.Recommends, "Recommends", DependencyKind.Recommends);
+
+        var conflicts = new List<int>();
+        AddConflicts(conflicts, p, p.Conflicts, "Conflicts");
+        AddConflicts(conflicts, p, p.Breaks, "Breaks");
+        return new CompiledPackage([.. hard], [.. soft], [.. conflicts.Distinct()]);
+    }
+
+    private void AddGroups(List<DependencyGroup> target, UniversePackage p, string? text, string field, DependencyKind kind)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        foreach (var group in RelationCompiler.Parse(text, field, p))
+        {
+            var ids = new List<int>();
+            foreach (var atom in group)
+            {
+                foreach (int id in Match(atom, p, negative: false))
+                {
+                    if (!ids.Contains(id))
+                    {
+                        ids.Add(id);
+                    }
+                }
+            }
+
+            target.Add(new DependencyGroup(kind, string.Join(" | ", group), [.. ids]));
+        }
+    }
+
+    private void AddConflicts(List<int> target, UniversePackage p, string? text, string field)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        foreach (var group in RelationCompiler.Parse(text, field, p))
+        {
+            foreach (var atom in group)
+            {
+                target.AddRange(Match(atom, p, negative: true));
+            }
+        }
+    }
+
+    private int[][] BuildReverseConflicts()
+    {
+        var lists = new List<int>?[_packages.Length];
+        for (int i = 0; i < _packages.Length; i++)
+        {
+            var p = _packages[i];
+            if (p.Conflicts is null && p.Breaks is null)
+            {
+                continue;
+            }
+
+            foreach (int target in Compiled(i).Conflicts)
+            {
+                (lists[target] ??= []).Add(i);
+            }
+        }
+
+        return lists.Select(l => l is null ? [] : l.ToArray()).ToArray();
+    }
+}

@@ -1,0 +1,101 @@
+namespace AptOstree.Deb.Solver;
+
+/// <summary>
+/// One version of one package in a <see cref="PackageUniverse"/>: the fields the solver, the downloader and the
+/// installer need. Relationship fields keep the text of the index; the universe compiles them on demand.
+/// </summary>
+public sealed record UniversePackage
+{
+    /// <summary>The position in <see cref="PackageUniverse.Packages"/> (assigned by the universe).</summary>
+    public int Id { get; init; } = -1;
+
+    /// <summary>Package name (lower case).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Version text.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Architecture (<c>amd64</c>, <c>all</c>, …).</summary>
+    public required string Architecture { get; init; }
+
+    /// <summary>The Multi-Arch field.</summary>
+    public MultiArchKind MultiArch { get; init; }
+
+    /// <summary><c>Essential: yes</c>.</summary>
+    public bool Essential { get; init; }
+
+    /// <summary><c>Protected: yes</c> or <c>Important: yes</c>.</summary>
+    public bool Protected { get; init; }
+
+    /// <summary>The Priority field.</summary>
+    public PackagePriority Priority { get; init; } = PackagePriority.Optional;
+
+    /// <summary>The Section field.</summary>
+    public string? Section { get; init; }
+
+    /// <summary>The source package name (the package name when the index has no Source field).</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Size of the .deb in bytes.</summary>
+    public long Size { get; init; }
+
+    /// <summary>Installed-Size in KiB.</summary>
+    public long InstalledSize { get; init; }
+
+    /// <summary>Path of the .deb relative to the repository root.</summary>
+    public string? Filename { get; init; }
+
+    /// <summary>SHA-256 of the .deb (hex), when the index lists one.</summary>
+    public string? Sha256 { get; init; }
+
+    /// <summary>Depends field text.</summary>
+    public string? Depends { get; init; }
+
+    /// <summary>Pre-Depends field text.</summary>
+    public string? PreDepends { get; init; }
+
+    /// <summary>Recommends field text.</summary>
+    public string? Recommends { get; init; }
+
+    /// <summary>Suggests field text.</summary>
+    public string? Suggests { get; init; }
+
+    /// <summary>Conflicts field text.</summary>
+    public string? Conflicts { get; init; }
+
+    /// <summary>Breaks field text.</summary>
+    public string? Breaks { get; init; }
+
+    /// <summary>Replaces field text.</summary>
+    public string? Replaces { get; init; }
+
+    /// <summary>Provides field text.</summary>
+    public string? Provides { get; init; }
+
+    /// <summary>The index this version came from (null for status-only versions).</summary>
+    public PackageOrigin? Origin { get; init; }
+
+    /// <summary>APT pin priority of this version (500 by default, 1 for NotAutomatic, 100 for installed-only).</summary>
+    public int Pin { get; init; } = 500;
+
+    /// <summary>True when this version is installed in the root being solved for.</summary>
+    public bool IsInstalled { get; init; }
+
+    /// <summary>True when dpkg marks the package on hold.</summary>
+    public bool IsHeld { get; init; }
+
+    /// <summary>True when the version was installed automatically (apt's extended_states).</summary>
+    public bool IsAutomatic { get; init; }
+
+    /// <summary>True when a repository offers this version for download.</summary>
+    public bool IsDownloadable => Filename is not null;
+
+    /// <summary>The EDSP <c>APT-ID</c> this version had in a scenario, if it came from one.</summary>
+    public string? AptId { get; init; }
+
+    /// <summary><c>name:arch</c>.</summary>
+    public string QualifiedName => $"{Name}:{Architecture}";
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Name}:{Architecture} {Version}";
+}
