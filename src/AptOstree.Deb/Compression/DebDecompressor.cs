@@ -1,0 +1,80 @@
+using System.IO.Compression;
+using SharpCompress.Compressors.BZip2;
+using SharpCompress.Compressors.LZMA;
+using SharpCompress.Compressors.Xz;
+
+namespace AptOstree.Deb.Compression;
+
+/// <summary>
+/// Opens decompressing streams for .deb members. xz and lzma use the system liblzma when it can be loaded
+/// (multi-threaded for multi-block xz), SharpCompress otherwise; zstd uses ZstdSharp, gzip the BCL, bzip2
+/// SharpCompress. Corrupt data surfaces as <see cref="InvalidFormatException"/> and output beyond
+/// <see cref="DecompressionLimits"/> as <see cref="DebErrorCodes.DecompressionLimitExceeded"/>.
+/// </summary>
+public static class DebDecompressor
+{
+    /// <summary>Threads for the native multi-threaded xz decoder (default: processor count).</summary>
+    public static int XzThreads { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// Memory the multi-threaded xz decoder may use before it falls back to one thread (default 48 MiB, which
+    /// keeps extraction of a package with 24 MiB xz blocks within a small fixed budget).
+    /// </summary>
+    public static long XzThreadingMemoryLimit { get; set; } = 48L * 1024 * 1024;
+
+    /// <summary>True when the system liblzma is used for xz and lzma.</summary>
+    public static bool UsesNativeLzma => LibLzma.IsAvailable;
+
+    /// <summary>Opens a decompressing stream over <paramref name="compressed"/>.</summary>
+    /// <param name="compressed">The compressed bytes (e.g. an ar member's data).</param>
+    /// <param name="compression">The codec, usually from the member name.</param>
+    /// <param name="limits">Bomb limits; <see cref="DecompressionLimits.Default"/> when null.</param>
+    /// <param name="sourceName">File name for messages.</param>
+    /// <param name="memberName">Member name for messages.</param>
+    /// <param name="leaveOpen">True to leave <paramref name="compressed"/> open on dispose.</param>
+    public static Stream Open(Stream compressed, DebCompression compression, DecompressionLimits? limits = null, string? sourceName = null, string? memberName = null, bool leaveOpen = false)
+    {
+        ArgumentNullException.ThrowIfNull(compressed);
+        var counting = new CountingReadStream(compressed, leaveOpen);
+        var source = sourceName ?? "<stream>";
+        var member = memberName ?? "<data>";
+        Stream decoder;
+        try
+        {
+            decoder = compression switch
+            {
+                DebCompression.None => counting,
+                DebCompression.Gzip => new GZipStream(counting, CompressionMode.Decompress),
+                DebCompression.Xz => LibLzma.IsAvailable
+                    ? LzmaNativeStream.CreateDecoder(counting, leaveOpen: false, alone: false, XzThreads, (ulong)XzThreadingMemoryLimit)
+                    : new XZStream(counting),
+                DebCompression.Lzma => LibLzma.IsAvailable
+                    ? LzmaNativeStream.CreateDecoder(counting, leaveOpen: false, alone: true, 1, 0)
+                    : OpenManagedLzmaAlone(counting),
+                DebCompression.Zstd => new ZstdSharp.DecompressionStream(counting, leaveOpen: false),
+                DebCompression.Bzip2 => BZip2Stream.Create(counting, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true),
+                _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
+            };
+        }
+        catch (Exception ex) when (ex is not AptOstreeException and not ArgumentException and not OutOfMemoryException)
+        {
+            throw new InvalidFormatException(
+                DebErrorCodes.CorruptCompressedData,
+                $"{source}: cannot start {DebCompressionNames.GetName(compression)} decompression of member '{member}': {ex.Message}",
+                ex,
+                source,
+                member);
+        }
+
+        return new DecompressionGuardStream(decoder, counting, compression, limits ?? DecompressionLimits.Default, source, member);
+    }
+
+    private static LzmaStream OpenManagedLzmaAlone(Stream input)
+    {
+        Span<byte> header = stackalloc byte[13];
+        input.ReadExactly(header);
+        var properties = header[..5].ToArray();
+        var size = BitConverter.ToInt64(header[5..]);
+        return LzmaStream.Create(properties, input, -1, size, null, false);
+    }
+}

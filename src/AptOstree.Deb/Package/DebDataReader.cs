@@ -1,0 +1,29 @@
+using AptOstree.Deb.Tar;
+
+namespace AptOstree.Deb.Package;
+
+/// <summary>
+/// Forward-only reader of the entries of a .deb's data member. <see cref="DataStream"/> holds the current regular
+/// file's content until the next call to <see cref="GetNextEntry"/>.
+/// </summary>
+public sealed class DebDataReader : IDisposable
+{
+    private readonly DebTarReader tar;
+
+    internal DebDataReader(DebTarReader tar)
+    {
+        this.tar = tar;
+    }
+
+    /// <summary>Content of the current regular-file entry, or null.</summary>
+    public Stream? DataStream => tar.DataStream;
+
+    /// <summary>The next entry, or null at the end.</summary>
+    public DebTarEntry? GetNextEntry() => tar.GetNextEntry();
+
+    /// <summary>All remaining entries (their content is skipped).</summary>
+    public IEnumerable<DebTarEntry> EnumerateEntries() => tar.EnumerateEntries();
+
+    /// <inheritdoc />
+    public void Dispose() => tar.Dispose();
+}

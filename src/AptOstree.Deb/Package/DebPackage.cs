@@ -1,0 +1,216 @@
+using AptOstree.Deb.Archive;
+using AptOstree.Deb.Compression;
+using AptOstree.Deb.Tar;
+using AptOstree.Logging;
+using AptOstree.Posix;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AptOstree.Deb.Package;
+
+/// <summary>
+/// A .deb opened for reading: the format version, the control archive (fields, conffiles, md5sums, maintainer
+/// scripts, triggers, shlibs) read eagerly, and the data member streamed on demand — as entries or extracted to a
+/// directory the way <c>dpkg-deb -x</c> does. Member order and codecs follow dpkg-deb's rules (see
+/// <see cref="DebArchiveReader"/>); malformed input throws <see cref="InvalidFormatException"/>.
+/// </summary>
+/// <remarks>
+/// Opened from a file or a seekable stream, the data member can be read any number of times; from a
+/// non-seekable stream, once.
+/// </remarks>
+public sealed class DebPackage : IDisposable, IAsyncDisposable
+{
+    private readonly Stream stream;
+    private readonly bool leaveOpen;
+    private readonly DebReaderOptions options;
+    private readonly ILogger logger;
+    private bool dataOpened;
+    private bool disposed;
+
+    private DebPackage(Stream stream, bool leaveOpen, string sourceName, DebReaderOptions options, ILogger logger)
+    {
+        this.stream = stream;
+        this.leaveOpen = leaveOpen;
+        this.options = options;
+        this.logger = logger;
+        SourceName = sourceName;
+        using var reader = new DebArchiveReader(stream, leaveOpen: true, sourceName, logger);
+        FormatVersion = reader.ReadFormatVersion();
+        var (controlInfo, controlMember) = reader.ReadControlMember();
+        ControlMember = controlInfo;
+        Control = ReadControl(controlMember.Data, controlInfo);
+        var (dataInfo, _) = reader.ReadDataMember();
+        DataMember = dataInfo;
+        DebLog.OpenedPackage(logger, sourceName, controlInfo.Name, dataInfo.Name);
+    }
+
+    /// <summary>The file path or stream name used in messages.</summary>
+    public string SourceName { get; }
+
+    /// <summary>The format version from <c>debian-binary</c> (2.0 in practice).</summary>
+    public Version FormatVersion { get; }
+
+    /// <summary>The control member (name, codec, size, offset).</summary>
+    public DebMemberInfo ControlMember { get; }
+
+    /// <summary>The data member (name, codec, size, offset).</summary>
+    public DebMemberInfo DataMember { get; }
+
+    /// <summary>The control archive's files.</summary>
+    public DebControlArchive Control { get; }
+
+    /// <summary>Opens a .deb file.</summary>
+    public static DebPackage Open(string path, DebReaderOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        try
+        {
+            return new DebPackage(file, leaveOpen: false, path, options ?? DebReaderOptions.Default, logger ?? NullLogger.Instance);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads a .deb from a stream, which must be positioned at the start of the archive.</summary>
+    public static DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null, DebReaderOptions? options = null, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return new DebPackage(stream, leaveOpen, sourceName ?? "<stream>", options ?? DebReaderOptions.Default, logger ?? NullLogger.Instance);
+    }
+
+    /// <summary>Async twin of <see cref="Open(string, DebReaderOptions?, ILogger?)"/> (runs the read on the thread pool).</summary>
+    public static Task<DebPackage> OpenAsync(string path, DebReaderOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Open(path, options, logger), cancellationToken);
+
+    /// <summary>Opens a forward-only reader over the data member's entries.</summary>
+    public DebDataReader OpenData() => new(OpenDataTar(readAhead: false));
+
+    /// <summary>Lists the data member's entries (metadata only).</summary>
+    public IReadOnlyList<DebTarEntry> GetDataEntries()
+    {
+        using var reader = OpenData();
+        return reader.EnumerateEntries().ToList();
+    }
+
+    /// <summary>
+    /// Extracts the data member below <paramref name="directory"/> (created if missing) like <c>dpkg-deb -x</c>:
+    /// same paths, types, modes (incl. setuid), mtimes, symlinks and hard links; owners and device nodes when
+    /// running as root. Nothing is ever written outside <paramref name="directory"/>: entries that would escape it
+    /// throw <see cref="UnsafePathException"/>.
+    /// </summary>
+    public DebExtractResult ExtractTo(string directory, DebExtractOptions? extractOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        ExtractTo(directory, LibcPosixFileSystem.Instance, extractOptions, progress, cancellationToken);
+
+    /// <summary>Async twin of <see cref="ExtractTo(string, DebExtractOptions?, IProgress{OperationProgress}?, CancellationToken)"/>.</summary>
+    public Task<DebExtractResult> ExtractToAsync(string directory, DebExtractOptions? extractOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => ExtractTo(directory, extractOptions, progress, cancellationToken), cancellationToken);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        if (!leaveOpen)
+        {
+            stream.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    internal DebExtractResult ExtractTo(string directory, IPosixFileSystem fs, DebExtractOptions? extractOptions, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var opts = extractOptions ?? DebExtractOptions.Default;
+        using var tar = OpenDataTar(opts.ReadAhead);
+        var extractor = new DebExtractor(directory, SourceName, opts, fs);
+        while (tar.GetNextEntry() is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            extractor.Apply(entry, tar.DataStream);
+            if (progress is not null && (extractor.EntriesHandled & 63) == 0)
+            {
+                progress.Report(new OperationProgress("extract", extractor.BytesWritten, null, ProgressUnit.Bytes, entry.Name));
+            }
+        }
+
+        var result = extractor.Finish();
+        progress?.Report(new OperationProgress("extract", result.Bytes, result.Bytes, ProgressUnit.Bytes));
+        foreach (var e in result.MetadataNotApplied)
+        {
+            DebLog.MetadataNotApplied(logger, e.Name);
+        }
+
+        DebLog.Extracted(logger, SourceName, directory, result.Entries, result.Bytes);
+        return result;
+    }
+
+    private DebTarReader OpenDataTar(bool readAhead)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (stream.CanSeek)
+        {
+            stream.Position = DataMember.DataOffset;
+        }
+        else if (dataOpened)
+        {
+            throw new InvalidOperationException($"{SourceName} was opened from a non-seekable stream; its data member can be read only once.");
+        }
+
+        dataOpened = true;
+        var raw = new MemberDataStream(stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
+        Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, options.Limits, SourceName, DataMember.Name);
+        if (readAhead)
+        {
+            decompressed = new ReadAheadStream(decompressed);
+        }
+
+        return new DebTarReader(decompressed, leaveOpen: false, SourceName, DataMember.Name);
+    }
+
+    private DebControlArchive ReadControl(Stream memberData, DebMemberInfo info)
+    {
+        var limits = options.Limits with { MaxDecompressedBytes = Math.Min(options.Limits.MaxDecompressedBytes, options.MaxControlSize) };
+        using var decompressed = DebDecompressor.Open(memberData, info.Compression, limits, SourceName, info.Name, leaveOpen: true);
+        using var tar = new DebTarReader(decompressed, leaveOpen: true, SourceName, info.Name);
+        var files = new List<DebControlFile>();
+        while (tar.GetNextEntry() is { } entry)
+        {
+            var name = DebTarPath.Normalize(entry.Name);
+            if (entry.Type != DebTarEntryType.RegularFile || name.Length == 0)
+            {
+                continue;
+            }
+
+            var content = new byte[entry.Size];
+            var got = tar.DataStream!.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+            if (got != content.Length)
+            {
+                throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{SourceName}: control file '{entry.Name}' in '{info.Name}' is truncated ({got} of {entry.Size} bytes).", source: SourceName, location: $"{info.Name}:{entry.Name}");
+            }
+
+            files.Add(new DebControlFile(name, entry.Permissions, content));
+        }
+
+        var control = new DebControlArchive(files);
+        if (control.GetFile("control") is null)
+        {
+            throw new InvalidFormatException(DebErrorCodes.MissingControlFile, $"{SourceName}: member '{info.Name}' has no 'control' file.", source: SourceName, location: info.Name);
+        }
+
+        return control;
+    }
+}

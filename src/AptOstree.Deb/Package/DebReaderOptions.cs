@@ -1,0 +1,16 @@
+using AptOstree.Deb.Compression;
+
+namespace AptOstree.Deb.Package;
+
+/// <summary>Options for reading .deb files.</summary>
+public sealed record DebReaderOptions
+{
+    /// <summary>The defaults.</summary>
+    public static DebReaderOptions Default { get; } = new();
+
+    /// <summary>Decompression-bomb limits applied to the data member.</summary>
+    public DecompressionLimits Limits { get; init; } = DecompressionLimits.Default;
+
+    /// <summary>Most bytes the decompressed control member may hold (it is read into memory). Default 256 MiB.</summary>
+    public long MaxControlSize { get; init; } = 256L * 1024 * 1024;
+}
