@@ -6,7 +6,7 @@ namespace AptOstree.OSTree.Sysroot;
 /// A GLib keyfile (<c>[group]</c> headers, <c>key=value</c> lines, <c>#</c> comments) as used by OSTree
 /// <c>.origin</c> files. Unknown groups, keys and comments survive a read–modify–write round trip, in order.
 /// </summary>
-public sealed class KeyFile
+internal sealed class KeyFile
 {
     private readonly List<Group> _groups = [new Group(null)];
 

@@ -74,7 +74,7 @@ internal sealed class SysrootFixture : IDisposable
     }
 
     public OstreeSysroot Open(string sysroot, IPosixFileSystem? fs = null, string? kernelCommandLine = null) =>
-        new(sysroot, new OstreeCliSysrootRepository($"{sysroot}/ostree/repo"), fs, kernelCommandLine: kernelCommandLine);
+        new(sysroot, OstreeRepositorySysrootRepository.OpenForSysroot(sysroot), fs, kernelCommandLine: kernelCommandLine);
 
     public static string Ostree(params string[] args) =>
         ExternalTool.Run("ostree", args, environment: AdminEnvironment).EnsureSuccess("ostree " + string.Join(' ', args)).StandardOutput;
