@@ -66,11 +66,8 @@ public sealed class DeploymentOrigin
         }
         else
         {
+            // Like GLib's g_key_file_remove_key: the (now empty) group stays, so the bytes match ostree's.
             copy.RemoveKey(TransientGroup, "pinned");
-            if (copy.GetKeys(TransientGroup).Count == 0)
-            {
-                copy.RemoveGroup(TransientGroup);
-            }
         }
 
         return new DeploymentOrigin(copy);
