@@ -44,7 +44,7 @@ internal sealed class CheckoutEngine
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         destination = Path.GetFullPath(destination).TrimEnd('/');
-        var c = _repo.Objects.ReadCommit(commit);
+        var c = _repo.Objects.ReadCommit(commit, verify: true);
         Checksum tree = c.RootTree, meta = c.RootMeta;
         string? subpath = _options.Subpath?.Trim('/');
         if (!string.IsNullOrEmpty(subpath))
@@ -98,8 +98,8 @@ internal sealed class CheckoutEngine
 
     private void CheckoutDirectory(string path, Checksum treeChecksum, Checksum metaChecksum)
     {
-        var meta = _repo.Objects.ReadDirMeta(metaChecksum);
-        var tree = _repo.Objects.ReadDirTree(treeChecksum);
+        var meta = _repo.Objects.ReadDirMeta(metaChecksum, verify: true);
+        var tree = _repo.Objects.ReadDirTree(treeChecksum, verify: true);
         bool created = CreateDirectory(path);
         if (!created && _options.ProcessWhiteouts && tree.FindFile(OpaqueWhiteout) is not null)
         {
@@ -255,7 +255,25 @@ internal sealed class CheckoutEngine
                 using (var full = _repo.Objects.OpenContent(checksum))
                 using (var output = _fs.CreateFile(tmp, 0x180))
                 {
-                    full.Content.CopyTo(output, 128 * 1024);
+                    try
+                    {
+                        // Copies are verified on the way: a corrupt object never lands silently in a checkout.
+                        using var hashing = new HashingStream(full.Content, full.Header);
+                        hashing.CopyTo(output, 128 * 1024);
+                        if (hashing.Finish() != checksum)
+                        {
+                            throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "corrupted object: content does not match its checksum");
+                        }
+                    }
+                    catch (InvalidDataException ex)
+                    {
+                        throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "compressed content is corrupt: " + ex.Message, ex);
+                    }
+
+                    if (output.Length != full.Size)
+                    {
+                        throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), $"content is {output.Length} bytes, its header says {full.Size}");
+                    }
                 }
 
                 uint perms = header.Mode & UnixMode.PermissionMask;

@@ -214,6 +214,13 @@ public sealed class OstreeRepository
     /// <summary>Checks out a rev (ref or checksum) into <paramref name="destination"/>.</summary>
     public void Checkout(string rev, string destination, CheckoutOptions? options = null) => Checkout(ResolveRev(rev), destination, options);
 
+    /// <summary>Runs fsck: re-hashes every object and checks every ref'd commit for missing objects.</summary>
+    public FsckResult Fsck(IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        new RepositoryChecker(this).Check(progress, cancellationToken);
+
+    /// <summary>ls / cat / log / diff over this repository's commits.</summary>
+    public CommitBrowser Browse() => new(this);
+
     internal RepositoryTransaction BeginTransaction() => new(this);
 
     internal Checksum WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options)
