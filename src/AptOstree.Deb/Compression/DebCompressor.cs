@@ -20,9 +20,16 @@ public static class DebCompressor
             DebCompression.Xz => LibLzma.IsAvailable
                 ? LzmaNativeStream.CreateEncoder(output, leaveOpen, (uint)(level ?? 6), Environment.ProcessorCount)
                 : throw new AptOstreeException(DebErrorCodes.CodecUnavailable, "Writing xz needs the system liblzma (liblzma.so.5), which could not be loaded; choose zstd or gzip.", null),
-            DebCompression.Zstd => new ZstdSharp.CompressionStream(output, level ?? 3, leaveOpen: leaveOpen),
+            DebCompression.Zstd => OpenZstd(output, level ?? 3, leaveOpen),
             _ => throw new AptOstreeException(DebErrorCodes.CodecUnavailable, $"Writing {DebCompressionNames.GetName(compression)} members is not supported; choose xz, zstd, gzip or none.", null),
         };
+    }
+
+    private static ZstdSharp.CompressionStream OpenZstd(Stream output, int level, bool leaveOpen)
+    {
+        var zstd = new ZstdSharp.CompressionStream(output, level, leaveOpen: leaveOpen);
+        zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+        return zstd;
     }
 
     private sealed class NonClosingStream(Stream inner) : Stream

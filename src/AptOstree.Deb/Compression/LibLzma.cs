@@ -28,8 +28,14 @@ internal static unsafe partial class LibLzma
 
     public static bool HasMultithreadedDecoder => IsAvailable && Probe.Value.HasMultithreadedDecoder;
 
-    /// <summary>Set by tests and benchmarks to exercise the managed fallback.</summary>
-    public static bool ForceManaged { get; set; }
+    private static readonly AsyncLocal<bool> ForceManagedFlow = new();
+
+    /// <summary>Set by tests and benchmarks to exercise the managed fallback (flows with the async context only).</summary>
+    public static bool ForceManaged
+    {
+        get => ForceManagedFlow.Value;
+        set => ForceManagedFlow.Value = value;
+    }
 
     [LibraryImport(Library, EntryPoint = "lzma_stream_decoder")]
     public static partial int StreamDecoder(LzmaStream* strm, ulong memlimit, uint flags);

@@ -11,6 +11,8 @@ public sealed class DebTarReader : IDisposable
 {
     private const string XattrPrefix = "SCHILY.xattr.";
     private readonly TarReader reader;
+    private readonly Stream tarStream;
+    private readonly bool leaveOpen;
     private readonly string sourceName;
     private readonly string memberName;
     private int index;
@@ -25,9 +27,11 @@ public sealed class DebTarReader : IDisposable
     public DebTarReader(Stream tarStream, bool leaveOpen = false, string? sourceName = null, string? memberName = null)
     {
         ArgumentNullException.ThrowIfNull(tarStream);
-        reader = new TarReader(tarStream, leaveOpen);
         this.sourceName = sourceName ?? "<stream>";
         this.memberName = memberName ?? "<tar>";
+        reader = new TarReader(new TarHeaderChecksumStream(tarStream, this.sourceName, this.memberName), leaveOpen: false);
+        this.leaveOpen = leaveOpen;
+        this.tarStream = tarStream;
     }
 
     /// <summary>The content of the current regular-file entry, or null; valid until the next entry.</summary>
@@ -82,7 +86,14 @@ public sealed class DebTarReader : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => reader.Dispose();
+    public void Dispose()
+    {
+        reader.Dispose();
+        if (!leaveOpen)
+        {
+            tarStream.Dispose();
+        }
+    }
 
     private DebTarEntry Map(TarEntry entry)
     {

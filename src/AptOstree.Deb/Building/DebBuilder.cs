@@ -1,0 +1,497 @@
+using System.Formats.Tar;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using AptOstree.Deb.Archive;
+using AptOstree.Deb.Compression;
+using AptOstree.Deb.Package;
+using AptOstree.Deb.Tar;
+using AptOstree.IO;
+using AptOstree.Logging;
+using AptOstree.Posix;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AptOstree.Deb.Building;
+
+/// <summary>
+/// Builds a .deb the way deb-apt.md §1.6 recommends, so that <c>dpkg-deb</c> and <c>dpkg --unpack</c> accept it:
+/// members <c>debian-binary</c> (<c>2.0\n</c>), <c>control.tar.*</c>, <c>data.tar.*</c>; GNU tar (never pax
+/// headers) with <c>./</c> names; parents before children (missing parents are added); entries sorted by name;
+/// mtimes clamped to <see cref="Timestamp"/>. Also generates <c>md5sums</c> unless one is supplied.
+/// </summary>
+public sealed class DebBuilder
+{
+    private readonly List<DebControlFile> controlFiles = [];
+    private readonly Dictionary<string, DebBuildEntry> entries = new(StringComparer.Ordinal);
+    private ILogger logger = NullLogger.Instance;
+
+    /// <summary>Compression of the data member (default xz, like Debian).</summary>
+    public DebCompression Compression { get; set; } = DebCompression.Xz;
+
+    /// <summary>Compression of the control member; by default the data compression (gzip when that is bzip2/lzma).</summary>
+    public DebCompression? ControlCompression { get; set; }
+
+    /// <summary>Codec level, or the codec default.</summary>
+    public int? CompressionLevel { get; set; }
+
+    /// <summary>
+    /// Build time: the ar member mtime, the mtime of entries without one, and the clamp for later mtimes.
+    /// Defaults to <c>SOURCE_DATE_EPOCH</c> when set, else the current time.
+    /// </summary>
+    public DateTimeOffset Timestamp { get; set; } = DefaultTimestamp();
+
+    /// <summary>Generate <c>md5sums</c> for regular files (except conffiles) when none was added. Default true.</summary>
+    public bool GenerateMd5Sums { get; set; } = true;
+
+    /// <summary>The data entries added so far, by normalised path.</summary>
+    public IReadOnlyCollection<DebBuildEntry> Entries => entries.Values;
+
+    /// <summary>
+    /// Reads a package tree like <c>dpkg-deb --build</c>: <c>DEBIAN/</c> holds the control files, everything else is
+    /// data with its on-disk modes, times, owners (or root:root with <paramref name="rootOwnerGroup"/>), symlinks,
+    /// hard links, devices and FIFOs.
+    /// </summary>
+    public static DebBuilder FromDirectory(string directory, bool rootOwnerGroup = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        var fs = LibcPosixFileSystem.Instance;
+        var root = Path.GetFullPath(directory);
+        var builder = new DebBuilder();
+        var debian = Path.Combine(root, "DEBIAN");
+        if (!Directory.Exists(debian))
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"{root}: no DEBIAN directory with the control files.", null);
+        }
+
+        foreach (var name in fs.ListDirectory(debian).Order(StringComparer.Ordinal))
+        {
+            var path = Path.Combine(debian, name);
+            var st = fs.GetStatus(path);
+            if (st.IsRegularFile)
+            {
+                builder.AddControlFile(name, File.ReadAllBytes(path), st.Permissions);
+            }
+        }
+
+        var inodes = new Dictionary<(ulong, ulong), string>();
+        builder.AddTree(fs, root, string.Empty, rootOwnerGroup, inodes);
+        return builder;
+    }
+
+    /// <summary>Sets the <c>control</c> file text (a trailing newline is added if missing).</summary>
+    public DebBuilder SetControl(string controlText)
+    {
+        ArgumentNullException.ThrowIfNull(controlText);
+        if (!controlText.EndsWith('\n'))
+        {
+            controlText += "\n";
+        }
+
+        return AddControlFile("control", Encoding.UTF8.GetBytes(controlText));
+    }
+
+    /// <summary>Sets the <c>control</c> file from fields in order (multi-line values are folded with a leading space).</summary>
+    public DebBuilder SetControlFields(IEnumerable<KeyValuePair<string, string>> fields)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        var sb = new StringBuilder();
+        foreach (var (name, value) in fields)
+        {
+            var lines = value.Split('\n');
+            sb.Append(name).Append(": ").Append(lines[0]).Append('\n');
+            foreach (var line in lines.Skip(1))
+            {
+                sb.Append(' ').Append(line.Length == 0 ? "." : line).Append('\n');
+            }
+        }
+
+        return SetControl(sb.ToString());
+    }
+
+    /// <summary>Adds (or replaces) a file of the control archive.</summary>
+    public DebBuilder AddControlFile(string name, ReadOnlyMemory<byte> content, uint permissions = 0x1A4)
+    {
+        name = DebTarPath.Normalize(name);
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Control file name '{name}' must be a plain file name.", nameof(name));
+        }
+
+        controlFiles.RemoveAll(f => f.Name == name);
+        controlFiles.Add(new DebControlFile(name, permissions, content));
+        return this;
+    }
+
+    /// <summary>Adds a maintainer script (<c>preinst</c>, <c>postinst</c>, <c>prerm</c>, <c>postrm</c>, <c>config</c>) with mode 0755.</summary>
+    public DebBuilder AddMaintainerScript(string name, string script)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        if (!DebControlArchive.MaintainerScriptNames.Contains(name))
+        {
+            throw new ArgumentException($"'{name}' is not a maintainer script name.", nameof(name));
+        }
+
+        return AddControlFile(name, Encoding.UTF8.GetBytes(script), 0x1ED);
+    }
+
+    /// <summary>Adds a directory.</summary>
+    public DebBuilder AddDirectory(string path, uint permissions = 0x1ED) =>
+        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.Directory, Permissions = permissions });
+
+    /// <summary>Adds a regular file with in-memory content.</summary>
+    public DebBuilder AddFile(string path, ReadOnlyMemory<byte> content, uint permissions = 0x1A4) =>
+        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.RegularFile, Permissions = permissions, Content = content });
+
+    /// <summary>Adds a regular file with text content (UTF-8).</summary>
+    public DebBuilder AddFile(string path, string text, uint permissions = 0x1A4) => AddFile(path, Encoding.UTF8.GetBytes(text), permissions);
+
+    /// <summary>Adds a symbolic link.</summary>
+    public DebBuilder AddSymbolicLink(string path, string target) =>
+        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.SymbolicLink, Permissions = 0x1FF, LinkTarget = target });
+
+    /// <summary>Adds a hard link to another regular file of the package.</summary>
+    public DebBuilder AddHardLink(string path, string targetPath) =>
+        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.HardLink, LinkTarget = targetPath });
+
+    /// <summary>Adds (or replaces) an entry.</summary>
+    public DebBuilder AddEntry(DebBuildEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var path = DebTarPath.Normalize(entry.Path);
+        if (!DebTarPath.IsSafe(path))
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Entry path '{entry.Path}' has a '..' component.", null);
+        }
+
+        if (path.Length == 0 && entry.Type != DebTarEntryType.Directory)
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "Only a directory can be the root entry.", null);
+        }
+
+        if (entry.Type is DebTarEntryType.SymbolicLink or DebTarEntryType.HardLink && string.IsNullOrEmpty(entry.LinkTarget))
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Link entry '{entry.Path}' needs a target.", null);
+        }
+
+        entries[path] = entry with { Path = path };
+        return this;
+    }
+
+    /// <summary>Uses <paramref name="logger"/> for build messages.</summary>
+    public DebBuilder WithLogger(ILogger logger)
+    {
+        this.logger = logger ?? NullLogger.Instance;
+        return this;
+    }
+
+    /// <summary>Writes the package to <paramref name="path"/> atomically (temporary sibling, fsync, rename).</summary>
+    public void Build(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var temp = AtomicFile.TemporarySibling(full);
+        try
+        {
+            using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                Build(output, cancellationToken);
+                output.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        var codec = DebCompressionNames.GetName(Compression);
+        DebLog.Built(logger, full, entries.Count, codec);
+    }
+
+    /// <summary>Async twin of <see cref="Build(string, CancellationToken)"/>.</summary>
+    public Task BuildAsync(string path, CancellationToken cancellationToken = default) => Task.Run(() => Build(path, cancellationToken), cancellationToken);
+
+    /// <summary>Writes the package to a stream.</summary>
+    public void Build(Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (!controlFiles.Any(f => f.Name == "control"))
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "The package has no control file; call SetControl or SetControlFields.", null);
+        }
+
+        var dataEntries = Plan();
+        var controlCompression = ControlCompression ?? (Compression is DebCompression.Bzip2 or DebCompression.Lzma ? DebCompression.Gzip : Compression);
+        var time = Timestamp.ToUnixTimeSeconds();
+
+        var controlTar = new MemoryStream();
+        using (var compressed = DebCompressor.Open(controlTar, controlCompression, CompressionLevel, leaveOpen: true))
+        {
+            WriteControlTar(compressed, dataEntries);
+        }
+
+        using var ar = new ArWriter(output, leaveOpen: true);
+        ar.WriteMember("debian-binary", "2.0\n"u8, time);
+        controlTar.Position = 0;
+        ar.WriteMember("control.tar" + DebCompressionNames.GetSuffix(controlCompression), controlTar, controlTar.Length, time);
+
+        // The data member's size goes in its header, so compress to a temporary file first (bounded memory).
+        var dataTemp = Path.Combine(Path.GetTempPath(), $"aptostree-data-{Guid.NewGuid():N}.tar");
+        try
+        {
+            using var data = new FileStream(dataTemp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            using (var compressed = DebCompressor.Open(data, Compression, CompressionLevel, leaveOpen: true))
+            {
+                WriteDataTar(compressed, dataEntries, cancellationToken);
+            }
+
+            data.Position = 0;
+            ar.WriteMember("data.tar" + DebCompressionNames.GetSuffix(Compression), data, data.Length, time);
+        }
+        finally
+        {
+            File.Delete(dataTemp);
+        }
+    }
+
+    private static DateTimeOffset DefaultTimestamp()
+    {
+        var epoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH");
+        return long.TryParse(epoch, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    }
+
+    private static string TarName(string path, DebTarEntryType type) =>
+        path.Length == 0 ? "./" : type == DebTarEntryType.Directory ? "./" + path + "/" : "./" + path;
+
+    private void AddTree(IPosixFileSystem fs, string root, string relative, bool rootOwnerGroup, Dictionary<(ulong, ulong), string> inodes)
+    {
+        var full = relative.Length == 0 ? root : Path.Combine(root, relative);
+        var st = fs.GetStatus(full);
+        var type = st.FileType switch
+        {
+            PosixFileType.Directory => DebTarEntryType.Directory,
+            PosixFileType.RegularFile => DebTarEntryType.RegularFile,
+            PosixFileType.SymbolicLink => DebTarEntryType.SymbolicLink,
+            PosixFileType.CharacterDevice => DebTarEntryType.CharacterDevice,
+            PosixFileType.BlockDevice => DebTarEntryType.BlockDevice,
+            PosixFileType.Fifo => DebTarEntryType.Fifo,
+            _ => throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"{full}: sockets and other special files cannot go into a package.", null),
+        };
+        string? linkTarget = null;
+        if (type == DebTarEntryType.RegularFile && st.LinkCount > 1)
+        {
+            if (inodes.TryGetValue((st.Device, st.Inode), out var first))
+            {
+                type = DebTarEntryType.HardLink;
+                linkTarget = first;
+            }
+            else
+            {
+                inodes[(st.Device, st.Inode)] = relative;
+            }
+        }
+        else if (type == DebTarEntryType.SymbolicLink)
+        {
+            linkTarget = fs.ReadSymbolicLink(full);
+        }
+
+        AddEntry(new DebBuildEntry
+        {
+            Path = relative,
+            Type = type,
+            Permissions = st.Permissions,
+            Uid = rootOwnerGroup ? 0 : (int)st.Uid,
+            Gid = rootOwnerGroup ? 0 : (int)st.Gid,
+            UserName = rootOwnerGroup ? "root" : HostAccounts.Instance.UserName((int)st.Uid) ?? string.Empty,
+            GroupName = rootOwnerGroup ? "root" : HostAccounts.Instance.GroupName((int)st.Gid) ?? string.Empty,
+            ModificationTime = DateTimeOffset.FromUnixTimeSeconds(st.ModificationTimeSeconds),
+            LinkTarget = linkTarget,
+            DeviceMajor = (int)PosixDevice.Major(st.RDevice),
+            DeviceMinor = (int)PosixDevice.Minor(st.RDevice),
+            SourcePath = type == DebTarEntryType.RegularFile ? full : null,
+        });
+
+        if (type == DebTarEntryType.Directory)
+        {
+            foreach (var name in fs.ListDirectory(full).Order(StringComparer.Ordinal))
+            {
+                if (relative.Length == 0 && name == "DEBIAN")
+                {
+                    continue;
+                }
+
+                AddTree(fs, root, relative.Length == 0 ? name : relative + "/" + name, rootOwnerGroup, inodes);
+            }
+        }
+    }
+
+    /// <summary>Adds missing parents, sorts by name and makes the first name of each hard-link group carry the content.</summary>
+    private List<DebBuildEntry> Plan()
+    {
+        var all = new Dictionary<string, DebBuildEntry>(entries, StringComparer.Ordinal);
+        foreach (var path in entries.Keys)
+        {
+            var parent = DebTarPath.GetParent(path);
+            while (true)
+            {
+                if (!all.TryGetValue(parent, out var existing))
+                {
+                    all[parent] = new DebBuildEntry { Path = parent, Type = DebTarEntryType.Directory, Permissions = 0x1ED };
+                }
+                else if (existing.Type != DebTarEntryType.Directory)
+                {
+                    throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"'{path}' is below '{parent}', which is not a directory.", null);
+                }
+
+                if (parent.Length == 0)
+                {
+                    break;
+                }
+
+                parent = DebTarPath.GetParent(parent);
+            }
+        }
+
+        foreach (var link in all.Values.Where(e => e.Type == DebTarEntryType.HardLink).ToList())
+        {
+            var target = DebTarPath.Normalize(link.LinkTarget!);
+            if (!all.TryGetValue(target, out var targetEntry) || targetEntry.Type != DebTarEntryType.RegularFile)
+            {
+                throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Hard link '{link.Path}' points at '{link.LinkTarget}', which is not a regular file of the package.", null);
+            }
+
+            if (string.CompareOrdinal(link.Path, target) < 0)
+            {
+                // The link sorts first: it carries the content and the old file becomes a link to it.
+                all[link.Path] = targetEntry with { Path = link.Path };
+                all[target] = link with { Path = target, LinkTarget = link.Path };
+                foreach (var other in all.Values.Where(e => e.Type == DebTarEntryType.HardLink && e.LinkTarget is not null && DebTarPath.Normalize(e.LinkTarget) == target && e.Path != target).ToList())
+                {
+                    all[other.Path] = other with { LinkTarget = link.Path };
+                }
+            }
+            else
+            {
+                all[link.Path] = link with { LinkTarget = target };
+            }
+        }
+
+        return all.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+    }
+
+    private void WriteControlTar(Stream output, List<DebBuildEntry> dataEntries)
+    {
+        var files = controlFiles.ToList();
+        if (GenerateMd5Sums && !files.Any(f => f.Name == "md5sums"))
+        {
+            files.Add(new DebControlFile("md5sums", 0x1A4, Md5Sums(dataEntries, files)));
+        }
+
+        var time = Timestamp;
+        using var tar = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
+        tar.WriteEntry(NewEntry(TarEntryType.Directory, "./", 0x1ED, time, "root", "root", 0, 0));
+        foreach (var f in files.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            var e = NewEntry(TarEntryType.RegularFile, "./" + f.Name, f.Permissions, time, "root", "root", 0, 0);
+            e.DataStream = new MemoryStream(f.Content.ToArray());
+            tar.WriteEntry(e);
+        }
+    }
+
+    private static byte[] Md5Sums(List<DebBuildEntry> dataEntries, List<DebControlFile> files)
+    {
+        var conffiles = new HashSet<string>(
+            (files.FirstOrDefault(f => f.Name == "conffiles")?.Text ?? string.Empty).Split('\n').Select(l => l.Trim().TrimStart('/')),
+            StringComparer.Ordinal);
+        var byPath = dataEntries.ToDictionary(e => e.Path, StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        foreach (var e in dataEntries)
+        {
+            var source = e.Type == DebTarEntryType.HardLink ? byPath[e.LinkTarget!] : e;
+            if (source.Type != DebTarEntryType.RegularFile || conffiles.Contains(e.Path))
+            {
+                continue;
+            }
+
+            byte[] hash;
+#pragma warning disable CA5351 // md5sums is a dpkg format: its digests are MD5 by definition.
+            if (source.SourcePath is not null)
+            {
+                using var s = File.OpenRead(source.SourcePath);
+                hash = MD5.HashData(s);
+            }
+            else
+            {
+                hash = MD5.HashData(source.Content.Span);
+            }
+#pragma warning restore CA5351
+
+            sb.Append(Convert.ToHexStringLower(hash)).Append("  ").Append(e.Path).Append('\n');
+        }
+
+        return Encoding.UTF8.GetBytes(sb.ToString());
+    }
+
+    private void WriteDataTar(Stream output, List<DebBuildEntry> dataEntries, CancellationToken cancellationToken)
+    {
+        using var tar = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
+        foreach (var e in dataEntries)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var mtime = e.ModificationTime is { } m && m < Timestamp ? m : Timestamp;
+            var type = e.Type switch
+            {
+                DebTarEntryType.RegularFile => TarEntryType.RegularFile,
+                DebTarEntryType.HardLink => TarEntryType.HardLink,
+                DebTarEntryType.SymbolicLink => TarEntryType.SymbolicLink,
+                DebTarEntryType.CharacterDevice => TarEntryType.CharacterDevice,
+                DebTarEntryType.BlockDevice => TarEntryType.BlockDevice,
+                DebTarEntryType.Directory => TarEntryType.Directory,
+                _ => TarEntryType.Fifo,
+            };
+            var entry = NewEntry(type, TarName(e.Path, e.Type), e.Permissions, mtime, e.UserName, e.GroupName, e.Uid, e.Gid);
+            if (e.Type == DebTarEntryType.HardLink)
+            {
+                entry.LinkName = "./" + e.LinkTarget;
+            }
+            else if (e.Type == DebTarEntryType.SymbolicLink)
+            {
+                entry.LinkName = e.LinkTarget!;
+            }
+            else if (e.Type is DebTarEntryType.CharacterDevice or DebTarEntryType.BlockDevice)
+            {
+                entry.DeviceMajor = e.DeviceMajor;
+                entry.DeviceMinor = e.DeviceMinor;
+            }
+
+            if (e.Type == DebTarEntryType.RegularFile)
+            {
+                using Stream content = e.SourcePath is not null ? File.OpenRead(e.SourcePath) : new MemoryStream(e.Content.ToArray(), writable: false);
+                entry.DataStream = content;
+                tar.WriteEntry(entry);
+            }
+            else
+            {
+                tar.WriteEntry(entry);
+            }
+        }
+    }
+
+    private static GnuTarEntry NewEntry(TarEntryType type, string name, uint permissions, DateTimeOffset mtime, string user, string group, int uid, int gid) =>
+        new(type, name)
+        {
+            Mode = (UnixFileMode)(permissions & 0xFFF),
+            ModificationTime = mtime,
+            AccessTime = default,
+            ChangeTime = default,
+            UserName = user,
+            GroupName = group,
+            Uid = uid,
+            Gid = gid,
+        };
+}
