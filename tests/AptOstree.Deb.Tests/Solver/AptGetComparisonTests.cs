@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using AptOstree.Deb.Solver;
+using AptOstree.Testing;
+using Xunit.Abstractions;
+
+namespace AptOstree.Deb.Tests.Solver;
+
+/// <summary>
+/// At least 200 real install requests against the host's bookworm indexes, each solved by us from an empty
+/// status, checked by an independent checker, and compared with <c>apt-get -s install</c> from an empty status.
+/// </summary>
+public sealed class AptGetComparisonTests(ITestOutputHelper output)
+{
+    private static readonly string[] Fixed =
+    [
+        "task-gnome-desktop", "vim-nox", "hello", "apache2", "postfix", "openssh-server", "python3", "perl", "git",
+        "default-mta", "mail-transport-agent", "awk", "libc6-dev", "build-essential", "emacs", "texlive-base", "gcc",
+        "nginx", "mariadb-server", "postgresql", "xserver-xorg", "lxde", "xfce4", "libreoffice-writer", "firefox-esr",
+        "systemd", "network-manager", "cups", "inkscape", "gimp", "ruby", "nodejs", "golang-go", "openjdk-17-jre-headless",
+        "docker.io", "qemu-system-x86", "sudo", "curl", "wget", "rsync",
+    ];
+
+    [SkippableFact]
+    public void Two_hundred_requests_are_installable_and_match_apt_get_within_two_percent()
+    {
+        var universe = HostUniverse.Get();
+        var names = universe.Packages.Where(p => universe.IsCandidate(p) && p.IsDownloadable).Select(p => p.Name).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        // A deterministic spread over the whole archive plus hand-picked tasks, virtuals and alternatives.
+        var requests = Fixed.Where(n => universe.FindByName(n).Count > 0 || universe.FindProviders(n).Count > 0).ToList();
+        int step = names.Count / 170;
+        for (int i = 7; i < names.Count && requests.Count < 210; i += step)
+        {
+            if (!requests.Contains(names[i]))
+            {
+                requests.Add(names[i]);
+            }
+        }
+
+        using var dir = new TempDirectory();
+        string status = Path.Combine(dir.Path, "status");
+        File.WriteAllText(status, string.Empty);
+        var apt = new ConcurrentDictionary<string, (int Exit, HashSet<string> Inst)>();
+        Parallel.ForEach(requests, new ParallelOptions { MaxDegreeOfParallelism = 2 }, name =>
+        {
+            var r = ExternalTool.Run("apt-get", ["-s", "-q", "-o", "Dir::State::status=" + status, "-o", "Debug::NoLocking=1", "install", name]);
+            var inst = r.StandardOutput.Split('\n').Where(l => l.StartsWith("Inst ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).ToHashSet();
+            apt[name] = (r.ExitCode, inst);
+        });
+
+        var solver = new DependencySolver(universe);
+        int compared = 0;
+        var failures = new List<string>();
+        foreach (var name in requests)
+        {
+            var (exit, inst) = apt[name];
+            SolverSolution? ours = null;
+            string? error = null;
+            try
+            {
+                ours = solver.Solve(SolverRequest.ForInstall([name]));
+            }
+            catch (AptOstreeException ex)
+            {
+                error = ex.Message;
+            }
+
+            if (exit != 0 || inst.Count == 0)
+            {
+                output.WriteLine($"{name}: apt-get cannot install it (exit {exit}); ours: {(error is null ? ours!.Install.Count + " packages" : "error " + error.Split('\n')[0])}");
+                continue;
+            }
+
+            compared++;
+            if (ours is null)
+            {
+                failures.Add($"{name}: apt installs {inst.Count} packages but we failed: {error}");
+                continue;
+            }
+
+            var problems = IndependentChecker.Problems(ours.Installed);
+            if (problems.Count > 0)
+            {
+                failures.Add($"{name}: our answer is not installable: {string.Join("; ", problems.Take(5))}");
+            }
+
+            var ourNames = ours.Install.Select(p => p.Name).ToHashSet();
+            double diff = Math.Abs(ourNames.Count - inst.Count) / (double)inst.Count;
+            var onlyOurs = ourNames.Except(inst).Order().ToList();
+            var onlyApt = inst.Except(ourNames).Order().ToList();
+            if (onlyOurs.Count + onlyApt.Count > 0)
+            {
+                output.WriteLine($"{name}: ours {ourNames.Count}, apt {inst.Count}; only ours: {string.Join(' ', onlyOurs.Take(10))}; only apt: {string.Join(' ', onlyApt.Take(10))}");
+            }
+
+            if (diff > 0.02)
+            {
+                failures.Add($"{name}: size differs by {diff:P1} (ours {ourNames.Count}, apt {inst.Count})");
+            }
+        }
+
+        output.WriteLine($"{compared} requests compared with apt-get -s, {failures.Count} failures.");
+        Assert.True(compared >= 200, $"only {compared} requests could be compared");
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+}
