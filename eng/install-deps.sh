@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages the SDK's tests and tools use: the real tools we are compared against.
 set -euo pipefail
-packages=(ostree dpkg-dev xz-utils zstd lz4 gzip bzip2 dose-distcheck libsolv-tools mmdebstrap fakeroot python3 python3-apt)
+packages=(ostree dpkg-dev xz-utils zstd lz4 gzip bzip2 dose-distcheck libsolv-tools mmdebstrap fakeroot python3 python3-apt apt-utils gnupg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
