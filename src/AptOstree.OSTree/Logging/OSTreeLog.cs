@@ -6,7 +6,7 @@ namespace AptOstree.OSTree.Logging;
 internal static partial class OSTreeLog
 {
     [LoggerMessage(EventId = AptOstree.Logging.LogEventIds.OSTreeBase + 1, Level = LogLevel.Information, Message = "Committed {Commit} ({Written} new content objects)")]
-    public static partial void Committed(ILogger logger, string commit, int written);
+    public static partial void Committed(ILogger logger, Checksum commit, int written);
 
     [LoggerMessage(EventId = AptOstree.Logging.LogEventIds.OSTreeBase + 2, Level = LogLevel.Information, Message = "Pruned {Count} objects ({Bytes} bytes)")]
     public static partial void Pruned(ILogger logger, int count, long bytes);
@@ -18,5 +18,5 @@ internal static partial class OSTreeLog
     public static partial void FsckProblem(ILogger logger, string problem);
 
     [LoggerMessage(EventId = AptOstree.Logging.LogEventIds.OSTreeBase + 5, Level = LogLevel.Information, Message = "Pulled {Commit}: {Fetched} objects fetched")]
-    public static partial void Pulled(ILogger logger, string commit, int fetched);
+    public static partial void Pulled(ILogger logger, Checksum commit, int fetched);
 }

@@ -96,7 +96,7 @@ public sealed class OstreeRepository
         var config = new KeyFile();
         config.Set("core", "repo_version", "1");
         config.Set("core", "mode", mode.ToConfigString());
-        if (collectionId is not null)
+        if (!string.IsNullOrEmpty(collectionId))
         {
             config.Set("core", "collection-id", collectionId);
         }
@@ -156,11 +156,15 @@ public sealed class OstreeRepository
         new DirectoryImporter(this, transaction, options).Import(directory, tree);
         var commit = WriteCommit(transaction, tree, options);
         transaction.Complete();
+
+        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
+        // commit's objects without the ref that keeps them alive.
         if (options.Branch is not null)
         {
             Refs.Set(options.Branch, commit);
         }
 
+        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
         return commit;
     }
 
@@ -173,11 +177,15 @@ public sealed class OstreeRepository
         new TarImporter(this, transaction, options).Import(tar, tree);
         var commit = WriteCommit(transaction, tree, options);
         transaction.Complete();
+
+        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
+        // commit's objects without the ref that keeps them alive.
         if (options.Branch is not null)
         {
             Refs.Set(options.Branch, commit);
         }
 
+        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
         return commit;
     }
 
@@ -189,11 +197,15 @@ public sealed class OstreeRepository
         using var transaction = BeginTransaction();
         var commit = WriteCommit(transaction, tree, options);
         transaction.Complete();
+
+        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
+        // commit's objects without the ref that keeps them alive.
         if (options.Branch is not null)
         {
             Refs.Set(options.Branch, commit);
         }
 
+        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
         return commit;
     }
 
@@ -217,6 +229,21 @@ public sealed class OstreeRepository
     /// <summary>Runs fsck: re-hashes every object and checks every ref'd commit for missing objects.</summary>
     public FsckResult Fsck(IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         new RepositoryChecker(this).Check(progress, cancellationToken);
+
+    /// <summary>Deletes unreachable objects (like <c>ostree prune</c>), under the exclusive lock.</summary>
+    public PruneResult Prune(PruneOptions? options = null, CancellationToken cancellationToken = default) =>
+        new RepositoryPruner(this).Prune(options, cancellationToken);
+
+    /// <summary>Pulls a rev from another repository on disk (like <c>ostree pull-local</c>).</summary>
+    public Task<Checksum> PullLocalAsync(string sourcePath, string rev, PullOptions? options = null, CancellationToken cancellationToken = default) =>
+        new RepositoryPuller(this).PullLocalAsync(sourcePath, rev, options, cancellationToken);
+
+    /// <summary>Pulls a ref from a configured remote (like <c>ostree pull REMOTE REF</c>).</summary>
+    public Task<Checksum> PullAsync(string remoteName, string refName, PullOptions? options = null, CancellationToken cancellationToken = default) =>
+        new RepositoryPuller(this).PullRemoteAsync(remoteName, refName, options, cancellationToken);
+
+    /// <summary>Regenerates <c>summary</c> (like <c>ostree summary -u</c>).</summary>
+    public void UpdateSummary() => SummaryWriter.Update(this);
 
     /// <summary>ls / cat / log / diff over this repository's commits.</summary>
     public CommitBrowser Browse() => new(this);

@@ -35,7 +35,9 @@ internal sealed class RepositoryTransaction : IDisposable
     public OstreeRepository Repository => _repo;
 
     /// <summary>Number of content objects actually written (not already present).</summary>
-    public int ContentObjectsWritten { get; private set; }
+    public int ContentObjectsWritten => _contentWritten;
+
+    private int _contentWritten;
 
     public bool Has(Checksum checksum, ObjectType type) =>
         _staged.ContainsKey(new ObjectName(checksum, type)) || _repo.Objects.Contains(checksum, type);
@@ -94,7 +96,7 @@ internal sealed class RepositoryTransaction : IDisposable
                 return checksum;
             }
 
-            ContentObjectsWritten++;
+            Interlocked.Increment(ref _contentWritten);
             Stage(new ObjectName(checksum, ObjectType.File), tmp);
             return checksum;
         }

@@ -1,0 +1,99 @@
+using AptOstree.OSTree.Logging;
+
+namespace AptOstree.OSTree;
+
+/// <summary>
+/// Deletes objects no longer reachable from the roots (refs, and unless refs-only every commit), keeping parent
+/// chains to the requested depth. Holds the exclusive repository lock, so concurrent commits wait or are waited for.
+/// </summary>
+public sealed class RepositoryPruner
+{
+    private readonly OstreeRepository _repo;
+
+    /// <summary>Creates a pruner for <paramref name="repository"/>.</summary>
+    public RepositoryPruner(OstreeRepository repository) => _repo = repository ?? throw new ArgumentNullException(nameof(repository));
+
+    /// <summary>Prunes.</summary>
+    public PruneResult Prune(PruneOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new PruneOptions();
+        using var repoLock = RepositoryLock.Acquire(_repo.Path, exclusive: true, _repo.LockTimeout, cancellationToken);
+        var all = _repo.Objects.Enumerate().ToList();
+        var roots = new HashSet<Checksum>(_repo.Refs.List().Values);
+        foreach (var m in _repo.Refs.ListMirrors().Values)
+        {
+            roots.Add(m);
+        }
+
+        if (!options.RefsOnly)
+        {
+            foreach (var o in all.Where(o => o.Type == ObjectType.Commit))
+            {
+                roots.Add(o.Checksum);
+            }
+        }
+
+        var reachable = new HashSet<ObjectName>();
+        foreach (var root in roots)
+        {
+            Checksum? current = root;
+            for (int depth = 0; current is Checksum c && (options.Depth < 0 || depth <= options.Depth); depth++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!reachable.Add(new ObjectName(c, ObjectType.Commit)) || !_repo.Objects.Contains(c, ObjectType.Commit))
+                {
+                    break;
+                }
+
+                reachable.Add(new ObjectName(c, ObjectType.CommitMeta));
+                var commit = _repo.Objects.ReadCommit(c);
+                MarkTree(commit.RootTree, commit.RootMeta, reachable);
+                current = commit.Parent;
+            }
+        }
+
+        int pruned = 0;
+        long bytes = 0;
+        foreach (var o in all)
+        {
+            if (o.Type is not (ObjectType.Commit or ObjectType.CommitMeta or ObjectType.DirTree or ObjectType.DirMeta or ObjectType.File) || reachable.Contains(o))
+            {
+                continue;
+            }
+
+            string path = _repo.Objects.GetLoosePath(o.Checksum, o.Type);
+            if (_repo.FileSystem.TryGetStatus(path, out var st))
+            {
+                bytes += st.Size;
+                pruned++;
+                if (!options.DryRun)
+                {
+                    _repo.FileSystem.Delete(path);
+                }
+            }
+        }
+
+        OSTreeLog.Pruned(_repo.Logger, pruned, bytes);
+        return new PruneResult(all.Count, pruned, bytes);
+    }
+
+    private void MarkTree(Checksum tree, Checksum meta, HashSet<ObjectName> reachable)
+    {
+        reachable.Add(new ObjectName(meta, ObjectType.DirMeta));
+        if (!reachable.Add(new ObjectName(tree, ObjectType.DirTree)))
+        {
+            return;
+        }
+
+        var dirtree = _repo.Objects.ReadDirTree(tree);
+        foreach (var f in dirtree.Files)
+        {
+            reachable.Add(new ObjectName(f.Checksum, ObjectType.File));
+        }
+
+        foreach (var d in dirtree.Directories)
+        {
+            MarkTree(d.TreeChecksum, d.MetaChecksum, reachable);
+        }
+    }
+}

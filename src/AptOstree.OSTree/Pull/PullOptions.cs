@@ -1,0 +1,20 @@
+namespace AptOstree.OSTree;
+
+/// <summary>Options of <c>pull</c> and <c>pull-local</c>.</summary>
+public sealed record PullOptions
+{
+    /// <summary>Parents to fetch besides the commit itself (<c>--depth</c>); -1 fetches the whole history.</summary>
+    public int Depth { get; init; }
+
+    /// <summary>For pull-local: record the ref as <c>REMOTE:REF</c> instead of a local ref (<c>--remote</c>).</summary>
+    public string? Remote { get; init; }
+
+    /// <summary>Concurrent object transfers over HTTP (libostree uses 8).</summary>
+    public int MaxConcurrency { get; init; } = 8;
+
+    /// <summary>The HTTP client to use; a private one by default.</summary>
+    public HttpClient? HttpClient { get; init; }
+
+    /// <summary>Progress (objects fetched).</summary>
+    public IProgress<OperationProgress>? Progress { get; init; }
+}
