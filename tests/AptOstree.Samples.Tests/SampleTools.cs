@@ -1,0 +1,34 @@
+using AptOstree.Testing;
+
+namespace AptOstree.Samples.Tests;
+
+/// <summary>Locates and runs the sample programs: the apt-ostree CLI and pwsh.</summary>
+internal static class SampleTools
+{
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string PowerShellScripts => Path.Combine(RepositoryRoot, "samples", "powershell");
+
+    /// <summary>The test's output folder holds every SDK assembly with its dependencies beside it.</summary>
+    public static string AssemblyDirectory => AppContext.BaseDirectory;
+
+    public static ToolResult AptOstree(params string[] arguments) =>
+        ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "apt-ostree.dll"), .. arguments]);
+
+    /// <summary>pwsh from PATH or from the tool folder eng/install-deps.sh installs it into; skips the test when absent.</summary>
+    public static string PowerShell()
+    {
+        var local = Path.Combine(RepositoryRoot, "artifacts", "tools", "pwsh");
+        var pwsh = File.Exists(local) ? local : ExternalTool.Find("pwsh");
+        Skip.If(pwsh is null, "pwsh (PowerShell 7.6) is not installed; eng/install-deps.sh installs it into artifacts/tools.");
+        return pwsh!;
+    }
+
+    public static ToolResult RunScript(string script, params string[] arguments) =>
+        ExternalTool.Run(PowerShell(), ["-NoProfile", "-NonInteractive", "-File", Path.Combine(PowerShellScripts, script), "-AssemblyDirectory", AssemblyDirectory, .. arguments]);
+
+    private static string FindRepositoryRoot() =>
+        typeof(SampleTools).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "RepositoryRoot").Value!;
+}
