@@ -1,4 +1,5 @@
 using System.Text;
+using AptOstree.Deb.Control;
 using AptOstree.Deb.Tar;
 
 namespace AptOstree.Deb.Package;
@@ -10,6 +11,7 @@ public sealed class DebControlArchive
     public static IReadOnlyList<string> MaintainerScriptNames { get; } = ["preinst", "postinst", "prerm", "postrm", "config"];
 
     private readonly Dictionary<string, DebControlFile> byName;
+    private Deb822Paragraph? fields;
 
     /// <summary>Creates the archive view from its files.</summary>
     public DebControlArchive(IEnumerable<DebControlFile> files)
@@ -31,6 +33,12 @@ public sealed class DebControlArchive
 
     /// <summary>The text of <c>control</c>.</summary>
     public string ControlText => Encoding.UTF8.GetString(ControlBytes.Span);
+
+    /// <summary>
+    /// The <c>control</c> file parsed as one deb822 paragraph (field order kept, names case-insensitive).
+    /// Throws <see cref="Deb822FormatException"/> when it is malformed.
+    /// </summary>
+    public Deb822Paragraph Fields => fields ??= Deb822Paragraph.Parse(ControlText);
 
     /// <summary>Lines of <c>conffiles</c>.</summary>
     public IReadOnlyList<DebConffile> Conffiles => Lines("conffiles")

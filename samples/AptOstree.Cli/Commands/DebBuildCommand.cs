@@ -1,0 +1,33 @@
+using System.CommandLine;
+using AptOstree.Deb.Building;
+using AptOstree.Deb.Compression;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree deb build DIR OUT.deb [--compression …]`: like `dpkg-deb --build`.</summary>
+internal static class DebBuildCommand
+{
+    public static Command Create()
+    {
+        var directory = new Argument<string>("directory") { Description = "Package tree with DEBIAN/control." };
+        var output = new Argument<string>("output") { Description = "The .deb to write." };
+        var compression = new Option<string>("--compression", "-Z") { Description = "xz (default), zstd, gzip or none.", DefaultValueFactory = _ => "xz" };
+        compression.AcceptOnlyFromAmong("xz", "zstd", "gzip", "none");
+        var rootOwner = new Option<bool>("--root-owner-group") { Description = "Record every entry as root:root (like dpkg-deb --root-owner-group)." };
+        var command = new Command("build", "Build a .deb from a directory (like dpkg-deb --build).") { directory, output, compression, rootOwner };
+        command.SetAction(parse =>
+        {
+            if (!DebCompressionNames.TryParseName(parse.GetValue(compression), out var codec))
+            {
+                Console.Error.WriteLine($"apt-ostree: unknown compression '{parse.GetValue(compression)}'");
+                return 2;
+            }
+
+            var builder = DebBuilder.FromDirectory(parse.GetValue(directory)!, parse.GetValue(rootOwner));
+            builder.Compression = codec;
+            builder.Build(parse.GetValue(output)!);
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using AptOstree.Deb.Package;
+using AptOstree.Deb.Tar;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree deb contents FILE`: like `dpkg-deb -c` (tar -tv of the data member).</summary>
+internal static class DebContentsCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The .deb file." };
+        var command = new Command("contents", "List the data member's entries (like dpkg-deb -c).") { file };
+        command.SetAction(parse =>
+        {
+            using var pkg = DebPackage.Open(parse.GetValue(file)!);
+            using var reader = pkg.OpenData();
+            var output = new StringBuilder();
+            while (reader.GetNextEntry() is { } e)
+            {
+                output.Append(Format(e)).Append('\n');
+                if (output.Length > 1 << 16)
+                {
+                    Console.Out.Write(output);
+                    output.Clear();
+                }
+            }
+
+            Console.Out.Write(output);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>One line in GNU tar's verbose listing format.</summary>
+    internal static string Format(DebTarEntry e)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var owner = $"{(e.UserName.Length > 0 ? e.UserName : e.Uid.ToString(inv))}/{(e.GroupName.Length > 0 ? e.GroupName : e.Gid.ToString(inv))}";
+        var size = e.Type is DebTarEntryType.CharacterDevice or DebTarEntryType.BlockDevice
+            ? string.Create(inv, $"{e.DeviceMajor},{e.DeviceMinor}")
+            : e.Size.ToString(inv);
+        var line = string.Create(inv, $"{ModeString(e)} {owner} {size,9} {e.ModificationTime.UtcDateTime:yyyy-MM-dd HH:mm} {Quote(e.Name)}");
+        return e.Type switch
+        {
+            DebTarEntryType.SymbolicLink => line + " -> " + Quote(e.LinkTarget!),
+            DebTarEntryType.HardLink => line + " link to " + Quote(e.LinkTarget!),
+            _ => line,
+        };
+    }
+
+    /// <summary>GNU tar's default "escape" quoting: backslashes doubled, control characters as octal escapes.</summary>
+    private static string Quote(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (c == '\\')
+            {
+                sb.Append(@"\\");
+            }
+            else if (c < ' ' || c == '\x7f')
+            {
+                sb.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ModeString(DebTarEntry e)
+    {
+        var c = new char[10];
+        c[0] = e.Type switch
+        {
+            DebTarEntryType.Directory => 'd',
+            DebTarEntryType.SymbolicLink => 'l',
+            DebTarEntryType.HardLink => 'h',
+            DebTarEntryType.CharacterDevice => 'c',
+            DebTarEntryType.BlockDevice => 'b',
+            DebTarEntryType.Fifo => 'p',
+            _ => '-',
+        };
+        var p = e.Permissions;
+        const string rwx = "rwxrwxrwx";
+        for (var i = 0; i < 9; i++)
+        {
+            c[i + 1] = (p & (1u << (8 - i))) != 0 ? rwx[i] : '-';
+        }
+
+        if ((p & 0x800) != 0)
+        {
+            c[3] = c[3] == 'x' ? 's' : 'S';
+        }
+
+        if ((p & 0x400) != 0)
+        {
+            c[6] = c[6] == 'x' ? 's' : 'S';
+        }
+
+        if ((p & 0x200) != 0)
+        {
+            c[9] = c[9] == 'x' ? 't' : 'T';
+        }
+
+        return new string(c);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AptOstree.Deb.Package;
+
+/// <summary>
+/// Opens .deb files with shared options and logging — the injectable face of <see cref="DebPackage"/>
+/// (registered by <c>AddAptOstreeDeb()</c>; usable without DI through its constructor).
+/// </summary>
+public sealed class DebPackageReader
+{
+    private readonly ILogger logger;
+
+    /// <summary>Creates a reader.</summary>
+    /// <param name="logger">Logger; none when null.</param>
+    /// <param name="options">Reader options; <see cref="DebReaderOptions.Default"/> when null.</param>
+    public DebPackageReader(ILogger<DebPackageReader>? logger = null, DebReaderOptions? options = null)
+    {
+        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        Options = options ?? DebReaderOptions.Default;
+    }
+
+    /// <summary>The options every package is opened with.</summary>
+    public DebReaderOptions Options { get; }
+
+    /// <summary>Opens a .deb file.</summary>
+    public DebPackage Open(string path) => DebPackage.Open(path, Options, logger);
+
+    /// <summary>Reads a .deb from a stream.</summary>
+    public DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null) => DebPackage.Open(stream, leaveOpen, sourceName, Options, logger);
+
+    /// <summary>Opens a .deb file on the thread pool.</summary>
+    public Task<DebPackage> OpenAsync(string path, CancellationToken cancellationToken = default) => DebPackage.OpenAsync(path, Options, logger, cancellationToken);
+}
