@@ -1,13 +1,52 @@
 using System.CommandLine;
+using AptOstree.OSTree.Sysroot;
+using AptOstree.Posix;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree admin …`.</summary>
+/// <summary>`apt-ostree admin …`: ostree admin-compatible deployment management.</summary>
 internal static class AdminCommand
 {
+    /// <summary>`--sysroot=DIR` (default `/`), accepted by every admin verb.</summary>
+    public static readonly Option<string> Sysroot = new("--sysroot")
+    {
+        Description = "Use the sysroot at DIR instead of /.",
+        DefaultValueFactory = _ => "/",
+        Recursive = true,
+    };
+
     public static Command Create()
     {
-        var command = new Command("admin", "Manage a sysroot's deployments (ostree admin-compatible).");
+        var command = new Command("admin", "Manage a sysroot's deployments (ostree admin-compatible).") { Sysroot };
+        command.Subcommands.Add(AdminInitCommands.CreateInitFs());
+        command.Subcommands.Add(AdminInitCommands.CreateOsInit());
+        command.Subcommands.Add(AdminDeployCommand.Create());
+        command.Subcommands.Add(AdminDeployCommand.CreateFinalizeStaged());
+        command.Subcommands.Add(AdminStatusCommand.Create());
+        command.Subcommands.Add(AdminDeploymentCommands.CreateRollback());
+        command.Subcommands.Add(AdminDeploymentCommands.CreateUndeploy());
+        command.Subcommands.Add(AdminDeploymentCommands.CreatePin());
+        command.Subcommands.Add(AdminDeploymentCommands.CreateCleanup());
+        command.Subcommands.Add(AdminDeploymentCommands.CreateSetOrigin());
+        command.Subcommands.Add(AdminKargsCommand.Create());
         return command;
     }
+
+    /// <summary>Turns SDK errors into a one-line message and exit code 2 (System.CommandLine would print a stack trace).</summary>
+    public static Func<ParseResult, int> Guard(Func<ParseResult, int> action) => parse =>
+    {
+        try
+        {
+            return action(parse);
+        }
+        catch (AptOstreeException ex)
+        {
+            Console.Error.WriteLine($"apt-ostree: error {ex.ErrorCode}: {ex.Message}");
+            return 2;
+        }
+    };
+
+    public static OstreeSysrootFactory Factory { get; } = new(LibcPosixFileSystem.Instance);
+
+    public static OstreeSysroot Open(ParseResult parse) => Factory.Open(parse.GetValue(Sysroot)!);
 }
