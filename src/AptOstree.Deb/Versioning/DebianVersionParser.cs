@@ -31,54 +31,66 @@ internal static class DebianVersionParser
             return Empty;
         }
 
-        var end = start;
-        while (end < text.Length && !IsBlank(text[end]))
+        // One scalar pass (versions are short): the end of the non-blank run, the first colon, the last hyphen.
+        var end = text.Length;
+        int colon = -1, hyphen = -1;
+        for (var k = start; k < text.Length; k++)
         {
-            end++;
-        }
-
-        for (var k = end; k < text.Length; k++)
-        {
-            if (!IsBlank(text[k]))
+            var c = text[k];
+            if (c == ':')
             {
-                return EmbeddedSpaces;
+                if (colon < 0)
+                {
+                    colon = k;
+                }
+            }
+            else if (c == '-')
+            {
+                hyphen = k;
+            }
+            else if (IsBlank(c))
+            {
+                end = k;
+                if (text[k..].IndexOfAnyExcept(' ', '\t') >= 0)
+                {
+                    return EmbeddedSpaces;
+                }
+
+                break;
             }
         }
 
         parts.Start = start;
         parts.End = end;
-        var body = text[start..end];
-        var colon = body.IndexOf(':');
         var upstreamStart = start;
         if (colon >= 0)
         {
-            var error = ParseEpoch(body[..colon], out parts.Epoch);
+            // A hyphen before the first colon makes the epoch invalid, which is reported first (as dpkg does).
+            var error = ParseEpoch(text[start..colon], out parts.Epoch);
             if (error is not null)
             {
                 return error;
             }
 
-            if (colon == body.Length - 1)
+            if (colon == end - 1)
             {
                 return NothingAfterColon;
             }
 
             parts.HasEpoch = true;
-            upstreamStart = start + colon + 1;
+            upstreamStart = colon + 1;
         }
 
-        var rest = text[upstreamStart..end];
-        var hyphen = rest.LastIndexOf('-');
         parts.UpstreamStart = upstreamStart;
-        if (hyphen >= 0)
+        if (hyphen >= upstreamStart)
         {
-            if (hyphen == rest.Length - 1)
+            if (hyphen == end - 1)
             {
                 return RevisionEmpty;
             }
 
-            parts.UpstreamEnd = upstreamStart + hyphen;
-            parts.RevisionStart = upstreamStart + hyphen + 1;
+            parts.UpstreamEnd = hyphen;
+            parts.RevisionStart = hyphen + 1;
         }
         else
         {

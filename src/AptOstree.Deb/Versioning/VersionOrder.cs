@@ -9,12 +9,21 @@ internal static class VersionOrder
     /// </summary>
     public static int CompareFragment(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
     {
-        // Identical texts are common (same upstream, different revision) and need no walk.
-        if (a.SequenceEqual(b))
+        // Skip the common prefix (vectorized), backing up to the start of a digit run it ends inside, because a
+        // digit run compares as a whole number. The walk from there is the same as dpkg's walk from the start.
+        var common = a.CommonPrefixLength(b);
+        if (common == a.Length && common == b.Length)
         {
             return 0;
         }
 
+        while (common > 0 && char.IsAsciiDigit(a[common - 1]))
+        {
+            common--;
+        }
+
+        a = a[common..];
+        b = b[common..];
         int i = 0, j = 0;
         while (i < a.Length || j < b.Length)
         {
