@@ -2,12 +2,41 @@ using System.CommandLine;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree ostree …`.</summary>
+/// <summary>`apt-ostree ostree …`: libostree's CLI verbs with its flag names, over the managed repository.</summary>
 internal static class OstreeCommand
 {
     public static Command Create()
     {
         var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).");
+        command.Subcommands.Add(OstreeInitCommand.Create());
+        command.Subcommands.Add(OstreeCommitCommand.Create());
+        command.Subcommands.Add(OstreeCheckoutCommand.Create());
+        foreach (var c in OstreeInspectCommands.Create())
+        {
+            command.Subcommands.Add(c);
+        }
+
+        foreach (var c in OstreeMaintenanceCommands.Create())
+        {
+            command.Subcommands.Add(c);
+        }
+
+        foreach (var c in OstreePullCommands.Create())
+        {
+            command.Subcommands.Add(c);
+        }
+
+        command.Subcommands.Add(OstreeSignCommand.Create());
         return command;
     }
+
+    /// <summary>The `--repo=PATH` option every verb takes.</summary>
+    public static Option<string> RepoOption() => new("--repo")
+    {
+        Description = "Path to the OSTree repository.",
+        DefaultValueFactory = _ => ".",
+    };
+
+    public static OSTree.OstreeRepository OpenRepo(ParseResult parseResult, Option<string> repo) =>
+        OSTree.OstreeRepository.Open(parseResult.GetValue(repo) ?? ".");
 }

@@ -1,0 +1,143 @@
+using System.CommandLine;
+using System.Globalization;
+using AptOstree.OSTree;
+using AptOstree.OSTree.GVariant;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree ostree commit --repo=R -b BRANCH --tree=dir=DIR [-s SUBJECT] [--timestamp=T] [--parent=P] …`.</summary>
+internal static class OstreeCommitCommand
+{
+    public static Command Create()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var branch = new Option<string?>("--branch", "-b") { Description = "Branch to update." };
+        var subject = new Option<string?>("--subject", "-s") { Description = "One-line subject." };
+        var body = new Option<string?>("--body", "-m") { Description = "Full description." };
+        var timestamp = new Option<string?>("--timestamp") { Description = "Commit time: seconds since the epoch or a date such as '2020-01-01 00:00:00 UTC'." };
+        var parent = new Option<string?>("--parent") { Description = "Parent commit checksum, or 'none'." };
+        var orphan = new Option<bool>("--orphan") { Description = "Create a commit without a parent." };
+        var trees = new Option<string[]>("--tree") { Description = "dir=PATH or tar=FILE (repeatable; later trees overlay earlier ones).", AllowMultipleArgumentsPerToken = false };
+        var canonical = new Option<bool>("--canonical-permissions") { Description = "uid/gid 0, modes masked with 0755, no xattrs." };
+        var ownerUid = new Option<uint?>("--owner-uid") { Description = "Set file ownership user id." };
+        var ownerGid = new Option<uint?>("--owner-gid") { Description = "Set file ownership group id." };
+        var noXattrs = new Option<bool>("--no-xattrs") { Description = "Do not import extended attributes." };
+        var noBindings = new Option<bool>("--no-bindings") { Description = "Do not add ref bindings to the commit metadata." };
+        var bindRefs = new Option<string[]>("--bind-ref") { Description = "Add a ref to the ref binding (repeatable)." };
+        var metadata = new Option<string[]>("--add-metadata-string") { Description = "KEY=VALUE string metadata (repeatable)." };
+        var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("commit", "Commit a new revision.")
+        {
+            repo, branch, subject, body, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, path,
+        };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var parentText = parseResult.GetValue(parent);
+            var options = new CommitOptions
+            {
+                Branch = parseResult.GetValue(branch),
+                Subject = parseResult.GetValue(subject),
+                Body = parseResult.GetValue(body),
+                Timestamp = ParseTimestamp(parseResult.GetValue(timestamp)),
+                Parent = parentText is null or "none" ? null : repository.ResolveRev(parentText),
+                Orphan = parseResult.GetValue(orphan) || parentText == "none",
+                CanonicalPermissions = parseResult.GetValue(canonical),
+                OwnerUid = parseResult.GetValue(ownerUid),
+                OwnerGid = parseResult.GetValue(ownerGid),
+                NoXattrs = parseResult.GetValue(noXattrs),
+                NoBindings = parseResult.GetValue(noBindings),
+                BindRefs = parseResult.GetValue(bindRefs),
+                Metadata = (parseResult.GetValue(metadata) ?? []).Select(kv =>
+                {
+                    int eq = kv.IndexOf('=', StringComparison.Ordinal);
+                    return eq <= 0
+                        ? throw new AptOstreeException($"--add-metadata-string expects KEY=VALUE, got '{kv}'.")
+                        : new KeyValuePair<string, GVariantValue>(kv[..eq], GVariantValue.FromString(kv[(eq + 1)..]));
+                }).ToArray(),
+            };
+            var specs = (parseResult.GetValue(trees) ?? []).ToList();
+            if (parseResult.GetValue(path) is string p)
+            {
+                specs.Add("dir=" + p);
+            }
+
+            if (specs.Count == 0)
+            {
+                Console.Error.WriteLine("apt-ostree: error: no tree given (PATH or --tree=dir=PATH)");
+                return 1;
+            }
+
+            Checksum commit;
+            if (specs.Count == 1 && specs[0].StartsWith("dir=", StringComparison.Ordinal))
+            {
+                commit = repository.Commit(specs[0][4..], options);
+            }
+            else if (specs.Count == 1 && specs[0].StartsWith("tar=", StringComparison.Ordinal))
+            {
+                using var tar = File.OpenRead(specs[0][4..]);
+                commit = repository.CommitTar(tar, options);
+            }
+            else
+            {
+                var tree = new MutableTree();
+                foreach (var spec in specs)
+                {
+                    var layerRepo = repository;
+                    Checksum layer = spec.StartsWith("dir=", StringComparison.Ordinal)
+                        ? repository.Commit(spec[4..], options with { Branch = null, NoBindings = true })
+                        : spec.StartsWith("tar=", StringComparison.Ordinal)
+                            ? CommitTar(repository, spec[4..], options)
+                            : spec.StartsWith("ref=", StringComparison.Ordinal)
+                                ? repository.ResolveRev(spec[4..])
+                                : throw new AptOstreeException($"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
+                    Overlay(tree, MutableTree.FromCommit(layerRepo, layer));
+                }
+
+                commit = repository.CommitTree(tree, options);
+            }
+
+            Console.WriteLine(commit);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Checksum CommitTar(OstreeRepository repository, string file, CommitOptions options)
+    {
+        using var tar = File.OpenRead(file);
+        return repository.CommitTar(tar, options with { Branch = null, NoBindings = true });
+    }
+
+    private static void Overlay(MutableTree target, MutableTree layer)
+    {
+        target.Meta = layer.Meta;
+        foreach (var (name, file) in layer.Files)
+        {
+            target.SetFile(name, file);
+        }
+
+        foreach (var (name, dir) in layer.Directories)
+        {
+            Overlay(target.GetOrCreateDirectory(name), dir);
+        }
+    }
+
+    internal static DateTimeOffset? ParseTimestamp(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seconds))
+        {
+            return DateTimeOffset.FromUnixTimeSeconds(seconds);
+        }
+
+        string cleaned = text.EndsWith(" UTC", StringComparison.Ordinal) ? text[..^4] + "Z" : text;
+        return DateTimeOffset.TryParse(cleaned, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts)
+            ? ts
+            : throw new AptOstreeException($"Could not parse timestamp '{text}'.");
+    }
+}

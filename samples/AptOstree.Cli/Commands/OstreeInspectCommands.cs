@@ -1,0 +1,214 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using AptOstree.OSTree;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`refs`, `log`, `show`, `ls`, `cat`, `diff`: read-only views with ostree's output formats.</summary>
+internal static class OstreeInspectCommands
+{
+    public static IEnumerable<Command> Create()
+    {
+        yield return Refs();
+        yield return Log();
+        yield return Show();
+        yield return Ls();
+        yield return Cat();
+        yield return Diff();
+    }
+
+    /// <summary>ostree's commit block (ot-dump.c): commit, Parent, ContentChecksum, Date, Version, indented subject and body.</summary>
+    internal static string FormatCommit(Checksum checksum, OstreeCommit commit)
+    {
+        var sb = new StringBuilder();
+        sb.Append("commit ").Append(checksum).Append('\n');
+        if (commit.Parent is Checksum parent)
+        {
+            sb.Append("Parent:  ").Append(parent).Append('\n');
+        }
+
+        sb.Append("ContentChecksum:  ").Append(commit.ContentChecksum).Append('\n');
+        sb.Append("Date:  ").Append(commit.Time.ToString("yyyy-MM-dd HH:mm:ss +0000", CultureInfo.InvariantCulture)).Append('\n');
+        if (commit.Version is string version)
+        {
+            sb.Append("Version: ").Append(version).Append('\n');
+        }
+
+        if (commit.Subject.Length > 0)
+        {
+            sb.Append('\n');
+            Indent(sb, commit.Subject);
+        }
+
+        if (commit.Body.Length > 0)
+        {
+            sb.Append('\n');
+            Indent(sb, commit.Body);
+        }
+
+        return sb.Append('\n').ToString();
+    }
+
+    private static void Indent(StringBuilder sb, string text)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            sb.Append("    ").Append(line).Append('\n');
+        }
+    }
+
+    private static Command Refs()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var delete = new Option<bool>("--delete") { Description = "Delete the given refs." };
+        var create = new Option<string?>("--create") { Description = "Create a new ref NEWREF pointing at the given commit." };
+        var prefixes = new Argument<string[]>("PREFIX") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("refs", "List refs.") { repo, delete, create, prefixes };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var args = parseResult.GetValue(prefixes) ?? [];
+            if (parseResult.GetValue(create) is string newRef)
+            {
+                repository.Refs.Set(newRef, repository.ResolveRev(args.Single()));
+                return 0;
+            }
+
+            if (parseResult.GetValue(delete))
+            {
+                foreach (var r in args)
+                {
+                    repository.Refs.Delete(r);
+                }
+
+                return 0;
+            }
+
+            foreach (var name in repository.Refs.List().Keys.Where(k => args.Length == 0 || args.Any(p => k.StartsWith(p, StringComparison.Ordinal))))
+            {
+                Console.WriteLine(name);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Log()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var rev = new Argument<string>("REV");
+        var command = new Command("log", "Show log starting at commit or ref.") { repo, rev };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            foreach (var (checksum, commit) in repository.Browse().Log(repository.ResolveRev(parseResult.GetValue(rev)!)))
+            {
+                Console.Write(FormatCommit(checksum, commit));
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var rev = new Argument<string>("OBJECT");
+        var key = new Option<string?>("--print-metadata-key") { Description = "Print string value of metadata key." };
+        var command = new Command("show", "Output a metadata object.") { repo, rev, key };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var checksum = repository.ResolveRev(parseResult.GetValue(rev)!);
+            var commit = repository.ReadCommit(checksum);
+            if (parseResult.GetValue(key) is string k)
+            {
+                var value = commit.GetMetadata(k) ?? throw new AptOstreeException($"No such metadata key '{k}'.");
+                Console.WriteLine(value.ToString().TrimStart('<').TrimEnd('>'));
+                return 0;
+            }
+
+            Console.Write(FormatCommit(checksum, commit));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Ls()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var recursive = new Option<bool>("--recursive", "-R") { Description = "Print directories recursively." };
+        var checksums = new Option<bool>("--checksum", "-C") { Description = "Print checksum." };
+        var rev = new Argument<string>("COMMIT");
+        var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("ls", "List file paths.") { repo, recursive, checksums, rev, paths };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var commit = repository.ResolveRev(parseResult.GetValue(rev)!);
+            var list = parseResult.GetValue(paths) is { Length: > 0 } p ? p : ["/"];
+            bool rec = parseResult.GetValue(recursive);
+            foreach (var path in list)
+            {
+                var entries = repository.Browse().List(commit, path, recursive: true);
+                foreach (var entry in rec ? entries : entries.Take(1).Concat(entries.Skip(1).Where(e => IsDirectChild(entries.First().Path, e.Path))))
+                {
+                    Console.WriteLine(entry.ToLsLine(parseResult.GetValue(checksums)));
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool IsDirectChild(string parent, string path)
+    {
+        string prefix = parent == "/" ? "/" : parent + "/";
+        return path.StartsWith(prefix, StringComparison.Ordinal) && !path[prefix.Length..].Contains('/', StringComparison.Ordinal);
+    }
+
+    private static Command Cat()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var rev = new Argument<string>("COMMIT");
+        var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.OneOrMore };
+        var command = new Command("cat", "Concatenate contents of files.") { repo, rev, paths };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var commit = repository.ResolveRev(parseResult.GetValue(rev)!);
+            using var stdout = Console.OpenStandardOutput();
+            foreach (var path in parseResult.GetValue(paths) ?? [])
+            {
+                using var content = repository.Browse().OpenFile(commit, path);
+                content.Content.CopyTo(stdout);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Diff()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var from = new Argument<string>("REV_A");
+        var to = new Argument<string>("REV_B");
+        var command = new Command("diff", "Compare two commits.") { repo, from, to };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            foreach (var d in repository.Browse().Diff(repository.ResolveRev(parseResult.GetValue(from)!), repository.ResolveRev(parseResult.GetValue(to)!)))
+            {
+                Console.WriteLine(d);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
