@@ -13,9 +13,9 @@ public sealed class DeploymentOrigin
     /// <summary>The group libostree drops when an origin is copied to a new deployment.</summary>
     public const string TransientGroup = "libostree-transient";
 
-    private readonly KeyFile _file;
+    private readonly OriginKeyFile _file;
 
-    private DeploymentOrigin(KeyFile file)
+    private DeploymentOrigin(OriginKeyFile file)
     {
         _file = file;
     }
@@ -24,14 +24,14 @@ public sealed class DeploymentOrigin
     public static DeploymentOrigin ForRefspec(string refspec)
     {
         ArgumentException.ThrowIfNullOrEmpty(refspec);
-        var file = new KeyFile();
+        var file = new OriginKeyFile();
         file.SetString(OriginGroup, "refspec", refspec);
         return new DeploymentOrigin(file);
     }
 
     /// <summary>Parses an origin file.</summary>
     /// <exception cref="InvalidFormatException">The text is not a keyfile.</exception>
-    public static DeploymentOrigin Parse(string text, string sourceName = ".origin") => new(KeyFile.Parse(text, sourceName));
+    public static DeploymentOrigin Parse(string text, string sourceName = ".origin") => new(OriginKeyFile.Parse(text, sourceName));
 
     /// <summary><c>[origin] refspec</c> (or rpm-ostree's <c>baserefspec</c>), when present.</summary>
     public string? Refspec => _file.GetString(OriginGroup, "refspec") ?? _file.GetString(OriginGroup, "baserefspec");

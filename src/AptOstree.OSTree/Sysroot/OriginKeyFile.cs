@@ -6,7 +6,7 @@ namespace AptOstree.OSTree.Sysroot;
 /// A GLib keyfile (<c>[group]</c> headers, <c>key=value</c> lines, <c>#</c> comments) as used by OSTree
 /// <c>.origin</c> files. Unknown groups, keys and comments survive a read–modify–write round trip, in order.
 /// </summary>
-internal sealed class KeyFile
+internal sealed class OriginKeyFile
 {
     private readonly List<Group> _groups = [new Group(null)];
 
@@ -17,10 +17,10 @@ internal sealed class KeyFile
     /// <param name="text">The file content.</param>
     /// <param name="sourceName">Names the file in error messages.</param>
     /// <exception cref="InvalidFormatException">A line is neither a comment, a group header nor <c>key=value</c>, or a key precedes every group.</exception>
-    public static KeyFile Parse(string text, string sourceName = "keyfile")
+    public static OriginKeyFile Parse(string text, string sourceName = "keyfile")
     {
         ArgumentNullException.ThrowIfNull(text);
-        var file = new KeyFile();
+        var file = new OriginKeyFile();
         var current = file._groups[0];
         int lineNumber = 0;
         foreach (var rawLine in text.Split('\n'))
@@ -176,7 +176,7 @@ internal sealed class KeyFile
     }
 
     /// <summary>A deep copy.</summary>
-    public KeyFile Clone() => Parse(ToString());
+    public OriginKeyFile Clone() => Parse(ToString());
 
     /// <summary>The keyfile text, each line ending in a newline.</summary>
     public override string ToString()
