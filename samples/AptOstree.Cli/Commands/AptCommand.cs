@@ -11,6 +11,8 @@ internal static class AptCommand
         command.Subcommands.Add(AptResolveCommand.Create());
         command.Subcommands.Add(AptCheckCommand.Create());
         command.Subcommands.Add(AptEdspCommand.Create());
+        command.Subcommands.Add(AptUpdateCommand.Create());
+        command.Subcommands.Add(AptDownloadCommand.Create());
         return command;
     }
 }

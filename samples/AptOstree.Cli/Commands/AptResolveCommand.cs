@@ -17,6 +17,8 @@ internal static class AptResolveCommand
         var variant = new Option<string?>("--variant") { Description = "Bootstrap set: essential, minbase/required, important, standard (implies --no-recommends)." };
         var action = new Argument<string>("action") { Description = "install, remove, upgrade or dist-upgrade.", DefaultValueFactory = _ => "install" };
         var packages = new Argument<string[]>("packages") { Description = "Packages: name[:arch][=version|/suite].", Arity = ArgumentArity.ZeroOrMore };
+        var timing = new Option<bool>("--timing") { Description = "Print load/solve/order times to stderr." };
+        command.Options.Add(timing);
         command.Options.Add(json);
         command.Options.Add(noRecommends);
         command.Options.Add(variant);
@@ -24,7 +26,9 @@ internal static class AptResolveCommand
         command.Arguments.Add(packages);
         command.SetAction(parse =>
         {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             var u = universe.Load(parse);
+            var loaded = clock.Elapsed;
             var names = parse.GetValue(packages) ?? [];
             SolverSolution solution;
             if (parse.GetValue(variant) is { } v)
@@ -45,7 +49,12 @@ internal static class AptResolveCommand
                 solution = new DependencySolver(u).Solve(request with { InstallRecommends = !parse.GetValue(noRecommends) });
             }
 
+            var solved = clock.Elapsed;
             var order = InstallOrderPlanner.Plan(u, solution.Install);
+            if (parse.GetValue(timing))
+            {
+                Console.Error.WriteLine($"load {loaded.TotalMilliseconds:F0} ms ({u.Packages.Count} versions), solve {(solved - loaded).TotalMilliseconds:F0} ms, order {(clock.Elapsed - solved).TotalMilliseconds:F0} ms");
+            }
             if (parse.GetValue(json))
             {
                 using var writer = new Utf8JsonWriter(Console.OpenStandardOutput(), new JsonWriterOptions { Indented = true });

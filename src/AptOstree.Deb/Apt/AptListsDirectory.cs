@@ -33,7 +33,7 @@ public static class AptListsDirectory
     }
 
     /// <summary>The origin of a list file, read from its (already verified by apt) InRelease or Release sibling.</summary>
-    public static PackageOrigin? OriginOf(string indexPath, out int pin)
+    public static PackageOrigin? OriginOf(string indexPath, out int pin, IReadOnlyList<AptSource>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(indexPath);
         pin = 500;
@@ -71,10 +71,24 @@ public static class AptListsDirectory
             pin = release.DefaultPin;
             string rest = afterDists[(suitePart.Length + 1)..];
             string component = rest[..Math.Max(0, rest.IndexOf('_'))];
-            return release.ToOrigin(component, prefix.Replace('_', '/'));
+            string listPrefix = prefix + "_dists_" + suitePart;
+            string baseUri = sources?.FirstOrDefault(s => s.ListPrefix == listPrefix)?.Uri ?? "http://" + prefix.Replace('_', '/');
+            return release.ToOrigin(component, baseUri);
         }
 
         return null;
+    }
+
+    private static List<AptSource> SafeHostSources()
+    {
+        try
+        {
+            return SourcesList.LoadHost();
+        }
+        catch (InvalidFormatException)
+        {
+            return [];
+        }
     }
 
     /// <summary>The native dpkg architecture of this machine.</summary>
@@ -107,8 +121,14 @@ public static class AptListsDirectory
     /// Loads every Packages index of <paramref name="listsDirectory"/> plus the installed state of
     /// <paramref name="statusFile"/> (null: nothing installed) into a universe. Indexes are parsed in parallel.
     /// </summary>
-    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null)
+    /// <param name="listsDirectory">The list directory.</param>
+    /// <param name="statusFile">The dpkg status file, or null for an empty root.</param>
+    /// <param name="nativeArchitecture">Native architecture (this machine's by default).</param>
+    /// <param name="foreignArchitectures">Foreign architectures (the host dpkg's by default).</param>
+    /// <param name="sources">Source entries used to recover download URIs (the host's by default).</param>
+    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null, IReadOnlyList<AptSource>? sources = null)
     {
+        sources ??= SafeHostSources();
         var indexes = FindPackagesIndexes(listsDirectory);
         if (indexes.Count == 0)
         {
@@ -118,7 +138,7 @@ public static class AptListsDirectory
         var parts = new List<UniversePackage>[indexes.Count];
         Parallel.For(0, indexes.Count, i =>
         {
-            var origin = OriginOf(indexes[i], out int pin);
+            var origin = OriginOf(indexes[i], out int pin, sources);
             parts[i] = PackagesIndexReader.ReadFile(indexes[i], origin, pin);
         });
         var installed = statusFile is null ? [] : DpkgStatusReader.ReadFile(statusFile);

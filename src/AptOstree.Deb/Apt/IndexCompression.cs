@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using K4os.Compression.LZ4.Streams;
-using SharpCompress.Compressors.Xz;
+using AptOstree.Deb.Compression;
 using ZstdSharp;
 
 namespace AptOstree.Apt;
@@ -72,7 +72,7 @@ public static class IndexCompressionFormats
             IndexCompression.Lz4 => LZ4Stream.Decode(compressed, leaveOpen: false),
             IndexCompression.Zstd => new DecompressionStream(compressed),
             IndexCompression.Gzip => new GZipStream(compressed, CompressionMode.Decompress),
-            IndexCompression.Xz => new XZStream(compressed),
+            IndexCompression.Xz => DebDecompressor.Open(compressed, DebCompression.Xz, DecompressionLimits.Default, "index", "Packages.xz"),
             _ => compressed,
         };
     }
@@ -86,18 +86,22 @@ public static class IndexCompressionFormats
     }
 
     /// <summary>Reads and decodes a whole index file into memory, turning decoder failures into <see cref="InvalidFormatException"/>.</summary>
-    public static byte[] ReadAllDecoded(string path)
+    public static byte[] ReadAllDecoded(string path) => ReadAllDecoded(path, FromFileName(path));
+
+    /// <summary>Reads and decodes a whole file whose format is given explicitly (e.g. a temporary download).</summary>
+    public static byte[] ReadAllDecoded(string path, IndexCompression compression)
     {
+        ArgumentNullException.ThrowIfNull(path);
         try
         {
-            using var stream = OpenFile(path);
+            using var stream = OpenDecoded(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), compression);
             using var buffer = new MemoryStream();
             stream.CopyTo(buffer);
             return buffer.ToArray();
         }
-        catch (Exception ex) when (ex is not AptOstreeException and (InvalidDataException or IOException or InvalidOperationException or ArgumentException or ZstdException or SharpCompress.Common.ArchiveException or IndexOutOfRangeException or NotSupportedException))
+        catch (Exception ex) when (ex is not AptOstreeException and (InvalidDataException or IOException or InvalidOperationException or ArgumentException or ZstdException or IndexOutOfRangeException or NotSupportedException))
         {
-            throw new InvalidFormatException(AptErrorCodes.InvalidCompression, $"{path}: cannot decode {FromFileName(path)} data: {ex.Message}", ex, path);
+            throw new InvalidFormatException(AptErrorCodes.InvalidCompression, $"{path}: cannot decode {compression} data: {ex.Message}", ex, path);
         }
     }
 }

@@ -113,6 +113,14 @@ public sealed class DependencySolver
         return new SolverSolution(install, remove, result);
     }
 
+    /// <summary>The version a request names: the candidate (or the named version/suite) of the package, or the sole provider of a virtual name.</summary>
+    /// <returns>The <see cref="UniversePackage.Id"/> of the chosen version.</returns>
+    public int FindRequested(PackageRequest wanted)
+    {
+        ArgumentNullException.ThrowIfNull(wanted);
+        return ResolveRequest(wanted)[0];
+    }
+
     /// <summary>The versions that satisfy one requested package, best first.</summary>
     internal int[] ResolveRequest(PackageRequest wanted)
     {

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using AptOstree.Apt;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree apt update`: fetch and verify the indexes of the configured sources into a list cache.</summary>
+internal static class AptUpdateCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("update", "Fetch InRelease and Packages of the configured sources (the host's /etc/apt by default), verified, into a cache.");
+        var etc = new Option<string>("--etc-apt") { Description = "Directory with sources.list and sources.list.d.", DefaultValueFactory = _ => "/etc/apt" };
+        var cache = new Option<string>("--cache") { Description = "List cache directory.", DefaultValueFactory = _ => "/var/cache/apt-ostree/lists" };
+        var arch = new Option<string?>("--arch") { Description = "Architecture (default: this machine's)." };
+        command.Options.Add(etc);
+        command.Options.Add(cache);
+        command.Options.Add(arch);
+        command.SetAction(async (parse, ct) =>
+        {
+            var sources = SourcesList.LoadHost(parse.GetValue(etc)!);
+            var paths = await new RepositoryClient().UpdateAllAsync(sources, parse.GetValue(cache)!, parse.GetValue(arch) ?? AptListsDirectory.NativeArchitecture, ct);
+            foreach (var p in paths)
+            {
+                Console.WriteLine(p);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
