@@ -13,8 +13,14 @@ namespace AptOstree.Deb.Compression;
 /// </summary>
 public static class DebDecompressor
 {
-    /// <summary>Threads for the native multi-threaded xz decoder (default: processor count).</summary>
-    public static int XzThreads { get; set; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads for the native multi-threaded xz decoder (default: the <c>APTOSTREE_XZ_THREADS</c> environment
+    /// variable, else the processor count). 1 selects the single-threaded decoder, which needs about 10 MiB.
+    /// </summary>
+    public static int XzThreads { get; set; } =
+        int.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_XZ_THREADS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > 0
+            ? t
+            : Environment.ProcessorCount;
 
     /// <summary>
     /// Memory the multi-threaded xz decoder may use before it falls back to one thread (default 48 MiB, which
