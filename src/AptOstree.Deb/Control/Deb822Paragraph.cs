@@ -215,9 +215,9 @@ public sealed class Deb822Paragraph : IReadOnlyList<Deb822Field>
             return Empty;
         }
 
-        if (parser.Next(span[consumed..], isFinal: true, out _, out _) != Deb822Parser.Status.EndOfInput)
+        if (parser.Next(span[consumed..], isFinal: true, out _, out var second) != Deb822Parser.Status.EndOfInput)
         {
-            throw new Deb822FormatException(DebErrorCodes.Deb822MissingColon, "text holds more than one paragraph.", source, parser.LineNumber);
+            throw new Deb822FormatException(DebErrorCodes.Deb822MultipleParagraphs, "text holds more than one paragraph.", source, second?.LineNumber ?? 0);
         }
 
         return paragraph!;

@@ -26,8 +26,8 @@ public static partial class DebErrorCodes
     /// <summary>A paragraph is larger than <c>Deb822ReaderOptions.MaxParagraphLength</c>.</summary>
     public const string Deb822ParagraphTooLarge = "AO2306";
 
-    /// <summary>A value cannot be written as a deb822 field (for example a field name with a colon).</summary>
-    public const string Deb822InvalidFieldValue = "AO2307";
+    /// <summary>Text given to <c>Deb822Paragraph.Parse</c> holds more than one paragraph.</summary>
+    public const string Deb822MultipleParagraphs = "AO2308";
 
     /// <summary>The version string is empty or made only of blanks.</summary>
     public const string VersionEmpty = "AO2350";

@@ -97,6 +97,14 @@ public class Deb822ParagraphTests
     }
 
     [Fact]
+    public void Parse_rejects_two_paragraphs()
+    {
+        var ex = Assert.Throws<Deb822FormatException>(() => Deb822Paragraph.Parse("A: 1\n\nB: 2\n"));
+        Assert.Equal(DebErrorCodes.Deb822MultipleParagraphs, ex.ErrorCode);
+        Assert.Equal(3, ex.LineNumber);
+    }
+
+    [Fact]
     public void Comments_are_skipped_in_control_files_but_kept_in_raw_text()
     {
         const string text = "# leading\nSource: x\n# between\nBuild-Depends: a,\n# inside\n b\n";
