@@ -86,13 +86,13 @@ public sealed partial class OstreeSysroot
         Repository!.CheckoutForDeployment(commit, dir, cancellationToken);
 
         var kernel = BootKernel.Find(_fs, dir);
+        PrepareEtc(dir, commit);
         var osRelease = OsRelease.Read(_fs, dir);
         if (!osRelease.ContainsKey("PRETTY_NAME") && !osRelease.ContainsKey("ID"))
         {
-            throw new AptOstreeException(DeploymentErrorCodes.TreeNotDeployable, $"Commit {commit} has no usr/lib/os-release or etc/os-release with PRETTY_NAME or ID.");
+            throw new AptOstreeException(DeploymentErrorCodes.TreeNotDeployable, $"Commit {commit} has no usr/lib/os-release or etc/os-release (from usr/etc) with PRETTY_NAME or ID.");
         }
 
-        PrepareEtc(dir, commit);
         PrepareVar(osDir, dir);
         if (layout)
         {
