@@ -7,7 +7,7 @@ namespace AptOstree.Deb.Tests.Solver;
 /// <summary>
 /// A deliberately simple installability checker for one installed set, written independently of the solver:
 /// every Depends/Pre-Depends or-group has an installed real package or provider matching it, and no installed
-/// package's Conflicts/Breaks matches another installed package. Single native architecture plus <c>all</c>.
+/// package's Conflicts/Breaks matches another installed package (explicit architecture qualifiers respected).
 /// </summary>
 internal static class IndependentChecker
 {
@@ -33,14 +33,21 @@ internal static class IndependentChecker
             }
         }
 
+        string native = AptOstree.Apt.AptListsDirectory.NativeArchitecture;
+
+        // An explicit architecture qualifier (libc6-x32:i386) only hits packages of that architecture.
+        bool ArchOk(Relation r, UniversePackage q) =>
+            r.ArchitectureQualifier is null || r.ArchitectureQualifier.IsAny || r.ArchitectureQualifier.IsNative
+            || q.Architecture == r.ArchitectureQualifier.Name || (q.Architecture == "all" && r.ArchitectureQualifier.Name == native);
+
         bool Matches(Relation r, UniversePackage self, bool negative)
         {
-            if (byName.TryGetValue(r.Name, out var real) && real.Any(q => (!negative || q.Name != self.Name) && (!r.IsVersioned || r.Satisfies(DebianVersion.Parse(q.Version)))))
+            if (byName.TryGetValue(r.Name, out var real) && real.Any(q => (!negative || q.Name != self.Name) && ArchOk(r, q) && (!r.IsVersioned || r.Satisfies(DebianVersion.Parse(q.Version)))))
             {
                 return true;
             }
 
-            return provides.TryGetValue(r.Name, out var prov) && prov.Any(x => (!negative || x.P.Name != self.Name)
+            return provides.TryGetValue(r.Name, out var prov) && prov.Any(x => (!negative || x.P.Name != self.Name) && ArchOk(r, x.P)
                 && (!r.IsVersioned || (x.Version is not null && r.Satisfies(DebianVersion.Parse(x.Version)))));
         }
 
