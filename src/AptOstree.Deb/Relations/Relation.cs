@@ -83,6 +83,27 @@ public sealed class Relation : IEquatable<Relation>
     }
 
     /// <summary>
+    /// Whether a package that declares <paramref name="provided"/> in its <c>Provides</c> field satisfies this relation
+    /// (Policy §7.5): the names must match; a versioned relation needs a versioned provide (<c>name (= version)</c>)
+    /// whose version satisfies the constraint — an unversioned provide never satisfies a versioned relation.
+    /// </summary>
+    public bool IsSatisfiedByProvide(Relation provided)
+    {
+        ArgumentNullException.ThrowIfNull(provided);
+        if (!string.Equals(Name, provided.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (!IsVersioned)
+        {
+            return true;
+        }
+
+        return provided.Operator == RelationOperator.Equal && Satisfies(provided.Version!);
+    }
+
+    /// <summary>
     /// Whether the relation applies when building for <paramref name="architecture"/> with
     /// <paramref name="activeProfiles"/>: its architecture list matches and its profile formula is true.
     /// </summary>

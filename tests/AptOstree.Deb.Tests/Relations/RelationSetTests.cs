@@ -65,6 +65,20 @@ public class RelationSetTests
     }
 
     [Fact]
+    public void Versioned_provides_satisfy_only_matching_versioned_relations()
+    {
+        var provides = RelationSet.ParseField("Provides", "mail-transport-agent, libfoo-abi (= 2.1-1)");
+        var mta = provides[0][0];
+        var abi = provides[1][0];
+        Assert.True(Relation.Parse("mail-transport-agent").IsSatisfiedByProvide(mta));
+        Assert.False(Relation.Parse("mail-transport-agent (>= 1)").IsSatisfiedByProvide(mta));
+        Assert.True(Relation.Parse("libfoo-abi (>= 2)").IsSatisfiedByProvide(abi));
+        Assert.False(Relation.Parse("libfoo-abi (>> 2.1-1)").IsSatisfiedByProvide(abi));
+        Assert.True(Relation.Parse("libfoo-abi").IsSatisfiedByProvide(abi));
+        Assert.False(Relation.Parse("libbar").IsSatisfiedByProvide(abi));
+    }
+
+    [Fact]
     public void Empty_field_and_trailing_comma()
     {
         Assert.Empty(RelationSet.Parse("  \n "));
