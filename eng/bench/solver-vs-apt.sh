@@ -25,7 +25,8 @@ echo "   $(grep -c '^Install:' "$work/ours.answer") installs"
 
 echo "== End to end from the host lists"
 echo "-- apt-get -s -o Dir::State::status=/dev/null install $pkg:"
-t apt-get -s -q -o Dir::State::status=/dev/null -o Debug::NoLocking=1 install "$pkg" > "$work/apt.sim" 2>/dev/null || true
+t apt-get -s -q -o Dir::State::status=/dev/null -o Debug::NoLocking=1 install "$pkg" > "$work/apt.sim" 2> "$work/apt.err" || true
+tail -1 "$work/apt.err"
 echo "   $(grep -c '^Inst ' "$work/apt.sim") installs"
 echo "-- apt-ostree apt resolve --status none install $pkg:"
 t dotnet "$cli" apt resolve --status none install "$pkg" | tail -1
