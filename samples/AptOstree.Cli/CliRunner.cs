@@ -9,11 +9,17 @@ internal static class CliRunner
     {
         try
         {
-            return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+            // System.CommandLine's default handler would print a stack trace; SDK errors get one line and exit code 2 instead.
+            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (AptOstreeException ex)
         {
             await Console.Error.WriteLineAsync($"apt-ostree: error {ex.ErrorCode}: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"apt-ostree: error: {ex.Message}").ConfigureAwait(false);
             return 2;
         }
     }

@@ -15,7 +15,7 @@ internal static class DebBuildCommand
         compression.AcceptOnlyFromAmong("xz", "zstd", "gzip", "none");
         var rootOwner = new Option<bool>("--root-owner-group") { Description = "Record every entry as root:root (like dpkg-deb --root-owner-group)." };
         var command = new Command("build", "Build a .deb from a directory (like dpkg-deb --build).") { directory, output, compression, rootOwner };
-        command.SetAction(parse => DebErrorHandlingCommand.Run(() =>
+        command.SetAction(parse =>
         {
             if (!DebCompressionNames.TryParseName(parse.GetValue(compression), out var codec))
             {
@@ -27,7 +27,7 @@ internal static class DebBuildCommand
             builder.Compression = codec;
             builder.Build(parse.GetValue(output)!);
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -13,7 +13,7 @@ internal static class DebContentsCommand
     {
         var file = new Argument<string>("file") { Description = "The .deb file." };
         var command = new Command("contents", "List the data member's entries (like dpkg-deb -c).") { file };
-        command.SetAction(parse => DebErrorHandlingCommand.Run(() =>
+        command.SetAction(parse =>
         {
             using var pkg = DebPackage.Open(parse.GetValue(file)!);
             using var reader = pkg.OpenData();
@@ -30,7 +30,7 @@ internal static class DebContentsCommand
 
             Console.Out.Write(output);
             return 0;
-        }));
+        });
         return command;
     }
 

@@ -12,7 +12,7 @@ internal static class DebExtractCommand
         var directory = new Argument<string>("directory") { Description = "Where to extract (created if missing)." };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print a summary line." };
         var command = new Command("extract", "Extract the data member into a directory (like dpkg-deb -x); never writes outside it.") { file, directory, verbose };
-        command.SetAction(parse => DebErrorHandlingCommand.Run(() =>
+        command.SetAction(parse =>
         {
             using var pkg = DebPackage.Open(parse.GetValue(file)!);
             var result = pkg.ExtractTo(parse.GetValue(directory)!);
@@ -27,7 +27,7 @@ internal static class DebExtractCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -14,7 +14,7 @@ internal static class DebInfoCommand
         var file = new Argument<string>("file") { Description = "The .deb file." };
         var json = new Option<bool>("--json") { Description = "Print a JSON document instead of dpkg-deb -I style text." };
         var command = new Command("info", "Show a .deb's members, control files and control fields (like dpkg-deb -I).") { file, json };
-        command.SetAction(parse => DebErrorHandlingCommand.Run(() =>
+        command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
             using var pkg = DebPackage.Open(path);
@@ -28,7 +28,7 @@ internal static class DebInfoCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 
