@@ -115,6 +115,28 @@ public sealed partial class RefStore
             : result.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Deletes the <c>.tmp-*</c> files that ref writes interrupted before their rename leave under <c>refs/</c>.
+    /// </summary>
+    /// <returns>How many were removed.</returns>
+    public int RemoveStaleTemporaries()
+    {
+        string refs = Path.Combine(_repo.Path, "refs");
+        if (!Directory.Exists(refs))
+        {
+            return 0;
+        }
+
+        int removed = 0;
+        foreach (var file in Directory.EnumerateFiles(refs, ".tmp-*", SearchOption.AllDirectories))
+        {
+            File.Delete(file);
+            removed++;
+        }
+
+        return removed;
+    }
+
     /// <summary>Collection refs under <c>refs/mirrors</c> as (collection id, ref) → checksum.</summary>
     public IReadOnlyDictionary<(string CollectionId, string Ref), Checksum> ListMirrors()
     {
@@ -179,6 +201,12 @@ public sealed partial class RefStore
 
         foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
         {
+            if (!IsValidName(entry.Name))
+            {
+                // Not a ref: e.g. the .tmp-* file of a ref write interrupted before its rename.
+                continue;
+            }
+
             string name = prefix + entry.Name;
             if (entry is DirectoryInfo)
             {

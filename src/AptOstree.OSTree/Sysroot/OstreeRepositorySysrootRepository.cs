@@ -48,18 +48,11 @@ public sealed class OstreeRepositorySysrootRepository : ISysrootRepository
     /// <inheritdoc />
     public IReadOnlyDictionary<string, string> ListRefs(string prefix)
     {
+        _repository.Refs.RemoveStaleTemporaries();
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (name, commit) in _repository.Refs.List(prefix + "/"))
         {
-            if (RefStore.IsValidName(name))
-            {
-                result[name] = commit.ToString();
-            }
-            else if (name[(name.LastIndexOf('/') + 1)..].StartsWith(".tmp-", StringComparison.Ordinal))
-            {
-                // The temp file of a ref write interrupted by a crash.
-                File.Delete(System.IO.Path.Combine(_repository.Path, "refs", "heads", name));
-            }
+            result[name] = commit.ToString();
         }
 
         return result;
