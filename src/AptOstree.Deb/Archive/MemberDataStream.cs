@@ -1,7 +1,7 @@
 namespace AptOstree.Deb.Archive;
 
 /// <summary>A read-only window of a fixed length over the archive stream; a short read means a truncated archive.</summary>
-internal sealed class MemberDataStream : Stream
+internal sealed class MemberDataStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private readonly Stream inner;
     private readonly string sourceName;
@@ -21,12 +21,6 @@ internal sealed class MemberDataStream : Stream
 
     public long Remaining => length - position;
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => length;
 
     public override long Position
@@ -34,8 +28,6 @@ internal sealed class MemberDataStream : Stream
         get => position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -94,16 +86,6 @@ internal sealed class MemberDataStream : Stream
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private int Advance(int n)
     {

@@ -1,7 +1,7 @@
 namespace AptOstree.Deb.Compression;
 
 /// <summary>Pass-through read stream that counts the bytes read (the compressed side of a decoder).</summary>
-internal sealed class CountingReadStream : Stream
+internal sealed class CountingReadStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private readonly Stream inner;
     private readonly bool leaveOpen;
@@ -14,12 +14,6 @@ internal sealed class CountingReadStream : Stream
 
     public long BytesRead { get; private set; }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
     public override long Length => inner.Length;
 
     public override long Position
@@ -27,8 +21,6 @@ internal sealed class CountingReadStream : Stream
         get => BytesRead;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -46,16 +38,6 @@ internal sealed class CountingReadStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -4,7 +4,7 @@ namespace AptOstree.Deb.Compression;
 /// Wraps a decompressor: turns its exceptions into <see cref="InvalidFormatException"/> naming the member,
 /// counts output and enforces <see cref="DecompressionLimits"/>.
 /// </summary>
-internal sealed class DecompressionGuardStream : Stream
+internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private readonly Stream decoder;
     private readonly CountingReadStream compressed;
@@ -24,21 +24,11 @@ internal sealed class DecompressionGuardStream : Stream
         this.memberName = memberName;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => produced;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -83,16 +73,6 @@ internal sealed class DecompressionGuardStream : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -9,7 +9,7 @@ namespace AptOstree.Deb.Compression;
 /// decompression overlaps with whatever the consumer does (parsing tar, writing files). Memory is bounded by
 /// <c>chunkSize × (depth + 2)</c>. Exceptions of the inner stream are rethrown to the consumer.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private readonly Stream inner;
     private readonly BlockingCollection<(byte[]? Buffer, int Length, ExceptionDispatchInfo? Error)> queue;
@@ -31,21 +31,11 @@ internal sealed class ReadAheadStream : Stream
         thread.Start();
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -92,16 +82,6 @@ internal sealed class ReadAheadStream : Stream
         position += total;
         return total;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -5,7 +5,7 @@ namespace AptOstree.Deb.Tar;
 /// checksum (System.Formats.Tar does not; dpkg and GNU tar do). A header's size field says how many data
 /// blocks follow; an all-zero block ends the checking.
 /// </summary>
-internal sealed class TarHeaderChecksumStream : Stream
+internal sealed class TarHeaderChecksumStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private const int Block = 512;
     private readonly Stream inner;
@@ -24,21 +24,11 @@ internal sealed class TarHeaderChecksumStream : Stream
         this.memberName = memberName;
     }
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
     public override long Position
     {
         get => position;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -51,16 +41,6 @@ internal sealed class TarHeaderChecksumStream : Stream
         position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     private static long ParseNumber(ReadOnlySpan<byte> field)
     {

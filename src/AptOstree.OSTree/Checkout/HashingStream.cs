@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace AptOstree.OSTree;
 
 /// <summary>A read-only pass-through stream that computes a content object's checksum while it is read.</summary>
-internal sealed class HashingStream : Stream
+internal sealed class HashingStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -13,14 +13,6 @@ internal sealed class HashingStream : Stream
         _inner = inner;
         _hash.AppendData(header.SerializeForChecksum());
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -43,16 +35,6 @@ internal sealed class HashingStream : Stream
         _hash.AppendData(buffer[..n]);
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
