@@ -4,20 +4,32 @@ import glob
 import sys
 import xml.etree.ElementTree as ET
 
-NS = {"t": "http://microsoft.com/schemas/VisualStudio/TeamTest/2010"}
+
+def local(tag):
+    """A TRX element's name without its XML namespace."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def first_text(element, name):
+    for e in element.iter():
+        if local(e.tag) == name and e.text:
+            return e.text
+    return ""
+
+
 passed = failed = skipped = 0
 skips = []
 for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
-    root = ET.parse(path).getroot()
-    for r in root.iterfind(".//t:UnitTestResult", NS):
+    for r in ET.parse(path).getroot().iter():
+        if local(r.tag) != "UnitTestResult":
+            continue
         outcome = r.get("outcome")
         if outcome == "Passed":
             passed += 1
         elif outcome == "NotExecuted":
             skipped += 1
-            msg = r.find(".//t:Output/t:ErrorInfo/t:Message", NS)
-            text = msg.text if msg is not None and msg.text else (r.findtext(".//t:Output/t:StdOut", "", NS) or "")
-            skips.append(f"{r.get('testName')}: {text.strip()[:200]}")
+            reason = first_text(r, "Message") or first_text(r, "StdOut")
+            skips.append(f"{r.get('testName')}: {reason.strip()[:200]}")
         else:
             failed += 1
 for s in skips:
