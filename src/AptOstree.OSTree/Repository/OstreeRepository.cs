@@ -151,42 +151,14 @@ public sealed class OstreeRepository
     public Checksum Commit(string directory, CommitOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tree = new MutableTree();
-        using var transaction = BeginTransaction();
-        new DirectoryImporter(this, transaction, options).Import(directory, tree);
-        var commit = WriteCommit(transaction, tree, options);
-        transaction.Complete();
-
-        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
-        // commit's objects without the ref that keeps them alive.
-        if (options.Branch is not null)
-        {
-            Refs.Set(options.Branch, commit);
-        }
-
-        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
-        return commit;
+        return CommitImported(new MutableTree(), options, (transaction, tree) => new DirectoryImporter(this, transaction, options).Import(directory, tree));
     }
 
     /// <summary>Commits the entries of a tar stream (uncompressed) without extracting them to disk.</summary>
     public Checksum CommitTar(Stream tar, CommitOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var tree = new MutableTree();
-        using var transaction = BeginTransaction();
-        new TarImporter(this, transaction, options).Import(tar, tree);
-        var commit = WriteCommit(transaction, tree, options);
-        transaction.Complete();
-
-        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
-        // commit's objects without the ref that keeps them alive.
-        if (options.Branch is not null)
-        {
-            Refs.Set(options.Branch, commit);
-        }
-
-        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
-        return commit;
+        return CommitImported(new MutableTree(), options, (transaction, tree) => new TarImporter(this, transaction, options).Import(tar, tree));
     }
 
     /// <summary>Commits an in-memory tree whose files were written with <see cref="WriteContent"/>.</summary>
@@ -194,19 +166,7 @@ public sealed class OstreeRepository
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(options);
-        using var transaction = BeginTransaction();
-        var commit = WriteCommit(transaction, tree, options);
-        transaction.Complete();
-
-        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
-        // commit's objects without the ref that keeps them alive.
-        if (options.Branch is not null)
-        {
-            Refs.Set(options.Branch, commit);
-        }
-
-        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
-        return commit;
+        return CommitImported(tree, options, import: null);
     }
 
     /// <summary>Stores one content object (a regular file when <paramref name="content"/> is given, else a symlink).</summary>
@@ -249,6 +209,25 @@ public sealed class OstreeRepository
     public CommitBrowser Browse() => new(this);
 
     internal RepositoryTransaction BeginTransaction() => new(this);
+
+    /// <summary>Fills <paramref name="tree"/> inside one transaction, writes the commit, then sets the branch.</summary>
+    private Checksum CommitImported(MutableTree tree, CommitOptions options, Action<RepositoryTransaction, MutableTree>? import)
+    {
+        using var transaction = BeginTransaction();
+        import?.Invoke(transaction, tree);
+        var commit = WriteCommit(transaction, tree, options);
+        transaction.Complete();
+
+        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
+        // commit's objects without the ref that keeps them alive.
+        if (options.Branch is not null)
+        {
+            Refs.Set(options.Branch, commit);
+        }
+
+        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
+        return commit;
+    }
 
     internal Checksum WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options)
     {
