@@ -242,31 +242,15 @@ internal sealed class RelationParser
                 break;
             }
 
-            var termStart = _pos;
-            var isNegated = Current == '!';
-            if (isNegated)
-            {
-                _pos++;
-            }
-
-            var start = _pos;
-            while (!AtEnd && (char.IsAsciiLetterOrDigit(Current) || Current == '-'))
-            {
-                _pos++;
-            }
-
-            if (start == _pos)
-            {
-                throw Error(DebErrorCodes.RelationInvalidArchitectureRestriction, "expected an architecture name", termStart);
-            }
-
+            var (name, isNegated, termStart) = ReadNegatableName(
+                c => char.IsAsciiLetterOrDigit(c) || c == '-', DebErrorCodes.RelationInvalidArchitectureRestriction, "an architecture name");
             if (negated is not null && negated != isNegated)
             {
                 throw Error(DebErrorCodes.RelationInvalidArchitectureRestriction, "architecture list mixes negated ('!') and plain names", termStart);
             }
 
             negated = isNegated;
-            names.Add(_text[start.._pos]);
+            names.Add(name);
         }
 
         if (names.Count == 0)
@@ -299,25 +283,9 @@ internal sealed class RelationParser
                     break;
                 }
 
-                var termStart = _pos;
-                var isNegated = Current == '!';
-                if (isNegated)
-                {
-                    _pos++;
-                }
-
-                var start = _pos;
-                while (!AtEnd && (char.IsAsciiLetterOrDigit(Current) || Current is '-' or '.' or '+' or '_'))
-                {
-                    _pos++;
-                }
-
-                if (start == _pos)
-                {
-                    throw Error(DebErrorCodes.RelationInvalidBuildProfile, "expected a build profile name", termStart);
-                }
-
-                terms.Add(new BuildProfileTerm(_text[start.._pos], isNegated));
+                var (name, isNegated, _) = ReadNegatableName(
+                    c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '+' or '_', DebErrorCodes.RelationInvalidBuildProfile, "a build profile name");
+                terms.Add(new BuildProfileTerm(name, isNegated));
             }
 
             if (terms.Count == 0)
@@ -330,6 +298,30 @@ internal sealed class RelationParser
         }
 
         return new BuildProfileFormula(groups);
+    }
+
+    /// <summary>Reads one term of an architecture or build-profile list: an optional '!' and a non-empty name.</summary>
+    private (string Name, bool Negated, int Start) ReadNegatableName(Func<char, bool> isNameChar, string errorCode, string what)
+    {
+        var termStart = _pos;
+        var isNegated = Current == '!';
+        if (isNegated)
+        {
+            _pos++;
+        }
+
+        var start = _pos;
+        while (!AtEnd && isNameChar(Current))
+        {
+            _pos++;
+        }
+
+        if (start == _pos)
+        {
+            throw Error(errorCode, "expected " + what, termStart);
+        }
+
+        return (_text[start.._pos], isNegated, termStart);
     }
 
     /// <summary>dpkg's package name rule: starts with a letter or digit, then letters, digits and <c>- + . _</c>.</summary>
