@@ -10,13 +10,11 @@ namespace AptOstree.OSTree;
 internal sealed class HttpObjectSource : IObjectSource
 {
     private const int Attempts = 6;
-    private const long MaxMetadataSize = 128L * 1024 * 1024;
+    private const long MaxRepositoryFileSize = 128L * 1024 * 1024;
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
     private readonly Uri _base;
     private readonly ILogger _logger;
-    private IReadOnlyDictionary<string, (Checksum Commit, ulong Size)>? _summary;
-    private bool _summaryLoaded;
 
     public HttpObjectSource(Uri baseUri, HttpClient? client, ILogger logger)
     {
@@ -30,35 +28,15 @@ internal sealed class HttpObjectSource : IObjectSource
 
     public async Task<Checksum?> ResolveRefAsync(string refName, CancellationToken cancellationToken)
     {
-        if (!_summaryLoaded)
-        {
-            _summaryLoaded = true;
-            byte[]? summary = await GetBytesAsync("summary", MaxMetadataSize, cancellationToken).ConfigureAwait(false);
-            if (summary is not null)
-            {
-                _summary = SummaryWriter.ParseRefs(summary, Description + "summary");
-            }
-        }
-
-        if (_summary is not null)
-        {
-            return _summary.TryGetValue(refName, out var entry) ? entry.Commit : null;
-        }
-
         byte[]? text = await GetBytesAsync("refs/heads/" + refName, 1024, cancellationToken).ConfigureAwait(false);
         return text is not null && Checksum.TryParse(System.Text.Encoding.ASCII.GetString(text).Trim(), out var c) ? c : null;
     }
 
-    public Task<byte[]?> FetchMetadataAsync(Checksum checksum, ObjectType type, CancellationToken cancellationToken)
-    {
-        long limit = MaxMetadataSize;
-        if (type == ObjectType.Commit && _summary?.Values.FirstOrDefault(v => v.Commit == checksum) is { Size: > 0 } entry)
-        {
-            limit = (long)entry.Size;
-        }
+    public Task<byte[]?> FetchRepositoryFileAsync(string name, CancellationToken cancellationToken) =>
+        GetBytesAsync(name, MaxRepositoryFileSize, cancellationToken);
 
-        return GetBytesAsync(ObjectPath(checksum, type), limit, cancellationToken);
-    }
+    public Task<byte[]?> FetchMetadataAsync(Checksum checksum, ObjectType type, long maxSize, CancellationToken cancellationToken) =>
+        GetBytesAsync(ObjectPath(checksum, type), maxSize, cancellationToken);
 
     public async Task FetchContentAsync(Checksum checksum, RepositoryTransaction transaction, CancellationToken cancellationToken)
     {

@@ -11,7 +11,13 @@ internal sealed class LocalObjectSource : IObjectSource
 
     public Task<Checksum?> ResolveRefAsync(string refName, CancellationToken cancellationToken) => Task.FromResult(_source.Refs.TryResolve(refName));
 
-    public Task<byte[]?> FetchMetadataAsync(Checksum checksum, ObjectType type, CancellationToken cancellationToken) =>
+    public async Task<byte[]?> FetchRepositoryFileAsync(string name, CancellationToken cancellationToken)
+    {
+        string path = Path.Combine(_source.Path, name);
+        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+    }
+
+    public Task<byte[]?> FetchMetadataAsync(Checksum checksum, ObjectType type, long maxSize, CancellationToken cancellationToken) =>
         Task.FromResult(_source.Objects.Contains(checksum, type) ? _source.Objects.ReadMetadataBytes(checksum, type) : null);
 
     public Task FetchContentAsync(Checksum checksum, RepositoryTransaction transaction, CancellationToken cancellationToken)

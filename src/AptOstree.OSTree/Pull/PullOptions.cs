@@ -9,6 +9,12 @@ public sealed record PullOptions
     /// <summary>For pull-local: record the ref as <c>REMOTE:REF</c> instead of a local ref (<c>--remote</c>).</summary>
     public string? Remote { get; init; }
 
+    /// <summary>
+    /// Write refs suitable for a mirror (<c>--mirror</c>): <c>refs/heads/REF</c> when the source has no collection
+    /// ID (or this repository's own), else <c>refs/mirrors/COLLECTION/REF</c>, instead of <c>refs/remotes/REMOTE/REF</c>.
+    /// </summary>
+    public bool Mirror { get; init; }
+
     /// <summary>Concurrent object transfers over HTTP (libostree uses 8).</summary>
     public int MaxConcurrency { get; init; } = 8;
 

@@ -1,15 +1,20 @@
 using System.Collections.Concurrent;
+using AptOstree.IO;
 using AptOstree.OSTree.Logging;
 
 namespace AptOstree.OSTree;
 
 /// <summary>
-/// Pulls commits into a repository from another repository on disk (<c>pull-local</c>) or from an archive repository
-/// over HTTP (<c>pull</c>). Every object is checksum-verified on arrival; objects already present are skipped, so an
-/// interrupted pull resumes; <c>state/COMMIT.commitpartial</c> marks a commit whose tree is not complete yet.
+/// Pulls commits into a repository from another repository on disk (<c>pull-local</c>) or from a configured remote
+/// (<c>pull</c>: an archive repository over HTTP, or any repository by <c>file://</c>). Every object is
+/// checksum-verified on arrival; objects already present are skipped, so an interrupted pull resumes;
+/// <c>state/COMMIT.commitpartial</c> marks a commit whose tree is not complete yet. Remote pulls resolve refs from
+/// the remote's <c>summary</c> when it has one, enforce commit bindings, and check ed25519 signatures on the summary
+/// and on commits when the remote asks for it.
 /// </summary>
 public sealed class RepositoryPuller
 {
+    private const long MaxMetadataSize = 128L * 1024 * 1024;
     private readonly OstreeRepository _repo;
 
     /// <summary>Creates a puller writing into <paramref name="repository"/>.</summary>
@@ -22,39 +27,181 @@ public sealed class RepositoryPuller
         options ??= new PullOptions();
         var source = OstreeRepository.Open(sourcePath);
         using var objects = new LocalObjectSource(source);
-        var commit = await PullAsync(objects, rev, options, cancellationToken).ConfigureAwait(false);
-        if (!Checksum.TryParse(rev, out _))
+        bool isChecksum = Checksum.TryParse(rev, out var direct);
+        Checksum target = isChecksum
+            ? direct
+            : source.Refs.TryResolve(rev) ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Ref '{rev}' not found on {objects.Description}.");
+        await PullCommitsAsync(objects, target, isChecksum ? null : rev, null, RemoteVerification.None, MaxMetadataSize, options, cancellationToken).ConfigureAwait(false);
+        if (!isChecksum)
         {
-            _repo.Refs.Set(options.Remote is null ? rev : options.Remote + ":" + rev, commit);
+            _repo.Refs.Set(options.Remote is null ? rev : options.Remote + ":" + rev, target);
         }
 
-        return commit;
+        return target;
     }
 
-    /// <summary>Pulls <paramref name="refName"/> from the configured remote <paramref name="remoteName"/> (http(s) or file URL).</summary>
+    /// <summary>
+    /// Pulls <paramref name="refName"/> (or a checksum) from the configured remote <paramref name="remoteName"/>, and
+    /// records it as <c>REMOTE:REF</c>, or with <see cref="PullOptions.Mirror"/> as a local or collection ref.
+    /// </summary>
+    /// <exception cref="AptOstreeException">Unknown remote or ref, a binding or signature that does not match, a transfer failure.</exception>
     public async Task<Checksum> PullRemoteAsync(string remoteName, string refName, PullOptions? options = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(refName);
         options ??= new PullOptions();
-        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
-        var uri = new Uri(remote.Url);
-        using IObjectSource objects = uri.IsFile
-            ? new LocalObjectSource(OstreeRepository.Open(uri.LocalPath))
-            : new HttpObjectSource(uri, options.HttpClient, _repo.Logger);
-        var commit = await PullAsync(objects, refName, options, cancellationToken).ConfigureAwait(false);
-        if (!Checksum.TryParse(refName, out _))
-        {
-            _repo.Refs.Set(remoteName + ":" + refName, commit);
-        }
-
-        return commit;
+        using var session = await OpenRemoteAsync(remoteName, options, cancellationToken).ConfigureAwait(false);
+        return await PullRemoteRefAsync(session, refName, options, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Checksum> PullAsync(IObjectSource source, string rev, PullOptions options, CancellationToken cancellationToken)
+    /// <summary>
+    /// Mirrors every ref of the remote's summary (<c>pull --mirror REMOTE</c> without refs): pulls each, writes the
+    /// refs as <see cref="PullOptions.Mirror"/> does, and copies <c>summary</c> and <c>summary.sig</c>.
+    /// </summary>
+    /// <returns>The refs pulled, by name.</returns>
+    /// <exception cref="AptOstreeException">The remote has no summary, or a pull fails.</exception>
+    public async Task<IReadOnlyDictionary<string, Checksum>> MirrorRemoteAsync(string remoteName, PullOptions? options = null, CancellationToken cancellationToken = default)
     {
-        Checksum target = Checksum.TryParse(rev, out var direct)
-            ? direct
-            : await source.ResolveRefAsync(rev, cancellationToken).ConfigureAwait(false)
-                ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Ref '{rev}' not found on {source.Description}.");
+        options = (options ?? new PullOptions()) with { Mirror = true };
+        using var session = await OpenRemoteAsync(remoteName, options, cancellationToken).ConfigureAwait(false);
+        if (session.Summary is null || session.SummaryBytes is null)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Fetching all refs was requested in mirror mode, but remote '{remoteName}' ({session.Source.Description}) does not have a summary.");
+        }
+
+        var result = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
+        foreach (var name in session.Summary.Refs.Keys.Order(Utf8Ordinal.Instance))
+        {
+            result[name] = await PullRemoteRefAsync(session, name, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        AtomicFile.Write(Path.Combine(_repo.Path, "summary"), session.SummaryBytes, 0x1A4, _repo.Fsync, _repo.FileSystem);
+        string sigPath = Path.Combine(_repo.Path, Ed25519SummarySigner.SignatureFileName);
+        if (session.SignatureBytes is not null)
+        {
+            AtomicFile.Write(sigPath, session.SignatureBytes, 0x1A4, _repo.Fsync, _repo.FileSystem);
+        }
+        else if (File.Exists(sigPath))
+        {
+            File.Delete(sigPath);
+        }
+
+        return result;
+    }
+
+    private async Task<RemoteSession> OpenRemoteAsync(string remoteName, PullOptions options, CancellationToken cancellationToken)
+    {
+        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
+        string? remoteCollection = remote.Options.GetValueOrDefault("collection-id");
+        if (remoteCollection is not null && !RefStore.IsValidCollectionId(remoteCollection))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}': invalid collection-id '{remoteCollection}'.");
+        }
+
+        var verification = RemoteVerification.For(remote);
+        if (!Uri.TryCreate(remote.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' has an unsupported URL '{remote.Url}'.");
+        }
+
+        IObjectSource source = uri.IsFile
+            ? new LocalObjectSource(OstreeRepository.Open(uri.LocalPath))
+            : new HttpObjectSource(uri, options.HttpClient, _repo.Logger);
+        try
+        {
+            byte[]? summaryBytes = await source.FetchRepositoryFileAsync("summary", cancellationToken).ConfigureAwait(false);
+            byte[]? signatureBytes = await source.FetchRepositoryFileAsync(Ed25519SummarySigner.SignatureFileName, cancellationToken).ConfigureAwait(false);
+            if (verification.VerifySummary)
+            {
+                VerifySummary(remoteName, source, summaryBytes, signatureBytes, verification);
+            }
+
+            var summary = summaryBytes is null ? null : RepositorySummary.Parse(summaryBytes, source.Description + "/summary");
+            return new RemoteSession(remoteName, source, remoteCollection, verification, summary, summaryBytes, signatureBytes);
+        }
+        catch
+        {
+            source.Dispose();
+            throw;
+        }
+    }
+
+    private static void VerifySummary(string remoteName, IObjectSource source, byte[]? summary, byte[]? signature, RemoteVerification verification)
+    {
+        if (summary is null)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a signed summary (sign-verify-summary=true), but {source.Description} has no summary.");
+        }
+
+        if (signature is null)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a signed summary (sign-verify-summary=true), but {source.Description} has no summary.sig.");
+        }
+
+        bool valid;
+        try
+        {
+            valid = Ed25519SummarySigner.Verify(summary, signature, verification.PublicKeys);
+        }
+        catch (InvalidFormatException ex)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': summary.sig from {source.Description} is malformed: {ex.Message}", ex);
+        }
+
+        if (!valid)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': no valid ed25519 signature on the summary from {source.Description} (summary or summary.sig tampered with, or signed with another key).");
+        }
+    }
+
+    private async Task<Checksum> PullRemoteRefAsync(RemoteSession session, string refName, PullOptions options, CancellationToken cancellationToken)
+    {
+        bool isChecksum = Checksum.TryParse(refName, out var direct);
+        Checksum target;
+        long commitLimit = MaxMetadataSize;
+        if (isChecksum)
+        {
+            target = direct;
+        }
+        else if (session.Summary is not null)
+        {
+            // Like libostree, a remote with a summary is resolved through it (a stale summary gives its commit).
+            var entry = session.Summary.Find(session.RemoteCollection, refName)
+                ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, session.RemoteCollection is null
+                    ? $"No such branch '{refName}' in the summary of remote '{session.Name}'."
+                    : $"No such branch ({session.RemoteCollection}, {refName}) in the summary of remote '{session.Name}'.");
+            target = entry.Commit;
+            commitLimit = entry.Size > 0 ? (long)Math.Min(entry.Size, (ulong)MaxMetadataSize) : MaxMetadataSize;
+        }
+        else
+        {
+            target = await session.Source.ResolveRefAsync(refName, cancellationToken).ConfigureAwait(false)
+                ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Ref '{refName}' not found on {session.Source.Description}.");
+        }
+
+        // The collection the ref belongs to: the remote's configured one, else (mirroring) the summary's.
+        string? collection = session.RemoteCollection ?? (options.Mirror ? session.Summary?.CollectionId : null);
+        await PullCommitsAsync(session.Source, target, isChecksum ? null : refName, collection, session.Verification, commitLimit, options, cancellationToken).ConfigureAwait(false);
+        if (!isChecksum)
+        {
+            if (!options.Mirror)
+            {
+                _repo.Refs.Set(session.Name + ":" + refName, target);
+            }
+            else if (collection is null)
+            {
+                _repo.Refs.Set(refName, target);
+            }
+            else
+            {
+                _repo.Refs.SetCollectionRef(new CollectionRef(collection, refName), target);
+            }
+        }
+
+        return target;
+    }
+
+    private async Task PullCommitsAsync(IObjectSource source, Checksum target, string? refName, string? collectionId, RemoteVerification verification, long commitLimit, PullOptions options, CancellationToken cancellationToken)
+    {
         int fetched = 0;
         using (var transaction = _repo.BeginTransaction())
         {
@@ -63,7 +210,7 @@ public sealed class RepositoryPuller
             {
                 byte[]? bytes = transaction.Has(c, ObjectType.Commit)
                     ? _repo.Objects.ReadMetadataBytes(c, ObjectType.Commit)
-                    : await source.FetchMetadataAsync(c, ObjectType.Commit, cancellationToken).ConfigureAwait(false);
+                    : await source.FetchMetadataAsync(c, ObjectType.Commit, depth == 0 ? commitLimit : MaxMetadataSize, cancellationToken).ConfigureAwait(false);
                 if (bytes is null)
                 {
                     if (depth == 0)
@@ -75,16 +222,22 @@ public sealed class RepositoryPuller
                 }
 
                 var commit = OstreeCommit.Parse(bytes, ObjectStore.Name(c, ObjectType.Commit));
-                if (depth == 0 && !Checksum.TryParse(rev, out _) && commit.GetMetadata("ostree.ref-binding")?.AsStrings() is { } bindings && !bindings.Contains(rev))
+                if (depth == 0 && refName is not null)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Commit {c} is bound to refs [{string.Join(", ", bindings)}], not '{rev}'.");
+                    VerifyBindings(c, commit, refName, collectionId);
+                }
+
+                byte[]? detached = await source.FetchMetadataAsync(c, ObjectType.CommitMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false);
+                if (verification.VerifyCommits)
+                {
+                    VerifyCommitSignature(c, bytes, detached, verification, source);
                 }
 
                 string partial = Path.Combine(_repo.Path, "state", c + ".commitpartial");
                 Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
                 await File.WriteAllBytesAsync(partial, [], cancellationToken).ConfigureAwait(false);
                 transaction.WriteMetadata(ObjectType.Commit, bytes, c);
-                if (await source.FetchMetadataAsync(c, ObjectType.CommitMeta, cancellationToken).ConfigureAwait(false) is { } detached)
+                if (detached is not null)
                 {
                     transaction.WriteMetadata(ObjectType.CommitMeta, detached, c);
                 }
@@ -107,7 +260,45 @@ public sealed class RepositoryPuller
         }
 
         OSTreeLog.Pulled(_repo.Logger, target, fetched);
-        return target;
+    }
+
+    /// <summary>libostree's binding rules: a ref binding must list the ref; with a known collection, the commit must be bound to it.</summary>
+    private static void VerifyBindings(Checksum checksum, OstreeCommit commit, string refName, string? collectionId)
+    {
+        if (commit.GetMetadata("ostree.ref-binding")?.AsStrings() is { } bindings && !bindings.Contains(refName))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Commit {checksum} is bound to refs [{string.Join(", ", bindings)}], not '{refName}'.");
+        }
+
+        if (collectionId is null)
+        {
+            return;
+        }
+
+        string? bound = commit.GetMetadata("ostree.collection-binding")?.AsString();
+        if (bound is null)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Expected commit {checksum} to be bound to collection '{collectionId}', but it has no collection binding.");
+        }
+
+        if (bound != collectionId)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Commit {checksum} is bound to collection '{bound}', not '{collectionId}'.");
+        }
+    }
+
+    private static void VerifyCommitSignature(Checksum checksum, byte[] commit, byte[]? detached, RemoteVerification verification, IObjectSource source)
+    {
+        var signatures = detached is null ? [] : Ed25519Signatures.Read(Ed25519Signatures.ParseContainer(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta)));
+        if (signatures.Count == 0)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description} has no ed25519 signature, and the remote requires one (sign-verify).");
+        }
+
+        if (!Ed25519Signatures.VerifyAny(commit, signatures, verification.PublicKeys))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"No valid ed25519 signature on commit {checksum} from {source.Description} for the remote's keys.");
+        }
     }
 
     private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum tree, Checksum meta, ConcurrentDictionary<Checksum, byte> files, CancellationToken cancellationToken)
@@ -115,7 +306,7 @@ public sealed class RepositoryPuller
         int fetched = 0;
         if (!transaction.Has(meta, ObjectType.DirMeta))
         {
-            var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, cancellationToken).ConfigureAwait(false)
+            var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
                 ?? throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
             DirMeta.Parse(bytes, ObjectStore.Name(meta, ObjectType.DirMeta));
             transaction.WriteMetadata(ObjectType.DirMeta, bytes, meta);
@@ -129,7 +320,7 @@ public sealed class RepositoryPuller
         }
         else
         {
-            treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, cancellationToken).ConfigureAwait(false)
+            treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
                 ?? throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
             fetched++;
         }
@@ -150,5 +341,11 @@ public sealed class RepositoryPuller
         }
 
         return fetched;
+    }
+
+    /// <summary>A remote opened for one pull: its source, policy and (verified) summary.</summary>
+    private sealed record RemoteSession(string Name, IObjectSource Source, string? RemoteCollection, RemoteVerification Verification, RepositorySummary? Summary, byte[]? SummaryBytes, byte[]? SignatureBytes) : IDisposable
+    {
+        public void Dispose() => Source.Dispose();
     }
 }

@@ -83,9 +83,7 @@ public sealed partial class RefStore
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteText(path, value.Value + "\n", 0x1A4, _repo.Fsync, _repo.FileSystem);
-        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
+        WriteRefFile(path, value.Value);
     }
 
     /// <summary>Deletes a ref; true if it existed.</summary>
@@ -161,14 +159,105 @@ public sealed partial class RefStore
     /// <summary>Sets a collection ref under <c>refs/mirrors/COLLECTION/REF</c>.</summary>
     public void SetMirror(string collectionId, string refName, Checksum value)
     {
-        if (!IsValidName(refName) || !IsValidName(collectionId))
+        if (!IsValidName(refName) || !IsValidCollectionId(collectionId))
         {
             throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid collection ref ({collectionId}, {refName}).");
         }
 
-        string path = Path.Combine(_repo.Path, "refs", "mirrors", collectionId, refName);
+        WriteRefFile(Path.Combine(_repo.Path, "refs", "mirrors", collectionId, refName), value);
+    }
+
+    /// <summary>
+    /// True when <paramref name="collectionId"/> follows libostree's collection ID syntax: at least two dot-separated
+    /// elements of letters, digits, <c>-</c> and <c>_</c> (not leading or trailing), e.g. <c>org.example.Os</c>.
+    /// </summary>
+    public static bool IsValidCollectionId(string collectionId) => collectionId is not null && CollectionIdRegex().IsMatch(collectionId);
+
+    /// <summary>
+    /// Sets (or with null, deletes) a collection ref where libostree keeps it: <c>refs/heads/REF</c> when the
+    /// collection is this repository's own <c>core.collection-id</c>, else <c>refs/mirrors/COLLECTION/REF</c>.
+    /// </summary>
+    public void SetCollectionRef(CollectionRef collectionRef, Checksum? value)
+    {
+        ArgumentNullException.ThrowIfNull(collectionRef);
+        string path = CollectionRefPath(collectionRef);
+        if (value is null)
+        {
+            if (File.Exists(path))
+            {
+                File.Delete(path);
+            }
+
+            return;
+        }
+
+        WriteRefFile(path, value.Value);
+    }
+
+    /// <summary>The commit a collection ref points to (looked up where <see cref="SetCollectionRef"/> writes it), or null.</summary>
+    public Checksum? TryResolveCollectionRef(CollectionRef collectionRef)
+    {
+        ArgumentNullException.ThrowIfNull(collectionRef);
+        string path = CollectionRefPath(collectionRef);
+        return File.Exists(path) && Checksum.TryParse(File.ReadAllText(path).Trim(), out var c) ? c : null;
+    }
+
+    /// <summary>
+    /// Every ref that has a collection ID, like <c>ostree refs --collections</c>: local refs under this repository's
+    /// <c>core.collection-id</c> (none without one), refs of remotes configured with a <c>collection-id</c>, and
+    /// <c>refs/mirrors</c>. Sorted by collection ID, then ref name.
+    /// </summary>
+    public IReadOnlyDictionary<CollectionRef, Checksum> ListCollectionRefs()
+    {
+        var result = new SortedDictionary<CollectionRef, Checksum>(CollectionRefComparer.Instance);
+        if (_repo.Config.Get("core", "collection-id") is string own)
+        {
+            var heads = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
+            Collect(Path.Combine(_repo.Path, "refs", "heads"), string.Empty, null, heads);
+            foreach (var (name, checksum) in heads)
+            {
+                result[new CollectionRef(own, name)] = checksum;
+            }
+        }
+
+        foreach (var remote in _repo.Remotes.List())
+        {
+            if (remote.Options.GetValueOrDefault("collection-id") is string collection)
+            {
+                var refs = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
+                Collect(Path.Combine(_repo.Path, "refs", "remotes", remote.Name), string.Empty, null, refs);
+                foreach (var (name, checksum) in refs)
+                {
+                    result[new CollectionRef(collection, name)] = checksum;
+                }
+            }
+        }
+
+        foreach (var ((collection, name), checksum) in ListMirrors())
+        {
+            result[new CollectionRef(collection, name)] = checksum;
+        }
+
+        return result;
+    }
+
+    private string CollectionRefPath(CollectionRef collectionRef)
+    {
+        if (!IsValidName(collectionRef.Name) || !IsValidCollectionId(collectionRef.CollectionId))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid collection ref {collectionRef}.");
+        }
+
+        return collectionRef.CollectionId == _repo.Config.Get("core", "collection-id")
+            ? Path.Combine(_repo.Path, "refs", "heads", collectionRef.Name)
+            : Path.Combine(_repo.Path, "refs", "mirrors", collectionRef.CollectionId, collectionRef.Name);
+    }
+
+    private void WriteRefFile(string path, Checksum value)
+    {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteText(path, value + "\n", 0x1A4, _repo.Fsync, _repo.FileSystem);
+        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
     }
 
     private Checksum? TryResolveExact(string refspec)
@@ -221,4 +310,7 @@ public sealed partial class RefStore
 
     [GeneratedRegex(@"^(?:[\w\d][-._\w\d]*/)*[\w\d][-._\w\d]*$")]
     private static partial Regex RefRegex();
+
+    [GeneratedRegex(@"^[\w\d]+(?:[-_][\w\d]+)*(?:\.[\w\d]+(?:[-_][\w\d]+)*)+$")]
+    private static partial Regex CollectionIdRegex();
 }

@@ -1,6 +1,4 @@
-using AptOstree.OSTree.GVariant;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
 
 namespace AptOstree.OSTree;
 
@@ -12,7 +10,7 @@ namespace AptOstree.OSTree;
 public static class Ed25519CommitSigner
 {
     /// <summary>The detached-metadata key libostree uses.</summary>
-    public const string MetadataKey = "ostree.sign.ed25519";
+    public const string MetadataKey = Ed25519Signatures.MetadataKey;
 
     /// <summary>Generates a key pair: (64-byte secret key, 32-byte public key).</summary>
     public static (byte[] SecretKey, byte[] PublicKey) GenerateKeyPair()
@@ -30,30 +28,7 @@ public static class Ed25519CommitSigner
     {
         ArgumentNullException.ThrowIfNull(repository);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
-        var signer = new Ed25519Signer();
-        signer.Init(true, Private(secretKey));
-        signer.BlockUpdate(data, 0, data.Length);
-        byte[] signature = signer.GenerateSignature();
-
-        var existing = repository.Objects.ReadDetachedMetadata(commit)?.ToList() ?? [];
-        int index = existing.FindIndex(kv => kv.Key == MetadataKey);
-        var signatures = index >= 0 && existing[index].Value.Value is object[] old ? old.ToList() : [];
-        if (!signatures.Any(s => ((byte[])s).AsSpan().SequenceEqual(signature)))
-        {
-            signatures.Add(signature);
-        }
-
-        var entry = new KeyValuePair<string, GVariantValue>(MetadataKey, new GVariantValue("aay", signatures.ToArray()));
-        if (index >= 0)
-        {
-            existing[index] = entry;
-        }
-        else
-        {
-            existing.Add(entry);
-        }
-
-        byte[] bytes = GVariantSerializer.Serialize("a{sv}", existing.Select(kv => (object)new object[] { kv.Key, kv.Value }).ToArray());
+        byte[] bytes = Ed25519Signatures.Append(repository.Objects.ReadDetachedMetadata(commit), Ed25519Signatures.Sign(data, secretKey));
         using var transaction = repository.BeginTransaction();
         transaction.WriteMetadata(ObjectType.CommitMeta, bytes, commit);
         transaction.Complete();
@@ -65,33 +40,7 @@ public static class Ed25519CommitSigner
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(publicKeys);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
-        var signatures = repository.Objects.ReadDetachedMetadata(commit)?.FirstOrDefault(kv => kv.Key == MetadataKey).Value?.Value as object[];
-        if (signatures is null)
-        {
-            return false;
-        }
-
-        foreach (var key in publicKeys)
-        {
-            if (key.Length != 32)
-            {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 public key has 32 bytes, not {key.Length}.");
-            }
-
-            var pub = new Ed25519PublicKeyParameters(key, 0);
-            foreach (byte[] signature in signatures.Cast<byte[]>())
-            {
-                var verifier = new Ed25519Signer();
-                verifier.Init(false, pub);
-                verifier.BlockUpdate(data, 0, data.Length);
-                if (signature.Length == 64 && verifier.VerifySignature(signature))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
+        return Ed25519Signatures.VerifyAny(data, Ed25519Signatures.Read(repository.Objects.ReadDetachedMetadata(commit)), publicKeys);
     }
 
     /// <summary>Like <see cref="Verify"/>, throwing when no signature verifies.</summary>
@@ -103,11 +52,5 @@ public static class Ed25519CommitSigner
         }
     }
 
-    private static Ed25519PrivateKeyParameters Private(byte[] secretKey)
-    {
-        ArgumentNullException.ThrowIfNull(secretKey);
-        return secretKey.Length is 32 or 64
-            ? new Ed25519PrivateKeyParameters(secretKey, 0)
-            : throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 secret key has 64 bytes (or a 32-byte seed), not {secretKey.Length}.");
-    }
+    private static Ed25519PrivateKeyParameters Private(byte[] secretKey) => Ed25519Signatures.PrivateKey(secretKey);
 }
