@@ -28,6 +28,15 @@ public static class DebDecompressor
     /// </summary>
     public static long XzThreadingMemoryLimit { get; set; } = 48L * 1024 * 1024;
 
+    /// <summary>
+    /// Decoded bytes the parallel xz block decoder (used for multi-block xz data members of seekable packages) may
+    /// hold for blocks ahead of the one being read (default 8 MiB). Larger lets the workers overlap more on large
+    /// blocks at the cost of memory; the total is about this plus one dictionary (typically 8 MiB) per thread.
+    /// The <c>APTOSTREE_XZ_READAHEAD_MIB</c> environment variable sets the default.
+    /// </summary>
+    public static long XzParallelReadAheadLimit { get; set; } =
+        (long.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_XZ_READAHEAD_MIB"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mib) ? mib : 8) * 1024 * 1024;
+
     /// <summary>True when the system liblzma is used for xz and lzma.</summary>
     public static bool UsesNativeLzma => LibLzma.IsAvailable;
 
@@ -73,6 +82,41 @@ public static class DebDecompressor
         }
 
         return new DecompressionGuardStream(decoder, counting, compression, limits ?? DecompressionLimits.Default, source, member);
+    }
+
+    /// <summary>
+    /// Opens the parallel block decoder over a seekable xz member when it can help: liblzma is available, more than
+    /// one thread is allowed and the member has more than one block. Null otherwise (the caller streams instead).
+    /// </summary>
+    internal static Stream? TryOpenParallelXz(RandomAccessSource compressed, DecompressionLimits? limits, string sourceName, string memberName)
+    {
+        if (!LibLzma.IsAvailable || XzThreads < 2)
+        {
+            return null;
+        }
+
+        List<XzBlock>? blocks;
+        try
+        {
+            blocks = XzIndexReader.Read(compressed);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException)
+        {
+            throw new InvalidFormatException(
+                DebErrorCodes.CorruptCompressedData,
+                $"{sourceName}: corrupt xz data in member '{memberName}': {ex.Message}",
+                ex,
+                sourceName,
+                memberName);
+        }
+
+        if (blocks is null || blocks.Count < 2)
+        {
+            return null;
+        }
+
+        var decoder = new ParallelXzDecoderStream(compressed, blocks, XzThreads, XzParallelReadAheadLimit);
+        return new DecompressionGuardStream(decoder, () => decoder.CompressedPosition, DebCompression.Xz, limits ?? DecompressionLimits.Default, sourceName, memberName);
     }
 
     private static LzmaStream OpenManagedLzmaAlone(Stream input)

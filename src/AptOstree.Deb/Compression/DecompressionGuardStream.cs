@@ -7,7 +7,7 @@ namespace AptOstree.Deb.Compression;
 internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private readonly Stream decoder;
-    private readonly CountingReadStream compressed;
+    private readonly Func<long> compressedBytesRead;
     private readonly DecompressionLimits limits;
     private readonly string sourceName;
     private readonly string memberName;
@@ -15,9 +15,20 @@ internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStr
     private long produced;
 
     public DecompressionGuardStream(Stream decoder, CountingReadStream compressed, DebCompression compression, DecompressionLimits limits, string sourceName, string memberName)
+        : this(decoder, () => compressed.BytesRead, compression, limits, sourceName, memberName)
+    {
+    }
+
+    /// <param name="decoder">The decompressing stream.</param>
+    /// <param name="compressedBytesRead">How far into the compressed data the decoder is (for messages and the ratio check).</param>
+    /// <param name="compression">The codec, for messages.</param>
+    /// <param name="limits">The bomb limits.</param>
+    /// <param name="sourceName">File name for messages.</param>
+    /// <param name="memberName">Member name for messages.</param>
+    public DecompressionGuardStream(Stream decoder, Func<long> compressedBytesRead, DebCompression compression, DecompressionLimits limits, string sourceName, string memberName)
     {
         this.decoder = decoder;
-        this.compressed = compressed;
+        this.compressedBytesRead = compressedBytesRead;
         this.compression = compression;
         this.limits = limits;
         this.sourceName = sourceName;
@@ -33,6 +44,7 @@ internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStr
     public override int Read(Span<byte> buffer)
     {
         int n;
+        long compressedRead;
         try
         {
             n = decoder.Read(buffer);
@@ -45,11 +57,13 @@ internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStr
         {
             throw new InvalidFormatException(
                 DebErrorCodes.CorruptCompressedData,
-                $"{sourceName}: corrupt {DebCompressionNames.GetName(compression)} data in member '{memberName}' (compressed offset {compressed.BytesRead}, decompressed offset {produced}): {ex.Message}",
+                $"{sourceName}: corrupt {DebCompressionNames.GetName(compression)} data in member '{memberName}' (compressed offset {compressedBytesRead()}, decompressed offset {produced}): {ex.Message}",
                 ex,
                 sourceName,
-                $"{memberName}@{compressed.BytesRead}");
+                $"{memberName}@{compressedBytesRead()}");
         }
+
+        compressedRead = compressedBytesRead();
 
         produced += n;
         if (produced > limits.MaxDecompressedBytes)
@@ -57,9 +71,9 @@ internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStr
             throw Limit($"decompresses to more than {limits.MaxDecompressedBytes} bytes");
         }
 
-        if (produced > limits.RatioGracePeriodBytes && produced > limits.MaxExpansionRatio * Math.Max(1, compressed.BytesRead))
+        if (produced > limits.RatioGracePeriodBytes && produced > limits.MaxExpansionRatio * Math.Max(1, compressedRead))
         {
-            throw Limit($"expands {produced} bytes from {compressed.BytesRead} compressed bytes, more than the allowed ratio {limits.MaxExpansionRatio}:1 (a decompression bomb?)");
+            throw Limit($"expands {produced} bytes from {compressedRead} compressed bytes, more than the allowed ratio {limits.MaxExpansionRatio}:1 (a decompression bomb?)");
         }
 
         return n;

@@ -12,6 +12,7 @@ internal static unsafe partial class LibLzma
 
     public const int LZMA_OK = 0;
     public const int LZMA_STREAM_END = 1;
+    public const int LZMA_UNSUPPORTED_CHECK = 3;
     public const int LZMA_MEM_ERROR = 5;
     public const int LZMA_MEMLIMIT_ERROR = 6;
     public const int LZMA_FORMAT_ERROR = 7;
@@ -21,6 +22,8 @@ internal static unsafe partial class LibLzma
     public const int LZMA_RUN = 0;
     public const int LZMA_FINISH = 3;
     public const uint LZMA_CHECK_CRC64 = 4;
+    public const ulong LZMA_VLI_UNKNOWN = ulong.MaxValue;
+    public const int LZMA_FILTERS_MAX = 4;
 
     private static readonly Lazy<(bool Available, bool HasMultithreadedDecoder)> Probe = new(ProbeLibrary);
 
@@ -55,6 +58,18 @@ internal static unsafe partial class LibLzma
     [LibraryImport(Library, EntryPoint = "lzma_code")]
     public static partial int Code(LzmaStream* strm, int action);
 
+    [LibraryImport(Library, EntryPoint = "lzma_block_header_decode")]
+    public static partial int BlockHeaderDecode(LzmaBlock* block, nint allocator, byte* input);
+
+    [LibraryImport(Library, EntryPoint = "lzma_block_compressed_size")]
+    public static partial int BlockCompressedSize(LzmaBlock* block, ulong unpaddedSize);
+
+    [LibraryImport(Library, EntryPoint = "lzma_block_decoder")]
+    public static partial int BlockDecoder(LzmaStream* strm, LzmaBlock* block);
+
+    [LibraryImport(Library, EntryPoint = "lzma_crc32")]
+    public static partial uint Crc32(byte* buffer, nuint size, uint crc);
+
     [LibraryImport(Library, EntryPoint = "lzma_end")]
     public static partial void End(LzmaStream* strm);
 
@@ -66,6 +81,7 @@ internal static unsafe partial class LibLzma
         LZMA_OPTIONS_ERROR => "unsupported compression options",
         LZMA_DATA_ERROR => "compressed data is corrupt",
         LZMA_BUF_ERROR => "compressed data is truncated or corrupt",
+        LZMA_UNSUPPORTED_CHECK => "unsupported integrity check",
         _ => $"liblzma error {ret}",
     };
 
@@ -129,5 +145,49 @@ internal static unsafe partial class LibLzma
         public nint ReservedPtr2;
         public nint ReservedPtr3;
         public nint ReservedPtr4;
+    }
+
+    /// <summary>C <c>lzma_filter</c>.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct LzmaFilter
+    {
+        public ulong Id;
+        public void* Options;
+    }
+
+    /// <summary>C <c>lzma_block</c> (version 1 layout).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct LzmaBlock
+    {
+        public uint Version;
+        public uint HeaderSize;
+        public uint Check;
+        public ulong CompressedSize;
+        public ulong UncompressedSize;
+        public LzmaFilter* Filters;
+        public fixed byte RawCheck[64];
+        public nint ReservedPtr1;
+        public nint ReservedPtr2;
+        public nint ReservedPtr3;
+        public uint ReservedInt1;
+        public uint ReservedInt2;
+        public ulong ReservedInt3;
+        public ulong ReservedInt4;
+        public ulong ReservedInt5;
+        public ulong ReservedInt6;
+        public ulong ReservedInt7;
+        public ulong ReservedInt8;
+        public int ReservedEnum1;
+        public int ReservedEnum2;
+        public int ReservedEnum3;
+        public int ReservedEnum4;
+        public byte IgnoreCheck;
+        public byte ReservedBool2;
+        public byte ReservedBool3;
+        public byte ReservedBool4;
+        public byte ReservedBool5;
+        public byte ReservedBool6;
+        public byte ReservedBool7;
+        public byte ReservedBool8;
     }
 }

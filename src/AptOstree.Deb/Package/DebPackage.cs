@@ -171,6 +171,18 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         }
 
         dataOpened = true;
+        if (DataMember.Compression == DebCompression.Xz && stream.CanSeek)
+        {
+            var parallel = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(stream, DataMember.DataOffset, DataMember.Size), options.Limits, SourceName, DataMember.Name);
+            if (parallel is not null)
+            {
+                // The block workers already decode ahead of the reader; a read-ahead thread would only add a copy.
+                return new DebTarReader(parallel, leaveOpen: false, SourceName, DataMember.Name);
+            }
+
+            stream.Position = DataMember.DataOffset;
+        }
+
         var raw = new MemberDataStream(stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
         Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, options.Limits, SourceName, DataMember.Name);
         if (readAhead)
