@@ -41,6 +41,8 @@ public sealed class DependencySolver
 
         var removed = new HashSet<string>(request.Remove, StringComparer.Ordinal);
         bool upgrading = request.Upgrade || request.DistUpgrade;
+        var planned = new HashSet<int>();
+        var installedSlots = new HashSet<int>();
         foreach (var p in packages)
         {
             if (!p.IsInstalled || removed.Contains(p.Name))
@@ -50,6 +52,7 @@ public sealed class DependencySolver
 
             bool mustStay = p.Essential || p.Protected || request.Upgrade;
             int[] choice = [p.Id];
+            installedSlots.Add(_universe.SlotOf(p.Id));
             if (upgrading && !p.IsHeld)
             {
                 var candidate = _universe.FindCandidate(p.Name, p.Architecture);
@@ -58,6 +61,8 @@ public sealed class DependencySolver
                     choice = [candidate.Id, p.Id];
                 }
             }
+
+            planned.Add(choice[0]);
 
             roots.Add(new RootRequest(choice, Soft: !mustStay, $"keeping {p.Name}:{p.Architecture} installed"));
         }
@@ -75,9 +80,14 @@ public sealed class DependencySolver
         }
 
         var installedNames = new HashSet<string>(packages.Where(p => p.IsInstalled).Select(p => p.Name), StringComparer.Ordinal);
-        var engine = new SearchEngine(_universe, id => _universe.IsCandidateId(id) || packages[id].IsInstalled || explicitIds.Contains(id))
+        // apt-get upgrade never installs a package that is not installed yet.
+        Func<int, bool> allowed = request.Upgrade
+            ? id => explicitIds.Contains(id) || ((_universe.IsCandidateId(id) || packages[id].IsInstalled) && installedSlots.Contains(_universe.SlotOf(id)))
+            : id => _universe.IsCandidateId(id) || packages[id].IsInstalled || explicitIds.Contains(id);
+        var engine = new SearchEngine(_universe, allowed)
         {
             InstallRecommends = request.InstallRecommends,
+            Planned = planned.Count == 0 ? null : planned.Contains,
 
             // Recommends are followed for new packages only; kept installed ones stay as they are.
             FollowRecommendsOf = id => !packages[id].IsInstalled && !(request.Upgrade && installedNames.Contains(packages[id].Name)),
@@ -91,18 +101,10 @@ public sealed class DependencySolver
                 {
                     throw new UnsatisfiableException($"Refusing to remove {p}: it is {(p.Essential ? "Essential" : "Protected")}.", []);
                 }
-
-                engine.Forbid(id);
             }
         }
 
-        if (!engine.Solve(roots))
-        {
-            string what = engine.BudgetExhausted ? "The solver gave up after too many backtracking steps." : "The request cannot be satisfied.";
-            var lines = engine.FirstFailure?.Lines ?? [];
-            AptLog.Unsatisfiable(_logger, string.Join(" / ", lines));
-            throw new UnsatisfiableException(what, lines);
-        }
+        SearchUntilStable(engine, roots, removed, id => !packages[id].IsInstalled && !explicitIds.Contains(id) && !installedSlots.Contains(_universe.SlotOf(id)), cancellationToken);
 
         var result = engine.TrueIds().Select(id => packages[id]).OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal).ToList();
         var install = result.Where(p => !p.IsInstalled).ToList();
@@ -111,6 +113,58 @@ public sealed class DependencySolver
             .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         AptLog.Solved(_logger, install.Count, remove.Count, result.Count);
         return new SolverSolution(install, remove, result);
+    }
+
+    /// <summary>
+    /// Runs the search; when a later, preferred alternative wants to displace a version chosen earlier (APT's
+    /// MarkInstall un-marks a new install that the package it installs now conflicts with), searches again with
+    /// the displaced versions excluded from the start. If that leads nowhere, the plain search decides.
+    /// </summary>
+    private void SearchUntilStable(SearchEngine engine, List<RootRequest> roots, HashSet<string> removed, Func<int, bool> displaceable, CancellationToken cancellationToken)
+    {
+        const int MaxDisplacements = 64;
+        var displaced = new List<int>();
+        engine.Displaceable = displaceable;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            engine.Reset();
+            foreach (var name in removed)
+            {
+                foreach (int id in _universe.IdsOfName(name))
+                {
+                    engine.Forbid(id);
+                }
+            }
+
+            foreach (int id in displaced)
+            {
+                engine.Forbid(id);
+            }
+
+            if (engine.Solve(roots))
+            {
+                return;
+            }
+
+            if (engine.DisplacementRequest is { } more && displaced.Count < MaxDisplacements)
+            {
+                displaced.AddRange(more);
+                continue;
+            }
+
+            if (engine.Displaceable is not null && (displaced.Count > 0 || engine.DisplacementRequest is not null))
+            {
+                displaced.Clear();
+                engine.Displaceable = null;
+                continue;
+            }
+
+            string what = engine.BudgetExhausted ? "The solver gave up after too many backtracking steps." : "The request cannot be satisfied.";
+            var lines = engine.FirstFailure?.Lines ?? [];
+            AptLog.Unsatisfiable(_logger, string.Join(" / ", lines));
+            throw new UnsatisfiableException(what, lines);
+        }
     }
 
     /// <summary>The version a request names: the candidate (or the named version/suite) of the package, or the sole provider of a virtual name.</summary>

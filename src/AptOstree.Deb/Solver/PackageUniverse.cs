@@ -16,6 +16,7 @@ public sealed class PackageUniverse
     private readonly CompiledPackage?[] _compiled;
     private readonly Lock _reverseGate = new();
     private int[][]? _reverseConflicts;
+    private Dictionary<string, int>? _mentionOrder;
 
     private PackageUniverse(UniversePackage[] packages, string nativeArchitecture, IReadOnlyList<string> architectures)
     {
@@ -340,8 +341,8 @@ public sealed class PackageUniverse
 
     /// <summary>
     /// Providers of a virtual name: candidates first, then Essential, then Protected, then native
-    /// architecture, then higher Priority, then name, then newer version (APT's CompareProviders, with the name
-    /// instead of the cache id as the deterministic tie-break).
+    /// architecture, then higher Priority, then the name APT's cache numbers last (<see cref="MentionRank"/>), then
+    /// newer version (APT's CompareProviders).
     /// </summary>
     private int CompareProviders(int a, int b)
     {
@@ -375,10 +376,28 @@ public sealed class PackageUniverse
 
         if (c == 0)
         {
+            c = MentionRank(pb.Name).CompareTo(MentionRank(pa.Name));
+        }
+
+        if (c == 0)
+        {
             c = string.CompareOrdinal(pa.Name, pb.Name);
         }
 
         return c != 0 ? c : Versioning.DebianVersion.Compare(pb.Version, pa.Version);
+    }
+
+    /// <summary>Where <paramref name="name"/> stands in APT's cache numbering (<see cref="PackageMentionOrder"/>); computed on first use.</summary>
+    internal int MentionRank(string name)
+    {
+        var order = Volatile.Read(ref _mentionOrder);
+        if (order is null)
+        {
+            order = PackageMentionOrder.Build(_packages);
+            Volatile.Write(ref _mentionOrder, order);
+        }
+
+        return order.TryGetValue(name, out int rank) ? rank : int.MaxValue;
     }
 
     private static bool IsBetterCandidate(UniversePackage a, UniversePackage b)

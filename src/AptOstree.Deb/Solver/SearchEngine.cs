@@ -28,7 +28,16 @@ internal sealed class SearchEngine
         _broken = broken;
         _value = new sbyte[universe.Packages.Count];
         _falseBecause = new int[universe.Packages.Count];
+        foreach (var p in universe.Packages)
+        {
+            if (p.IsInstalled)
+            {
+                (_installedSlot ??= new bool[universe.SlotCount])[universe.SlotOf(p.Id)] = true;
+            }
+        }
     }
+
+    private readonly bool[]? _installedSlot;
 
     /// <summary>Maximum number of backtracks before giving up.</summary>
     public int BacktrackBudget { get; init; } = 200_000;
@@ -39,6 +48,22 @@ internal sealed class SearchEngine
     public Func<int, bool>? FollowRecommendsOf { get; set; }
 
     public bool BudgetExhausted { get; private set; }
+
+    /// <summary>
+    /// Versions the plan already holds before they are reached (kept installed versions, upgrade targets): an
+    /// or-group takes such a version first, as APT treats the group as satisfied by it.
+    /// </summary>
+    public Func<int, bool>? Planned { get; set; }
+
+    /// <summary>
+    /// When set, a chosen version for which this returns true may be displaced by a later, preferred alternative
+    /// that declares a conflict with it (APT's MarkInstall un-marks such a new install); the search then stops
+    /// with <see cref="DisplacementRequest"/> so that the caller can search again without the displaced versions.
+    /// </summary>
+    public Func<int, bool>? Displaceable { get; set; }
+
+    /// <summary>The versions a preferred alternative wants displaced; set when <see cref="Solve"/> stopped for that reason.</summary>
+    public IReadOnlyList<int>? DisplacementRequest { get; private set; }
 
     public Failure? FirstFailure { get; private set; }
 
@@ -85,6 +110,7 @@ internal sealed class SearchEngine
         _choices.Clear();
         FirstFailure = null;
         BudgetExhausted = false;
+        DisplacementRequest = null;
     }
 
     /// <summary>
@@ -111,6 +137,11 @@ internal sealed class SearchEngine
 
             if (!Step(ref agenda))
             {
+                if (DisplacementRequest is not null)
+                {
+                    return false;
+                }
+
                 if (++backtracks > BacktrackBudget)
                 {
                     BudgetExhausted = true;
@@ -174,6 +205,11 @@ internal sealed class SearchEngine
             }
         }
 
+        if (_installedSlot is not null)
+        {
+            candidates = InstalledFirst(candidates);
+        }
+
         int first = -1;
         int viable = 0;
         foreach (int c in candidates)
@@ -187,6 +223,12 @@ internal sealed class SearchEngine
 
                 viable++;
             }
+        }
+
+        if (Displaceable is not null && FindDisplacement(candidates, first) is { } displaced)
+        {
+            DisplacementRequest = displaced;
+            return false;
         }
 
         if (viable == 0)
@@ -214,6 +256,101 @@ internal sealed class SearchEngine
 
         agenda = new Frame(first, 0, frame.Advance(), frame);
         return true;
+    }
+
+    /// <summary>
+    /// APT's order inside an or-group (getAllPossibleSolutions): versions the plan already holds, then versions of
+    /// installed packages, then the rest, each part in the compiled order.
+    /// </summary>
+    private int[] InstalledFirst(int[] candidates)
+    {
+        int planned = 0;
+        int installed = 0;
+        foreach (int c in candidates)
+        {
+            if (Planned?.Invoke(c) == true)
+            {
+                planned++;
+            }
+            else if (_installedSlot![_universe.SlotOf(c)])
+            {
+                installed++;
+            }
+        }
+
+        if (planned + installed == 0 || (planned == candidates.Length) || (planned == 0 && installed == candidates.Length))
+        {
+            return candidates;
+        }
+
+        var ordered = new int[candidates.Length];
+        int p = 0, i = planned, r = planned + installed;
+        foreach (int c in candidates)
+        {
+            if (Planned?.Invoke(c) == true)
+            {
+                ordered[p++] = c;
+            }
+            else if (_installedSlot![_universe.SlotOf(c)])
+            {
+                ordered[i++] = c;
+            }
+            else
+            {
+                ordered[r++] = c;
+            }
+        }
+
+        return ordered;
+    }
+
+    /// <summary>
+    /// The versions to displace when an alternative preferred over <paramref name="first"/> is excluded only by
+    /// displaceable versions it declares Conflicts/Breaks against; null when there is none.
+    /// </summary>
+    private List<int>? FindDisplacement(int[] candidates, int first)
+    {
+        foreach (int c in candidates)
+        {
+            if (c == first)
+            {
+                return null;
+            }
+
+            if (_value[c] != False || _falseBecause[c] < 0 || !_allowed(c) || (_broken is not null && _broken[c]))
+            {
+                continue;
+            }
+
+            var declared = _universe.Compiled(c).Conflicts;
+            var blockers = new List<int>();
+            foreach (int y in declared)
+            {
+                if (_value[y] == True)
+                {
+                    blockers.Add(y);
+                }
+            }
+
+            bool onlyDeclared = blockers.Count > 0 && blockers.All(Displaceable!);
+            foreach (int y in _universe.ReverseConflicts(c))
+            {
+                onlyDeclared &= _value[y] != True || Array.IndexOf(declared, y) >= 0;
+            }
+
+            int slot = _universe.SlotOf(c);
+            foreach (int y in _universe.IdsOfName(_universe.Packages[c].Name))
+            {
+                onlyDeclared &= y == c || _value[y] != True || CanCoexist(_universe.Packages[c], slot, y);
+            }
+
+            if (onlyDeclared)
+            {
+                return blockers;
+            }
+        }
+
+        return null;
     }
 
     private bool Viable(int c) => _value[c] != False && _allowed(c) && (_broken is null || !_broken[c]);
