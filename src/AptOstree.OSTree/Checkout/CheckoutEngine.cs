@@ -16,6 +16,7 @@ internal sealed class CheckoutEngine
     private readonly bool _userMode;
     private readonly bool _canHardlink;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
+    private readonly ParallelOptions _parallelOptions;
     private int _tmpCounter;
 
     public CheckoutEngine(OstreeRepository repository, CheckoutOptions options)
@@ -23,6 +24,7 @@ internal sealed class CheckoutEngine
         _repo = repository;
         _options = options;
         _fs = repository.FileSystem;
+        _parallelOptions = new ParallelOptions { MaxDegreeOfParallelism = options.EffectiveParallelism };
         _userMode = options.Mode == CheckoutMode.User || repository.Mode == RepoMode.BareUserOnly;
         _canHardlink = !options.ForceCopy && repository.Mode switch
         {
@@ -99,6 +101,12 @@ internal sealed class CheckoutEngine
 
     private void CheckoutDirectory(string path, Checksum treeChecksum, Checksum metaChecksum)
     {
+        if (HardlinkCheckoutWalker.Handles(_repo, _options, _canHardlink))
+        {
+            new HardlinkCheckoutWalker(this, _repo, _options, _userMode, _options.EffectiveParallelism).Run(path, treeChecksum, metaChecksum);
+            return;
+        }
+
         CheckoutDirectory(path, treeChecksum, metaChecksum, 0);
     }
 
@@ -153,11 +161,11 @@ internal sealed class CheckoutEngine
         }
 
         // The first levels fan out over the cores; deeper levels run inline.
-        if (depth < 3 && tree.Directories.Count > 1)
+        if (depth < 3 && tree.Directories.Count > 1 && _parallelOptions.MaxDegreeOfParallelism > 1)
         {
             try
             {
-                Parallel.ForEach(tree.Directories, dir => CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum, depth + 1));
+                Parallel.ForEach(tree.Directories, _parallelOptions, dir => CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum, depth + 1));
             }
             catch (AggregateException ex)
             {
@@ -195,7 +203,7 @@ internal sealed class CheckoutEngine
     }
 
     /// <summary>mkdir; true when newly created. An existing real directory is accepted only in union modes.</summary>
-    private bool CreateDirectory(string path)
+    internal bool CreateDirectory(string path)
     {
         try
         {
@@ -233,7 +241,7 @@ internal sealed class CheckoutEngine
         return parse(bytes, ObjectStore.Name(checksum, type));
     }
 
-    private void CheckoutFile(string dir, string name, Checksum checksum)
+    internal void CheckoutFile(string dir, string name, Checksum checksum)
     {
         string dest = dir + "/" + name;
         if (_canHardlink && TryFastHardlink(dir, dest, checksum))

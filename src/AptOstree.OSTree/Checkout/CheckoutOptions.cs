@@ -26,6 +26,11 @@ public enum CheckoutOverwriteMode
 /// <summary>What <c>ostree checkout</c> would take as flags.</summary>
 public sealed record CheckoutOptions
 {
+    /// <summary>The largest number of threads a checkout uses when <see cref="MaxParallelism"/> is null.</summary>
+    public const int DefaultMaxParallelismCap = 8;
+
+    private readonly int? _maxParallelism;
+
     /// <summary>Root or user mode (<c>-U</c>); bare-user-only repos always check out in user mode.</summary>
     public CheckoutMode Mode { get; init; } = CheckoutMode.Root;
 
@@ -52,4 +57,20 @@ public sealed record CheckoutOptions
 
     /// <summary>Receives (device, inode) → checksum of every hard link made, for a later fast re-commit.</summary>
     public DevInoCache? DevInoCache { get; init; }
+
+    /// <summary>
+    /// How many threads check out directories at once; null means one per processor, at most
+    /// <see cref="DefaultMaxParallelismCap"/>. 1 walks the tree on the calling thread only.
+    /// </summary>
+    /// <exception cref="AptOstreeException">The value is less than 1 (<see cref="OSTreeErrorCodes.InvalidOption"/>).</exception>
+    public int? MaxParallelism
+    {
+        get => _maxParallelism;
+        init => _maxParallelism = value is null or >= 1
+            ? value
+            : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"MaxParallelism must be at least 1 (or null for one per processor), not {value}.");
+    }
+
+    /// <summary>The number of threads this checkout uses.</summary>
+    internal int EffectiveParallelism => _maxParallelism ?? Math.Clamp(Environment.ProcessorCount, 1, DefaultMaxParallelismCap);
 }

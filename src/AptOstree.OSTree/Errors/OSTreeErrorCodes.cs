@@ -50,4 +50,7 @@ public static class OSTreeErrorCodes
 
     /// <summary>The repository lock could not be taken.</summary>
     public const string LockFailed = "AO3016";
+
+    /// <summary>An option value is out of range (e.g. a checkout with fewer than one worker).</summary>
+    public const string InvalidOption = "AO3017";
 }

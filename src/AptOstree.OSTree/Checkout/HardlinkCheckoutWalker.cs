@@ -1,0 +1,566 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using AptOstree.OSTree.Native;
+
+namespace AptOstree.OSTree;
+
+/// <summary>
+/// The hardlink checkout of a fresh destination (no union, no whiteouts) from a bare-family repository, with
+/// syscalls relative to directory descriptors: <c>mkdirat</c> + <c>openat(O_NOFOLLOW|O_DIRECTORY)</c> per
+/// directory, <c>statx</c> + <c>linkat</c> (bare-user: + <c>lgetxattr</c>) per file. Directories form a work stack
+/// shared by a few worker threads; a directory's owner, mode and mtime are applied once all its children are
+/// done, as ostree does. Anything unusual (empty files, failed links) goes to the engine's general path.
+/// </summary>
+internal sealed unsafe class HardlinkCheckoutWalker
+{
+    private const int NameStackLimit = 1024;
+    private static readonly byte[] UserMetaXattr = "user.ostreemeta\0"u8.ToArray();
+    private readonly CheckoutEngine _engine;
+    private readonly OstreeRepository _repo;
+    private readonly CheckoutOptions _options;
+    private readonly bool _userMode;
+    private readonly int _workers;
+    private readonly object _lock = new();
+    private readonly Stack<DirectoryJob> _pending = new();
+    private readonly List<DirectoryJob> _all = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
+    private LooseObjectDirectories? _objects;
+    private int _active;
+    private Exception? _failure;
+
+    public HardlinkCheckoutWalker(CheckoutEngine engine, OstreeRepository repository, CheckoutOptions options, bool userMode, int workers)
+    {
+        _engine = engine;
+        _repo = repository;
+        _options = options;
+        _userMode = userMode;
+        _workers = workers;
+    }
+
+    /// <summary>True when this walker can do the whole checkout (otherwise the engine's general path does).</summary>
+    public static bool Handles(OstreeRepository repository, CheckoutOptions options, bool canHardlink) =>
+        canHardlink
+        && options.Overwrite == CheckoutOverwriteMode.None
+        && !options.ProcessWhiteouts
+        && !options.ProcessPassthroughWhiteouts
+        && repository.FileSystem is Posix.LibcPosixFileSystem
+        && repository.Mode is RepoMode.Bare or RepoMode.BareUser or RepoMode.BareUserOnly or RepoMode.BareSplitXattrs;
+
+    /// <summary>Checks the tree out into <paramref name="destination"/>, which must not exist yet (its parent must).</summary>
+    public void Run(string destination, Checksum tree, Checksum meta)
+    {
+        using var objects = LooseObjectDirectories.Open(_repo.Objects.Directory);
+        _objects = objects;
+        var root = new DirectoryJob(null, destination, string.Empty, tree, ReadDirMeta(meta));
+        _pending.Push(root);
+        _all.Add(root);
+        try
+        {
+            var threads = new Thread[_workers - 1];
+            for (int i = 0; i < threads.Length; i++)
+            {
+                threads[i] = new Thread(WorkLoop) { IsBackground = true, Name = "ostree-checkout-" + (i + 1) };
+                threads[i].Start();
+            }
+
+            WorkLoop();
+            foreach (var t in threads)
+            {
+                t.Join();
+            }
+
+            if (_failure is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_failure).Throw();
+            }
+        }
+        finally
+        {
+            foreach (var job in _all)
+            {
+                if (job.Fd >= 0)
+                {
+                    _ = CheckoutNative.Close(job.Fd);
+                    job.Fd = -1;
+                }
+            }
+
+            _objects = null;
+        }
+    }
+
+    private void WorkLoop()
+    {
+        while (true)
+        {
+            DirectoryJob job;
+            lock (_lock)
+            {
+                while (_pending.Count == 0 && _active > 0 && _failure is null)
+                {
+                    Monitor.Wait(_lock);
+                }
+
+                if (_failure is not null || _pending.Count == 0)
+                {
+                    Monitor.PulseAll(_lock);
+                    return;
+                }
+
+                job = _pending.Pop();
+                _active++;
+            }
+
+            try
+            {
+                Process(job);
+            }
+            catch (Exception ex)
+            {
+                lock (_lock)
+                {
+                    _failure ??= ex;
+                }
+            }
+
+            lock (_lock)
+            {
+                _active--;
+                if (_active == 0 || _failure is not null)
+                {
+                    Monitor.PulseAll(_lock);
+                }
+            }
+        }
+    }
+
+    private void Process(DirectoryJob job)
+    {
+        OpenDirectory(job);
+        if (!_userMode)
+        {
+            foreach (var x in job.Meta.Xattrs)
+            {
+                SetXattr(job, x);
+            }
+        }
+
+        DirTree tree = ReadDirTree(job.Tree);
+        foreach (var file in tree.Files)
+        {
+            CheckoutFile(job, file.Name, file.Checksum);
+        }
+
+        if (tree.Directories.Count > 0)
+        {
+            var children = new DirectoryJob[tree.Directories.Count];
+            for (int i = 0; i < children.Length; i++)
+            {
+                var d = tree.Directories[i];
+                children[i] = new DirectoryJob(job, job.Path + "/" + d.Name, d.Name, d.TreeChecksum, ReadDirMeta(d.MetaChecksum));
+            }
+
+            Interlocked.Add(ref job.Remaining, children.Length);
+            lock (_lock)
+            {
+                // Reversed so that the stack pops them in dirtree order (only for a predictable layout on disk).
+                for (int i = children.Length - 1; i >= 0; i--)
+                {
+                    _pending.Push(children[i]);
+                    _all.Add(children[i]);
+                }
+
+                Monitor.PulseAll(_lock);
+            }
+        }
+
+        for (var done = job; done is not null && Interlocked.Decrement(ref done.Remaining) == 0; done = done.Parent)
+        {
+            Finish(done);
+        }
+    }
+
+    private void OpenDirectory(DirectoryJob job)
+    {
+        if (job.Parent is null)
+        {
+            _engine.CreateDirectory(job.Path);
+        }
+
+        int nameLength = job.Parent is null ? Encoding.UTF8.GetByteCount(job.Path) : Encoding.UTF8.GetByteCount(job.Name);
+        byte[]? rented = null;
+        Span<byte> name = nameLength < NameStackLimit ? stackalloc byte[nameLength + 1] : (rented = ArrayPool<byte>.Shared.Rent(nameLength + 1));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(job.Parent is null ? job.Path : job.Name, name);
+            name[n] = 0;
+            fixed (byte* p = name)
+            {
+                int parentFd = job.Parent?.Fd ?? -100 /* AT_FDCWD */;
+                if (job.Parent is not null && CheckoutNative.MkdirAt(parentFd, p, 0x1C0) != 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    throw errno == PosixErrno.EEXIST
+                        ? new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {job.Path}")
+                        : Fail("mkdirat", job.Path, errno);
+                }
+
+                int fd = CheckoutNative.OpenAt(parentFd, p, CheckoutNative.DirectoryOpenFlags, 0);
+                if (fd < 0)
+                {
+                    throw Fail("openat", job.Path, Marshal.GetLastPInvokeError());
+                }
+
+                job.Fd = fd;
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private void Finish(DirectoryJob job)
+    {
+        var meta = job.Meta;
+        if (!_userMode && CheckoutNative.Fchown(job.Fd, meta.Uid, meta.Gid) != 0)
+        {
+            throw Fail("fchown", job.Path, Marshal.GetLastPInvokeError());
+        }
+
+        uint perms = meta.Mode & UnixMode.PermissionMask;
+        if (_options.BareUserOnlyDirectories || _repo.Mode == RepoMode.BareUserOnly)
+        {
+            perms &= 0x1FD;
+        }
+
+        if (CheckoutNative.Fchmod(job.Fd, perms) != 0)
+        {
+            throw Fail("fchmod", job.Path, Marshal.GetLastPInvokeError());
+        }
+
+        long* times = stackalloc long[4];
+        times[0] = times[1] = times[2] = times[3] = 0;
+        if (CheckoutNative.Futimens(job.Fd, times) != 0)
+        {
+            throw Fail("futimens", job.Path, Marshal.GetLastPInvokeError());
+        }
+
+        _ = CheckoutNative.Close(job.Fd);
+        job.Fd = -1;
+    }
+
+    private void SetXattr(DirectoryJob job, ExtendedAttribute x)
+    {
+        int length = Encoding.UTF8.GetByteCount(x.Name);
+        Span<byte> name = length < NameStackLimit ? stackalloc byte[length + 1] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(x.Name, name);
+        name[length] = 0;
+        fixed (byte* n = name)
+        fixed (byte* v = x.Value)
+        {
+            if (CheckoutNative.Fsetxattr(job.Fd, n, v, (nuint)x.Value.Length, 0) != 0)
+            {
+                throw Fail("fsetxattr " + x.Name, job.Path, Marshal.GetLastPInvokeError());
+            }
+        }
+    }
+
+    private void CheckoutFile(DirectoryJob dir, string name, Checksum checksum)
+    {
+        if (!TryLinkOrSymlink(dir, name, checksum))
+        {
+            _engine.CheckoutFile(dir.Path, name, checksum);
+        }
+    }
+
+    /// <summary>The fast path; false means "let the general path do it" (it also reports errors best).</summary>
+    private bool TryLinkOrSymlink(DirectoryJob dir, string name, Checksum checksum)
+    {
+        int objectsFd = _objects!.SubdirectoryFor(checksum);
+        if (objectsFd < 0)
+        {
+            return false;
+        }
+
+        byte* objectName = stackalloc byte[LooseObjectDirectories.MaxNameLength];
+        var objectNameSpan = new Span<byte>(objectName, LooseObjectDirectories.MaxNameLength);
+        int objectNameLength = LooseObjectDirectories.WriteObjectName(checksum, "file"u8, objectNameSpan);
+        byte* statx = stackalloc byte[CheckoutNative.StatxBufferSize];
+        if (CheckoutNative.Statx(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow | CheckoutNative.AtStatxDontSync,
+                CheckoutNative.StatxType | CheckoutNative.StatxMode | CheckoutNative.StatxIno | CheckoutNative.StatxSize, statx) != 0)
+        {
+            return false;
+        }
+
+        var st = CheckoutNative.StatxInfo.From(statx);
+        if (st.IsRegularFile && st.Size == 0)
+        {
+            return false;
+        }
+
+        if (_repo.Mode == RepoMode.BareUser)
+        {
+            if (!st.IsRegularFile)
+            {
+                return false;
+            }
+
+            byte[]? userMeta = ReadUserMeta(checksum, objectNameSpan[..objectNameLength], out uint mode);
+            if (userMeta is null)
+            {
+                return false;
+            }
+
+            if (UnixMode.IsSymlink(mode))
+            {
+                CreateSymlinkFromUserObject(dir, name, checksum, objectsFd, objectName, userMeta);
+                return true;
+            }
+        }
+
+        int length = Encoding.UTF8.GetByteCount(name);
+        byte[]? rented = null;
+        Span<byte> dest = length < NameStackLimit ? stackalloc byte[length + 1] : (rented = ArrayPool<byte>.Shared.Rent(length + 1));
+        try
+        {
+            Encoding.UTF8.GetBytes(name, dest);
+            dest[length] = 0;
+            fixed (byte* d = dest)
+            {
+                if (CheckoutNative.LinkAt(objectsFd, objectName, dir.Fd, d, 0) != 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == PosixErrno.EEXIST)
+                    {
+                        throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}");
+                    }
+
+                    return false;
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+
+        _options.DevInoCache?.Add(st.Device, st.Inode, checksum);
+        return true;
+    }
+
+    /// <summary>
+    /// The <c>user.ostreemeta</c> value of a bare-user object and the mode in it, or null when it is missing or too
+    /// short (the general path then reports the problem). <c>lgetxattr</c> has no <c>*at</c> form, so this one call
+    /// takes the object's full path.
+    /// </summary>
+    private byte[]? ReadUserMeta(Checksum checksum, ReadOnlySpan<byte> objectName, out uint mode)
+    {
+        mode = 0;
+        int pathLength = _objects!.ObjectsPrefix.Length + 3 + objectName.Length + 1;
+        Span<byte> path = pathLength <= NameStackLimit ? stackalloc byte[pathLength] : new byte[pathLength];
+        _objects.WriteObjectPath(checksum, objectName, path);
+        Span<byte> value = stackalloc byte[512];
+        nint n;
+        fixed (byte* p = path)
+        fixed (byte* x = UserMetaXattr)
+        {
+            fixed (byte* v = value)
+            {
+                n = CheckoutNative.Lgetxattr(p, x, v, (nuint)value.Length);
+            }
+
+            if (n < 0 && Marshal.GetLastPInvokeError() == 34 /* ERANGE: many xattrs */)
+            {
+                nint size = CheckoutNative.Lgetxattr(p, x, null, 0);
+                if (size <= 0)
+                {
+                    return null;
+                }
+
+                value = new byte[size];
+                fixed (byte* v = value)
+                {
+                    n = CheckoutNative.Lgetxattr(p, x, v, (nuint)value.Length);
+                }
+            }
+        }
+
+        if (n < 12)
+        {
+            return null;
+        }
+
+        mode = BinaryPrimitives.ReadUInt32BigEndian(value.Slice(8, 4));
+        return value[..(int)n].ToArray();
+    }
+
+    /// <summary>A bare-user symlink is a regular file holding the target; user-mode checkouts recreate the link.</summary>
+    private static void CreateSymlinkFromUserObject(DirectoryJob dir, string name, Checksum checksum, int objectsFd, byte* objectName, byte[] userMeta)
+    {
+        string source = ObjectStore.Name(checksum, ObjectType.File);
+        const int max = 4096 + 2;
+        byte* target = stackalloc byte[max];
+        int fd = CheckoutNative.OpenAt(objectsFd, objectName, CheckoutNative.ORdOnly | CheckoutNative.ONoFollow | CheckoutNative.OCloExec, 0);
+        if (fd < 0)
+        {
+            throw Fail("openat", source, Marshal.GetLastPInvokeError());
+        }
+
+        int length = 0;
+        try
+        {
+            while (length < max - 1)
+            {
+                nint r = CheckoutNative.Read(fd, target + length, (nuint)(max - 1 - length));
+                if (r < 0)
+                {
+                    throw Fail("read", source, Marshal.GetLastPInvokeError());
+                }
+
+                if (r == 0)
+                {
+                    break;
+                }
+
+                length += (int)r;
+            }
+        }
+        finally
+        {
+            _ = CheckoutNative.Close(fd);
+        }
+
+        if (length > 0 && target[length - 1] == 0)
+        {
+            length--;
+        }
+
+        var header = FileHeader.ParseUserMeta(userMeta, source, Encoding.UTF8.GetString(target, length));
+        header.Validate(source);
+        if (new ReadOnlySpan<byte>(target, length).Contains((byte)0))
+        {
+            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
+        }
+
+        target[length] = 0;
+        int nameLength = Encoding.UTF8.GetByteCount(name);
+        Span<byte> dest = nameLength < NameStackLimit ? stackalloc byte[nameLength + 1] : new byte[nameLength + 1];
+        Encoding.UTF8.GetBytes(name, dest);
+        dest[nameLength] = 0;
+        fixed (byte* d = dest)
+        {
+            if (CheckoutNative.SymlinkAt(target, dir.Fd, d) != 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                throw errno == PosixErrno.EEXIST
+                    ? new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}")
+                    : Fail("symlinkat", dir.Path + "/" + name, errno);
+            }
+        }
+    }
+
+    private DirMeta ReadDirMeta(Checksum checksum) =>
+        _dirMetas.GetOrAdd(checksum, m => ReadMetadata(m, ObjectType.DirMeta, "dirmeta"u8, static (data, source) => DirMeta.Parse(data, source, requireNormalForm: false)));
+
+    private DirTree ReadDirTree(Checksum checksum) =>
+        ReadMetadata(checksum, ObjectType.DirTree, "dirtree"u8, static (data, source) => DirTree.Parse(data, source, requireNormalForm: false));
+
+    /// <summary>Reads a metadata object into a pooled buffer, verifies its checksum and parses it.</summary>
+    private T ReadMetadata<T>(Checksum checksum, ObjectType type, ReadOnlySpan<byte> extension, SpanParser<T> parse)
+    {
+        string source = ObjectStore.Name(checksum, type);
+        int dirFd = _objects!.SubdirectoryFor(checksum);
+        int fd = -1;
+        if (dirFd >= 0)
+        {
+            byte* name = stackalloc byte[LooseObjectDirectories.MaxNameLength];
+            LooseObjectDirectories.WriteObjectName(checksum, extension, new Span<byte>(name, LooseObjectDirectories.MaxNameLength));
+            fd = CheckoutNative.OpenAt(dirFd, name, CheckoutNative.ORdOnly | CheckoutNative.ONoFollow | CheckoutNative.OCloExec, 0);
+        }
+
+        if (fd < 0)
+        {
+            throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, source, "object not found in " + _repo.Path);
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int length = 0;
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    byte[] bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                nint r;
+                fixed (byte* b = buffer)
+                {
+                    r = CheckoutNative.Read(fd, b + length, (nuint)(buffer.Length - length));
+                }
+
+                if (r < 0)
+                {
+                    throw Fail("read", source, Marshal.GetLastPInvokeError());
+                }
+
+                if (r == 0)
+                {
+                    break;
+                }
+
+                length += (int)r;
+            }
+
+            var data = new ReadOnlySpan<byte>(buffer, 0, length);
+            var actual = Checksum.Compute(data);
+            if (actual != checksum)
+            {
+                throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, source, $"corrupted object: content hashes to {actual}");
+            }
+
+            return parse(data, source);
+        }
+        finally
+        {
+            _ = CheckoutNative.Close(fd);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static PosixException Fail(string operation, string path, int errno) =>
+        new(operation, path, errno, Marshal.GetPInvokeErrorMessage(errno));
+
+    private delegate T SpanParser<out T>(ReadOnlySpan<byte> data, string source);
+
+    /// <summary>One directory of the checkout: its descriptor while open, and how many of its parts are unfinished.</summary>
+    private sealed class DirectoryJob(DirectoryJob? parent, string path, string name, Checksum tree, DirMeta meta)
+    {
+        public DirectoryJob? Parent { get; } = parent;
+
+        public string Path { get; } = path;
+
+        public string Name { get; } = name;
+
+        public Checksum Tree { get; } = tree;
+
+        public DirMeta Meta { get; } = meta;
+
+        public int Fd = -1;
+
+        /// <summary>The directory's own pass plus one per child directory; the last to finish applies its metadata.</summary>
+        public int Remaining = 1;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+
+namespace AptOstree.OSTree.Native;
+
+/// <summary>
+/// Directory-fd-relative libc calls for the hardlink checkout. Paths are NUL-terminated UTF-8 spans the caller
+/// encodes once (usually on the stack), so no per-call string marshalling happens.
+/// </summary>
+internal static unsafe partial class CheckoutNative
+{
+    public const int ORdOnly = 0;
+    public const int OWrOnly = 1;
+    public const int OCreat = 0x40;
+    public const int OExcl = 0x80;
+    public const int ODirectory = 0x10000;
+    public const int ONoFollow = 0x20000;
+    public const int OCloExec = 0x80000;
+    public const int AtSymlinkNoFollow = 0x100;
+    public const int AtStatxDontSync = 0x4000;
+    public const uint StatxType = 0x1;
+    public const uint StatxMode = 0x2;
+    public const uint StatxIno = 0x100;
+    public const uint StatxSize = 0x200;
+    public const int StatxBufferSize = 256;
+
+    /// <summary>Flags for a directory we walk or create: never follow a final symlink, never leak to children.</summary>
+    public const int DirectoryOpenFlags = ORdOnly | ODirectory | ONoFollow | OCloExec;
+
+    [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+    public static partial int OpenAt(int dirFd, byte* path, int flags, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    public static partial int Close(int fd);
+
+    [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    [LibraryImport("libc", EntryPoint = "mkdirat", SetLastError = true)]
+    public static partial int MkdirAt(int dirFd, byte* path, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "linkat", SetLastError = true)]
+    public static partial int LinkAt(int oldDirFd, byte* oldPath, int newDirFd, byte* newPath, int flags);
+
+    [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true)]
+    public static partial int SymlinkAt(byte* target, int newDirFd, byte* linkPath);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    public static partial int Statx(int dirFd, byte* path, int flags, uint mask, byte* buffer);
+
+    [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true)]
+    public static partial nint Lgetxattr(byte* path, byte* name, byte* value, nuint size);
+
+    [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true)]
+    public static partial int Fsetxattr(int fd, byte* name, byte* value, nuint size, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fchown", SetLastError = true)]
+    public static partial int Fchown(int fd, uint uid, uint gid);
+
+    [LibraryImport("libc", EntryPoint = "fchmod", SetLastError = true)]
+    public static partial int Fchmod(int fd, uint mode);
+
+    [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
+    public static partial int Futimens(int fd, long* times);
+
+    /// <summary>The fields of a <c>struct statx</c> the checkout needs (the layout is the same on every architecture).</summary>
+    public readonly record struct StatxInfo(uint Mode, ulong Inode, ulong Size, ulong Device)
+    {
+        public bool IsRegularFile => (Mode & 0xF000) == 0x8000;
+
+        public static StatxInfo From(byte* buffer) => new(
+            *(ushort*)(buffer + 28),
+            *(ulong*)(buffer + 32),
+            *(ulong*)(buffer + 40),
+            Posix.PosixDevice.Make(*(uint*)(buffer + 136), *(uint*)(buffer + 140)));
+    }
+}
