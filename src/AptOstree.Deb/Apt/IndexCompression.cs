@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using K4os.Compression.LZ4.Streams;
 using AptOstree.Deb.Compression;
 using ZstdSharp;
@@ -91,13 +92,35 @@ public static class IndexCompressionFormats
     /// <summary>Reads and decodes a whole file whose format is given explicitly (e.g. a temporary download).</summary>
     public static byte[] ReadAllDecoded(string path, IndexCompression compression)
     {
+        var decoded = ReadAllDecodedMemory(path, compression);
+        return MemoryMarshal.TryGetArray(decoded, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : decoded.ToArray();
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadAllDecoded(string, IndexCompression)"/> without the final copy; .lz4 goes through the system
+    /// liblz4 when it is there.
+    /// </summary>
+    internal static ReadOnlyMemory<byte> ReadAllDecodedMemory(string path, IndexCompression compression)
+    {
         ArgumentNullException.ThrowIfNull(path);
         try
         {
+            if (compression == IndexCompression.None)
+            {
+                return File.ReadAllBytes(path);
+            }
+
+            if (compression == IndexCompression.Lz4 && LibLz4Frame.IsAvailable)
+            {
+                return LibLz4Frame.Decode(File.ReadAllBytes(path));
+            }
+
             using var stream = OpenDecoded(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), compression);
-            using var buffer = new MemoryStream();
+            var buffer = new MemoryStream();
             stream.CopyTo(buffer);
-            return buffer.ToArray();
+            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         }
         catch (Exception ex) when (ex is not AptOstreeException and (InvalidDataException or IOException or InvalidOperationException or ArgumentException or ZstdException or IndexOutOfRangeException or NotSupportedException))
         {

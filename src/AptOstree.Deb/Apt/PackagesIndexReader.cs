@@ -1,5 +1,6 @@
 using AptOstree.Deb.Control;
 using AptOstree.Deb.Solver;
+using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Apt;
 
@@ -23,12 +24,15 @@ public static class PackagesIndexReader
         }
     }
 
-    /// <summary>Reads an index file, decoding .lz4/.xz/.gz/.zst by extension.</summary>
+    /// <summary>
+    /// Reads an index file, decoding .lz4/.xz/.gz/.zst by extension. Uses the byte-level scanner (only the solver's
+    /// fields, large indexes in parallel parts); the records equal those of <see cref="Read"/>.
+    /// </summary>
     public static List<UniversePackage> ReadFile(string path, PackageOrigin? origin, int pin = 500)
     {
         ArgumentNullException.ThrowIfNull(path);
-        using var stream = new MemoryStream(IndexCompressionFormats.ReadAllDecoded(path), writable: false);
-        return Read(stream, origin, path, pin).ToList();
+        var decoded = IndexCompressionFormats.ReadAllDecodedMemory(path, IndexCompressionFormats.FromFileName(path));
+        return PackageStanzaScanner.ReadAll(decoded, origin, path, pin);
     }
 
     /// <summary>Converts one stanza.</summary>

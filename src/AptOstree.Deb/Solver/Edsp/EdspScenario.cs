@@ -1,5 +1,6 @@
 using AptOstree.Apt;
 using AptOstree.Deb.Control;
+using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver.Edsp;
 
@@ -36,9 +37,16 @@ public sealed class EdspScenario
     public static EdspScenario Read(Stream stream, bool installRecommends = true)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        using var reader = new Deb822Reader(stream, Deb822ReaderOptions.Default, "EDSP scenario", leaveOpen: true);
-        var requestStanza = PackagesIndexReader.ReadNext(reader, "EDSP scenario")
-            ?? throw Invalid("the scenario is empty");
+        const string SourceName = "EDSP scenario";
+        var data = ReadAll(stream);
+        PackageStanzaScanner.ThrowIfNotUtf8(data.Span, SourceName);
+        var scanner = new PackageStanzaScanner(data, SourceName);
+        if (!scanner.MoveNext())
+        {
+            throw Invalid("the scenario is empty");
+        }
+
+        var requestStanza = ParseRequestStanza(data[scanner.StanzaStart..scanner.StanzaEnd], SourceName);
         string? version = requestStanza.GetValue("Request")?.Trim();
         if (version is null || !version.StartsWith("EDSP 0.", StringComparison.Ordinal))
         {
@@ -51,28 +59,7 @@ public sealed class EdspScenario
         var install = SplitNames(requestStanza.GetValue("Install"));
         var remove = SplitNames(requestStanza.GetValue("Remove"));
 
-        var packages = new List<Solver.UniversePackage>();
-        Deb822Paragraph? p;
-        while ((p = PackagesIndexReader.ReadNext(reader, "EDSP scenario")) is not null)
-        {
-            var pkg = PackagesIndexReader.FromParagraph(p, null, "EDSP scenario");
-            string aptId = p.GetValue("APT-ID")?.Trim() ?? throw Invalid($"package {pkg} at line {p.LineNumber} has no APT-ID");
-            bool installed = string.Equals(p.GetValue("Installed")?.Trim(), "yes", StringComparison.OrdinalIgnoreCase);
-            int pin = int.TryParse(p.GetValue("APT-Pin"), System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : 500;
-            bool candidate = string.Equals(p.GetValue("APT-Candidate")?.Trim(), "yes", StringComparison.OrdinalIgnoreCase);
-            packages.Add(pkg with
-            {
-                AptId = aptId,
-                IsInstalled = installed,
-                IsHeld = string.Equals(p.GetValue("Hold")?.Trim(), "yes", StringComparison.OrdinalIgnoreCase),
-                IsAutomatic = string.Equals(p.GetValue("APT-Automatic")?.Trim(), "yes", StringComparison.OrdinalIgnoreCase),
-
-                // APT already applied its policy: the candidate is marked; keep its order by pin, candidate on top.
-                Pin = candidate ? Math.Max(pin, 1000) : Math.Min(pin, 999),
-                Filename = pkg.Filename ?? "edsp:" + aptId,
-            });
-        }
-
+        var packages = PackageStanzaScanner.ReadAll(data[scanner.StanzaEnd..], scanner.NextLine, SourceName, ToPackage);
         var universe = PackageUniverse.Create(packages, arch, archs.Where(a => a != arch));
         var request = new SolverRequest
         {
@@ -83,6 +70,44 @@ public sealed class EdspScenario
             InstallRecommends = installRecommends,
         };
         return new EdspScenario(request, universe, arch, archs);
+    }
+
+    private static UniversePackage ToPackage(PackageStanzaScanner scanner)
+    {
+        var pkg = scanner.ToPackage(null);
+        string aptId = scanner.Trimmed(StanzaField.AptId) ?? throw Invalid($"package {pkg} at line {scanner.StanzaLine} has no APT-ID");
+        int pin = scanner.Int32(StanzaField.AptPin) ?? 500;
+        bool candidate = scanner.IsYes(StanzaField.AptCandidate);
+        return pkg with
+        {
+            AptId = aptId,
+            IsInstalled = scanner.IsYes(StanzaField.Installed),
+            IsHeld = scanner.IsYes(StanzaField.Hold),
+            IsAutomatic = scanner.IsYes(StanzaField.AptAutomatic),
+
+            // APT already applied its policy: the candidate is marked; keep its order by pin, candidate on top.
+            Pin = candidate ? Math.Max(pin, 1000) : Math.Min(pin, 999),
+            Filename = pkg.Filename ?? "edsp:" + aptId,
+        };
+    }
+
+    private static ReadOnlyMemory<byte> ReadAll(Stream stream)
+    {
+        var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(Array.MaxLength, Math.Max(0, stream.Length - stream.Position)) : 1 << 20);
+        stream.CopyTo(buffer, 1 << 20);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+    }
+
+    private static Deb822Paragraph ParseRequestStanza(ReadOnlyMemory<byte> bytes, string sourceName)
+    {
+        try
+        {
+            return Deb822Paragraph.Parse(System.Text.Encoding.UTF8.GetString(bytes.Span));
+        }
+        catch (InvalidFormatException ex) when (ex.ErrorCode != AptErrorCodes.InvalidIndexStanza)
+        {
+            throw new InvalidFormatException(AptErrorCodes.InvalidIndexStanza, $"{sourceName}: malformed stanza: {ex.Message}", ex, sourceName, ex.Location);
+        }
     }
 
     private static List<string> SplitNames(string? value) =>
