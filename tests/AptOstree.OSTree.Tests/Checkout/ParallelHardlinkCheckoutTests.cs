@@ -1,0 +1,213 @@
+using System.Text;
+using AptOstree.Posix;
+using AptOstree.Testing;
+
+namespace AptOstree.OSTree.Tests.Checkout;
+
+/// <summary>
+/// The fd-relative hardlink walker with one and with several workers: same tree as <c>ostree checkout -H</c> /
+/// <c>-U -H</c> of the same repository (down to the inode each file is linked to), same directory mtimes, and
+/// hostile or corrupt dirtrees still refused with nothing written outside the destination.
+/// </summary>
+public class ParallelHardlinkCheckoutTests
+{
+    private static readonly IPosixFileSystem Fs = LibcPosixFileSystem.Instance;
+
+    [SkippableTheory]
+    [InlineData("bare", false)]
+    [InlineData("bare-user", true)]
+    [InlineData("bare-user-only", true)]
+    public void OneAndManyWorkersGiveOstreesHardlinkCheckout(string mode, bool user)
+    {
+        ExternalTool.Require("ostree");
+        Skip.If(!LibcPosixFileSystem.IsRoot, "needs root (ownership and bare mode)");
+        using var tmp = new TempDirectory("ostree-par-");
+        string tree = tmp.Combine("tree");
+        BuildWideTree(tree, xattrs: mode != "bare-user-only");
+        string repo = tmp.Combine("repo");
+        OstreeTestTrees.Ostree("init", "--repo=" + repo, "--mode=" + mode);
+        var commitArgs = new List<string> { "--repo=" + repo, "commit", "-b", "t", "-s", "s" };
+        if (mode == "bare-user-only")
+        {
+            commitArgs.AddRange(["--owner-uid=0", "--owner-gid=0", "--no-xattrs", "--canonical-permissions"]);
+        }
+
+        ExternalTool.Run("ostree", [.. commitArgs, tree]).EnsureSuccess("ostree commit");
+        string reference = tmp.Combine("ref");
+        ExternalTool.Run("ostree", ["--repo=" + repo, "checkout", .. user ? new[] { "-U", "-H" } : ["-H"], "t", reference]).EnsureSuccess("ostree checkout -H");
+        var expected = OstreeTestTrees.Describe(reference, xattrs: !user);
+        var expectedTimes = DirectoryTimes(reference);
+
+        var ours = OstreeRepository.Open(repo);
+        foreach (int workers in new[] { 1, 2, 7 })
+        {
+            string co = tmp.Combine("co-" + workers);
+            var cache = new DevInoCache();
+            ours.Checkout("t", co, new CheckoutOptions { Mode = user ? CheckoutMode.User : CheckoutMode.Root, RequireHardlinks = true, MaxParallelism = workers, DevInoCache = cache });
+            Assert.Equal(expected, OstreeTestTrees.Describe(co, xattrs: !user));
+            Assert.Equal(expectedTimes, DirectoryTimes(co));
+            AssertLinkedToSameObjects(reference, co);
+            Assert.True(cache.Count > 100, $"only {cache.Count} links recorded in the dev/ino cache");
+        }
+    }
+
+    [SkippableFact]
+    public void ExistingEntryInAParallelCheckoutIsAConflictAndLeavesNoDescriptorOpen()
+    {
+        Skip.If(!LibcPosixFileSystem.IsRoot, "needs root");
+        using var tmp = new TempDirectory("ostree-par-");
+        string tree = tmp.Combine("tree");
+        BuildWideTree(tree, xattrs: false);
+        var repo = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.BareUser);
+        repo.Commit(tree, new CommitOptions { Branch = "t" });
+        int before = Directory.GetFiles("/proc/self/fd").Length;
+        string co = tmp.Combine("co");
+        repo.Checkout("t", co, new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 3 });
+        var ex = Assert.ThrowsAny<AptOstreeException>(() => repo.Checkout("t", co, new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 3 }));
+        Assert.Equal(OSTreeErrorCodes.CheckoutConflict, ex.ErrorCode);
+        Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, before + 2);
+    }
+
+    [SkippableTheory]
+    [InlineData("../afile")]
+    [InlineData("a/b")]
+    [InlineData("..")]
+    public void UnsafeNameInTheFastPathIsRefusedAndNothingEscapes(string name)
+    {
+        Skip.If(!LibcPosixFileSystem.IsRoot, "needs root");
+        using var tmp = new TempDirectory("ostree-par-hostile-");
+        var repo = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.BareUser);
+        var file = repo.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), new MemoryStream("pwned"u8.ToArray()), 5);
+        var evil = new DirTree([new DirTreeFile(name, file)], []);
+        var evilChecksum = Checksum.Compute(evil.Serialize());
+        string[] siblings = ["d0", "d1", "d2", "d3"];
+        WriteCommit(repo, evil, siblings);
+        Directory.CreateDirectory(tmp.Combine("dest"));
+        var ex = Assert.ThrowsAny<InvalidFormatException>(() => repo.Checkout("evil", tmp.Combine("dest/co"), new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true, MaxParallelism = 2 }));
+        Assert.Contains(evilChecksum + ".dirtree", ex.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(tmp.Combine("dest/afile")));
+        Assert.False(File.Exists(tmp.Combine("dest/co/afile")));
+        Assert.False(File.Exists(tmp.Combine("afile")));
+    }
+
+    [SkippableFact]
+    public void CorruptDirtreeInTheFastPathIsNamed()
+    {
+        Skip.If(!LibcPosixFileSystem.IsRoot, "needs root");
+        using var tmp = new TempDirectory("ostree-par-corrupt-");
+        string tree = tmp.Combine("tree");
+        BuildWideTree(tree, xattrs: false);
+        var repo = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.BareUser);
+        var commit = repo.Commit(tree, new CommitOptions { Branch = "t" });
+        var victim = repo.Objects.ReadDirTree(repo.Objects.ReadCommit(commit).RootTree).FindDirectory("d07")!.TreeChecksum;
+        string path = repo.Objects.GetLoosePath(victim, ObjectType.DirTree);
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^1] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var ex = Assert.ThrowsAny<AptOstreeException>(() => repo.Checkout("t", tmp.Combine("co"), new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 2 }));
+        Assert.Equal(OSTreeErrorCodes.CorruptObject, ex.ErrorCode);
+        Assert.Contains(victim + ".dirtree", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(int.MinValue)]
+    public void MaxParallelismBelowOneIsRejected(int value)
+    {
+        var ex = Assert.Throws<AptOstreeException>(() => new CheckoutOptions { MaxParallelism = value });
+        Assert.Equal(OSTreeErrorCodes.InvalidOption, ex.ErrorCode);
+        Assert.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+        var valid = new CheckoutOptions { MaxParallelism = 3 };
+        Assert.Throws<AptOstreeException>(() => valid with { MaxParallelism = value });
+    }
+
+    [Fact]
+    public void MaxParallelismAcceptsNullAndPositiveValues()
+    {
+        Assert.Null(new CheckoutOptions().MaxParallelism);
+        Assert.Equal(1, new CheckoutOptions { MaxParallelism = 1 }.MaxParallelism);
+        Assert.Equal(64, new CheckoutOptions { MaxParallelism = 64 }.MaxParallelism);
+        Assert.Null((new CheckoutOptions { MaxParallelism = 2 } with { MaxParallelism = null }).MaxParallelism);
+    }
+
+    /// <summary>
+    /// 40 top-level directories with nested levels, shared contents (one object, many names), a real hard link
+    /// pair, empty files, symlinks (relative, absolute, dangling), odd directory modes and user xattrs.
+    /// </summary>
+    private static void BuildWideTree(string root, bool xattrs)
+    {
+        Directory.CreateDirectory(root);
+        uint[] dirModes = [0x1ED, 0x1C0, 0x3FF, 0x5ED, 0x1E8];
+        for (int i = 0; i < 40; i++)
+        {
+            string top = Path.Combine(root, $"d{i:D2}");
+            for (int j = 0; j < 4; j++)
+            {
+                string sub = Path.Combine(top, $"s{j}", "inner");
+                Directory.CreateDirectory(sub);
+                OstreeTestTrees.Write(root, $"d{i:D2}/s{j}/inner/unique", $"unique {i} {j}\n", 0x1A4);
+                OstreeTestTrees.Write(root, $"d{i:D2}/s{j}/shared", "the same bytes everywhere\n", 0x1A4);
+                OstreeTestTrees.Write(root, $"d{i:D2}/s{j}/tool", $"#!/bin/sh\necho {i}\n", 0x1ED);
+                Fs.CreateSymbolicLink("../shared", Path.Combine(sub, "up"));
+                Fs.SetPermissions(Path.Combine(top, $"s{j}"), dirModes[(i + j) % dirModes.Length]);
+            }
+
+            OstreeTestTrees.Write(root, $"d{i:D2}/empty", string.Empty, 0x1A4);
+            Fs.CreateSymbolicLink("/nonexistent/" + i, Path.Combine(top, "dangling"));
+            Fs.CreateSymbolicLink("/etc/hostname", Path.Combine(top, "absolute"));
+            if (xattrs)
+            {
+                Fs.SetExtendedAttribute(Path.Combine(top, "s0/inner/unique"), "user.tag", Encoding.ASCII.GetBytes("file" + i));
+                Fs.SetExtendedAttribute(top, "user.dir", Encoding.ASCII.GetBytes("dir" + i));
+            }
+        }
+
+        OstreeTestTrees.Write(root, "first", "linked twice\n", 0x1A4);
+        Fs.CreateHardLink(Path.Combine(root, "first"), Path.Combine(root, "second"));
+        OstreeTestTrees.Write(root, "setuid", "s\n", 0x9ED);
+    }
+
+    private static SortedDictionary<string, long> DirectoryTimes(string root)
+    {
+        var times = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var dir in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories).Append(root))
+        {
+            times[Path.GetRelativePath(root, dir)] = Fs.GetStatus(dir).ModificationTimeSeconds;
+        }
+
+        return times;
+    }
+
+    /// <summary>Both checkouts hard-link every non-empty regular file to the same object, so the inodes agree.</summary>
+    private static void AssertLinkedToSameObjects(string reference, string ours)
+    {
+        int linked = 0;
+        foreach (var file in Directory.EnumerateFiles(reference, "*", SearchOption.AllDirectories))
+        {
+            var expected = Fs.GetStatus(file);
+            if (!expected.IsRegularFile || expected.Size == 0)
+            {
+                continue;
+            }
+
+            var actual = Fs.GetStatus(Path.Combine(ours, Path.GetRelativePath(reference, file)));
+            Assert.True(expected.Inode == actual.Inode, $"{Path.GetRelativePath(reference, file)} is not linked to the object ostree linked");
+            linked++;
+        }
+
+        Assert.True(linked > 300, $"only {linked} hard-linked files compared");
+    }
+
+    private static void WriteCommit(OstreeRepository repo, DirTree evil, string[] siblings)
+    {
+        using var tx = repo.BeginTransaction();
+        var meta = tx.WriteMetadata(ObjectType.DirMeta, DirMeta.Default.Serialize());
+        var evilTree = tx.WriteMetadata(ObjectType.DirTree, evil.Serialize());
+        var dirs = siblings.Select(s => new DirTreeDirectory(s, evilTree, meta)).ToArray();
+        var root = tx.WriteMetadata(ObjectType.DirTree, new DirTree([], dirs).Serialize());
+        var commit = tx.WriteMetadata(ObjectType.Commit, new OstreeCommit([], null, "s", string.Empty, 0, root, meta).Serialize());
+        tx.Complete();
+        repo.Refs.Set("evil", commit);
+    }
+}
