@@ -63,8 +63,9 @@ internal static class OstreeInspectCommands
         var repo = OstreeCommand.RepoOption();
         var delete = new Option<bool>("--delete") { Description = "Delete the given refs." };
         var create = new Option<string?>("--create") { Description = "Create a new ref NEWREF pointing at the given commit." };
+        var collections = new Option<bool>("--collections", "-c") { Description = "Enable listing collection IDs for refs." };
         var prefixes = new Argument<string[]>("PREFIX") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("refs", "List refs.") { repo, delete, create, prefixes };
+        var command = new Command("refs", "List refs.") { repo, delete, create, collections, prefixes };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
@@ -80,6 +81,16 @@ internal static class OstreeInspectCommands
                 foreach (var r in args)
                 {
                     repository.Refs.Delete(r);
+                }
+
+                return 0;
+            }
+
+            if (parseResult.GetValue(collections))
+            {
+                foreach (var collectionRef in repository.Refs.ListCollectionRefs().Keys.Where(k => args.Length == 0 || args.Any(p => k.Name.StartsWith(p, StringComparison.Ordinal))))
+                {
+                    Console.WriteLine(collectionRef);
                 }
 
                 return 0;

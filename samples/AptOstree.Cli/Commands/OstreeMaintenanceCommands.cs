@@ -66,13 +66,21 @@ internal static class OstreeMaintenanceCommands
     {
         var repo = OstreeCommand.RepoOption();
         var update = new Option<bool>("--update", "-u") { Description = "Update the summary." };
-        var command = new Command("summary", "Manage summary metadata.") { repo, update };
+        var sign = new Option<string[]>("--sign") { Description = "Key ID to sign the summary with (base64 ed25519 secret key).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var signType = new Option<string>("--sign-type") { Description = "Signature type to use (defaults to 'ed25519').", DefaultValueFactory = _ => "ed25519" };
+        var command = new Command("summary", "Manage summary metadata.") { repo, update, sign, signType };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
             if (parseResult.GetValue(update))
             {
-                repository.UpdateSummary();
+                if (parseResult.GetValue(signType) != "ed25519")
+                {
+                    Console.Error.WriteLine("apt-ostree: error: only --sign-type=ed25519 is supported");
+                    return 1;
+                }
+
+                SummaryWriter.Update(repository, (parseResult.GetValue(sign) ?? []).Select(Convert.FromBase64String).ToArray());
                 return 0;
             }
 

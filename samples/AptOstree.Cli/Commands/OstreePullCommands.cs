@@ -17,15 +17,34 @@ internal static class OstreePullCommands
     {
         var repo = OstreeCommand.RepoOption();
         var depth = new Option<int>("--depth") { Description = "Traverse DEPTH parents (-1=infinite) (default: 0)." };
+        var mirror = new Option<bool>("--mirror") { Description = "Write refs suitable for a mirror and fetches all refs if none provided." };
         var remote = new Argument<string>("REMOTE");
-        var refs = new Argument<string[]>("BRANCH") { Arity = ArgumentArity.OneOrMore };
-        var command = new Command("pull", "Download data from a remote repository.") { repo, depth, remote, refs };
+        var refs = new Argument<string[]>("BRANCH") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("pull", "Download data from a remote repository.") { repo, depth, mirror, remote, refs };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
-            foreach (var r in parseResult.GetValue(refs) ?? [])
+            var options = new PullOptions { Depth = parseResult.GetValue(depth), Mirror = parseResult.GetValue(mirror) };
+            var branches = parseResult.GetValue(refs) ?? [];
+            if (branches.Length == 0)
             {
-                var commit = await repository.PullAsync(parseResult.GetValue(remote)!, r, new PullOptions { Depth = parseResult.GetValue(depth) }, cancellationToken);
+                if (!options.Mirror)
+                {
+                    Console.Error.WriteLine("apt-ostree: error: No branches given (use --mirror to fetch all refs)");
+                    return 1;
+                }
+
+                foreach (var (name, commit) in await new RepositoryPuller(repository).MirrorRemoteAsync(parseResult.GetValue(remote)!, options, cancellationToken))
+                {
+                    Console.WriteLine($"{name}: {commit}");
+                }
+
+                return 0;
+            }
+
+            foreach (var r in branches)
+            {
+                var commit = await repository.PullAsync(parseResult.GetValue(remote)!, r, options, cancellationToken);
                 Console.WriteLine($"{r}: {commit}");
             }
 
@@ -62,12 +81,54 @@ internal static class OstreePullCommands
         var command = new Command("remote", "Remote commands that may involve network access.");
         var repo = OstreeCommand.RepoOption();
         var noGpg = new Option<bool>("--no-gpg-verify") { Description = "Disable GPG verification." };
+        var collectionId = new Option<string?>("--collection-id") { Description = "Globally unique ID for this repository as an collection of refs for redistribution to other repositories." };
+        var signVerify = new Option<string[]>("--sign-verify") { Description = "Verify signatures using KEYTYPE=inline:PUBKEY or KEYTYPE=file:/path/to/key." };
+        var set = new Option<string[]>("--set") { Description = "Set config option KEY=VALUE for remote." };
         var name = new Argument<string>("NAME");
         var url = new Argument<string>("URL");
-        var add = new Command("add", "Add a remote repository.") { repo, noGpg, name, url };
+        var add = new Command("add", "Add a remote repository.") { repo, noGpg, collectionId, signVerify, set, name, url };
         add.SetAction(parseResult =>
         {
-            OstreeCommand.OpenRepo(parseResult, repo).Remotes.Add(parseResult.GetValue(name)!, parseResult.GetValue(url)!, gpgVerify: !parseResult.GetValue(noGpg));
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var kv in parseResult.GetValue(set) ?? [])
+            {
+                int eq = kv.IndexOf('=', StringComparison.Ordinal);
+                if (eq <= 0)
+                {
+                    Console.Error.WriteLine($"apt-ostree: error: Invalid --set {kv}, expected KEY=VALUE");
+                    return 1;
+                }
+
+                options[kv[..eq]] = kv[(eq + 1)..];
+            }
+
+            if (parseResult.GetValue(collectionId) is string collection)
+            {
+                options["collection-id"] = collection;
+            }
+
+            // Like ostree: --sign-verify=ed25519=inline:KEY writes verification-ed25519-key and sign-verify=ed25519.
+            var types = new List<string>();
+            foreach (var spec in parseResult.GetValue(signVerify) ?? [])
+            {
+                var parts = spec.Split('=', 2);
+                var keyParts = parts.Length == 2 ? parts[1].Split(':', 2) : [];
+                if (keyParts.Length != 2 || keyParts[0] is not ("inline" or "file"))
+                {
+                    Console.Error.WriteLine($"apt-ostree: error: Failed to parse KEYTYPE=[inline|file]:DATA in {spec}");
+                    return 1;
+                }
+
+                options[$"verification-{parts[0]}-{(keyParts[0] == "inline" ? "key" : "file")}"] = keyParts[1];
+                types.Add(parts[0]);
+            }
+
+            if (types.Count > 0)
+            {
+                options["sign-verify"] = string.Join(';', types.Distinct(StringComparer.Ordinal));
+            }
+
+            OstreeCommand.OpenRepo(parseResult, repo).Remotes.Add(parseResult.GetValue(name)!, parseResult.GetValue(url)!, gpgVerify: !parseResult.GetValue(noGpg), options: options);
             return 0;
         });
         var listRepo = OstreeCommand.RepoOption();

@@ -54,10 +54,11 @@ public sealed class RepositoryPuller
     }
 
     /// <summary>
-    /// Mirrors every ref of the remote's summary (<c>pull --mirror REMOTE</c> without refs): pulls each, writes the
-    /// refs as <see cref="PullOptions.Mirror"/> does, and copies <c>summary</c> and <c>summary.sig</c>.
+    /// Mirrors every ref of the remote's summary (<c>pull --mirror REMOTE</c> without refs): pulls each ref of the main
+    /// list and of the collection map, writes them as <see cref="PullOptions.Mirror"/> does (collection-map refs under
+    /// <c>refs/mirrors/COLLECTION/REF</c>), and copies <c>summary</c> and <c>summary.sig</c>.
     /// </summary>
-    /// <returns>The refs pulled, by name.</returns>
+    /// <returns>The refs pulled: main-list refs by name, collection-map refs as <c>(COLLECTION, REF)</c>.</returns>
     /// <exception cref="AptOstreeException">The remote has no summary, or a pull fails.</exception>
     public async Task<IReadOnlyDictionary<string, Checksum>> MirrorRemoteAsync(string remoteName, PullOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -72,6 +73,17 @@ public sealed class RepositoryPuller
         foreach (var name in session.Summary.Refs.Keys.Order(Utf8Ordinal.Instance))
         {
             result[name] = await PullRemoteRefAsync(session, name, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var (collection, refs) in session.Summary.CollectionMap)
+        {
+            foreach (var (name, entry) in refs)
+            {
+                var key = new CollectionRef(collection, name);
+                await PullCommitsAsync(session.Source, entry.Commit, name, collection, session.Verification, CommitLimit(entry.Size), options, cancellationToken).ConfigureAwait(false);
+                _repo.Refs.SetCollectionRef(key, entry.Commit);
+                result[key.ToString()] = entry.Commit;
+            }
         }
 
         AtomicFile.Write(Path.Combine(_repo.Path, "summary"), session.SummaryBytes, 0x1A4, _repo.Fsync, _repo.FileSystem);
@@ -166,11 +178,12 @@ public sealed class RepositoryPuller
         {
             // Like libostree, a remote with a summary is resolved through it (a stale summary gives its commit).
             var entry = session.Summary.Find(session.RemoteCollection, refName)
+                ?? session.Summary.Find(null, refName)
                 ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, session.RemoteCollection is null
                     ? $"No such branch '{refName}' in the summary of remote '{session.Name}'."
                     : $"No such branch ({session.RemoteCollection}, {refName}) in the summary of remote '{session.Name}'.");
             target = entry.Commit;
-            commitLimit = entry.Size > 0 ? (long)Math.Min(entry.Size, (ulong)MaxMetadataSize) : MaxMetadataSize;
+            commitLimit = CommitLimit(entry.Size);
         }
         else
         {
@@ -199,6 +212,8 @@ public sealed class RepositoryPuller
 
         return target;
     }
+
+    private static long CommitLimit(ulong summarySize) => summarySize > 0 ? (long)Math.Min(summarySize, (ulong)MaxMetadataSize) : MaxMetadataSize;
 
     private async Task PullCommitsAsync(IObjectSource source, Checksum target, string? refName, string? collectionId, RemoteVerification verification, long commitLimit, PullOptions options, CancellationToken cancellationToken)
     {

@@ -105,11 +105,13 @@ public static class SummaryWriter
         {
             byte[] commitBytes = repository.Objects.ReadMetadataBytes(checksum, ObjectType.Commit);
             var commit = OstreeCommit.Parse(commitBytes, checksum + ".commit", requireNormalForm: false);
-            var meta = new List<object> { new object[] { "ostree.commit.timestamp", GVariantValue.FromUInt64BigEndian(commit.Timestamp) } };
+            var meta = new List<object>();
             if (commit.Version is string version)
             {
                 meta.Add(new object[] { "ostree.commit.version", GVariantValue.FromString(version) });
             }
+
+            meta.Add(new object[] { "ostree.commit.timestamp", GVariantValue.FromUInt64BigEndian(commit.Timestamp) });
 
             list.Add(new object[] { name, new object[] { (ulong)commitBytes.Length, checksum.ToByteArray(), meta.ToArray() } });
         }
