@@ -112,13 +112,7 @@ public sealed class DebianVersion : IComparable<DebianVersion>, IEquatable<Debia
             return 1;
         }
 
-        if (left.Epoch != right.Epoch)
-        {
-            return left.Epoch < right.Epoch ? -1 : 1;
-        }
-
-        var c = VersionOrder.CompareFragment(left.Upstream, right.Upstream);
-        return c != 0 ? c : VersionOrder.CompareFragment(left.Revision, right.Revision);
+        return VersionOrder.Compare(left.Epoch, left.Upstream, left.Revision, right.Epoch, right.Upstream, right.Revision);
     }
 
     /// <summary>Compares dpkg's way: epoch, then upstream, then revision; the result is -1, 0 or 1.</summary>
@@ -193,26 +187,11 @@ public sealed class DebianVersion : IComparable<DebianVersion>, IEquatable<Debia
     {
         var trimmed = text[parts.Start..parts.End];
         var original = originalString is not null && trimmed.Length == originalString.Length ? originalString : trimmed.ToString();
-        var upstream = text[parts.UpstreamStart..parts.UpstreamEnd].ToString();
-        var revision = parts.RevisionStart < 0 ? "" : text[parts.RevisionStart..parts.End].ToString();
+        var upstream = parts.Upstream(text).ToString();
+        var revision = parts.Revision(text).ToString();
         return new DebianVersion(parts.Epoch, upstream, revision, original, parts.HasEpoch);
     }
 
-    private static int Compare(ReadOnlySpan<char> left, in VersionParts a, ReadOnlySpan<char> right, in VersionParts b)
-    {
-        if (a.Epoch != b.Epoch)
-        {
-            return a.Epoch < b.Epoch ? -1 : 1;
-        }
-
-        var c = VersionOrder.CompareFragment(left[a.UpstreamStart..a.UpstreamEnd], right[b.UpstreamStart..b.UpstreamEnd]);
-        if (c != 0)
-        {
-            return c;
-        }
-
-        var revA = a.RevisionStart < 0 ? [] : left[a.RevisionStart..a.End];
-        var revB = b.RevisionStart < 0 ? [] : right[b.RevisionStart..b.End];
-        return VersionOrder.CompareFragment(revA, revB);
-    }
+    private static int Compare(ReadOnlySpan<char> left, in VersionParts a, ReadOnlySpan<char> right, in VersionParts b) =>
+        VersionOrder.Compare(a.Epoch, a.Upstream(left), a.Revision(left), b.Epoch, b.Upstream(right), b.Revision(right));
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace AptOstree.Deb.Versioning;
 
 /// <summary>dpkg's <c>parseversion</c> rules: which texts are versions and where their parts are.</summary>
@@ -6,6 +8,7 @@ internal static class DebianVersionParser
     /// <summary>An error found by <see cref="Split"/>: its code and dpkg's wording.</summary>
     internal sealed record ParseError(string Code, string Message);
 
+    private static readonly SearchValues<char> BlankOrColon = SearchValues.Create(" \t:");
     private static readonly ParseError Empty = new(DebErrorCodes.VersionEmpty, "version string is empty");
     private static readonly ParseError EmbeddedSpaces = new(DebErrorCodes.VersionEmbeddedSpaces, "version string has embedded spaces");
     private static readonly ParseError EpochEmpty = new(DebErrorCodes.VersionEpochEmpty, "epoch in version is empty");
@@ -20,45 +23,34 @@ internal static class DebianVersionParser
     public static ParseError? Split(ReadOnlySpan<char> text, out VersionParts parts)
     {
         parts = default;
-        var start = 0;
-        while (start < text.Length && IsBlank(text[start]))
+        int start = 0, end = text.Length;
+        if (end == 0 || IsBlank(text[0]) || IsBlank(text[end - 1]))
         {
-            start++;
+            start = text.IndexOfAnyExcept(' ', '\t');
+            if (start < 0)
+            {
+                return Empty;
+            }
+
+            end = text.LastIndexOfAnyExcept(' ', '\t') + 1;
         }
 
-        if (start == text.Length)
+        // Two vectorized searches over the trimmed text: a blank inside it or the first colon (most versions have
+        // neither, so one pass answers both), then the last hyphen.
+        var trimmed = text[start..end];
+        var colon = trimmed.IndexOfAny(BlankOrColon);
+        if (colon >= 0)
         {
-            return Empty;
+            if (trimmed[colon] != ':' || trimmed[(colon + 1)..].IndexOfAny(' ', '\t') >= 0)
+            {
+                return EmbeddedSpaces;
+            }
+
+            colon += start;
         }
 
-        // One scalar pass (versions are short): the end of the non-blank run, the first colon, the last hyphen.
-        var end = text.Length;
-        int colon = -1, hyphen = -1;
-        for (var k = start; k < text.Length; k++)
-        {
-            var c = text[k];
-            if (c == ':')
-            {
-                if (colon < 0)
-                {
-                    colon = k;
-                }
-            }
-            else if (c == '-')
-            {
-                hyphen = k;
-            }
-            else if (IsBlank(c))
-            {
-                end = k;
-                if (text[k..].IndexOfAnyExcept(' ', '\t') >= 0)
-                {
-                    return EmbeddedSpaces;
-                }
-
-                break;
-            }
-        }
+        var hyphen = trimmed.LastIndexOf('-');
+        hyphen = hyphen < 0 ? -1 : hyphen + start;
 
         parts.Start = start;
         parts.End = end;

@@ -1,8 +1,31 @@
+using System.Runtime.CompilerServices;
+
 namespace AptOstree.Deb.Versioning;
 
-/// <summary>dpkg's <c>verrevcmp</c>: the ordering of upstream and revision strings.</summary>
+/// <summary>
+/// dpkg's ordering (<c>lib/dpkg/version.c</c>): <c>dpkg_version_compare</c> and <c>verrevcmp</c>. The one
+/// implementation both the parsed path (<see cref="DebianVersion"/>) and the raw-text path use.
+/// </summary>
 internal static class VersionOrder
 {
+    /// <summary>
+    /// Compares two versions given as parts: epochs numerically, then upstream, then revision (an absent revision
+    /// is empty, which compares like <c>0</c>). Returns -1, 0 or 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // six spans do not fit in argument registers
+    public static int Compare(
+        int leftEpoch, ReadOnlySpan<char> leftUpstream, ReadOnlySpan<char> leftRevision,
+        int rightEpoch, ReadOnlySpan<char> rightUpstream, ReadOnlySpan<char> rightRevision)
+    {
+        if (leftEpoch != rightEpoch)
+        {
+            return leftEpoch < rightEpoch ? -1 : 1;
+        }
+
+        var c = CompareFragment(leftUpstream, rightUpstream);
+        return c != 0 ? c : CompareFragment(leftRevision, rightRevision);
+    }
+
     /// <summary>
     /// Compares two upstream (or two revision) strings: alternately a non-digit run character by character
     /// (with <see cref="Weight"/>) and a digit run numerically. Returns -1, 0 or 1.

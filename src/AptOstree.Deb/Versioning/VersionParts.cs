@@ -23,4 +23,10 @@ internal struct VersionParts
 
     /// <summary>Start of the revision, or -1 when there is no hyphen.</summary>
     public int RevisionStart;
+
+    /// <summary>The upstream part of <paramref name="text"/> (the text these offsets were found in).</summary>
+    public readonly ReadOnlySpan<char> Upstream(ReadOnlySpan<char> text) => text[UpstreamStart..UpstreamEnd];
+
+    /// <summary>The revision of <paramref name="text"/>; empty when there is none.</summary>
+    public readonly ReadOnlySpan<char> Revision(ReadOnlySpan<char> text) => RevisionStart < 0 ? [] : text[RevisionStart..End];
 }

@@ -69,6 +69,25 @@ public class IndexVersionPairsTests
     }
 
     [SkippableFact]
+    public void String_path_and_parsed_path_agree_on_every_pair()
+    {
+        var (_, pairs) = Data.Value;
+        var mismatches = new List<string>();
+        foreach (var (a, b) in pairs)
+        {
+            var parsed = DebianVersion.Parse(a).CompareTo(DebianVersion.Parse(b));
+            var fromText = DebianVersion.Compare(a, b);
+            var fromSpans = DebianVersion.Compare(a.AsSpan(), b.AsSpan());
+            if (parsed != fromText || parsed != fromSpans)
+            {
+                mismatches.Add($"'{a}' vs '{b}': parsed {parsed}, Compare(string, string) {fromText}, Compare(span, span) {fromSpans}");
+            }
+        }
+
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {pairs.Length} differ:\n" + string.Join('\n', mismatches.Take(20)));
+    }
+
+    [SkippableFact]
     public void Index_supplies_enough_distinct_versions()
     {
         var (versions, pairs) = Data.Value;

@@ -87,6 +87,18 @@ public class VersionVectorTests
         }
     }
 
+    [Fact]
+    public void Rejected_versions_fail_the_string_comparison_with_the_code_parse_gives()
+    {
+        var bad = Vectors.Where(v => v.Kind == "bad").Select(v => v.Fields[0]).Concat([" ", "1.0 1", " 1:2 3 ", "1:", "a:1", "1.0-", "-1", "1:-1"]);
+        foreach (var text in bad)
+        {
+            var expected = Assert.Throws<DebianVersionFormatException>(() => DebianVersion.Parse(text)).ErrorCode;
+            Assert.True(expected == Assert.Throws<DebianVersionFormatException>(() => DebianVersion.Compare(text, "1.0")).ErrorCode, $"'{text}' on the left");
+            Assert.True(expected == Assert.Throws<DebianVersionFormatException>(() => DebianVersion.Compare("1.0", text)).ErrorCode, $"'{text}' on the right");
+        }
+    }
+
     [SkippableFact]
     public void Warned_versions_are_accepted_with_a_warning_like_dpkg()
     {
