@@ -1,58 +1,80 @@
 #!/usr/bin/env bash
 # Side-by-side timings: libostree's `ostree` vs `apt-ostree ostree` on a Debian minbase tree.
-# Same fsync policy on both sides (core.fsync=false in every repository). Prints a Markdown table.
-# Usage: eng/bench/ostree-vs-ours.sh [runs]   (env: MINBASE, APT_OSTREE = path of the apt-ostree binary)
+# Same fsync policy on both sides (core.fsync=false in every repository). The two tools run alternately in one
+# loop (ostree, ours, ostree, ours, ...) so load from other processes hits both alike; the best wall time is
+# reported with the user+sys CPU seconds of that run. Checkouts are timed with a cold page cache (dropped before
+# each run) and with a warm one. Prints a Markdown table.
+# Usage: eng/bench/ostree-vs-ours.sh [runs]
+#   env: MINBASE (tree), APT_OSTREE (path of an apt-ostree executable or .dll to time instead of publishing one),
+#        PUBLISH=aot|r2r (default aot: Native AOT, falling back to ReadyToRun if the AOT toolchain is missing)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 tree=$("$here/eng/bench/ostree-minbase.sh")
 ours=${APT_OSTREE:-}
+flavour=custom
 if [[ -z "$ours" ]]; then
-  dotnet build "$here/samples/AptOstree.Cli" -c Release --artifacts-path /tmp/aptostree-bench-art >&2
-  ours=/tmp/aptostree-bench-art/bin/AptOstree.Cli/release/apt-ostree
+  publish=${PUBLISH:-aot}
+  out=/tmp/aptostree-bench-$publish
+  if [[ $publish == aot ]] && dotnet publish "$here/samples/AptOstree.Cli" -c Release -r linux-x64 -p:PublishAot=true \
+      -p:CppCompilerAndLinker="$(command -v clang >/dev/null && echo clang || echo gcc)" \
+      --artifacts-path /tmp/aptostree-bench-art-aot -o "$out" >&2; then
+    ours=$out/apt-ostree; flavour="Native AOT"
+  else
+    out=/tmp/aptostree-bench-r2r
+    dotnet publish "$here/samples/AptOstree.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+      --artifacts-path /tmp/aptostree-bench-art-r2r -o "$out" >&2
+    ours=$out/apt-ostree; flavour="ReadyToRun"
+  fi
 fi
+if [[ $ours == *.dll ]]; then ours_cmd=(dotnet "$ours"); else ours_cmd=("$ours"); fi
 work=$(mktemp -d /tmp/aptostree-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 files=$(find "$tree" -xdev | wc -l); size=$(du -sm "$tree" | cut -f1)
 
-now() { date +%s.%N; }
-# time_cmd LABEL CMD... : best (minimum) wall time of $runs runs; SETUP is re-run before each.
-best() {
-  local setup=$1; shift
-  local min=
+drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
+# timed OUTVAR CMD... : runs CMD once, appends "wall user sys" to the file named by OUTVAR.
+timed() {
+  local out=$1; shift
+  /usr/bin/time -f '%e %U %S' -o "$work/t" "$@" >/dev/null
+  cat "$work/t" >> "$out"
+}
+# pair COLD SETUP_A 'CMD_A' SETUP_B 'CMD_B' : alternates A and B $runs times; prints "a_wall a_cpu b_wall b_cpu" of the best runs.
+pair() {
+  local cold=$1 setup_a=$2 cmd_a=$3 setup_b=$4 cmd_b=$5
+  : > "$work/a"; : > "$work/b"
   for _ in $(seq "$runs"); do
-    eval "$setup"
-    sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
-    local t0; t0=$(now); "$@" >/dev/null; local t1; t1=$(now)
-    local dt; dt=$(echo "$t1 - $t0" | bc)
-    if [[ -z "$min" ]] || (( $(echo "$dt < $min" | bc) )); then min=$dt; fi
+    eval "$setup_a"; [[ $cold == cold ]] && drop_caches; timed "$work/a" bash -c "$cmd_a"
+    eval "$setup_b"; [[ $cold == cold ]] && drop_caches; timed "$work/b" bash -c "$cmd_b"
   done
-  printf '%.2f' "$min"
+  local a b
+  a=$(sort -n "$work/a" | head -1); b=$(sort -n "$work/b" | head -1)
+  echo "$(awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$a") $(awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$b")"
 }
 init() { # tool mode path
   rm -rf "$3"
-  if [[ $1 == ostree ]]; then ostree --repo="$3" init --mode="$2"; else "$ours" ostree init --repo="$3" --mode="$2"; fi
+  if [[ $1 == ostree ]]; then ostree --repo="$3" init --mode="$2"; else "${ours_cmd[@]}" ostree init --repo="$3" --mode="$2"; fi
   ostree --repo="$3" config set core.fsync false
 }
+row() { # label cache "a_wall a_cpu b_wall b_cpu"
+  read -r aw ac bw bc <<<"$3"
+  printf '| %s | %s | %s (%s) | %s (%s) | %.2f× |\n' "$1" "$2" "$aw" "$ac" "$bw" "$bc" "$(echo "$bw / $aw" | bc -l)"
+}
+o="${ours_cmd[*]}"
 
-printf '| operation | ostree 2022.7 (s) | apt-ostree (s) | ratio |\n|---|---|---|---|\n'
-row() { printf '| %s | %s | %s | %.2f× |\n' "$1" "$2" "$3" "$(echo "$3 / $2" | bc -l)"; }
-
-a=$(best "init ostree bare-user $work/r1" ostree --repo="$work/r1" commit -b t --tree=dir="$tree")
-b=$(best "init ours bare-user $work/r2" "$ours" ostree commit --repo="$work/r2" -b t --tree=dir="$tree")
-row "commit into bare-user" "$a" "$b"
-
-a=$(best "init ostree archive $work/r3" ostree --repo="$work/r3" commit -b t --tree=dir="$tree")
-b=$(best "init ours archive $work/r4" "$ours" ostree commit --repo="$work/r4" -b t --tree=dir="$tree")
-row "commit into archive" "$a" "$b"
-
-a=$(best "rm -rf $work/co1" ostree --repo="$work/r1" checkout -U -H t "$work/co1")
-b=$(best "rm -rf $work/co2" "$ours" ostree checkout --repo="$work/r1" -U -H t "$work/co2")
-row "hardlink checkout -U -H (bare-user)" "$a" "$b"
-
+printf '| operation | cache | ostree 2022.7 s (CPU s) | apt-ostree s (CPU s) | ratio |\n|---|---|---|---|---|\n'
+row "commit into bare-user" cold "$(pair cold "init ostree bare-user $work/r1" "ostree --repo=$work/r1 commit -b t --tree=dir=$tree" \
+  "init ours bare-user $work/r2" "$o ostree commit --repo=$work/r2 -b t --tree=dir=$tree")"
+row "commit into archive" cold "$(pair cold "init ostree archive $work/r3" "ostree --repo=$work/r3 commit -b t --tree=dir=$tree" \
+  "init ours archive $work/r4" "$o ostree commit --repo=$work/r4 -b t --tree=dir=$tree")"
 init ostree bare "$work/r5" && ostree --repo="$work/r5" commit -b t --tree=dir="$tree" >/dev/null
-a=$(best "rm -rf $work/co3" ostree --repo="$work/r5" checkout -H t "$work/co3")
-b=$(best "rm -rf $work/co4" "$ours" ostree checkout --repo="$work/r5" -H t "$work/co4")
-row "hardlink checkout -H (bare)" "$a" "$b"
+for cache in cold warm; do
+  row "hardlink checkout -U -H (bare-user)" $cache "$(pair $cache "rm -rf $work/co1" "ostree --repo=$work/r1 checkout -U -H t $work/co1" \
+    "rm -rf $work/co2" "$o ostree checkout --repo=$work/r1 -U -H t $work/co2")"
+  row "hardlink checkout -H (bare)" $cache "$(pair $cache "rm -rf $work/co3" "ostree --repo=$work/r5 checkout -H t $work/co3" \
+    "rm -rf $work/co4" "$o ostree checkout --repo=$work/r5 -H t $work/co4")"
+done
 echo
-echo "Tree: $tree ($files entries, $size MB); best of $runs runs; $(nproc) CPUs; $(uname -r); $(date -u +%F)"
+echo "Tree: $tree ($files entries, $size MB); best of $runs alternating runs; apt-ostree: $flavour ($ours);" \
+  "$(nproc) CPUs; $(uname -r); $(date -u +%F); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"

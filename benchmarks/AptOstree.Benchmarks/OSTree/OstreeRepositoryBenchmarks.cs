@@ -6,7 +6,8 @@ namespace AptOstree.Benchmarks.OSTree;
 
 /// <summary>
 /// Commit of a Debian minbase tree (built by <c>eng/bench/ostree-minbase.sh</c>; path in <c>MINBASE</c>, default
-/// <c>/tmp/aptostree-minbase</c>) into bare-user and archive repositories, and a user-mode hardlink checkout.
+/// <c>/tmp/aptostree-minbase</c>) into bare-user and archive repositories, and hardlink checkouts of it (user mode from
+/// bare-user with the default number of workers and with one; root mode from bare, which needs root).
 /// Run side by side with libostree by <c>eng/bench/ostree-vs-ours.sh</c>. fsync off on both sides.
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
@@ -15,6 +16,8 @@ public class OstreeRepositoryBenchmarks
     private string _tree = "";
     private string _work = "";
     private OstreeRepository? _source;
+    private OstreeRepository? _bare;
+    private Checksum _bareCommit;
     private Checksum _commit;
     private int _n;
 
@@ -30,6 +33,8 @@ public class OstreeRepositoryBenchmarks
         _work = Directory.CreateTempSubdirectory("aptostree-bench-").FullName;
         _source = OstreeRepository.Create(Path.Combine(_work, "source"), RepoMode.BareUser, new RepositoryOptions { Fsync = false });
         _commit = _source.Commit(_tree, new CommitOptions { Branch = "t" });
+        _bare = OstreeRepository.Create(Path.Combine(_work, "bare"), RepoMode.Bare, new RepositoryOptions { Fsync = false });
+        _bareCommit = _bare.Commit(_tree, new CommitOptions { Branch = "t" });
     }
 
     [GlobalCleanup]
@@ -43,7 +48,17 @@ public class OstreeRepositoryBenchmarks
 
     [Benchmark]
     public void HardlinkCheckoutUserMode() =>
-        _source!.Checkout(_commit, Path.Combine(_work, "co-" + Interlocked.Increment(ref _n)), new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true });
+        _source!.Checkout(_commit, NextCheckoutPath(), new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true });
+
+    [Benchmark]
+    public void HardlinkCheckoutUserModeOneWorker() =>
+        _source!.Checkout(_commit, NextCheckoutPath(), new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true, MaxParallelism = 1 });
+
+    [Benchmark]
+    public void HardlinkCheckoutBare() =>
+        _bare!.Checkout(_bareCommit, NextCheckoutPath(), new CheckoutOptions { RequireHardlinks = true });
+
+    private string NextCheckoutPath() => Path.Combine(_work, "co-" + Interlocked.Increment(ref _n));
 
     private OstreeRepository Fresh(RepoMode mode) =>
         OstreeRepository.Create(Path.Combine(_work, $"repo-{Interlocked.Increment(ref _n)}"), mode, new RepositoryOptions { Fsync = false });
