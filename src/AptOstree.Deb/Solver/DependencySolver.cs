@@ -43,6 +43,8 @@ public sealed class DependencySolver
         bool upgrading = request.Upgrade || request.DistUpgrade;
         var planned = new HashSet<int>();
         var installedSlots = new HashSet<int>();
+        var keepRoots = new List<RootRequest>();
+        var upgradeRoots = new List<RootRequest>();
         foreach (var p in packages)
         {
             if (!p.IsInstalled || removed.Contains(p.Name))
@@ -64,8 +66,14 @@ public sealed class DependencySolver
 
             planned.Add(choice[0]);
 
-            roots.Add(new RootRequest(choice, Soft: !mustStay, $"keeping {p.Name}:{p.Architecture} installed"));
+            (choice.Length > 1 ? upgradeRoots : keepRoots).Add(new RootRequest(choice, Soft: !mustStay, $"keeping {p.Name}:{p.Architecture} installed"));
         }
+
+        // dist-upgrade (like pkgDistUpgrade, which marks every upgrade before it settles the rest) puts the upgrades
+        // first; upgrade, which may neither remove nor install, settles what cannot change first and then upgrades
+        // what still fits (APT's ResolveByKeep keeps the rest back).
+        roots.AddRange(request.Upgrade ? keepRoots : upgradeRoots);
+        roots.AddRange(request.Upgrade ? upgradeRoots : keepRoots);
 
         if (request.DistUpgrade)
         {
@@ -91,6 +99,7 @@ public sealed class DependencySolver
 
             // Recommends are followed for new packages only; kept installed ones stay as they are.
             FollowRecommendsOf = id => !packages[id].IsInstalled && !(request.Upgrade && installedNames.Contains(packages[id].Name)),
+            FollowRecommendation = installedSlots.Count == 0 ? null : FollowsRecommendationOnUpgrade,
         };
         foreach (var name in removed)
         {
@@ -114,6 +123,44 @@ public sealed class DependencySolver
         AptLog.Solved(_logger, install.Count, remove.Count, result.Count);
         return new SolverSolution(install, remove, result);
     }
+
+    /// <summary>
+    /// APT's rule for the Recommends of a version that replaces an installed one (bug #470115): a Recommends is
+    /// followed when the installed version did not recommend its first target, or when the installed version's
+    /// Recommends on it was satisfied; an old Recommends that was never satisfied stays ignored.
+    /// </summary>
+    private bool FollowsRecommendationOnUpgrade(int id, DependencyGroup group)
+    {
+        int slot = _universe.SlotOf(id);
+        int installed = -1;
+        foreach (int other in _universe.IdsOfName(_universe.Packages[id].Name))
+        {
+            if (other != id && _universe.Packages[other].IsInstalled && _universe.SlotOf(other) == slot)
+            {
+                installed = other;
+            }
+        }
+
+        if (installed < 0)
+        {
+            return true;
+        }
+
+        string target = TargetNames(group.Text).First();
+        foreach (var old in _universe.Compiled(installed).Recommends)
+        {
+            if (TargetNames(old.Text).Contains(target, StringComparer.Ordinal))
+            {
+                return old.Candidates.Any(c => _universe.Packages[c].IsInstalled);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The package names of an or-group's alternatives (<c>a (>= 1) | b:any</c> → a, b).</summary>
+    private static IEnumerable<string> TargetNames(string groupText) =>
+        groupText.Split(" | ").Select(alternative => alternative.Split(' ', ':', '(')[0]);
 
     /// <summary>
     /// Runs the search; when a later, preferred alternative wants to displace a version chosen earlier (APT's

@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace AptOstree.Deb.Solver;
 
 /// <summary>
@@ -9,11 +7,12 @@ namespace AptOstree.Deb.Solver;
 public sealed class PackageUniverse
 {
     private readonly UniversePackage[] _packages;
-    private readonly FrozenDictionary<string, int[]> _byName;
-    private readonly FrozenDictionary<string, (int Id, string? Version)[]> _providers;
+    private readonly Dictionary<string, int[]> _byName;
+    private readonly Dictionary<string, (int Id, string? Version)[]> _providers;
     private readonly int[] _slot;
     private readonly bool[] _isCandidate;
     private readonly CompiledPackage?[] _compiled;
+    private readonly int[]?[] _conflicts;
     private readonly Lock _reverseGate = new();
     private int[][]? _reverseConflicts;
     private Dictionary<string, int>? _mentionOrder;
@@ -24,27 +23,34 @@ public sealed class PackageUniverse
         NativeArchitecture = nativeArchitecture;
         Architectures = architectures;
         _compiled = new CompiledPackage?[packages.Length];
+        _conflicts = new int[]?[packages.Length];
 
-        var byName = new Dictionary<string, List<int>>(StringComparer.Ordinal);
+        var byName = new Dictionary<string, List<int>>(packages.Length, StringComparer.Ordinal);
         var providers = new Dictionary<string, List<(int, string?)>>(StringComparer.Ordinal);
-        var slots = new Dictionary<(string, string), int>();
         _slot = new int[packages.Length];
+        int slotCount = 0;
         for (int i = 0; i < packages.Length; i++)
         {
             var p = packages[i];
             if (!byName.TryGetValue(p.Name, out var list))
             {
-                byName[p.Name] = list = [];
+                byName[p.Name] = list = new List<int>(1);
             }
 
-            list.Add(i);
-            var key = (p.Name, EffectiveArchitecture(p.Architecture));
-            if (!slots.TryGetValue(key, out int slot))
+            // One slot per (name, effective architecture): share the slot of an earlier version of the same pair.
+            string arch = EffectiveArchitecture(p.Architecture);
+            int slot = -1;
+            foreach (int other in list)
             {
-                slots[key] = slot = slots.Count;
+                if (EffectiveArchitecture(packages[other].Architecture) == arch)
+                {
+                    slot = _slot[other];
+                    break;
+                }
             }
 
-            _slot[i] = slot;
+            _slot[i] = slot >= 0 ? slot : slotCount++;
+            list.Add(i);
             if (p.Provides is { Length: > 0 } provides)
             {
                 foreach (var group in RelationCompiler.Parse(provides, "Provides", p))
@@ -62,17 +68,43 @@ public sealed class PackageUniverse
             }
         }
 
-        _byName = byName.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
-        _providers = providers.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.Ordinal);
-        SlotCount = slots.Count;
+        _byName = new Dictionary<string, int[]>(byName.Count, StringComparer.Ordinal);
+        foreach (var (name, ids) in byName)
+        {
+            _byName[name] = [.. ids];
+        }
 
-        // Candidate per slot: highest pin, then highest version (APT's policy without pin files).
-        var best = new int[slots.Count];
+        _providers = new Dictionary<string, (int Id, string? Version)[]>(providers.Count, StringComparer.Ordinal);
+        foreach (var (name, list) in providers)
+        {
+            _providers[name] = [.. list];
+        }
+
+        SlotCount = slotCount;
+
+        // Candidate per slot: highest pin, then highest version (APT's policy without pin files); like APT, a
+        // version older than the installed one is never the candidate unless its pin is 1000 or more.
+        var installedVersion = new string?[SlotCount];
+        for (int i = 0; i < packages.Length; i++)
+        {
+            if (packages[i].IsInstalled)
+            {
+                installedVersion[_slot[i]] = packages[i].Version;
+            }
+        }
+
+        var best = new int[SlotCount];
         Array.Fill(best, -1);
         for (int i = 0; i < packages.Length; i++)
         {
             int s = _slot[i];
             int b = best[s];
+            if (installedVersion[s] is { } installed && !packages[i].IsInstalled && packages[i].Pin < 1000
+                && Versioning.DebianVersion.Compare(packages[i].Version, installed) < 0)
+            {
+                continue;
+            }
+
             if (b < 0 || IsBetterCandidate(packages[i], packages[b]))
             {
                 best[s] = i;
@@ -113,8 +145,12 @@ public sealed class PackageUniverse
         archs.AddRange((foreignArchitectures ?? []).Where(a => a != nativeArchitecture).Distinct());
         var allowedArchs = new HashSet<string>(archs) { "all" };
 
-        var list = new List<UniversePackage>();
-        var seen = new Dictionary<(string, string, string), int>();
+        var list = new List<UniversePackage>(packages.TryGetNonEnumeratedCount(out int count) ? count : 0);
+
+        // Position of the first version of each name, and the next version of the same name: duplicates of a
+        // (name, architecture, version) are found among the few versions of one name.
+        var firstOfName = new Dictionary<string, int>(list.Capacity, StringComparer.Ordinal);
+        var nextOfName = new List<int>(list.Capacity);
         foreach (var p in packages)
         {
             if (!allowedArchs.Contains(p.Architecture))
@@ -122,8 +158,20 @@ public sealed class PackageUniverse
                 continue;
             }
 
-            var key = (p.Name, p.Architecture, p.Version);
-            if (seen.TryGetValue(key, out int existing))
+            int existing = -1;
+            if (firstOfName.TryGetValue(p.Name, out int first))
+            {
+                for (int j = first; j >= 0; j = nextOfName[j])
+                {
+                    if (list[j].Architecture == p.Architecture && list[j].Version == p.Version)
+                    {
+                        existing = j;
+                        break;
+                    }
+                }
+            }
+
+            if (existing >= 0)
             {
                 var old = list[existing];
                 list[existing] = old with
@@ -140,14 +188,29 @@ public sealed class PackageUniverse
                 continue;
             }
 
-            seen[key] = list.Count;
+            nextOfName.Add(-1);
+            if (first >= 0 && firstOfName.ContainsKey(p.Name))
+            {
+                int last = first;
+                while (nextOfName[last] >= 0)
+                {
+                    last = nextOfName[last];
+                }
+
+                nextOfName[last] = list.Count;
+            }
+            else
+            {
+                firstOfName[p.Name] = list.Count;
+            }
+
             list.Add(p);
         }
 
         var array = new UniversePackage[list.Count];
         for (int i = 0; i < array.Length; i++)
         {
-            array[i] = list[i] with { Id = i };
+            array[i] = list[i].Id == i ? list[i] : list[i] with { Id = i };
         }
 
         return new PackageUniverse(array, nativeArchitecture, archs);
@@ -424,10 +487,30 @@ public sealed class PackageUniverse
         var soft = new List<DependencyGroup>();
         AddGroups(soft, p, p.Recommends, "Recommends", DependencyKind.Recommends);
 
-        var conflicts = new List<int>();
-        AddConflicts(conflicts, p, p.Conflicts, "Conflicts");
-        AddConflicts(conflicts, p, p.Breaks, "Breaks");
-        return new CompiledPackage([.. hard], [.. soft], [.. conflicts.Distinct()]);
+        return new CompiledPackage([.. hard], [.. soft], ConflictIds(p.Id));
+    }
+
+    /// <summary>Ids hit by the Conflicts and Breaks of a version (computed once, without compiling its dependencies).</summary>
+    private int[] ConflictIds(int id)
+    {
+        var known = Volatile.Read(ref _conflicts[id]);
+        if (known is not null)
+        {
+            return known;
+        }
+
+        var p = _packages[id];
+        int[] result = [];
+        if (p.Conflicts is not null || p.Breaks is not null)
+        {
+            var conflicts = new List<int>();
+            AddConflicts(conflicts, p, p.Conflicts, "Conflicts");
+            AddConflicts(conflicts, p, p.Breaks, "Breaks");
+            result = [.. conflicts.Distinct()];
+        }
+
+        Volatile.Write(ref _conflicts[id], result);
+        return result;
     }
 
     private void AddGroups(List<DependencyGroup> target, UniversePackage p, string? text, string field, DependencyKind kind)
@@ -482,7 +565,7 @@ public sealed class PackageUniverse
                 continue;
             }
 
-            foreach (int target in Compiled(i).Conflicts)
+            foreach (int target in ConflictIds(i))
             {
                 (lists[target] ??= []).Add(i);
             }

@@ -47,6 +47,9 @@ internal sealed class SearchEngine
     /// <summary>Whether recommends of a given (already installed, kept) package are followed.</summary>
     public Func<int, bool>? FollowRecommendsOf { get; set; }
 
+    /// <summary>Whether one Recommends group of a version is followed (APT's rule for upgraded packages).</summary>
+    public Func<int, DependencyGroup, bool>? FollowRecommendation { get; set; }
+
     public bool BudgetExhausted { get; private set; }
 
     /// <summary>
@@ -191,6 +194,12 @@ internal sealed class SearchEngine
             }
 
             var group = frame.Group < hardCount ? compiled.Hard[frame.Group] : compiled.Recommends[frame.Group - hardCount];
+            if (group.IsSoft && FollowRecommendation is not null && !FollowRecommendation(frame.Package, group))
+            {
+                agenda = frame.Advance();
+                return true;
+            }
+
             candidates = group.Candidates;
             soft = group.IsSoft;
             text = group.Text;

@@ -158,9 +158,6 @@ public sealed class AptGetComparisonTests(ITestOutputHelper output)
         Assert.True(compared >= 200, $"only {compared} requests could be compared");
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
 
-        // Known gap (issue #4 stays open): the classic-order choice among alternatives reached through a
-        // Recommends (libreoffice-core-nogui | libreoffice-core) diverges from apt on a few requests. The bar
-        // here guards against regressions: at most 3% of the requests may fall outside 2% of apt's size.
-        Assert.True(mismatches.Count <= compared * 3 / 100, $"{mismatches.Count} of {compared} requests differ from apt by more than 2%:{Environment.NewLine}{string.Join(Environment.NewLine, mismatches)}");
+        Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {compared} requests differ from apt by more than 2%:{Environment.NewLine}{string.Join(Environment.NewLine, mismatches)}");
     }
 }

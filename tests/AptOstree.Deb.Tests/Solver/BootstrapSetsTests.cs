@@ -11,6 +11,7 @@ public sealed class BootstrapSetsTests(ITestOutputHelper output)
     [InlineData("essential")]
     [InlineData("minbase")]
     [InlineData("important")]
+    [InlineData("standard")]
     public void Variant_equals_mmdebstrap_dry_run(string variant)
     {
         ExternalTool.Require("mmdebstrap");
