@@ -147,13 +147,7 @@ internal sealed class CheckoutEngine
 
             if (_options.ProcessPassthroughWhiteouts && name.StartsWith(".ostree-wh.", StringComparison.Ordinal))
             {
-                string target = path + "/" + DirTree.ValidateName(name[".ostree-wh.".Length..], ObjectStore.Name(treeChecksum, ObjectType.DirTree));
-                if (_fs.TryGetStatus(target, out _))
-                {
-                    RemoveRecursive(target);
-                }
-
-                _fs.CreateNode(target, 0x2000 | 0x1A4, 0);
+                CreatePassthroughWhiteout(path, name, treeChecksum);
                 continue;
             }
 
@@ -200,6 +194,18 @@ internal sealed class CheckoutEngine
                 _fs.SetModificationTime(path, 0, 0);
             }
         }
+    }
+
+    /// <summary><c>.ostree-wh.NAME</c> becomes a 0:0 character device NAME, replacing whatever is there.</summary>
+    internal void CreatePassthroughWhiteout(string dir, string name, Checksum treeChecksum)
+    {
+        string target = dir + "/" + DirTree.ValidateName(name[".ostree-wh.".Length..], ObjectStore.Name(treeChecksum, ObjectType.DirTree));
+        if (_fs.TryGetStatus(target, out _))
+        {
+            RemoveRecursive(target);
+        }
+
+        _fs.CreateNode(target, 0x2000 | 0x1A4, 0);
     }
 
     /// <summary>mkdir; true when newly created. An existing real directory is accepted only in union modes.</summary>

@@ -7,7 +7,8 @@ using AptOstree.OSTree.Native;
 namespace AptOstree.OSTree;
 
 /// <summary>
-/// The hardlink checkout of a fresh destination (no union, no whiteouts) from a bare-family repository, with
+/// The hardlink checkout of a fresh destination (no union, no overlay whiteouts; passthrough whiteouts are fine, as
+/// deployments use them) from a bare-family repository, with
 /// syscalls relative to directory descriptors: <c>mkdirat</c> + <c>openat(O_NOFOLLOW|O_DIRECTORY)</c> per
 /// directory, <c>statx</c> + <c>linkat</c> (bare-user: + <c>lgetxattr</c>) per file. Directories form a work stack
 /// shared by a few worker threads; a directory's owner, mode and mtime are applied once all its children are
@@ -16,6 +17,7 @@ namespace AptOstree.OSTree;
 internal sealed unsafe class HardlinkCheckoutWalker
 {
     private const int NameStackLimit = 1024;
+    private const string PassthroughWhiteoutPrefix = ".ostree-wh.";
     private static readonly byte[] UserMetaXattr = "user.ostreemeta\0"u8.ToArray();
     private readonly CheckoutEngine _engine;
     private readonly OstreeRepository _repo;
@@ -44,7 +46,6 @@ internal sealed unsafe class HardlinkCheckoutWalker
         canHardlink
         && options.Overwrite == CheckoutOverwriteMode.None
         && !options.ProcessWhiteouts
-        && !options.ProcessPassthroughWhiteouts
         && repository.FileSystem is Posix.LibcPosixFileSystem
         && repository.Mode is RepoMode.Bare or RepoMode.BareUser or RepoMode.BareUserOnly or RepoMode.BareSplitXattrs;
 
@@ -273,10 +274,34 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
     private void CheckoutFile(DirectoryJob dir, string name, Checksum checksum)
     {
-        if (!TryLinkOrSymlink(dir, name, checksum))
+        if (_options.ProcessPassthroughWhiteouts && name.StartsWith(PassthroughWhiteoutPrefix, StringComparison.Ordinal))
+        {
+            CreatePassthroughWhiteout(dir, name);
+        }
+        else if (!TryLinkOrSymlink(dir, name, checksum))
         {
             _engine.CheckoutFile(dir.Path, name, checksum);
         }
+    }
+
+    /// <summary><c>.ostree-wh.NAME</c> becomes a 0:0 character device NAME (an overlayfs whiteout).</summary>
+    private void CreatePassthroughWhiteout(DirectoryJob dir, string name)
+    {
+        string victim = DirTree.ValidateName(name[PassthroughWhiteoutPrefix.Length..], ObjectStore.Name(dir.Tree, ObjectType.DirTree));
+        int length = Encoding.UTF8.GetByteCount(victim);
+        Span<byte> utf8 = length < NameStackLimit ? stackalloc byte[length + 1] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(victim, utf8);
+        utf8[length] = 0;
+        fixed (byte* p = utf8)
+        {
+            if (CheckoutNative.MknodAt(dir.Fd, p, 0x2000 | 0x1A4, 0) == 0)
+            {
+                return;
+            }
+        }
+
+        // Something is already there (an earlier entry of this dirtree): the general path replaces it as before.
+        _engine.CreatePassthroughWhiteout(dir.Path, name, dir.Tree);
     }
 
     /// <summary>The fast path; false means "let the general path do it" (it also reports errors best).</summary>

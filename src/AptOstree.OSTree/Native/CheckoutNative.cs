@@ -44,6 +44,9 @@ internal static unsafe partial class CheckoutNative
     [LibraryImport("libc", EntryPoint = "symlinkat", SetLastError = true)]
     public static partial int SymlinkAt(byte* target, int newDirFd, byte* linkPath);
 
+    [LibraryImport("libc", EntryPoint = "mknodat", SetLastError = true)]
+    public static partial int MknodAt(int dirFd, byte* path, uint mode, ulong device);
+
     [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
     public static partial int Statx(int dirFd, byte* path, int flags, uint mask, byte* buffer);
 

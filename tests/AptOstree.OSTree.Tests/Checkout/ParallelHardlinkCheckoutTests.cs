@@ -52,6 +52,41 @@ public class ParallelHardlinkCheckoutTests
     }
 
     [SkippableFact]
+    public void PassthroughWhiteoutsBecomeTheSameDevicesAsOstreeMakes()
+    {
+        ExternalTool.Require("ostree");
+        Skip.If(!LibcPosixFileSystem.IsRoot, "needs root (bare mode, mknod)");
+        using var tmp = new TempDirectory("ostree-par-wh-");
+        string tree = tmp.Combine("tree");
+        BuildWideTree(tree, xattrs: false);
+        for (int i = 0; i < 40; i += 3)
+        {
+            OstreeTestTrees.Write(tree, $"d{i:D2}/s1/.ostree-wh.gone{i}", string.Empty, 0x1A4);
+            OstreeTestTrees.Write(tree, $"d{i:D2}/.ostree-wh.s9", string.Empty, 0x1A4);
+        }
+
+        string repo = tmp.Combine("repo");
+        OstreeTestTrees.Ostree("init", "--repo=" + repo, "--mode=bare");
+        OstreeTestTrees.Ostree("--repo=" + repo, "commit", "-b", "t", tree);
+        string reference = tmp.Combine("ref");
+        OstreeTestTrees.Ostree("--repo=" + repo, "checkout", "-H", "--process-passthrough-whiteouts", "t", reference);
+        var expected = DescribeWithDevices(reference);
+        Assert.Equal(28, expected.Count(l => l.EndsWith(" c 0:0", StringComparison.Ordinal)));
+        var ours = OstreeRepository.Open(repo);
+        foreach (var options in new[]
+        {
+            new CheckoutOptions { RequireHardlinks = true, ProcessPassthroughWhiteouts = true, MaxParallelism = 1 },
+            new CheckoutOptions { RequireHardlinks = true, ProcessPassthroughWhiteouts = true, MaxParallelism = 3 },
+            new CheckoutOptions { ForceCopy = true, ProcessPassthroughWhiteouts = true },
+        })
+        {
+            string co = tmp.Combine("co-" + Guid.NewGuid());
+            ours.Checkout("t", co, options);
+            Assert.Equal(expected, DescribeWithDevices(co));
+        }
+    }
+
+    [SkippableFact]
     public void ExistingEntryInAParallelCheckoutIsAConflictAndLeavesNoDescriptorOpen()
     {
         Skip.If(!LibcPosixFileSystem.IsRoot, "needs root");
@@ -166,6 +201,21 @@ public class ParallelHardlinkCheckoutTests
         OstreeTestTrees.Write(root, "first", "linked twice\n", 0x1A4);
         Fs.CreateHardLink(Path.Combine(root, "first"), Path.Combine(root, "second"));
         OstreeTestTrees.Write(root, "setuid", "s\n", 0x9ED);
+    }
+
+    /// <summary>Path, type, permissions, owner and (for devices) major:minor of every entry.</summary>
+    private static List<string> DescribeWithDevices(string root)
+    {
+        var lines = new List<string>();
+        foreach (var entry in Directory.EnumerateFileSystemEntries(root, "*", SearchOption.AllDirectories))
+        {
+            var st = Fs.GetStatus(entry);
+            string device = st.FileType == PosixFileType.CharacterDevice ? $" c {PosixDevice.Major(st.RDevice)}:{PosixDevice.Minor(st.RDevice)}" : string.Empty;
+            lines.Add($"{Path.GetRelativePath(root, entry)} {st.FileType} {Convert.ToString(st.Permissions, 8)} {st.Uid}:{st.Gid}{device}");
+        }
+
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
     }
 
     private static SortedDictionary<string, long> DirectoryTimes(string root)
