@@ -36,7 +36,7 @@ internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyR
     private int currentLength;
     private long position;
 
-    public ParallelXzDecoderStream(RandomAccessSource source, List<XzBlock> blocks, int threads, long aheadLimit, int chunkSize = 1 << 18)
+    public ParallelXzDecoderStream(RandomAccessSource source, List<XzBlock> blocks, int threads, long aheadLimit, int chunkSize = 1 << 17)
     {
         this.source = source;
         this.blocks = blocks;
@@ -134,6 +134,12 @@ internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyR
 
                 if (output.Error is not null)
                 {
+                    // Bytes already copied in this Read go out first; the next Read throws.
+                    if (!wait)
+                    {
+                        return false;
+                    }
+
                     output.Error.Throw();
                 }
 

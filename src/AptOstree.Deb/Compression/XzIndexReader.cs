@@ -21,7 +21,7 @@ internal static unsafe class XzIndexReader
         var length = source.Length;
         if (length % 4 != 0)
         {
-            throw new InvalidDataException($"xz: file size {length} is not a multiple of four (truncated or trailing garbage)");
+            throw new InvalidDataException($"xz: the data ends at offset {length}, which is not a multiple of four (truncated, or garbage after the last stream)");
         }
 
         var streams = new List<List<XzBlock>>();

@@ -13,7 +13,7 @@ namespace AptOstree.Deb.Package;
 /// </summary>
 internal sealed class DebExtractor
 {
-    private const int CopyBufferSize = 1 << 20;
+    private const int CopyBufferSize = 1 << 18;
     private readonly string root;
     private readonly string sourceName;
     private readonly DebExtractOptions options;
@@ -407,7 +407,7 @@ internal sealed class DebExtractor
 
         foreach (var (name, value) in entry.ExtendedAttributes)
         {
-            fs.SetExtendedAttribute(full, name, System.Text.Encoding.UTF8.GetBytes(value));
+            fs.SetExtendedAttribute(full, name, value.ToArray());
         }
     }
 }

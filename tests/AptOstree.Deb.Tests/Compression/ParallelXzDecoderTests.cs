@@ -190,13 +190,10 @@ public sealed class ParallelXzDecoderTests
     private static int ExitCodeOfXzTest(byte[] compressed)
     {
         ExternalTool.Require("xz");
-        var psi = new System.Diagnostics.ProcessStartInfo("xz", "-t") { RedirectStandardInput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        p.StandardInput.BaseStream.Write(compressed);
-        p.StandardInput.Close();
-        p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        return p.ExitCode;
+        using var temp = new TempDirectory("xz-test-");
+        var path = temp.Combine("input.xz");
+        File.WriteAllBytes(path, compressed);
+        return ExternalTool.Run("xz", ["-t", path]).ExitCode;
     }
 
     private static byte[] Xz(byte[] data, params string[] args) => DebArchiveReaderTests.Pipe("xz", ["-c", .. args], data);
