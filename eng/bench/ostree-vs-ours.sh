@@ -6,7 +6,8 @@
 # each run) and with a warm one. Prints a Markdown table.
 # Usage: eng/bench/ostree-vs-ours.sh [runs]
 #   env: MINBASE (tree), APT_OSTREE (path of an apt-ostree executable or .dll to time instead of publishing one),
-#        PUBLISH=aot|r2r (default aot: Native AOT, falling back to ReadyToRun if the AOT toolchain is missing)
+#        PUBLISH=aot|r2r (default aot: Native AOT, falling back to ReadyToRun if the AOT toolchain is missing),
+#        CHECKOUT_ONLY=1 (skip the commit rows; the bare-user repository is then committed by ostree, untimed)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 runs=${1:-3}
@@ -64,10 +65,14 @@ row() { # label cache "a_wall a_cpu b_wall b_cpu"
 o="${ours_cmd[*]}"
 
 printf '| operation | cache | ostree 2022.7 s (CPU s) | apt-ostree s (CPU s) | ratio |\n|---|---|---|---|---|\n'
-row "commit into bare-user" cold "$(pair cold "init ostree bare-user $work/r1" "ostree --repo=$work/r1 commit -b t --tree=dir=$tree" \
-  "init ours bare-user $work/r2" "$o ostree commit --repo=$work/r2 -b t --tree=dir=$tree")"
-row "commit into archive" cold "$(pair cold "init ostree archive $work/r3" "ostree --repo=$work/r3 commit -b t --tree=dir=$tree" \
-  "init ours archive $work/r4" "$o ostree commit --repo=$work/r4 -b t --tree=dir=$tree")"
+if [[ ${CHECKOUT_ONLY:-} == 1 ]]; then
+  init ostree bare-user "$work/r1" && ostree --repo="$work/r1" commit -b t --tree=dir="$tree" >/dev/null
+else
+  row "commit into bare-user" cold "$(pair cold "init ostree bare-user $work/r1" "ostree --repo=$work/r1 commit -b t --tree=dir=$tree" \
+    "init ours bare-user $work/r2" "$o ostree commit --repo=$work/r2 -b t --tree=dir=$tree")"
+  row "commit into archive" cold "$(pair cold "init ostree archive $work/r3" "ostree --repo=$work/r3 commit -b t --tree=dir=$tree" \
+    "init ours archive $work/r4" "$o ostree commit --repo=$work/r4 -b t --tree=dir=$tree")"
+fi
 init ostree bare "$work/r5" && ostree --repo="$work/r5" commit -b t --tree=dir="$tree" >/dev/null
 for cache in cold warm; do
   row "hardlink checkout -U -H (bare-user)" $cache "$(pair $cache "rm -rf $work/co1" "ostree --repo=$work/r1 checkout -U -H t $work/co1" \
