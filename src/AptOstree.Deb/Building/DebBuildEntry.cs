@@ -43,4 +43,10 @@ public sealed record DebBuildEntry
 
     /// <summary>A file on disk to take the content from instead of <see cref="Content"/>.</summary>
     public string? SourcePath { get; init; }
+
+    /// <summary>
+    /// Extended attributes by name, values as raw bytes; written as a pax extended header (<c>SCHILY.xattr.*</c>
+    /// records, as GNU tar writes them) in front of the entry. Empty by default, and then no pax header is written.
+    /// </summary>
+    public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> ExtendedAttributes { get; init; } = new Dictionary<string, ReadOnlyMemory<byte>>();
 }

@@ -16,9 +16,9 @@ namespace AptOstree.Deb.Building;
 
 /// <summary>
 /// Builds a .deb the way deb-apt.md §1.6 recommends, so that <c>dpkg-deb</c> and <c>dpkg --unpack</c> accept it:
-/// members <c>debian-binary</c> (<c>2.0\n</c>), <c>control.tar.*</c>, <c>data.tar.*</c>; GNU tar (never pax
-/// headers) with <c>./</c> names; parents before children (missing parents are added); entries sorted by name;
-/// mtimes clamped to <see cref="Timestamp"/>. Also generates <c>md5sums</c> unless one is supplied.
+/// members <c>debian-binary</c> (<c>2.0\n</c>), <c>control.tar.*</c>, <c>data.tar.*</c>; GNU tar (a pax header
+/// only in front of an entry with extended attributes) with <c>./</c> names; parents before children (missing
+/// parents are added); entries sorted by name; mtimes clamped to <see cref="Timestamp"/>. Also generates <c>md5sums</c> unless one is supplied.
 /// </summary>
 public sealed class DebBuilder
 {
@@ -167,6 +167,18 @@ public sealed class DebBuilder
         if (path.Length == 0 && entry.Type != DebTarEntryType.Directory)
         {
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "Only a directory can be the root entry.", null);
+        }
+
+        if (entry.ExtendedAttributes.Keys.FirstOrDefault(n => n.Length == 0 || n.Contains('\0', StringComparison.Ordinal)) is { } badName)
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Entry '{entry.Path}' has an extended attribute named '{badName}', which is empty or contains NUL.", null);
+        }
+
+        // System.Formats.Tar (and so our own reader) rejects a GNU long-name header after a pax header, and the
+        // long name cannot go into the pax header without dropping the GNU one, which dpkg may need.
+        if (entry.ExtendedAttributes.Count > 0 && (Encoding.UTF8.GetByteCount(TarName(path, entry.Type)) > 100 || Encoding.UTF8.GetByteCount(entry.LinkTarget ?? "") > 98))
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Entry '{entry.Path}' has extended attributes and a name or link target longer than 100 bytes; that combination is not supported.", null);
         }
 
         if (entry.Type is DebTarEntryType.SymbolicLink or DebTarEntryType.HardLink && string.IsNullOrEmpty(entry.LinkTarget))
@@ -467,6 +479,12 @@ public sealed class DebBuilder
             {
                 entry.DeviceMajor = e.DeviceMajor;
                 entry.DeviceMinor = e.DeviceMinor;
+            }
+
+            if (e.ExtendedAttributes.Count > 0)
+            {
+                // TarWriter writes straight to the stream, so the raw header lands right before the entry's own.
+                PaxExtendedHeader.Write(output, entry.Name, mtime, PaxXattrRecords.Build(e.ExtendedAttributes));
             }
 
             if (e.Type == DebTarEntryType.RegularFile)

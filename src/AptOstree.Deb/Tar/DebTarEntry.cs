@@ -5,7 +5,7 @@ namespace AptOstree.Deb.Tar;
 /// </summary>
 public sealed record DebTarEntry
 {
-    private static readonly IReadOnlyDictionary<string, string> NoAttributes = new Dictionary<string, string>();
+    private static readonly IReadOnlyDictionary<string, ReadOnlyMemory<byte>> NoAttributes = new Dictionary<string, ReadOnlyMemory<byte>>();
 
     /// <summary>The name as written in the archive, e.g. <c>./usr/bin/ls</c> or <c>./usr/</c>.</summary>
     public required string Name { get; init; }
@@ -43,8 +43,11 @@ public sealed record DebTarEntry
     /// <summary>Device minor number (devices only).</summary>
     public int DeviceMinor { get; init; }
 
-    /// <summary>Extended attributes from pax <c>SCHILY.xattr.*</c> records, keyed by attribute name.</summary>
-    public IReadOnlyDictionary<string, string> ExtendedAttributes { get; init; } = NoAttributes;
+    /// <summary>
+    /// Extended attributes from pax <c>SCHILY.xattr.*</c> records, keyed by attribute name; the values are the raw
+    /// bytes (binary values such as <c>security.capability</c> included).
+    /// </summary>
+    public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> ExtendedAttributes { get; init; } = NoAttributes;
 
     /// <summary>The normalised relative path (<c>usr/bin/ls</c>; empty for the root <c>./</c>); see <see cref="DebTarPath"/>.</summary>
     public string Path => DebTarPath.Normalize(Name);

@@ -9,8 +9,8 @@ namespace AptOstree.Deb.Tar;
 /// </summary>
 public sealed class DebTarReader : IDisposable
 {
-    private const string XattrPrefix = "SCHILY.xattr.";
     private readonly TarReader reader;
+    private readonly TarHeaderChecksumStream headerStream;
     private readonly Stream tarStream;
     private readonly bool leaveOpen;
     private readonly string sourceName;
@@ -29,7 +29,8 @@ public sealed class DebTarReader : IDisposable
         ArgumentNullException.ThrowIfNull(tarStream);
         this.sourceName = sourceName ?? "<stream>";
         this.memberName = memberName ?? "<tar>";
-        reader = new TarReader(new TarHeaderChecksumStream(tarStream, this.sourceName, this.memberName), leaveOpen: false);
+        headerStream = new TarHeaderChecksumStream(tarStream, this.sourceName, this.memberName);
+        reader = new TarReader(headerStream, leaveOpen: false);
         this.leaveOpen = leaveOpen;
         this.tarStream = tarStream;
     }
@@ -132,20 +133,8 @@ public sealed class DebTarReader : IDisposable
         }
 
         var posix = entry as PosixTarEntry;
-        IReadOnlyDictionary<string, string>? xattrs = null;
-        if (entry is PaxTarEntry pax)
-        {
-            Dictionary<string, string>? found = null;
-            foreach (var (key, value) in pax.ExtendedAttributes)
-            {
-                if (key.StartsWith(XattrPrefix, StringComparison.Ordinal))
-                {
-                    (found ??= new(StringComparer.Ordinal))[key[XattrPrefix.Length..]] = value;
-                }
-            }
-
-            xattrs = found;
-        }
+        // The xattr values come from the raw pax records (bytes), which the header stream takes out for us.
+        var xattrs = headerStream.EntryExtendedAttributes;
 
         var result = new DebTarEntry
         {

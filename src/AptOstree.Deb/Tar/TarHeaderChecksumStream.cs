@@ -1,20 +1,30 @@
 namespace AptOstree.Deb.Tar;
 
 /// <summary>
-/// Pass-through stream that follows the tar block structure as the bytes go by and verifies every header's
-/// checksum (System.Formats.Tar does not; dpkg and GNU tar do). A header's size field says how many data
-/// blocks follow; an all-zero block ends the checking.
+/// Stream between the decompressed tar bytes and System.Formats.Tar that follows the tar block structure:
+/// it verifies every header's checksum (System.Formats.Tar does not; dpkg and GNU tar do), and it takes the
+/// <c>SCHILY.xattr.*</c> records out of pax extended headers (<see cref="EntryExtendedAttributes"/>), rewriting
+/// the header without them. Their values are raw bytes: System.Formats.Tar would decode them as UTF-8 and, since
+/// it splits records at newlines instead of using their lengths, rejects a value that contains a newline byte.
+/// A header's size field says how many data blocks follow; an all-zero block ends the inspection.
 /// </summary>
 internal sealed class TarHeaderChecksumStream : AptOstree.IO.ForwardOnlyReadStream
 {
     private const int Block = 512;
+
+    /// <summary>Pax extended headers larger than this are rejected (an xattr value is at most 64 KiB on Linux).</summary>
+    private const int MaxPaxRecordsLength = 1 << 20;
+
     private readonly Stream inner;
     private readonly string sourceName;
     private readonly string memberName;
     private readonly byte[] header = new byte[Block];
-    private long position;
+    private long inputPosition;
+    private long outputPosition;
     private long nextHeader;
-    private int headerFill;
+    private byte[] pending = [];
+    private int pendingOffset;
+    private Dictionary<string, ReadOnlyMemory<byte>>? pendingAttributes;
     private bool done;
 
     public TarHeaderChecksumStream(Stream inner, string sourceName, string memberName)
@@ -24,21 +34,49 @@ internal sealed class TarHeaderChecksumStream : AptOstree.IO.ForwardOnlyReadStre
         this.memberName = memberName;
     }
 
+    /// <summary>
+    /// The attributes of the pax extended header (<c>typeflag 'x'</c>) in front of the entry header passed on last,
+    /// or null. System.Formats.Tar reads exactly up to an entry's header before returning the entry, so after
+    /// <c>GetNextEntry</c> these belong to the entry it returned.
+    /// </summary>
+    public IReadOnlyDictionary<string, ReadOnlyMemory<byte>>? EntryExtendedAttributes { get; private set; }
+
     public override long Position
     {
-        get => position;
+        get => outputPosition;
         set => throw new NotSupportedException();
     }
 
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
-        if (!done)
+        if (buffer.IsEmpty)
         {
-            Inspect(buffer[..n]);
+            return 0;
         }
 
-        position += n;
+        if (pendingOffset == pending.Length && !done && inputPosition == nextHeader)
+        {
+            var got = inner.ReadAtLeast(header, Block, throwOnEndOfStream: false);
+            inputPosition += got;
+            pending = got == Block ? NextHeader() : header[..got];
+            pendingOffset = 0;
+        }
+
+        int n;
+        if (pendingOffset < pending.Length)
+        {
+            n = Math.Min(buffer.Length, pending.Length - pendingOffset);
+            pending.AsSpan(pendingOffset, n).CopyTo(buffer);
+            pendingOffset += n;
+        }
+        else
+        {
+            var limit = done ? buffer.Length : (int)Math.Min(buffer.Length, nextHeader - inputPosition);
+            n = inner.Read(buffer[..limit]);
+            inputPosition += n;
+        }
+
+        outputPosition += n;
         return n;
     }
 
@@ -79,39 +117,29 @@ internal sealed class TarHeaderChecksumStream : AptOstree.IO.ForwardOnlyReadStre
         return value;
     }
 
-    private void Inspect(ReadOnlySpan<byte> data)
+    private static void WriteChecksum(Span<byte> block)
     {
-        var pos = position;
-        var i = 0;
-        while (i < data.Length && !done)
+        "        "u8.CopyTo(block[148..]);
+        var sum = 0;
+        foreach (var b in block)
         {
-            var absolute = pos + i;
-            if (absolute < nextHeader)
-            {
-                var skip = (int)Math.Min(data.Length - i, nextHeader - absolute);
-                i += skip;
-                continue;
-            }
-
-            var take = Math.Min(Block - headerFill, data.Length - i);
-            data.Slice(i, take).CopyTo(header.AsSpan(headerFill));
-            headerFill += take;
-            i += take;
-            if (headerFill == Block)
-            {
-                CheckHeader(nextHeader);
-                headerFill = 0;
-            }
+            sum += b;
         }
+
+        var digits = Convert.ToString(sum, 8).PadLeft(6, '0');
+        System.Text.Encoding.ASCII.GetBytes(digits, block[148..]);
+        block[154] = 0;
     }
 
-    private void CheckHeader(long at)
+    /// <summary>Checks the header just read and returns the bytes to pass on in its place.</summary>
+    private byte[] NextHeader()
     {
+        var at = inputPosition - Block;
         var h = header.AsSpan();
         if (!h.ContainsAnyExcept((byte)0))
         {
             done = true;
-            return;
+            return (byte[])header.Clone();
         }
 
         var stored = ParseNumber(h.Slice(148, 8));
@@ -145,6 +173,60 @@ internal sealed class TarHeaderChecksumStream : AptOstree.IO.ForwardOnlyReadStre
 
         var type = h[156];
         var hasData = type is not ((byte)'1' or (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6');
-        nextHeader = at + Block + (hasData ? (size + Block - 1) / Block * Block : 0);
+        nextHeader = inputPosition + (hasData ? (size + Block - 1) / Block * Block : 0);
+        switch (type)
+        {
+            case (byte)'x':
+                return WithoutAttributes(size, at);
+            case (byte)'g' or (byte)'L' or (byte)'K':
+                // Between an 'x' header and the entry it describes, GNU long-name and global headers may come.
+                break;
+            default:
+                EntryExtendedAttributes = pendingAttributes;
+                pendingAttributes = null;
+                break;
+        }
+
+        return (byte[])header.Clone();
+    }
+
+    /// <summary>Reads an 'x' header's records, keeps its attributes, and returns the header rewritten without them.</summary>
+    private byte[] WithoutAttributes(long size, long at)
+    {
+        if (size > MaxPaxRecordsLength)
+        {
+            throw new InvalidFormatException(
+                DebErrorCodes.InvalidTar,
+                $"{sourceName}: the pax extended header in member '{memberName}' at offset {at} is {size} bytes, more than the {MaxPaxRecordsLength} accepted.",
+                source: sourceName,
+                location: $"{memberName}@{at}");
+        }
+
+        var padded = (int)((size + Block - 1) / Block * Block);
+        var data = new byte[padded];
+        var got = inner.ReadAtLeast(data, padded, throwOnEndOfStream: false);
+        inputPosition += got;
+        if (got < padded)
+        {
+            // Truncated: pass on what there is and let System.Formats.Tar report it.
+            return [.. header, .. data.AsSpan(0, got)];
+        }
+
+        var records = data.AsMemory(0, (int)size);
+        var location = $"{memberName}@{at}";
+        pendingAttributes = PaxXattrRecords.Parse(records, sourceName, location);
+        if (pendingAttributes is null)
+        {
+            return [.. header, .. data];
+        }
+
+        var others = PaxXattrRecords.WithoutAttributes(records.Span, sourceName, location);
+        var rewritten = new byte[Block + ((others.Length + Block - 1) / Block * Block)];
+        header.CopyTo(rewritten, 0);
+        System.Text.Encoding.ASCII.GetBytes(Convert.ToString(others.Length, 8).PadLeft(11, '0'), rewritten.AsSpan(124));
+        rewritten[135] = 0;
+        WriteChecksum(rewritten.AsSpan(0, Block));
+        others.CopyTo(rewritten.AsSpan(Block));
+        return rewritten;
     }
 }
