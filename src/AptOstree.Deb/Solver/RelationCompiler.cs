@@ -22,6 +22,12 @@ internal static class RelationCompiler
             return common;
         }
 
+        return ParseWithRelationSet(text, field, owner);
+    }
+
+    /// <summary>The general path: <see cref="RelationSet"/>'s parser, then one atom per relation.</summary>
+    internal static List<List<DependencyAtom>> ParseWithRelationSet(string text, string field, UniversePackage owner)
+    {
         RelationSet set;
         try
         {
