@@ -30,12 +30,13 @@ public static class DebDecompressor
 
     /// <summary>
     /// Decoded bytes the parallel xz block decoder (used for multi-block xz data members of seekable packages) may
-    /// hold for blocks ahead of the one being read (default 8 MiB). Larger lets the workers overlap more on large
-    /// blocks at the cost of memory; the total is about this plus one dictionary (typically 8 MiB) per thread.
+    /// hold for blocks ahead of the one being read (default 24 MiB: one block as xz -6, and so dpkg-deb, cuts them,
+    /// which lets two workers overlap fully). Smaller saves memory and costs overlap on large blocks; the total is
+    /// about this plus one dictionary (typically 8 MiB) per thread.
     /// The <c>APTOSTREE_XZ_READAHEAD_MIB</c> environment variable sets the default.
     /// </summary>
     public static long XzParallelReadAheadLimit { get; set; } =
-        (long.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_XZ_READAHEAD_MIB"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mib) ? mib : 8) * 1024 * 1024;
+        (long.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_XZ_READAHEAD_MIB"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mib) ? mib : 24) * 1024 * 1024;
 
     /// <summary>True when the system liblzma is used for xz and lzma.</summary>
     public static bool UsesNativeLzma => LibLzma.IsAvailable;
