@@ -4,7 +4,7 @@
 # writes into a fresh directory after a sync). Prints wall, user and system CPU times, peak RSS, the ratio
 # of medians and of best runs.
 # Usage: eng/bench/deb-extract-vs-dpkg.sh [package] [runs]   (default: firefox-esr, 3 runs)
-# Env: APTOSTREE_CLI=path to a built apt-ostree (skips the build); APTOSTREE_XZ_THREADS=N (xz decoder threads);
+# Env: APTOSTREE_CLI=path to a built apt-ostree (default: artifacts/cli/apt-ostree from eng/build.sh, else a build); APTOSTREE_XZ_THREADS=N (xz decoder threads);
 #      APTOSTREE_XZ_READAHEAD_MIB=N (decoded bytes the parallel xz decoder may hold ahead of the reader).
 set -euo pipefail
 package=${1:-firefox-esr}
@@ -20,6 +20,8 @@ if [[ -z "$deb" ]]; then
   deb=$(ls "$cache/${package}"_*.deb | head -1)
 fi
 cli=${APTOSTREE_CLI:-}
+# The CLI as shipped by eng/build.sh (Native AOT) when it is there; otherwise a Release build made here.
+[[ -z "$cli" && -x "$repo/artifacts/cli/apt-ostree" ]] && cli="$repo/artifacts/cli/apt-ostree"
 if [[ -z "$cli" ]]; then
   dotnet build -c Release "$repo/samples/AptOstree.Cli" --artifacts-path "$work/art" -v q -nologo >/dev/null
   cli="$work/art/bin/AptOstree.Cli/release/apt-ostree"

@@ -2,7 +2,7 @@
 # Side-by-side timing of apt-ostree's solver against APT on the host's indexes (not a test; prints a table).
 #   eng/bench/solver-vs-apt.sh [package]        (default: task-gnome-desktop)
 # Needs: apt-get, /usr/lib/apt/solvers/apt (apt-utils), dose-debcheck, installcheck (libsolv-tools), lz4, and the CLI:
-# APT_OSTREE_CLI=path/to/apt-ostree.dll, or (default) a ReadyToRun publish of samples/AptOstree.Cli made here, as
+# APT_OSTREE_CLI=path/to/apt-ostree.dll or a Native AOT apt-ostree executable, or (default) a ReadyToRun publish of samples/AptOstree.Cli made here, as
 # users would ship it. ROUNDS=n repeats every pair (ours and the reference alternately); the figures are
 # wall / user / sys seconds and max RSS, and the ratio is ours / reference in user+sys CPU time.
 set -euo pipefail
@@ -17,6 +17,7 @@ if [[ -z "$cli" ]]; then
     --artifacts-path "$work/artifacts" -o "$work/cli" >"$work/publish.log" 2>&1 || { tail -20 "$work/publish.log" >&2; exit 1; }
   cli="$work/cli/apt-ostree.dll"
 fi
+if [[ $cli == *.dll ]]; then ours=(dotnet "$cli"); else ours=("$cli"); fi   # a .dll (JIT/ReadyToRun) or a native AOT executable
 echo "CLI: $cli   date: $(date -u '+%F %T UTC')   load: $(cut -d' ' -f1-3 /proc/loadavg)   cores: $(nproc)"
 
 # t LABEL CMD... < stdin: runs CMD, keeps its stdout in $work/LABEL.out, prints and records the measurement.
@@ -41,20 +42,20 @@ arch=$(dpkg --print-architecture)
 for round in $(seq 1 "$rounds"); do
   echo "== round $round: EDSP scenario $pkg from an empty status ($(stat -c %s "$work/scenario.edsp") bytes)"
   t apt-edsp /usr/lib/apt/solvers/apt < "$work/scenario.edsp"
-  t ours-edsp dotnet "$cli" apt edsp < "$work/scenario.edsp"
+  t ours-edsp "${ours[@]}" apt edsp < "$work/scenario.edsp"
   echo "   installs: apt $(grep -c '^Install:' "$work/apt-edsp.out"), ours $(grep -c '^Install:' "$work/ours-edsp.out"); same set: $(
     diff -q <(grep '^Install:' "$work/apt-edsp.out" | sort) <(grep '^Install:' "$work/ours-edsp.out" | sort) >/dev/null && echo yes || echo NO)"
   ratio ours-edsp apt-edsp
 
   echo "== round $round: end to end install $pkg from the host lists, empty status"
   t apt-get-s apt-get -s -q -o Dir::State::status=/dev/null -o Debug::NoLocking=1 install "$pkg"
-  t ours-resolve dotnet "$cli" apt resolve --status none install "$pkg"
+  t ours-resolve "${ours[@]}" apt resolve --status none install "$pkg"
   echo "   installs: apt-get $(grep -c '^Inst ' "$work/apt-get-s.out"); ours: $(tail -1 "$work/ours-resolve.out")"
   ratio ours-resolve apt-get-s
 
   echo "== round $round: whole-archive installability, bookworm main"
   t installcheck installcheck "$arch" "$work/Packages"
-  t ours-check dotnet "$cli" apt check --lists "$work/lists" --status none
+  t ours-check "${ours[@]}" apt check --lists "$work/lists" --status none
   echo "   broken: installcheck $(grep -c "can't install" "$work/installcheck.out" || true); ours: $(tail -1 "$work/ours-check.out")"
   ratio ours-check installcheck
   if [[ $round == 1 && -z "${SKIP_DOSE:-}" ]]; then

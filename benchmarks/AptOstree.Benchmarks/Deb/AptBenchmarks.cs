@@ -5,7 +5,7 @@ using AptOstree.Deb.Solver.Edsp;
 using AptOstree.Deb.Solver.Loading;
 using BenchmarkDotNet.Attributes;
 
-namespace AptOstree.Benchmarks;
+namespace AptOstree.Benchmarks.Deb;
 
 /// <summary>
 /// Solver-side loading on the host's real data: the largest Packages index of /var/lib/apt/lists (bookworm main,
