@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 
@@ -15,7 +16,7 @@ namespace AptOstree.Deb.Compression;
 /// failures surface as <see cref="InvalidDataException"/> naming the block and its compressed offset, in order —
 /// after all output of the blocks before it.
 /// </remarks>
-internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
 {
     private const int HeadDepth = 4;
     private const int InputBufferSize = 1 << 16;
@@ -31,10 +32,6 @@ internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyR
     private int head;
     private long bufferedAhead;
     private bool stopping;
-    private byte[]? current;
-    private int currentOffset;
-    private int currentLength;
-    private long position;
 
     public ParallelXzDecoderStream(RandomAccessSource source, List<XzBlock> blocks, int threads, long aheadLimit, int chunkSize = 1 << 17)
     {
@@ -50,12 +47,6 @@ internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyR
         }
     }
 
-    public override long Position
-    {
-        get => position;
-        set => throw new NotSupportedException();
-    }
-
     /// <summary>Compressed bytes up to the end of the block being read (for the expansion-ratio guard).</summary>
     public long CompressedPosition
     {
@@ -64,29 +55,6 @@ internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyR
             var b = Volatile.Read(ref head);
             return b < blocks.Count ? blocks[b].Offset + blocks[b].PaddedSize : source.Length;
         }
-    }
-
-    public override int Read(Span<byte> buffer)
-    {
-        var total = 0;
-        while (total < buffer.Length)
-        {
-            if (current is null || currentOffset == currentLength)
-            {
-                if (!NextChunk(wait: total == 0))
-                {
-                    break;
-                }
-            }
-
-            var n = Math.Min(buffer.Length - total, currentLength - currentOffset);
-            current.AsSpan(currentOffset, n).CopyTo(buffer[total..]);
-            currentOffset += n;
-            total += n;
-        }
-
-        position += total;
-        return total;
     }
 
     protected override void Dispose(bool disposing)
@@ -108,26 +76,26 @@ internal sealed unsafe class ParallelXzDecoderStream : AptOstree.IO.ForwardOnlyR
         base.Dispose(disposing);
     }
 
-    /// <summary>Makes the next chunk of the head block current; false at the end (or when nothing is ready and <paramref name="wait"/> is false).</summary>
-    private bool NextChunk(bool wait)
+    /// <summary>Takes the next chunk of the head block (moving on to the next block when one is done).</summary>
+    protected override bool TryTakeChunk(byte[]? consumed, bool wait, [NotNullWhen(true)] out byte[]? chunk, out int length)
     {
+        chunk = null;
+        length = 0;
         lock (gate)
         {
-            if (current is not null)
+            if (consumed is not null)
             {
-                freeChunks.Push(current);
-                current = null;
+                freeChunks.Push(consumed);
                 Monitor.PulseAll(gate);
             }
 
             while (head < blocks.Count)
             {
                 var output = GetOutput(head);
-                if (output.Chunks.TryDequeue(out var chunk))
+                if (output.Chunks.TryDequeue(out var ready))
                 {
-                    current = chunk.Buffer;
-                    currentLength = chunk.Length;
-                    currentOffset = 0;
+                    chunk = ready.Buffer;
+                    length = ready.Length;
                     Monitor.PulseAll(gate);
                     return true;
                 }

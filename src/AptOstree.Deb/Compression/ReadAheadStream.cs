@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.ExceptionServices;
 
 namespace AptOstree.Deb.Compression;
@@ -9,18 +10,14 @@ namespace AptOstree.Deb.Compression;
 /// decompression overlaps with whatever the consumer does (parsing tar, writing files). Memory is bounded by
 /// <c>chunkSize × (depth + 2)</c>. Exceptions of the inner stream are rethrown to the consumer.
 /// </summary>
-internal sealed class ReadAheadStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class ReadAheadStream : ChunkedReadStream
 {
     private readonly Stream inner;
     private readonly BlockingCollection<(byte[]? Buffer, int Length, ExceptionDispatchInfo? Error)> queue;
     private readonly CancellationTokenSource stop = new();
     private readonly Thread thread;
     private readonly int chunkSize;
-    private byte[]? current;
-    private int currentLength;
-    private int currentOffset;
     private bool ended;
-    private long position;
 
     public ReadAheadStream(Stream inner, int chunkSize = 1 << 20, int depth = 4)
     {
@@ -31,56 +28,36 @@ internal sealed class ReadAheadStream : AptOstree.IO.ForwardOnlyReadStream
         thread.Start();
     }
 
-    public override long Position
+    protected override bool TryTakeChunk(byte[]? consumed, bool wait, [NotNullWhen(true)] out byte[]? chunk, out int length)
     {
-        get => position;
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(Span<byte> buffer)
-    {
-        var total = 0;
-        while (total < buffer.Length)
+        if (consumed is not null)
         {
-            if (current is null || currentOffset == currentLength)
-            {
-                if (current is not null)
-                {
-                    ArrayPool<byte>.Shared.Return(current);
-                    current = null;
-                }
-
-                if (ended || (total > 0 && queue.Count == 0))
-                {
-                    break;
-                }
-
-                var (chunk, length, error) = queue.Take();
-                if (error is not null)
-                {
-                    ended = true;
-                    error.Throw();
-                }
-
-                if (chunk is null)
-                {
-                    ended = true;
-                    break;
-                }
-
-                current = chunk;
-                currentLength = length;
-                currentOffset = 0;
-            }
-
-            var n = Math.Min(buffer.Length - total, currentLength - currentOffset);
-            current.AsSpan(currentOffset, n).CopyTo(buffer[total..]);
-            currentOffset += n;
-            total += n;
+            ArrayPool<byte>.Shared.Return(consumed);
         }
 
-        position += total;
-        return total;
+        chunk = null;
+        length = 0;
+        if (ended || (!wait && queue.Count == 0))
+        {
+            return false;
+        }
+
+        var (buffer, filled, error) = queue.Take();
+        if (error is not null)
+        {
+            ended = true;
+            error.Throw();
+        }
+
+        if (buffer is null)
+        {
+            ended = true;
+            return false;
+        }
+
+        chunk = buffer;
+        length = filled;
+        return true;
     }
 
     protected override void Dispose(bool disposing)
@@ -105,10 +82,9 @@ internal sealed class ReadAheadStream : AptOstree.IO.ForwardOnlyReadStream
                 }
             }
 
-            if (current is not null)
+            if (DetachCurrentChunk() is { } current)
             {
                 ArrayPool<byte>.Shared.Return(current);
-                current = null;
             }
 
             inner.Dispose();
