@@ -83,7 +83,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 if (job.Fd >= 0)
                 {
-                    _ = CheckoutNative.Close(job.Fd);
+                    _ = OstreeNative.Close(job.Fd);
                     job.Fd = -1;
                 }
             }
@@ -252,7 +252,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             throw Fail("futimens", job.Path, Marshal.GetLastPInvokeError());
         }
 
-        _ = CheckoutNative.Close(job.Fd);
+        _ = OstreeNative.Close(job.Fd);
         job.Fd = -1;
     }
 
@@ -460,7 +460,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         }
         finally
         {
-            _ = CheckoutNative.Close(fd);
+            _ = OstreeNative.Close(fd);
         }
 
         if (length > 0 && target[length - 1] == 0)
@@ -560,7 +560,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         }
         finally
         {
-            _ = CheckoutNative.Close(fd);
+            _ = OstreeNative.Close(fd);
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

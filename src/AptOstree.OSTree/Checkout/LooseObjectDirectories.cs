@@ -120,11 +120,11 @@ internal sealed unsafe class LooseObjectDirectories : IDisposable
         {
             if (_subdirectoryFds[i] >= 0)
             {
-                _ = CheckoutNative.Close(_subdirectoryFds[i]);
+                _ = OstreeNative.Close(_subdirectoryFds[i]);
                 _subdirectoryFds[i] = -1;
             }
         }
 
-        _ = CheckoutNative.Close(_objectsFd);
+        _ = OstreeNative.Close(_objectsFd);
     }
 }

@@ -29,9 +29,6 @@ internal static unsafe partial class CheckoutNative
     [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
     public static partial int OpenAt(int dirFd, byte* path, int flags, uint mode);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
-
     [LibraryImport("libc", EntryPoint = "read", SetLastError = true)]
     public static partial nint Read(int fd, byte* buffer, nuint count);
 

@@ -5,24 +5,15 @@ namespace AptOstree.Samples.Tests.Cli;
 /// <summary>`apt-ostree deb …` against dpkg-deb and dpkg as the oracle.</summary>
 public class DebCliTests
 {
-    [SkippableFact]
-    public void Info_PrintsExactlyWhatDpkgDebIPrints()
+    [SkippableTheory]
+    [InlineData("info", "-I")]
+    [InlineData("contents", "-c")]
+    public void PrintsExactlyWhatDpkgDebPrints(string verb, string dpkgDebOption)
     {
         ExternalTool.Require("dpkg-deb");
         var deb = RealDebs.Get("hello");
-        var expected = ExternalTool.Output("dpkg-deb", "-I", deb);
-        var result = SampleTools.AptOstree("deb", "info", deb);
-        Assert.True(result.ExitCode == 0, result.StandardError);
-        Assert.Equal(expected, result.StandardOutput);
-    }
-
-    [SkippableFact]
-    public void Contents_PrintsExactlyWhatDpkgDebCPrints()
-    {
-        ExternalTool.Require("dpkg-deb");
-        var deb = RealDebs.Get("hello");
-        var expected = ExternalTool.Output("dpkg-deb", "-c", deb);
-        var result = SampleTools.AptOstree("deb", "contents", deb);
+        var expected = ExternalTool.Output("dpkg-deb", dpkgDebOption, deb);
+        var result = SampleTools.AptOstree("deb", verb, deb);
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Equal(expected, result.StandardOutput);
     }
