@@ -27,8 +27,10 @@ public class Ed25519CommitSignerTests
         if (ExternalTool.Exists("ostree"))
         {
             string shown = OstreeTestTrees.Ostree("--repo=" + repo.Path, "show", "--print-detached-metadata-key=ostree.sign.ed25519", commit.ToString());
-            // GLib prints an ay that happens to end in its only NUL as a bytestring (b'...'), otherwise as [byte 0x..].
-            Assert.True(shown.Trim().StartsWith("[[byte 0x", StringComparison.Ordinal) || shown.Trim().StartsWith("[b'", StringComparison.Ordinal), shown);
+            // GLib prints an ay that happens to end in its only NUL as a bytestring (b'...', or b"..." when it holds
+            // a single quote), otherwise as [byte 0x..].
+            string[] shapes = ["[[byte 0x", "[b'", "[b\""];
+            Assert.True(shapes.Any(shape => shown.Trim().StartsWith(shape, StringComparison.Ordinal)), shown);
             OstreeTestTrees.Ostree("--repo=" + repo.Path, "fsck");
         }
 
