@@ -47,6 +47,7 @@ public sealed record DebBuildEntry
     /// <summary>
     /// Extended attributes by name, values as raw bytes; written as a pax extended header (<c>SCHILY.xattr.*</c>
     /// records, as GNU tar writes them) in front of the entry. Empty by default, and then no pax header is written.
+    /// Accepted only when <see cref="DebBuilder.AllowExtendedAttributes"/> is set: dpkg cannot install such a package.
     /// </summary>
     public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> ExtendedAttributes { get; init; } = new Dictionary<string, ReadOnlyMemory<byte>>();
 }

@@ -44,6 +44,13 @@ public sealed class DebBuilder
     /// <summary>Generate <c>md5sums</c> for regular files (except conffiles) when none was added. Default true.</summary>
     public bool GenerateMd5Sums { get; set; } = true;
 
+    /// <summary>
+    /// Accept entries with <see cref="DebBuildEntry.ExtendedAttributes"/> (written as pax headers). Default false,
+    /// because <c>dpkg --unpack</c> rejects any pax header ("unsupported PAX tar header type 'x'"): such a package is
+    /// readable by <c>dpkg-deb</c>, GNU tar and our extractor, but dpkg cannot install it.
+    /// </summary>
+    public bool AllowExtendedAttributes { get; set; }
+
     /// <summary>The data entries added so far, by normalised path.</summary>
     public IReadOnlyCollection<DebBuildEntry> Entries => entries.Values;
 
@@ -167,6 +174,11 @@ public sealed class DebBuilder
         if (path.Length == 0 && entry.Type != DebTarEntryType.Directory)
         {
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "Only a directory can be the root entry.", null);
+        }
+
+        if (entry.ExtendedAttributes.Count > 0 && !AllowExtendedAttributes)
+        {
+            throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Entry '{entry.Path}' has extended attributes; dpkg --unpack rejects the pax header that carries them, so set {nameof(AllowExtendedAttributes)} only for packages read by tar-based tools.", null);
         }
 
         if (entry.ExtendedAttributes.Keys.FirstOrDefault(n => n.Length == 0 || n.Contains('\0', StringComparison.Ordinal)) is { } badName)

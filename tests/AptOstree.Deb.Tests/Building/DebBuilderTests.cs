@@ -66,15 +66,7 @@ public sealed class DebBuilderTests : IDisposable
         Skip.IfNot(LibcPosixFileSystem.IsRoot, "dpkg --root installs need root here");
         var deb = temp.Combine("rich.deb");
         RichPackage(DebCompression.Xz).Build(deb);
-        var root = temp.Combine("root");
-        foreach (var d in new[] { "var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers" })
-        {
-            Directory.CreateDirectory(Path.Combine(root, d));
-        }
-
-        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), string.Empty);
-        var result = ExternalTool.Run("dpkg", ["--root=" + root, "--log=/dev/null", "--force-script-chrootless", "--force-unsafe-io", "-i", deb]);
-        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        var root = DpkgInstall(deb);
         Assert.Equal("hello\n", File.ReadAllText(Path.Combine(root, "usr/bin/hello")));
         Assert.True(File.Exists(Path.Combine(root, "postinst-ran")));
         Assert.True(File.Exists(Path.Combine(root, LongDir, "file-with-a-rather-long-name-as-well.txt")));
@@ -83,6 +75,43 @@ public sealed class DebBuilderTests : IDisposable
         Assert.Contains("Status: install ok installed", status);
         var verify = ExternalTool.Run("dpkg", ["--root=" + root, "--verify", "aptostree-rich"]);
         Assert.True(verify.ExitCode == 0, verify.StandardOutput + verify.StandardError);
+    }
+
+    [SkippableFact]
+    public void Extended_attributes_need_an_opt_in_because_dpkg_cannot_install_pax_headers()
+    {
+        ExternalTool.Require("dpkg");
+        Skip.IfNot(LibcPosixFileSystem.IsRoot, "dpkg --root installs need root here");
+        var withXattr = new DebBuildEntry
+        {
+            Path = "usr/bin/capable",
+            Type = DebTarEntryType.RegularFile,
+            Content = "#!/bin/sh\n"u8.ToArray(),
+            Permissions = 0x1ED,
+            ExtendedAttributes = new Dictionary<string, ReadOnlyMemory<byte>> { ["user.binary"] = new byte[] { 0, 0xFF, 1 } },
+        };
+        DebBuilder Package(bool allow) => new DebBuilder { AllowExtendedAttributes = allow, Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+            .SetControlFields([
+                new("Package", "aptostree-xattr"),
+                new("Version", "1.0"),
+                new("Architecture", "all"),
+                new("Maintainer", "AptOstree Tests <tests@example.invalid>"),
+                new("Description", "entries with extended attributes"),
+            ]);
+
+        var refused = Assert.Throws<AptOstreeException>(() => Package(allow: false).AddEntry(withXattr));
+        Assert.Equal(DebErrorCodes.InvalidBuildInput, refused.ErrorCode);
+        Assert.Contains("usr/bin/capable", refused.Message);
+
+        // Why the default refuses: dpkg-deb lists the package, but dpkg's own tar reader rejects the pax header.
+        var deb = temp.Combine("xattr.deb");
+        Package(allow: true).AddEntry(withXattr).Build(deb);
+        Assert.Contains("./usr/bin/capable", ExternalTool.Output("dpkg-deb", "-c", deb));
+        var root = PrepareDpkgRoot("xattr");
+        var result = ExternalTool.Run("dpkg", ["--root=" + root, "--log=/dev/null", "--force-unsafe-io", "--unpack", deb]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("PAX", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(root, "usr/bin/capable")));
     }
 
     [SkippableFact]
@@ -153,6 +182,28 @@ public sealed class DebBuilderTests : IDisposable
         Assert.True(pkg.Control.MaintainerScripts.ContainsKey("postinst"));
         Assert.Equal(0x1EDu, pkg.Control.MaintainerScripts["postinst"].Permissions);
         Assert.Contains(pkg.GetDataEntries(), e => e.Path == "usr/share/helper/x");
+    }
+
+    /// <summary>Installs <paramref name="deb"/> with <c>dpkg -i</c> into a fresh root and returns the root.</summary>
+    private string DpkgInstall(string deb)
+    {
+        var root = PrepareDpkgRoot(Path.GetFileNameWithoutExtension(deb));
+        var result = ExternalTool.Run("dpkg", ["--root=" + root, "--log=/dev/null", "--force-script-chrootless", "--force-unsafe-io", "-i", deb]);
+        Assert.True(result.ExitCode == 0, result.StandardError + result.StandardOutput);
+        return root;
+    }
+
+    /// <summary>An empty root with the dpkg database directories dpkg --root needs.</summary>
+    private string PrepareDpkgRoot(string name)
+    {
+        var root = temp.Combine("root-" + name);
+        foreach (var d in new[] { "var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers" })
+        {
+            Directory.CreateDirectory(Path.Combine(root, d));
+        }
+
+        File.WriteAllText(Path.Combine(root, "var/lib/dpkg/status"), string.Empty);
+        return root;
     }
 
     private static DebBuilder RichPackage(DebCompression compression) =>

@@ -62,7 +62,7 @@ public sealed class TarXattrTests : IDisposable
         RequireXattrs();
         ExternalTool.Require("dpkg-deb");
         var longPath = "usr/share/" + new string('d', 90) + "/" + new string('n', 40);
-        var builder = new DebBuilder().SetControlFields(
+        var builder = new DebBuilder { AllowExtendedAttributes = true }.SetControlFields(
         [
             new("Package", "aptostree-xattrs"), new("Version", "1.0"), new("Architecture", "all"),
             new("Maintainer", "Test <test@example.invalid>"), new("Description", "xattr round trip"),
