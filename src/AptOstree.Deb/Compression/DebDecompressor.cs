@@ -13,31 +13,6 @@ namespace AptOstree.Deb.Compression;
 /// </summary>
 public static class DebDecompressor
 {
-    /// <summary>
-    /// Threads for the native multi-threaded xz decoder (default: the <c>APTOSTREE_XZ_THREADS</c> environment
-    /// variable, else the processor count). 1 selects the single-threaded decoder, which needs about 10 MiB.
-    /// </summary>
-    public static int XzThreads { get; set; } =
-        int.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_XZ_THREADS"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t) && t > 0
-            ? t
-            : Environment.ProcessorCount;
-
-    /// <summary>
-    /// Memory the multi-threaded xz decoder may use before it falls back to one thread (default 48 MiB, which
-    /// keeps extraction of a package with 24 MiB xz blocks within a small fixed budget).
-    /// </summary>
-    public static long XzThreadingMemoryLimit { get; set; } = 48L * 1024 * 1024;
-
-    /// <summary>
-    /// Decoded bytes the parallel xz block decoder (used for multi-block xz data members of seekable packages) may
-    /// hold for blocks ahead of the one being read (default 24 MiB: one block as xz -6, and so dpkg-deb, cuts them,
-    /// which lets two workers overlap fully). Smaller saves memory and costs overlap on large blocks; the total is
-    /// about this plus one dictionary (typically 8 MiB) per thread.
-    /// The <c>APTOSTREE_XZ_READAHEAD_MIB</c> environment variable sets the default.
-    /// </summary>
-    public static long XzParallelReadAheadLimit { get; set; } =
-        (long.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_XZ_READAHEAD_MIB"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mib) ? mib : 24) * 1024 * 1024;
-
     /// <summary>True when the system liblzma is used for xz and lzma.</summary>
     public static bool UsesNativeLzma => LibLzma.IsAvailable;
 
@@ -48,9 +23,11 @@ public static class DebDecompressor
     /// <param name="sourceName">File name for messages.</param>
     /// <param name="memberName">Member name for messages.</param>
     /// <param name="leaveOpen">True to leave <paramref name="compressed"/> open on dispose.</param>
-    public static Stream Open(Stream compressed, DebCompression compression, DecompressionLimits? limits = null, string? sourceName = null, string? memberName = null, bool leaveOpen = false)
+    /// <param name="xz">Threads and memory of the xz decoder; <see cref="XzDecodingOptions.Default"/> when null.</param>
+    public static Stream Open(Stream compressed, DebCompression compression, DecompressionLimits? limits = null, string? sourceName = null, string? memberName = null, bool leaveOpen = false, XzDecodingOptions? xz = null)
     {
         ArgumentNullException.ThrowIfNull(compressed);
+        xz ??= XzDecodingOptions.Default;
         var counting = new CountingReadStream(compressed, leaveOpen);
         var source = sourceName ?? "<stream>";
         var member = memberName ?? "<data>";
@@ -62,7 +39,7 @@ public static class DebDecompressor
                 DebCompression.None => counting,
                 DebCompression.Gzip => new GZipStream(counting, CompressionMode.Decompress),
                 DebCompression.Xz => LibLzma.IsAvailable
-                    ? LzmaNativeStream.CreateDecoder(counting, leaveOpen: false, alone: false, XzThreads, (ulong)XzThreadingMemoryLimit)
+                    ? LzmaNativeStream.CreateDecoder(counting, leaveOpen: false, alone: false, xz.Threads, (ulong)xz.ThreadingMemoryLimit)
                     : new XZStream(counting),
                 DebCompression.Lzma => LibLzma.IsAvailable
                     ? LzmaNativeStream.CreateDecoder(counting, leaveOpen: false, alone: true, 1, 0)
@@ -89,9 +66,10 @@ public static class DebDecompressor
     /// Opens the parallel block decoder over a seekable xz member when it can help: liblzma is available, more than
     /// one thread is allowed and the member has more than one block. Null otherwise (the caller streams instead).
     /// </summary>
-    internal static Stream? TryOpenParallelXz(RandomAccessSource compressed, DecompressionLimits? limits, string sourceName, string memberName)
+    internal static Stream? TryOpenParallelXz(RandomAccessSource compressed, DecompressionLimits? limits, string sourceName, string memberName, XzDecodingOptions? xz = null)
     {
-        if (!LibLzma.IsAvailable || XzThreads < 2)
+        xz ??= XzDecodingOptions.Default;
+        if (!LibLzma.IsAvailable || xz.Threads < 2)
         {
             return null;
         }
@@ -116,7 +94,7 @@ public static class DebDecompressor
             return null;
         }
 
-        var decoder = new ParallelXzDecoderStream(compressed, blocks, XzThreads, XzParallelReadAheadLimit);
+        var decoder = new ParallelXzDecoderStream(compressed, blocks, xz.Threads, xz.ParallelReadAheadLimit);
         return new DecompressionGuardStream(decoder, () => decoder.CompressedPosition, DebCompression.Xz, limits ?? DecompressionLimits.Default, sourceName, memberName);
     }
 

@@ -173,7 +173,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         dataOpened = true;
         if (DataMember.Compression == DebCompression.Xz && stream.CanSeek)
         {
-            var parallel = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(stream, DataMember.DataOffset, DataMember.Size), options.Limits, SourceName, DataMember.Name);
+            var parallel = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(stream, DataMember.DataOffset, DataMember.Size), options.Limits, SourceName, DataMember.Name, options.Xz);
             if (parallel is not null)
             {
                 // The block workers already decode ahead of the reader; a read-ahead thread would only add a copy.
@@ -184,7 +184,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         }
 
         var raw = new MemberDataStream(stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
-        Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, options.Limits, SourceName, DataMember.Name);
+        Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, options.Limits, SourceName, DataMember.Name, xz: options.Xz);
         if (readAhead)
         {
             decompressed = new ReadAheadStream(decompressed);
@@ -196,7 +196,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     private DebControlArchive ReadControl(Stream memberData, DebMemberInfo info)
     {
         var limits = options.Limits with { MaxDecompressedBytes = Math.Min(options.Limits.MaxDecompressedBytes, options.MaxControlSize) };
-        using var decompressed = DebDecompressor.Open(memberData, info.Compression, limits, SourceName, info.Name, leaveOpen: true);
+        using var decompressed = DebDecompressor.Open(memberData, info.Compression, limits, SourceName, info.Name, leaveOpen: true, xz: options.Xz);
         using var tar = new DebTarReader(decompressed, leaveOpen: true, SourceName, info.Name);
         var files = new List<DebControlFile>();
         while (tar.GetNextEntry() is { } entry)

@@ -13,4 +13,7 @@ public sealed record DebReaderOptions
 
     /// <summary>Most bytes the decompressed control member may hold (it is read into memory). Default 256 MiB.</summary>
     public long MaxControlSize { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>Threads and memory of the xz decoders (data members compressed with xz).</summary>
+    public XzDecodingOptions Xz { get; init; } = XzDecodingOptions.Default;
 }

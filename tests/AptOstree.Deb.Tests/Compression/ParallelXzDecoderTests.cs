@@ -153,16 +153,11 @@ public sealed class ParallelXzDecoderTests
         var single = Xz(Sample, "-6");
         Assert.Null(DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(new MemoryStream(single), 0, single.Length), null, "t", "data.tar.xz"));
         var multi = Xz(Sample, "-T2", "--block-size=100000");
-        var saved = DebDecompressor.XzThreads;
-        DebDecompressor.XzThreads = 1;
-        try
-        {
-            Assert.Null(DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(new MemoryStream(multi), 0, multi.Length), null, "t", "data.tar.xz"));
-        }
-        finally
-        {
-            DebDecompressor.XzThreads = saved;
-        }
+        var oneThread = new XzDecodingOptions { Threads = 1 };
+        Assert.Null(DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(new MemoryStream(multi), 0, multi.Length), null, "t", "data.tar.xz", oneThread));
+        using var twoThreads = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(new MemoryStream(multi), 0, multi.Length), null, "t", "data.tar.xz", new XzDecodingOptions { Threads = 2 });
+        Assert.NotNull(twoThreads);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new XzDecodingOptions { Threads = 0 });
     }
 
     [Fact]
