@@ -17,6 +17,10 @@ namespace AptOstree.OSTree;
 internal sealed unsafe class HardlinkCheckoutWalker
 {
     private const int NameStackLimit = 1024;
+    private const int UserMetaStackLength = 512;
+    private const int ERange = 34;
+    private const int ENoSys = 38;
+    private const int E2Big = 7;
     private const string PassthroughWhiteoutPrefix = ".ostree-wh.";
     private static readonly byte[] UserMetaXattr = "user.ostreemeta\0"u8.ToArray();
     private readonly CheckoutEngine _engine;
@@ -28,6 +32,13 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private readonly Stack<DirectoryJob> _pending = new();
     private readonly List<DirectoryJob> _all = [];
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
+    private readonly EmptyFileChecksums _emptyFiles = new();
+
+    /// <summary>Set once <c>getxattrat</c> failed as unsupported (old kernel, seccomp); then the full-path call is used.</summary>
+    private static volatile bool s_getxattrAtUnavailable;
+
+    /// <summary>Tests: read user.ostreemeta through the full-path <c>lgetxattr</c> as on kernels without getxattrat.</summary>
+    internal static bool ForceFullPathXattrs { get; set; }
     private LooseObjectDirectories? _objects;
     private int _active;
     private Exception? _failure;
@@ -149,11 +160,9 @@ internal sealed unsafe class HardlinkCheckoutWalker
         }
 
         DirTree tree = ReadDirTree(job.Tree);
-        foreach (var file in tree.Files)
-        {
-            CheckoutFile(job, file.Name, file.Checksum);
-        }
 
+        // Subdirectories first, all made by this thread: the other workers can start on them while this one links
+        // the files, and no two threads take this directory's inode lock to add entries at the same time.
         if (tree.Directories.Count > 0)
         {
             var children = new DirectoryJob[tree.Directories.Count];
@@ -161,6 +170,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 var d = tree.Directories[i];
                 children[i] = new DirectoryJob(job, job.Path + "/" + d.Name, d.Name, d.TreeChecksum, ReadDirMeta(d.MetaChecksum));
+                MakeDirectory(job, children[i]);
             }
 
             Interlocked.Add(ref job.Remaining, children.Length);
@@ -177,9 +187,44 @@ internal sealed unsafe class HardlinkCheckoutWalker
             }
         }
 
+        foreach (var file in tree.Files)
+        {
+            CheckoutFile(job, file.Name, file.Checksum);
+        }
+
         for (var done = job; done is not null && Interlocked.Decrement(ref done.Remaining) == 0; done = done.Parent)
         {
             Finish(done);
+        }
+    }
+
+    /// <summary><c>mkdirat(parent, name, 0700)</c>; the final mode is applied when the directory is finished.</summary>
+    private static void MakeDirectory(DirectoryJob parent, DirectoryJob child)
+    {
+        int nameLength = Encoding.UTF8.GetByteCount(child.Name);
+        byte[]? rented = null;
+        Span<byte> name = nameLength < NameStackLimit ? stackalloc byte[nameLength + 1] : (rented = ArrayPool<byte>.Shared.Rent(nameLength + 1));
+        try
+        {
+            int n = Encoding.UTF8.GetBytes(child.Name, name);
+            name[n] = 0;
+            fixed (byte* p = name)
+            {
+                if (CheckoutNative.MkdirAt(parent.Fd, p, 0x1C0) != 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    throw errno == PosixErrno.EEXIST
+                        ? new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {child.Path}")
+                        : Fail("mkdirat", child.Path, errno);
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
     }
 
@@ -199,15 +244,8 @@ internal sealed unsafe class HardlinkCheckoutWalker
             name[n] = 0;
             fixed (byte* p = name)
             {
+                // The parent's worker made the directory (MakeDirectory); the root is made by the engine.
                 int parentFd = job.Parent?.Fd ?? -100 /* AT_FDCWD */;
-                if (job.Parent is not null && CheckoutNative.MkdirAt(parentFd, p, 0x1C0) != 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    throw errno == PosixErrno.EEXIST
-                        ? new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {job.Path}")
-                        : Fail("mkdirat", job.Path, errno);
-                }
-
                 int fd = CheckoutNative.OpenAt(parentFd, p, CheckoutNative.DirectoryOpenFlags, 0);
                 if (fd < 0)
                 {
@@ -316,36 +354,48 @@ internal sealed unsafe class HardlinkCheckoutWalker
         byte* objectName = stackalloc byte[LooseObjectDirectories.MaxNameLength];
         var objectNameSpan = new Span<byte>(objectName, LooseObjectDirectories.MaxNameLength);
         int objectNameLength = LooseObjectDirectories.WriteObjectName(checksum, "file"u8, objectNameSpan);
-        byte* statx = stackalloc byte[CheckoutNative.StatxBufferSize];
-        if (CheckoutNative.Statx(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow | CheckoutNative.AtStatxDontSync,
-                CheckoutNative.StatxType | CheckoutNative.StatxMode | CheckoutNative.StatxIno | CheckoutNative.StatxSize, statx) != 0)
-        {
-            return false;
-        }
+        bool bareUser = _repo.Mode == RepoMode.BareUser;
 
-        var st = CheckoutNative.StatxInfo.From(statx);
-        if (st.IsRegularFile && st.Size == 0)
+        // Bare-user objects say in user.ostreemeta all a checkout needs (symlink or file; empty or not, through the
+        // checksum), so they are only stat'ed when the caller wants their device and inode.
+        CheckoutNative.StatxInfo st = default;
+        if (!bareUser || _options.DevInoCache is not null)
         {
-            return false;
-        }
-
-        if (_repo.Mode == RepoMode.BareUser)
-        {
-            if (!st.IsRegularFile)
+            byte* statx = stackalloc byte[CheckoutNative.StatxBufferSize];
+            if (CheckoutNative.Statx(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow | CheckoutNative.AtStatxDontSync,
+                    CheckoutNative.StatxType | CheckoutNative.StatxMode | CheckoutNative.StatxIno | CheckoutNative.StatxSize, statx) != 0)
             {
                 return false;
             }
 
-            byte[]? userMeta = ReadUserMeta(checksum, objectNameSpan[..objectNameLength], out uint mode);
-            if (userMeta is null)
+            st = CheckoutNative.StatxInfo.From(statx);
+            if ((st.IsRegularFile && st.Size == 0) || (bareUser && !st.IsRegularFile))
+            {
+                return false;
+            }
+        }
+
+        if (bareUser)
+        {
+            Span<byte> stackMeta = stackalloc byte[UserMetaStackLength];
+            int metaLength = ReadUserMeta(objectsFd, objectName, checksum, objectNameSpan[..objectNameLength], stackMeta, out byte[]? heapMeta);
+            if (metaLength < 12)
             {
                 return false;
             }
 
+            ReadOnlySpan<byte> userMeta = (heapMeta ?? stackMeta)[..metaLength];
+            uint mode = BinaryPrimitives.ReadUInt32BigEndian(userMeta.Slice(8, 4));
             if (UnixMode.IsSymlink(mode))
             {
                 CreateSymlinkFromUserObject(dir, name, checksum, objectsFd, objectName, userMeta);
                 return true;
+            }
+
+            if (_options.DevInoCache is null
+                && (!_emptyFiles.TryGetEmptyChecksum(userMeta, checksum, out var emptyFile) || emptyFile == checksum))
+            {
+                return false;
             }
         }
 
@@ -382,53 +432,89 @@ internal sealed unsafe class HardlinkCheckoutWalker
     }
 
     /// <summary>
-    /// The <c>user.ostreemeta</c> value of a bare-user object and the mode in it, or null when it is missing or too
-    /// short (the general path then reports the problem). <c>lgetxattr</c> has no <c>*at</c> form, so this one call
-    /// takes the object's full path.
+    /// Reads the <c>user.ostreemeta</c> value of a bare-user object into <paramref name="buffer"/> (or, when it is
+    /// larger, into <paramref name="large"/>) and returns its length, or -1 when it is missing (the general path then
+    /// reports the problem). Uses <c>getxattrat</c> relative to the <c>objects/XX</c> descriptor where the kernel has
+    /// it, else <c>lgetxattr</c> on the full path.
     /// </summary>
-    private byte[]? ReadUserMeta(Checksum checksum, ReadOnlySpan<byte> objectName, out uint mode)
+    private int ReadUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> buffer, out byte[]? large)
     {
-        mode = 0;
-        int pathLength = _objects!.ObjectsPrefix.Length + 3 + objectName.Length + 1;
+        large = null;
+        int pathLength = _objects!.ObjectsPrefix.Length + 3 + objectNameSpan.Length + 1;
         Span<byte> path = pathLength <= NameStackLimit ? stackalloc byte[pathLength] : new byte[pathLength];
-        _objects.WriteObjectPath(checksum, objectName, path);
-        Span<byte> value = stackalloc byte[512];
+        bool pathWritten = false;
         nint n;
         fixed (byte* p = path)
         fixed (byte* x = UserMetaXattr)
         {
-            fixed (byte* v = value)
+            fixed (byte* v = buffer)
             {
-                n = CheckoutNative.Lgetxattr(p, x, v, (nuint)value.Length);
+                n = GetUserMeta(objectsFd, objectName, checksum, objectNameSpan, path, p, ref pathWritten, x, v, (nuint)buffer.Length);
             }
 
-            if (n < 0 && Marshal.GetLastPInvokeError() == 34 /* ERANGE: many xattrs */)
+            if (n < 0 && Marshal.GetLastPInvokeError() == ERange)
             {
-                nint size = CheckoutNative.Lgetxattr(p, x, null, 0);
+                nint size = GetUserMeta(objectsFd, objectName, checksum, objectNameSpan, path, p, ref pathWritten, x, null, 0);
                 if (size <= 0)
                 {
-                    return null;
+                    return -1;
                 }
 
-                value = new byte[size];
-                fixed (byte* v = value)
+                large = new byte[size];
+                fixed (byte* v = large)
                 {
-                    n = CheckoutNative.Lgetxattr(p, x, v, (nuint)value.Length);
+                    n = GetUserMeta(objectsFd, objectName, checksum, objectNameSpan, path, p, ref pathWritten, x, v, (nuint)large.Length);
                 }
             }
         }
 
-        if (n < 12)
+        return n < 0 ? -1 : (int)n;
+    }
+
+    private nint GetUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p,
+        ref bool pathWritten, byte* xattrName, byte* value, nuint size)
+    {
+        if (!s_getxattrAtUnavailable && !ForceFullPathXattrs && CheckoutNative.GetxattrAtKnown)
         {
-            return null;
+            nint n = CheckoutNative.GetxattrAt(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow, xattrName, value, size);
+            if (n >= 0)
+            {
+                return n;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is not (ENoSys or PosixErrno.EPERM or PosixErrno.EINVAL or E2Big))
+            {
+                return n;
+            }
+
+            // Retried below with the full path; if that works, this kernel (or its seccomp filter) lacks getxattrat.
+            nint viaPath = FullPathLgetxattr(checksum, objectNameSpan, path, p, ref pathWritten, xattrName, value, size);
+            if (viaPath >= 0)
+            {
+                s_getxattrAtUnavailable = true;
+            }
+
+            return viaPath;
         }
 
-        mode = BinaryPrimitives.ReadUInt32BigEndian(value.Slice(8, 4));
-        return value[..(int)n].ToArray();
+        return FullPathLgetxattr(checksum, objectNameSpan, path, p, ref pathWritten, xattrName, value, size);
+    }
+
+    private nint FullPathLgetxattr(Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p, ref bool pathWritten,
+        byte* xattrName, byte* value, nuint size)
+    {
+        if (!pathWritten)
+        {
+            _objects!.WriteObjectPath(checksum, objectNameSpan, path);
+            pathWritten = true;
+        }
+
+        return CheckoutNative.Lgetxattr(p, xattrName, value, size);
     }
 
     /// <summary>A bare-user symlink is a regular file holding the target; user-mode checkouts recreate the link.</summary>
-    private static void CreateSymlinkFromUserObject(DirectoryJob dir, string name, Checksum checksum, int objectsFd, byte* objectName, byte[] userMeta)
+    private static void CreateSymlinkFromUserObject(DirectoryJob dir, string name, Checksum checksum, int objectsFd, byte* objectName, ReadOnlySpan<byte> userMeta)
     {
         string source = ObjectStore.Name(checksum, ObjectType.File);
         const int max = 4096 + 2;
@@ -541,12 +627,12 @@ internal sealed unsafe class HardlinkCheckoutWalker
                     throw Fail("read", source, Marshal.GetLastPInvokeError());
                 }
 
-                if (r == 0)
+                length += (int)r;
+                if (r == 0 || length < buffer.Length)
                 {
+                    // A short read of a regular file is its end (a wrong guess fails the checksum below, never silently).
                     break;
                 }
-
-                length += (int)r;
             }
 
             var data = new ReadOnlySpan<byte>(buffer, 0, length);

@@ -50,6 +50,38 @@ internal static unsafe partial class CheckoutNative
     [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true)]
     public static partial nint Lgetxattr(byte* path, byte* name, byte* value, nuint size);
 
+    /// <summary>True where <see cref="GetxattrAt"/> has a system call number to try (64-bit x86 and Arm).</summary>
+    public static bool GetxattrAtKnown => GetxattrAtNumber != 0;
+
+    /// <summary>
+    /// <c>getxattrat(dirFd, path, atFlags, name, {value, size})</c> (Linux 6.13+; older kernels or seccomp filters
+    /// answer ENOSYS/EPERM, and the caller falls back to <see cref="Lgetxattr"/> with a full path). Only call when
+    /// <see cref="GetxattrAtKnown"/>.
+    /// </summary>
+    public static nint GetxattrAt(int dirFd, byte* path, int atFlags, byte* name, byte* value, nuint size)
+    {
+        var args = new XattrArgs { Value = (ulong)value, Size = (uint)size, Flags = 0 };
+        return Syscall(GetxattrAtNumber, dirFd, (nint)path, atFlags, (nint)name, (nint)(&args), sizeof(XattrArgs));
+    }
+
+    /// <summary>getxattrat is 464 in the unified system call table every 64-bit Linux port shares since 5.1.</summary>
+    private static readonly nint GetxattrAtNumber =
+        RuntimeInformation.ProcessArchitecture is Architecture.X64 or Architecture.Arm64 ? 464 : 0;
+
+    // glibc's syscall() is variadic, but its argument registers are those of a 7-argument non-variadic call on
+    // x86-64 and AArch64 Linux (it does not use va_arg), so a fixed-arity import is safe there.
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial nint Syscall(nint number, nint a1, nint a2, nint a3, nint a4, nint a5, nint a6);
+
+    /// <summary><c>struct xattr_args</c> (version 0, 16 bytes).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    private struct XattrArgs
+    {
+        public ulong Value;
+        public uint Size;
+        public uint Flags;
+    }
+
     [LibraryImport("libc", EntryPoint = "fsetxattr", SetLastError = true)]
     public static partial int Fsetxattr(int fd, byte* name, byte* value, nuint size, int flags);
 
