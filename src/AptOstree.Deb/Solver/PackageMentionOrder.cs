@@ -1,4 +1,5 @@
 using System.Buffers;
+using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver;
 
@@ -12,28 +13,70 @@ internal static class PackageMentionOrder
 {
     private static readonly SearchValues<char> NameEnd = SearchValues.Create(" \t\n(:[<");
 
-    /// <summary>Maps every mentioned name to its position in first-mention order.</summary>
-    public static Dictionary<string, int> Build(IReadOnlyList<UniversePackage> packages)
+    /// <summary>Maps every mentioned name (or only those in <paramref name="only"/>) to its position in first-mention order.</summary>
+    public static Dictionary<string, int> Build(IReadOnlyList<UniversePackage> packages, HashSet<string>? only = null)
     {
-        var order = new Dictionary<string, int>(packages.Count * 2, StringComparer.Ordinal);
-        var lookup = order.GetAlternateLookup<ReadOnlySpan<char>>();
+        var order = new Dictionary<string, int>(only?.Count ?? packages.Count * 2, StringComparer.Ordinal);
+        var lookup = new Numbering(order, only);
+        Span<char> name = stackalloc char[256];
         foreach (var p in packages)
         {
-            lookup.TryAdd(p.Name, order.Count);
-            AddTargets(lookup, p.PreDepends);
-            AddTargets(lookup, p.Depends);
-            AddTargets(lookup, p.Conflicts);
-            AddTargets(lookup, p.Breaks);
-            AddTargets(lookup, p.Recommends);
-            AddTargets(lookup, p.Suggests);
-            AddTargets(lookup, p.Replaces);
-            AddTargets(lookup, p.Provides);
+            lookup.Add(p.Name);
+            foreach (var field in FieldOrder)
+            {
+                // Reading the index bytes keeps the texts the solver never compiles from becoming strings.
+                if (p.Relations.TryGetRawAscii(field, out var raw) && !raw.ContainsAny(OddControls))
+                {
+                    AddTargets(lookup, raw, name);
+                }
+                else
+                {
+                    AddTargets(lookup, p.Relations.Get(field));
+                }
+            }
         }
 
         return order;
     }
 
-    private static void AddTargets(Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> lookup, string? field)
+    private static readonly RelationField[] FieldOrder =
+    [
+        RelationField.PreDepends, RelationField.Depends, RelationField.Conflicts, RelationField.Breaks,
+        RelationField.Recommends, RelationField.Suggests, RelationField.Replaces, RelationField.Provides,
+    ];
+
+    /// <summary>Control characters other than tab and line feed: text that folding would treat differently goes the text way.</summary>
+    private static readonly SearchValues<byte> OddControls = SearchValues.Create([.. Enumerable.Range(0, 0x20).Where(b => b is not '\t' and not '\n').Select(b => (byte)b)]);
+
+    private static readonly SearchValues<byte> AsciiNameEnd = SearchValues.Create(" \t\n(:[<"u8);
+
+    /// <summary>Like the text overload, over the raw ASCII bytes of a field (continuation lines not yet folded).</summary>
+    private static void AddTargets(Numbering lookup, ReadOnlySpan<byte> field, Span<char> buffer)
+    {
+        var rest = field;
+        while (!rest.IsEmpty)
+        {
+            int end = rest.IndexOfAny((byte)',', (byte)'|');
+            var term = (end < 0 ? rest : rest[..end]).TrimStart(" \t\n"u8);
+            rest = end < 0 ? [] : rest[(end + 1)..];
+            int nameEnd = term.IndexOfAny(AsciiNameEnd);
+            var name = nameEnd < 0 ? term : term[..nameEnd];
+            if (name.IsEmpty)
+            {
+                continue;
+            }
+
+            var chars = name.Length <= buffer.Length ? buffer[..name.Length] : new char[name.Length];
+            for (int i = 0; i < name.Length; i++)
+            {
+                chars[i] = (char)name[i];
+            }
+
+            lookup.Add(chars);
+        }
+    }
+
+    private static void AddTargets(Numbering lookup, string? field)
     {
         if (field is null)
         {
@@ -48,10 +91,34 @@ internal static class PackageMentionOrder
             rest = end < 0 ? [] : rest[(end + 1)..];
             int nameEnd = term.IndexOfAny(NameEnd);
             var name = nameEnd < 0 ? term : term[..nameEnd];
-            if (!name.IsEmpty && !lookup.ContainsKey(name))
+            if (!name.IsEmpty)
             {
-                lookup.TryAdd(name, lookup.Dictionary.Count);
+                lookup.Add(name);
             }
+        }
+    }
+
+    /// <summary>Numbers names on first sight; with a filter, only the names it holds.</summary>
+    private readonly struct Numbering(Dictionary<string, int> order, HashSet<string>? only)
+    {
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _order = order.GetAlternateLookup<ReadOnlySpan<char>>();
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _only = only?.GetAlternateLookup<ReadOnlySpan<char>>() ?? default;
+        private readonly bool _filtered = only is not null;
+
+        public void Add(ReadOnlySpan<char> name)
+        {
+            if (_filtered)
+            {
+                if (!_only.TryGetValue(name, out var known))
+                {
+                    return;
+                }
+
+                order.TryAdd(known, order.Count);
+                return;
+            }
+
+            _order.TryAdd(name, order.Count);
         }
     }
 }

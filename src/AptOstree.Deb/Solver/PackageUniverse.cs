@@ -1,3 +1,5 @@
+using AptOstree.Deb.Solver.Loading;
+
 namespace AptOstree.Deb.Solver;
 
 /// <summary>
@@ -13,8 +15,6 @@ public sealed class PackageUniverse
     private readonly bool[] _isCandidate;
     private readonly CompiledPackage?[] _compiled;
     private readonly int[]?[] _conflicts;
-    private readonly Lock _reverseGate = new();
-    private int[][]? _reverseConflicts;
     private Dictionary<string, int>? _mentionOrder;
 
     private PackageUniverse(UniversePackage[] packages, string nativeArchitecture, IReadOnlyList<string> architectures)
@@ -27,6 +27,9 @@ public sealed class PackageUniverse
 
         var byName = new Dictionary<string, List<int>>(packages.Length, StringComparer.Ordinal);
         var providers = new Dictionary<string, List<(int, string?)>>(StringComparer.Ordinal);
+        var providerLookup = providers.GetAlternateLookup<ReadOnlySpan<char>>();
+        var provided = new List<ProvidesReader.ProvidedName>();
+        Span<char> nameBuffer = stackalloc char[256];
         _slot = new int[packages.Length];
         int slotCount = 0;
         for (int i = 0; i < packages.Length; i++)
@@ -51,7 +54,21 @@ public sealed class PackageUniverse
 
             _slot[i] = slot >= 0 ? slot : slotCount++;
             list.Add(i);
-            if (p.Provides is { Length: > 0 } provides)
+            provided.Clear();
+            if (p.Relations.TryGetRawAscii(RelationField.Provides, out var rawProvides) && ProvidesReader.TryRead(rawProvides, provided))
+            {
+                foreach (var provide in provided)
+                {
+                    var name = Widen(rawProvides.Slice(provide.NameStart, provide.NameLength), nameBuffer);
+                    if (!providerLookup.TryGetValue(name, out var plist))
+                    {
+                        providerLookup[name] = plist = [];
+                    }
+
+                    plist.Add((i, provide.VersionLength < 0 ? null : VersionText(p, rawProvides.Slice(provide.VersionStart, provide.VersionLength))));
+                }
+            }
+            else if (p.Provides is { Length: > 0 } provides)
             {
                 foreach (var group in RelationCompiler.Parse(provides, "Provides", p))
                 {
@@ -116,6 +133,39 @@ public sealed class PackageUniverse
         {
             _isCandidate[b] = true;
         }
+    }
+
+    /// <summary>ASCII bytes as chars, in <paramref name="buffer"/> when they fit.</summary>
+    private static ReadOnlySpan<char> Widen(ReadOnlySpan<byte> ascii, Span<char> buffer)
+    {
+        var chars = ascii.Length <= buffer.Length ? buffer[..ascii.Length] : new char[ascii.Length];
+        for (int i = 0; i < ascii.Length; i++)
+        {
+            chars[i] = (char)ascii[i];
+        }
+
+        return chars;
+    }
+
+    /// <summary>A provided version as a string: the package's own version string when equal (the usual case).</summary>
+    private static string VersionText(UniversePackage p, ReadOnlySpan<byte> version)
+    {
+        string own = p.Version;
+        if (own.Length == version.Length)
+        {
+            int i = 0;
+            while (i < version.Length && own[i] == version[i])
+            {
+                i++;
+            }
+
+            if (i == version.Length)
+            {
+                return own;
+            }
+        }
+
+        return System.Text.Encoding.ASCII.GetString(version);
     }
 
     /// <summary>The native architecture (<c>dpkg --print-architecture</c>).</summary>
@@ -296,21 +346,6 @@ public sealed class PackageUniverse
         return c;
     }
 
-    /// <summary>Ids of the versions whose Conflicts/Breaks hit <paramref name="id"/>.</summary>
-    internal int[] ReverseConflicts(int id)
-    {
-        var rev = _reverseConflicts;
-        if (rev is null)
-        {
-            lock (_reverseGate)
-            {
-                rev = _reverseConflicts ??= BuildReverseConflicts();
-            }
-        }
-
-        return rev[id];
-    }
-
     /// <summary>Matching versions of one alternative, in preference order (real package first, then providers).</summary>
     internal List<int> Match(in DependencyAtom atom, UniversePackage depender, bool negative)
     {
@@ -451,12 +486,26 @@ public sealed class PackageUniverse
     }
 
     /// <summary>Where <paramref name="name"/> stands in APT's cache numbering (<see cref="PackageMentionOrder"/>); computed on first use.</summary>
+    /// <remarks>
+    /// Only providers are ranked (<see cref="CompareProviders"/>), so the order only holds the names of versions with
+    /// a Provides field: their relative order is the one among all names, and looking every mention up in that small
+    /// set is much cheaper than numbering every name. Other names get <see cref="int.MaxValue"/>.
+    /// </remarks>
     internal int MentionRank(string name)
     {
         var order = Volatile.Read(ref _mentionOrder);
         if (order is null)
         {
-            order = PackageMentionOrder.Build(_packages);
+            var providerNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in _packages)
+            {
+                if (p.Relations.Has(RelationField.Provides))
+                {
+                    providerNames.Add(p.Name);
+                }
+            }
+
+            order = PackageMentionOrder.Build(_packages, providerNames);
             Volatile.Write(ref _mentionOrder, order);
         }
 
@@ -491,7 +540,7 @@ public sealed class PackageUniverse
     }
 
     /// <summary>Ids hit by the Conflicts and Breaks of a version (computed once, without compiling its dependencies).</summary>
-    private int[] ConflictIds(int id)
+    internal int[] ConflictIds(int id)
     {
         var known = Volatile.Read(ref _conflicts[id]);
         if (known is not null)
@@ -552,25 +601,5 @@ public sealed class PackageUniverse
                 target.AddRange(Match(atom, p, negative: true));
             }
         }
-    }
-
-    private int[][] BuildReverseConflicts()
-    {
-        var lists = new List<int>?[_packages.Length];
-        for (int i = 0; i < _packages.Length; i++)
-        {
-            var p = _packages[i];
-            if (p.Conflicts is null && p.Breaks is null)
-            {
-                continue;
-            }
-
-            foreach (int target in ConflictIds(i))
-            {
-                (lists[target] ??= []).Add(i);
-            }
-        }
-
-        return lists.Select(l => l is null ? [] : l.ToArray()).ToArray();
     }
 }

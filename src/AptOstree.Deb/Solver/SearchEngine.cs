@@ -7,6 +7,13 @@ namespace AptOstree.Deb.Solver;
 /// other versions of its slot and its implicit Multi-Arch conflicts. A hard group without a viable alternative
 /// backtracks to the latest choice; a Recommends group without one is skipped. Complete within its budget.
 /// </summary>
+/// <remarks>
+/// Conflicts are symmetric, but only the chosen version's own Conflicts/Breaks are applied eagerly. A version whose
+/// Conflicts/Breaks hit a chosen one is excluded lazily: <see cref="DeclaresConflictWithChosen"/> reads its declared
+/// conflicts when the search looks at it, so the universe never needs the reverse index over every version's
+/// Conflicts/Breaks (most of which the search never reaches). The outcome equals eager exclusion: whether a version
+/// is excluded depends only on the set of chosen versions, not on the order in which they were chosen.
+/// </remarks>
 internal sealed class SearchEngine
 {
     private const sbyte Unknown = 0;
@@ -21,6 +28,9 @@ internal sealed class SearchEngine
     private readonly Func<int, bool> _allowed;
     private readonly bool[]? _broken;
 
+    /// <summary>Per version, the chosen versions whose Conflicts/Breaks hit it (a stack: undone in reverse order).</summary>
+    private readonly List<int>?[] _hitByChosen;
+
     public SearchEngine(PackageUniverse universe, Func<int, bool> allowed, bool[]? broken = null)
     {
         _universe = universe;
@@ -28,6 +38,7 @@ internal sealed class SearchEngine
         _broken = broken;
         _value = new sbyte[universe.Packages.Count];
         _falseBecause = new int[universe.Packages.Count];
+        _hitByChosen = new List<int>?[universe.Packages.Count];
         foreach (var p in universe.Packages)
         {
             if (p.IsInstalled)
@@ -72,7 +83,7 @@ internal sealed class SearchEngine
 
     public bool IsTrue(int id) => _value[id] == True;
 
-    public bool IsFalse(int id) => _value[id] == False;
+    public bool IsFalse(int id) => _value[id] == False || (_value[id] == Unknown && DeclaresConflictWithChosen(id));
 
     public IEnumerable<int> TrueIds()
     {
@@ -104,12 +115,7 @@ internal sealed class SearchEngine
     /// <summary>Clears every assignment so the engine can be reused.</summary>
     public void Reset()
     {
-        foreach (int id in _trail)
-        {
-            _value[id] = Unknown;
-        }
-
-        _trail.Clear();
+        Undo(0);
         _choices.Clear();
         FirstFailure = null;
         BudgetExhausted = false;
@@ -326,12 +332,13 @@ internal sealed class SearchEngine
                 return null;
             }
 
-            if (_value[c] != False || _falseBecause[c] < 0 || !_allowed(c) || (_broken is not null && _broken[c]))
+            bool excludedByChoice = _value[c] == False ? _falseBecause[c] >= 0 : _value[c] == Unknown && DeclaresConflictWithChosen(c);
+            if (!excludedByChoice || !_allowed(c) || (_broken is not null && _broken[c]))
             {
                 continue;
             }
 
-            var declared = _universe.Compiled(c).Conflicts;
+            var declared = _universe.ConflictIds(c);
             var blockers = new List<int>();
             foreach (int y in declared)
             {
@@ -342,9 +349,12 @@ internal sealed class SearchEngine
             }
 
             bool onlyDeclared = blockers.Count > 0 && blockers.All(Displaceable!);
-            foreach (int y in _universe.ReverseConflicts(c))
+            if (_hitByChosen[c] is { } hitters)
             {
-                onlyDeclared &= _value[y] != True || Array.IndexOf(declared, y) >= 0;
+                foreach (int y in hitters)
+                {
+                    onlyDeclared &= Array.IndexOf(declared, y) >= 0;
+                }
             }
 
             int slot = _universe.SlotOf(c);
@@ -362,7 +372,23 @@ internal sealed class SearchEngine
         return null;
     }
 
-    private bool Viable(int c) => _value[c] != False && _allowed(c) && (_broken is null || !_broken[c]);
+    private bool Viable(int c) => _value[c] != False && _allowed(c) && (_broken is null || !_broken[c]) && !DeclaresConflictWithChosen(c);
+
+    /// <summary>True when a Conflicts/Breaks of <paramref name="id"/> hits a chosen version (the lazy half of symmetric conflicts).</summary>
+    private bool DeclaresConflictWithChosen(int id) => FirstChosenConflict(id) >= 0;
+
+    private int FirstChosenConflict(int id)
+    {
+        foreach (int y in _universe.ConflictIds(id))
+        {
+            if (_value[y] == True)
+            {
+                return y;
+            }
+        }
+
+        return -1;
+    }
 
     private bool Backtrack(out Frame? agenda)
     {
@@ -405,7 +431,17 @@ internal sealed class SearchEngine
     {
         for (int i = _trail.Count - 1; i >= mark; i--)
         {
-            _value[_trail[i]] = Unknown;
+            int id = _trail[i];
+            if (_value[id] == True)
+            {
+                foreach (int y in _universe.ConflictIds(id))
+                {
+                    var hitters = _hitByChosen[y]!;
+                    hitters.RemoveAt(hitters.Count - 1);
+                }
+            }
+
+            _value[id] = Unknown;
         }
 
         _trail.RemoveRange(mark, _trail.Count - mark);
@@ -435,14 +471,7 @@ internal sealed class SearchEngine
             }
         }
 
-        foreach (int y in _universe.ReverseConflicts(id))
-        {
-            if (_value[y] == True)
-            {
-                return false;
-            }
-        }
-
+        // A chosen version whose Conflicts/Breaks hit this one has already set it false (the check above).
         int slot = _universe.SlotOf(id);
         foreach (int y in _universe.IdsOfName(p.Name))
         {
@@ -457,11 +486,7 @@ internal sealed class SearchEngine
         foreach (int y in compiled.Conflicts)
         {
             SetFalse(y, id);
-        }
-
-        foreach (int y in _universe.ReverseConflicts(id))
-        {
-            SetFalse(y, id);
+            (_hitByChosen[y] ??= new List<int>(1)).Add(id);
         }
 
         foreach (int y in _universe.IdsOfName(p.Name))
@@ -532,9 +557,10 @@ internal sealed class SearchEngine
         foreach (int c in candidates.Take(8))
         {
             var p = _universe.Packages[c];
-            if (_value[c] == False && _falseBecause[c] >= 0)
+            int excluder = _value[c] == False ? _falseBecause[c] : _value[c] == Unknown ? FirstChosenConflict(c) : -1;
+            if (excluder >= 0)
             {
-                chain.Add($"but {p} cannot be installed with {_universe.Packages[_falseBecause[c]]}, which is already selected (Conflicts/Breaks or one version per package)");
+                chain.Add($"but {p} cannot be installed with {_universe.Packages[excluder]}, which is already selected (Conflicts/Breaks or one version per package)");
             }
             else if (_value[c] == False)
             {
@@ -554,7 +580,7 @@ internal sealed class SearchEngine
     }
 
     /// <summary>The version that excluded <paramref name="id"/>, or a negative value.</summary>
-    public int ExcludedBy(int id) => _value[id] == False ? _falseBecause[id] : -1;
+    public int ExcludedBy(int id) => _value[id] == False ? _falseBecause[id] : _value[id] == Unknown ? FirstChosenConflict(id) : -1;
 
     internal sealed record Frame(int Package, int Group, Frame? Next, Frame? Parent)
     {

@@ -1,11 +1,17 @@
+using AptOstree.Deb.Solver.Loading;
+
 namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// One version of one package in a <see cref="PackageUniverse"/>: the fields the solver, the downloader and the
-/// installer need. Relationship fields keep the text of the index; the universe compiles them on demand.
+/// installer need. Relationship fields keep the text of the index (made a string only when read); the universe
+/// compiles them on demand.
 /// </summary>
 public sealed record UniversePackage
 {
+    /// <summary>The relationship fields; a copy made with <c>with</c> shares them until it sets one (copy on write).</summary>
+    private RelationTexts _relations = RelationTexts.Empty;
+
     /// <summary>The position in <see cref="PackageUniverse.Packages"/> (assigned by the universe).</summary>
     public int Id { get; init; } = -1;
 
@@ -49,28 +55,60 @@ public sealed record UniversePackage
     public string? Sha256 { get; init; }
 
     /// <summary>Depends field text.</summary>
-    public string? Depends { get; init; }
+    public string? Depends
+    {
+        get => _relations.Get(RelationField.Depends);
+        init => _relations = _relations.With(this, RelationField.Depends, value);
+    }
 
     /// <summary>Pre-Depends field text.</summary>
-    public string? PreDepends { get; init; }
+    public string? PreDepends
+    {
+        get => _relations.Get(RelationField.PreDepends);
+        init => _relations = _relations.With(this, RelationField.PreDepends, value);
+    }
 
     /// <summary>Recommends field text.</summary>
-    public string? Recommends { get; init; }
+    public string? Recommends
+    {
+        get => _relations.Get(RelationField.Recommends);
+        init => _relations = _relations.With(this, RelationField.Recommends, value);
+    }
 
     /// <summary>Suggests field text.</summary>
-    public string? Suggests { get; init; }
+    public string? Suggests
+    {
+        get => _relations.Get(RelationField.Suggests);
+        init => _relations = _relations.With(this, RelationField.Suggests, value);
+    }
 
     /// <summary>Conflicts field text.</summary>
-    public string? Conflicts { get; init; }
+    public string? Conflicts
+    {
+        get => _relations.Get(RelationField.Conflicts);
+        init => _relations = _relations.With(this, RelationField.Conflicts, value);
+    }
 
     /// <summary>Breaks field text.</summary>
-    public string? Breaks { get; init; }
+    public string? Breaks
+    {
+        get => _relations.Get(RelationField.Breaks);
+        init => _relations = _relations.With(this, RelationField.Breaks, value);
+    }
 
     /// <summary>Replaces field text.</summary>
-    public string? Replaces { get; init; }
+    public string? Replaces
+    {
+        get => _relations.Get(RelationField.Replaces);
+        init => _relations = _relations.With(this, RelationField.Replaces, value);
+    }
 
     /// <summary>Provides field text.</summary>
-    public string? Provides { get; init; }
+    public string? Provides
+    {
+        get => _relations.Get(RelationField.Provides);
+        init => _relations = _relations.With(this, RelationField.Provides, value);
+    }
 
     /// <summary>The index this version came from (null for status-only versions).</summary>
     public PackageOrigin? Origin { get; init; }
@@ -92,6 +130,13 @@ public sealed record UniversePackage
 
     /// <summary>The EDSP <c>APT-ID</c> this version had in a scenario, if it came from one.</summary>
     public string? AptId { get; init; }
+
+    /// <summary>Relationship fields that the scanner left as byte ranges of the index (materialized on first read).</summary>
+    internal RelationTexts Relations
+    {
+        get => _relations;
+        init => _relations = value;
+    }
 
     /// <summary><c>name:arch</c>.</summary>
     public string QualifiedName => $"{Name}:{Architecture}";

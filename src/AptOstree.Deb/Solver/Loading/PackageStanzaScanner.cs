@@ -302,17 +302,36 @@ internal sealed class PackageStanzaScanner
             InstalledSize = Int64(StanzaField.InstalledSize),
             Filename = Trimmed(StanzaField.Filename),
             Sha256 = Trimmed(StanzaField.Sha256),
-            Depends = Folded(StanzaField.Depends),
-            PreDepends = Folded(StanzaField.PreDepends),
-            Recommends = Folded(StanzaField.Recommends),
-            Suggests = Folded(StanzaField.Suggests),
-            Conflicts = Folded(StanzaField.Conflicts),
-            Breaks = Folded(StanzaField.Breaks),
-            Replaces = Folded(StanzaField.Replaces),
-            Provides = Folded(StanzaField.Provides),
+            Relations = LazyRelations(),
             Origin = origin,
             Pin = pin,
         };
+    }
+
+    /// <summary>The relationship fields of the current stanza as byte ranges, made strings only when read (<see cref="RelationTexts"/>).</summary>
+    private RelationTexts LazyRelations()
+    {
+        int[]? ranges = null;
+        for (int f = 0; f < RelationTexts.Count; f++)
+        {
+            int field = (int)StanzaField.Depends + f;
+            if (_length[field] >= 0)
+            {
+                if (ranges is null)
+                {
+                    ranges = new int[2 * RelationTexts.Count];
+                    for (int i = 1; i < ranges.Length; i += 2)
+                    {
+                        ranges[i] = -1;
+                    }
+                }
+
+                ranges[2 * f] = _start[field];
+                ranges[(2 * f) + 1] = _length[field];
+            }
+        }
+
+        return ranges is null ? RelationTexts.Empty : new RelationTexts(_data, ranges);
     }
 
     private static List<T> ReadPart<T>(ReadOnlyMemory<byte> data, long firstLine, string sourceName, Func<PackageStanzaScanner, T> convert)
