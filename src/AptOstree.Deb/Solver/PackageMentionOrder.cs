@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver;
@@ -61,7 +62,7 @@ internal static class PackageMentionOrder
             rest = end < 0 ? [] : rest[(end + 1)..];
             int nameEnd = term.IndexOfAny(AsciiNameEnd);
             var name = nameEnd < 0 ? term : term[..nameEnd];
-            if (name.IsEmpty)
+            if (name.IsEmpty || !lookup.MayHold(name))
             {
                 continue;
             }
@@ -104,6 +105,47 @@ internal static class PackageMentionOrder
         private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _order = order.GetAlternateLookup<ReadOnlySpan<char>>();
         private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _only = only?.GetAlternateLookup<ReadOnlySpan<char>>() ?? default;
         private readonly bool _filtered = only is not null;
+        private readonly ulong[]? _sketch = Sketch(only);
+
+        /// <summary>False when <paramref name="name"/> (ASCII) is certainly not wanted: most mentions are rejected without a lookup.</summary>
+        public bool MayHold(ReadOnlySpan<byte> name)
+        {
+            if (_sketch is null)
+            {
+                return true;
+            }
+
+            uint h = SketchBit(name.Length, name[0], name[^1], name[name.Length / 2]);
+            return (_sketch[h >> 6] & (1UL << (int)(h & 63))) != 0;
+        }
+
+        private static ulong[]? Sketch(HashSet<string>? names)
+        {
+            if (names is null)
+            {
+                return null;
+            }
+
+            var sketch = new ulong[SketchBits / 64];
+            foreach (var name in names)
+            {
+                if (name.Length == 0 || !Ascii.IsValid(name))
+                {
+                    // The byte path only reads ASCII fields, where such a name cannot be mentioned.
+                    continue;
+                }
+
+                uint h = SketchBit(name.Length, name[0], name[^1], name[name.Length / 2]);
+                sketch[h >> 6] |= 1UL << (int)(h & 63);
+            }
+
+            return sketch;
+        }
+
+        private const int SketchBits = 1 << 16;
+
+        private static uint SketchBit(int length, int first, int last, int middle) =>
+            (((uint)length * 2654435761u) ^ ((uint)first * 40503u) ^ ((uint)last * 9973u) ^ ((uint)middle * 131u)) & (SketchBits - 1);
 
         public void Add(ReadOnlySpan<char> name)
         {

@@ -187,7 +187,14 @@ public sealed class PackageUniverse
     /// <param name="packages">Versions from indexes and the installed state.</param>
     /// <param name="nativeArchitecture">The native architecture.</param>
     /// <param name="foreignArchitectures">Foreign architectures enabled with <c>dpkg --add-architecture</c>.</param>
-    public static PackageUniverse Create(IEnumerable<UniversePackage> packages, string nativeArchitecture, IEnumerable<string>? foreignArchitectures = null)
+    public static PackageUniverse Create(IEnumerable<UniversePackage> packages, string nativeArchitecture, IEnumerable<string>? foreignArchitectures = null) =>
+        Create(packages, nativeArchitecture, foreignArchitectures, ownsRecords: false);
+
+    /// <summary>
+    /// Like the public overload; with <paramref name="ownsRecords"/> the records are fresh from a reader and held by
+    /// no one else, so their ids are set in place instead of on copies.
+    /// </summary>
+    internal static PackageUniverse Create(IEnumerable<UniversePackage> packages, string nativeArchitecture, IEnumerable<string>? foreignArchitectures, bool ownsRecords)
     {
         ArgumentNullException.ThrowIfNull(packages);
         ArgumentException.ThrowIfNullOrEmpty(nativeArchitecture);
@@ -260,7 +267,13 @@ public sealed class PackageUniverse
         var array = new UniversePackage[list.Count];
         for (int i = 0; i < array.Length; i++)
         {
-            array[i] = list[i].Id == i ? list[i] : list[i] with { Id = i };
+            var p = list[i];
+            if (p.Id != i && ownsRecords)
+            {
+                p.AssignId(i);
+            }
+
+            array[i] = p.Id == i ? p : p with { Id = i };
         }
 
         return new PackageUniverse(array, nativeArchitecture, archs);

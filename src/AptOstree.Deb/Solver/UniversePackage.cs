@@ -12,8 +12,14 @@ public sealed record UniversePackage
     /// <summary>The relationship fields; a copy made with <c>with</c> shares them until it sets one (copy on write).</summary>
     private RelationTexts _relations = RelationTexts.Empty;
 
+    private int _id = -1;
+
     /// <summary>The position in <see cref="PackageUniverse.Packages"/> (assigned by the universe).</summary>
-    public int Id { get; init; } = -1;
+    public int Id
+    {
+        get => _id;
+        init => _id = value;
+    }
 
     /// <summary>Package name (lower case).</summary>
     public required string Name { get; init; }
@@ -130,6 +136,12 @@ public sealed record UniversePackage
 
     /// <summary>The EDSP <c>APT-ID</c> this version had in a scenario, if it came from one.</summary>
     public string? AptId { get; init; }
+
+    /// <summary>
+    /// Sets <see cref="Id"/> in place: only for a record nobody else holds yet (a universe built from versions its
+    /// own reader just made), where a copy per version would be wasted.
+    /// </summary>
+    internal void AssignId(int id) => _id = id;
 
     /// <summary>Relationship fields that the scanner left as byte ranges of the index (materialized on first read).</summary>
     internal RelationTexts Relations

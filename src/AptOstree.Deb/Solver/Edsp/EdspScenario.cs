@@ -60,7 +60,7 @@ public sealed class EdspScenario
         var remove = SplitNames(requestStanza.GetValue("Remove"));
 
         var packages = PackageStanzaScanner.ReadAll(data[scanner.StanzaEnd..], scanner.NextLine, SourceName, ToPackage);
-        var universe = PackageUniverse.Create(packages, arch, archs.Where(a => a != arch));
+        var universe = PackageUniverse.Create(packages, arch, archs.Where(a => a != arch), ownsRecords: true);
         var request = new SolverRequest
         {
             Install = install.Select(PackageRequest.Parse).ToList(),
@@ -74,28 +74,43 @@ public sealed class EdspScenario
 
     private static UniversePackage ToPackage(PackageStanzaScanner scanner)
     {
-        var pkg = scanner.ToPackage(null);
-        string aptId = scanner.Trimmed(StanzaField.AptId) ?? throw Invalid($"package {pkg} at line {scanner.StanzaLine} has no APT-ID");
+        string aptId = scanner.Trimmed(StanzaField.AptId) ?? throw Invalid($"package {scanner.ToPackage(null)} at line {scanner.StanzaLine} has no APT-ID");
         int pin = scanner.Int32(StanzaField.AptPin) ?? 500;
         bool candidate = scanner.IsYes(StanzaField.AptCandidate);
-        return pkg with
-        {
-            AptId = aptId,
-            IsInstalled = scanner.IsYes(StanzaField.Installed),
-            IsHeld = scanner.IsYes(StanzaField.Hold),
-            IsAutomatic = scanner.IsYes(StanzaField.AptAutomatic),
+        var state = new EdspVersionState(aptId, scanner.IsYes(StanzaField.Installed), scanner.IsYes(StanzaField.Hold), scanner.IsYes(StanzaField.AptAutomatic));
 
-            // APT already applied its policy: the candidate is marked; keep its order by pin, candidate on top.
-            Pin = candidate ? Math.Max(pin, 1000) : Math.Min(pin, 999),
-            Filename = pkg.Filename ?? "edsp:" + aptId,
-        };
+        // APT already applied its policy: the candidate is marked; keep its order by pin, candidate on top.
+        return scanner.ToPackage(null, candidate ? Math.Max(pin, 1000) : Math.Min(pin, 999), state);
     }
 
+    /// <summary>Reads the whole stream straight into one array (no zeroing, no intermediate copy).</summary>
     private static ReadOnlyMemory<byte> ReadAll(Stream stream)
     {
-        var buffer = new MemoryStream(stream.CanSeek ? (int)Math.Min(Array.MaxLength, Math.Max(0, stream.Length - stream.Position)) : 1 << 20);
-        stream.CopyTo(buffer, 1 << 20);
-        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        long expected = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : 0;
+        var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(expected + 1, 1 << 20, Array.MaxLength));
+        int length = 0;
+        while (true)
+        {
+            if (length == buffer.Length)
+            {
+                if (buffer.Length == Array.MaxLength)
+                {
+                    throw Invalid("the scenario is larger than 2 GiB");
+                }
+
+                var larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, 2L * buffer.Length));
+                buffer.AsSpan(0, length).CopyTo(larger);
+                buffer = larger;
+            }
+
+            int n = stream.Read(buffer, length, buffer.Length - length);
+            if (n == 0)
+            {
+                return buffer.AsMemory(0, length);
+            }
+
+            length += n;
+        }
     }
 
     private static Deb822Paragraph ParseRequestStanza(ReadOnlyMemory<byte> bytes, string sourceName)

@@ -3,6 +3,7 @@ using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Unicode;
 using AptOstree.Apt;
+using AptOstree.Deb.Solver.Edsp;
 using AptOstree.Deb.Versioning;
 
 namespace AptOstree.Deb.Solver.Loading;
@@ -263,7 +264,10 @@ internal sealed class PackageStanzaScanner
         Has(field) && int.TryParse(Value(field), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : null;
 
     /// <summary>The current stanza as a <see cref="UniversePackage"/> (the conversions of <see cref="PackagesIndexReader.FromParagraph"/>).</summary>
-    public UniversePackage ToPackage(PackageOrigin? origin, int pin = 500)
+    /// <param name="origin">The index the stanza comes from.</param>
+    /// <param name="pin">The pin of the version.</param>
+    /// <param name="edsp">For an EDSP stanza: APT's id and the installed state (a version without Filename gets <c>edsp:</c> plus the id).</param>
+    public UniversePackage ToPackage(PackageOrigin? origin, int pin = 500, EdspVersionState? edsp = null)
     {
         string name = Required(StanzaField.Package, "Package");
         string version = Required(StanzaField.Version, "Version");
@@ -300,11 +304,15 @@ internal sealed class PackageStanzaScanner
             Source = source ?? name,
             Size = Int64(StanzaField.Size),
             InstalledSize = Int64(StanzaField.InstalledSize),
-            Filename = Trimmed(StanzaField.Filename),
+            Filename = Trimmed(StanzaField.Filename) ?? (edsp is { } e ? "edsp:" + e.AptId : null),
             Sha256 = Trimmed(StanzaField.Sha256),
             Relations = LazyRelations(),
             Origin = origin,
             Pin = pin,
+            AptId = edsp?.AptId,
+            IsInstalled = edsp?.Installed ?? false,
+            IsHeld = edsp?.Held ?? false,
+            IsAutomatic = edsp?.Automatic ?? false,
         };
     }
 
