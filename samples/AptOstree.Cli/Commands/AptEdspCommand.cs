@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Win32.SafeHandles;
 using AptOstree.Deb.Solver.Edsp;
 
 namespace AptOstree.Cli.Commands;
@@ -15,7 +16,9 @@ internal static class AptEdspCommand
         {
             bool recommends = !parse.GetValue(noRecommends)
                 && !string.Equals(Environment.GetEnvironmentVariable("APT_OSTREE_NO_RECOMMENDS"), "1", StringComparison.Ordinal);
-            using var stdin = Console.OpenStandardInput();
+            // A FileStream over fd 0 knows the size of a redirected file, so the scenario is read into one array of the
+            // right size; from a pipe (apt's own way) it is read in growing chunks.
+            using var stdin = new FileStream(new SafeFileHandle(0, ownsHandle: false), FileAccess.Read, bufferSize: 0);
             using var stdout = Console.OpenStandardOutput();
             EdspSolver.Run(stdin, stdout, recommends);
             return 0;

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver;
@@ -10,14 +11,18 @@ public sealed class PackageUniverse
 {
     private readonly UniversePackage[] _packages;
     private readonly Dictionary<string, int[]> _byName;
-    private readonly Dictionary<string, (int Id, string? Version)[]> _providers;
+    private readonly Dictionary<string, List<(int Id, string? Version)>> _providers;
     private readonly int[] _slot;
     private readonly bool[] _isCandidate;
     private readonly CompiledPackage?[] _compiled;
     private readonly int[]?[] _conflicts;
     private Dictionary<string, int>? _mentionOrder;
 
-    private PackageUniverse(UniversePackage[] packages, string nativeArchitecture, IReadOnlyList<string> architectures)
+    /// <param name="packages">The versions, ids already assigned.</param>
+    /// <param name="byName">The ids of each name, ascending (built by <see cref="Create(IEnumerable{UniversePackage}, string, IEnumerable{string}?, bool)"/>).</param>
+    /// <param name="nativeArchitecture">The native architecture.</param>
+    /// <param name="architectures">Native plus foreign architectures.</param>
+    private PackageUniverse(UniversePackage[] packages, Dictionary<string, int[]> byName, string nativeArchitecture, IReadOnlyList<string> architectures)
     {
         _packages = packages;
         NativeArchitecture = nativeArchitecture;
@@ -25,8 +30,8 @@ public sealed class PackageUniverse
         _compiled = new CompiledPackage?[packages.Length];
         _conflicts = new int[]?[packages.Length];
 
-        var byName = new Dictionary<string, List<int>>(packages.Length, StringComparer.Ordinal);
-        var providers = new Dictionary<string, List<(int, string?)>>(StringComparer.Ordinal);
+        _byName = byName;
+        var providers = new Dictionary<string, List<(int Id, string? Version)>>(StringComparer.Ordinal);
         var providerLookup = providers.GetAlternateLookup<ReadOnlySpan<char>>();
         var provided = new List<ProvidesReader.ProvidedName>();
         Span<char> nameBuffer = stackalloc char[256];
@@ -35,16 +40,17 @@ public sealed class PackageUniverse
         for (int i = 0; i < packages.Length; i++)
         {
             var p = packages[i];
-            if (!byName.TryGetValue(p.Name, out var list))
-            {
-                byName[p.Name] = list = new List<int>(1);
-            }
 
             // One slot per (name, effective architecture): share the slot of an earlier version of the same pair.
             string arch = EffectiveArchitecture(p.Architecture);
             int slot = -1;
-            foreach (int other in list)
+            foreach (int other in byName[p.Name])
             {
+                if (other >= i)
+                {
+                    break;
+                }
+
                 if (EffectiveArchitecture(packages[other].Architecture) == arch)
                 {
                     slot = _slot[other];
@@ -53,7 +59,6 @@ public sealed class PackageUniverse
             }
 
             _slot[i] = slot >= 0 ? slot : slotCount++;
-            list.Add(i);
             provided.Clear();
             if (p.Relations.TryGetRawAscii(RelationField.Provides, out var rawProvides) && ProvidesReader.TryRead(rawProvides, provided))
             {
@@ -85,17 +90,7 @@ public sealed class PackageUniverse
             }
         }
 
-        _byName = new Dictionary<string, int[]>(byName.Count, StringComparer.Ordinal);
-        foreach (var (name, ids) in byName)
-        {
-            _byName[name] = [.. ids];
-        }
-
-        _providers = new Dictionary<string, (int Id, string? Version)[]>(providers.Count, StringComparer.Ordinal);
-        foreach (var (name, list) in providers)
-        {
-            _providers[name] = [.. list];
-        }
+        _providers = providers;
 
         SlotCount = slotCount;
 
@@ -200,25 +195,23 @@ public sealed class PackageUniverse
         ArgumentException.ThrowIfNullOrEmpty(nativeArchitecture);
         var archs = new List<string> { nativeArchitecture };
         archs.AddRange((foreignArchitectures ?? []).Where(a => a != nativeArchitecture).Distinct());
-        var allowedArchs = new HashSet<string>(archs) { "all" };
-
         var list = new List<UniversePackage>(packages.TryGetNonEnumeratedCount(out int count) ? count : 0);
 
-        // Position of the first version of each name, and the next version of the same name: duplicates of a
-        // (name, architecture, version) are found among the few versions of one name.
-        var firstOfName = new Dictionary<string, int>(list.Capacity, StringComparer.Ordinal);
-        var nextOfName = new List<int>(list.Capacity);
+        // The ids of each name, ascending: duplicates of a (name, architecture, version) are found among the few
+        // versions of one name, and the universe keeps the table as its name index.
+        var byName = new Dictionary<string, int[]>(list.Capacity, StringComparer.Ordinal);
         foreach (var p in packages)
         {
-            if (!allowedArchs.Contains(p.Architecture))
+            if (p.Architecture != "all" && !archs.Contains(p.Architecture))
             {
                 continue;
             }
 
+            ref int[]? ids = ref CollectionsMarshal.GetValueRefOrAddDefault(byName, p.Name, out bool known);
             int existing = -1;
-            if (firstOfName.TryGetValue(p.Name, out int first))
+            if (known)
             {
-                for (int j = first; j >= 0; j = nextOfName[j])
+                foreach (int j in ids!)
                 {
                     if (list[j].Architecture == p.Architecture && list[j].Version == p.Version)
                     {
@@ -245,22 +238,7 @@ public sealed class PackageUniverse
                 continue;
             }
 
-            nextOfName.Add(-1);
-            if (first >= 0 && firstOfName.ContainsKey(p.Name))
-            {
-                int last = first;
-                while (nextOfName[last] >= 0)
-                {
-                    last = nextOfName[last];
-                }
-
-                nextOfName[last] = list.Count;
-            }
-            else
-            {
-                firstOfName[p.Name] = list.Count;
-            }
-
+            ids = known ? [.. ids!, list.Count] : [list.Count];
             list.Add(p);
         }
 
@@ -276,7 +254,7 @@ public sealed class PackageUniverse
             array[i] = p.Id == i ? p : p with { Id = i };
         }
 
-        return new PackageUniverse(array, nativeArchitecture, archs);
+        return new PackageUniverse(array, byName, nativeArchitecture, archs);
     }
 
     /// <summary>All versions (all architectures) of a real package name.</summary>

@@ -277,7 +277,7 @@ internal sealed class PackageStanzaScanner
         }
 
         string architecture = Required(StanzaField.Architecture, "Architecture");
-        string? source = Has(StanzaField.Source) ? SourceName(Value(StanzaField.Source).Trim()) : null;
+        string? source = Has(StanzaField.Source) ? SourceName(Value(StanzaField.Source).Trim(), name) : null;
         return new UniversePackage
         {
             Name = name,
@@ -408,17 +408,19 @@ internal sealed class PackageStanzaScanner
         {
             if (char.IsUpper(c) || c > 0x7f)
             {
-                return Share(value.ToString().ToLowerInvariant());
+                return value.ToString().ToLowerInvariant();
             }
         }
 
-        return Share(value);
+        // Names are nearly all distinct: a table to share them would cost more than it saves.
+        return value.ToString();
     }
 
-    private string SourceName(ReadOnlySpan<char> source)
+    private string SourceName(ReadOnlySpan<char> source, string packageName)
     {
         int space = source.IndexOf(' ');
-        return Share(space > 0 ? source[..space] : source);
+        var sourceName = space > 0 ? source[..space] : source;
+        return sourceName.SequenceEqual(packageName) ? packageName : Share(sourceName);
     }
 
     private string Share(ReadOnlySpan<char> value)
