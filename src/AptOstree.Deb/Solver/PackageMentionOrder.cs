@@ -26,7 +26,7 @@ internal static class PackageMentionOrder
             foreach (var field in FieldOrder)
             {
                 // Reading the index bytes keeps the texts the solver never compiles from becoming strings.
-                if (p.Relations.TryGetRawAscii(field, out var raw) && !raw.ContainsAny(OddControls))
+                if (p.Relations.TryGetRaw(field, out var raw) && raw.IndexOfAnyExcept(PlainAscii) < 0)
                 {
                     AddTargets(lookup, raw, name);
                 }
@@ -46,8 +46,8 @@ internal static class PackageMentionOrder
         RelationField.Recommends, RelationField.Suggests, RelationField.Replaces, RelationField.Provides,
     ];
 
-    /// <summary>Control characters other than tab and line feed: text that folding would treat differently goes the text way.</summary>
-    private static readonly SearchValues<byte> OddControls = SearchValues.Create([.. Enumerable.Range(0, 0x20).Where(b => b is not '\t' and not '\n').Select(b => (byte)b)]);
+    /// <summary>Printable ASCII, tab and line feed: other text (non-ASCII, other controls, which folding treats differently) goes the text way.</summary>
+    private static readonly SearchValues<byte> PlainAscii = SearchValues.Create([(byte)'\t', (byte)'\n', .. Enumerable.Range(0x20, 0x60).Select(b => (byte)b)]);
 
     private static readonly SearchValues<byte> AsciiNameEnd = SearchValues.Create(" \t\n(:[<"u8);
 
@@ -142,7 +142,7 @@ internal static class PackageMentionOrder
             return sketch;
         }
 
-        private const int SketchBits = 1 << 16;
+        private const int SketchBits = 1 << 18;
 
         private static uint SketchBit(int length, int first, int last, int middle) =>
             (((uint)length * 2654435761u) ^ ((uint)first * 40503u) ^ ((uint)last * 9973u) ^ ((uint)middle * 131u)) & (SketchBits - 1);

@@ -31,6 +31,17 @@ public sealed class PackageUniverse
         _conflicts = new int[]?[packages.Length];
 
         _byName = byName;
+
+        // The ids of each version's name, without a lookup per version.
+        var idsOfName = new int[packages.Length][];
+        foreach (var ids in byName.Values)
+        {
+            foreach (int id in ids)
+            {
+                idsOfName[id] = ids;
+            }
+        }
+
         var providers = new Dictionary<string, List<(int Id, string? Version)>>(StringComparer.Ordinal);
         var providerLookup = providers.GetAlternateLookup<ReadOnlySpan<char>>();
         var provided = new List<ProvidesReader.ProvidedName>();
@@ -44,7 +55,7 @@ public sealed class PackageUniverse
             // One slot per (name, effective architecture): share the slot of an earlier version of the same pair.
             string arch = EffectiveArchitecture(p.Architecture);
             int slot = -1;
-            foreach (int other in byName[p.Name])
+            foreach (int other in idsOfName[i])
             {
                 if (other >= i)
                 {

@@ -217,13 +217,15 @@ internal sealed class PackageStanzaScanner
     public bool Has(StanzaField field) => _length[(int)field] >= 0;
 
     /// <summary>The value as <c>Deb822Paragraph.GetValue</c> would return it, then trimmed; null when absent.</summary>
-    public string? Trimmed(StanzaField field) => Has(field) ? new string(Value(field).Trim()) : null;
+    public string? Trimmed(StanzaField field) =>
+        !Has(field) ? null : TryAscii(field, out var ascii) ? Encoding.ASCII.GetString(ascii) : new string(Value(field).Trim());
 
     /// <summary>Like <see cref="Trimmed"/>, sharing one string per distinct value (architectures, sections, names).</summary>
     public string? TrimmedShared(StanzaField field) => Has(field) ? Share(Value(field).Trim()) : null;
 
     /// <summary>True when the field is <c>yes</c> (any case).</summary>
-    public bool IsYes(StanzaField field) => Has(field) && Value(field).Trim().Equals("yes", StringComparison.OrdinalIgnoreCase);
+    public bool IsYes(StanzaField field) =>
+        Has(field) && (TryAscii(field, out var ascii) ? Ascii.EqualsIgnoreCase(ascii, "yes"u8) : Value(field).Trim().Equals("yes", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The field as a relationship text: continuation lines joined with one space, each trimmed.</summary>
     public string? Folded(StanzaField field)
@@ -433,6 +435,28 @@ internal sealed class PackageStanzaScanner
         var s = value.ToString();
         _strings[s] = s;
         return s;
+    }
+
+    /// <summary>
+    /// The value trimmed as <c>Value(field).Trim()</c> would be, as bytes, when it is plain ASCII (then byte and char
+    /// trimming agree); false when absent or not ASCII.
+    /// </summary>
+    private bool TryAscii(StanzaField field, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        if (_length[(int)field] < 0)
+        {
+            return false;
+        }
+
+        var bytes = _data.Span.Slice(_start[(int)field], _length[(int)field]).Trim(" \t\n\v\f\r"u8);
+        if (!Ascii.IsValid(bytes))
+        {
+            return false;
+        }
+
+        value = bytes;
+        return true;
     }
 
     /// <summary>The raw deb822 value of a field (continuation lines included, trailing blanks trimmed), decoded.</summary>

@@ -16,7 +16,8 @@ internal sealed class RelationTexts : IEquatable<RelationTexts>
 
     private static readonly SearchValues<byte> LineBreakOrNonAscii = SearchValues.Create([(byte)'\n', .. Enumerable.Range(0x80, 0x80).Select(b => (byte)b)]);
 
-    private readonly string?[] _texts = new string?[Count];
+    /// <summary>The materialized texts; allocated on first use (most versions never need one).</summary>
+    private string?[]? _texts;
     private readonly ReadOnlyMemory<byte> _data;
 
     /// <summary>Per field: start and length in <see cref="_data"/> (raw deb822 value, continuation lines included), or length -1.</summary>
@@ -31,6 +32,21 @@ internal sealed class RelationTexts : IEquatable<RelationTexts>
     {
         Owner = owner;
         _materialized = (1 << Count) - 1;
+    }
+
+    private string?[] Texts
+    {
+        get
+        {
+            var texts = Volatile.Read(ref _texts);
+            if (texts is null)
+            {
+                Interlocked.CompareExchange(ref _texts, new string?[Count], null);
+                texts = _texts!;
+            }
+
+            return texts;
+        }
     }
 
     /// <summary>Fields that stay byte ranges of <paramref name="data"/> until read.</summary>
@@ -49,11 +65,11 @@ internal sealed class RelationTexts : IEquatable<RelationTexts>
         int bit = 1 << (int)field;
         if ((Volatile.Read(ref _materialized) & bit) != 0)
         {
-            return _texts[(int)field];
+            return _texts?[(int)field];
         }
 
         string? text = Fold(Raw(field));
-        _texts[(int)field] = text;
+        Texts[(int)field] = text;
         int seen;
         do
         {
@@ -66,7 +82,28 @@ internal sealed class RelationTexts : IEquatable<RelationTexts>
 
     /// <summary>True when the stanza has <paramref name="field"/> (without making it a string).</summary>
     public bool Has(RelationField field) =>
-        (Volatile.Read(ref _materialized) & (1 << (int)field)) != 0 ? _texts[(int)field] is not null : Raw(field).Length >= 0;
+        (Volatile.Read(ref _materialized) & (1 << (int)field)) != 0 ? _texts?[(int)field] is not null : Raw(field).Length >= 0;
+
+    /// <summary>
+    /// The field as raw UTF-8 (continuation lines not folded; empty when absent) when it has not been made a string
+    /// yet; false otherwise (then use <see cref="Get"/>).
+    /// </summary>
+    public bool TryGetRaw(RelationField field, out ReadOnlySpan<byte> utf8)
+    {
+        utf8 = default;
+        if ((Volatile.Read(ref _materialized) & (1 << (int)field)) != 0)
+        {
+            return false;
+        }
+
+        var raw = Raw(field);
+        if (raw.Length >= 0)
+        {
+            utf8 = _data.Span.Slice(raw.Start, raw.Length);
+        }
+
+        return true;
+    }
 
     /// <summary>
     /// The field as raw UTF-8 (continuation lines not folded) when it has not been made a string yet and is plain
@@ -94,7 +131,7 @@ internal sealed class RelationTexts : IEquatable<RelationTexts>
     public RelationTexts With(object owner, RelationField field, string? text)
     {
         var copy = ReferenceEquals(Owner, owner) ? this : Copy(owner);
-        copy._texts[(int)field] = text;
+        copy.Texts[(int)field] = text;
         copy._materialized |= 1 << (int)field;
         return copy;
     }
@@ -185,7 +222,7 @@ internal sealed class RelationTexts : IEquatable<RelationTexts>
         {
             if ((Volatile.Read(ref _materialized) & (1 << (int)f)) != 0)
             {
-                copy._texts[(int)f] = _texts[(int)f];
+                copy.Texts[(int)f] = _texts?[(int)f];
                 copy._materialized |= 1 << (int)f;
             }
         }
