@@ -29,6 +29,7 @@ internal sealed class PackageStanzaScanner
     private readonly int[] _start = new int[FieldCount];
     private readonly int[] _length = new int[FieldCount];
     private readonly Dictionary<string, string> _strings = new(StringComparer.Ordinal);
+    private readonly RecentStrings _recent = new();
     private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _stringLookup;
     private char[] _chars = new char[1024];
     private int _position;
@@ -172,14 +173,28 @@ internal sealed class PackageStanzaScanner
             }
             else
             {
-                int colon = text.IndexOf((byte)':');
+                // One scalar pass over the (short) name finds the colon and checks the name's bytes.
+                int colon = -1;
+                bool printable = true;
+                for (int k = 0; k < text.Length; k++)
+                {
+                    byte b = text[k];
+                    if (b == (byte)':')
+                    {
+                        colon = k;
+                        break;
+                    }
+
+                    printable &= b is >= (byte)'!' and <= (byte)'~';
+                }
+
                 if (colon < 0)
                 {
                     throw Malformed($"line '{Shorten(text)}' is not 'Name: value', a continuation line or an empty line.", _line);
                 }
 
                 var name = text[..colon];
-                if (!IsValidFieldName(name))
+                if (!printable || name.IsEmpty || name[0] is (byte)'#' or (byte)'-')
                 {
                     throw Malformed($"'{Shorten(name)}' is not a valid field name (US-ASCII 0x21-0x7E, not starting with '#' or '-').", _line);
                 }
@@ -221,7 +236,8 @@ internal sealed class PackageStanzaScanner
         !Has(field) ? null : TryAscii(field, out var ascii) ? Encoding.ASCII.GetString(ascii) : new string(Value(field).Trim());
 
     /// <summary>Like <see cref="Trimmed"/>, sharing one string per distinct value (architectures, sections, names).</summary>
-    public string? TrimmedShared(StanzaField field) => Has(field) ? Share(Value(field).Trim()) : null;
+    public string? TrimmedShared(StanzaField field) =>
+        !Has(field) ? null : TryAscii(field, out var ascii) ? _recent.Get(ascii) : Share(Value(field).Trim());
 
     /// <summary>True when the field is <c>yes</c> (any case).</summary>
     public bool IsYes(StanzaField field) =>
@@ -279,7 +295,9 @@ internal sealed class PackageStanzaScanner
         }
 
         string architecture = Required(StanzaField.Architecture, "Architecture");
-        string? source = Has(StanzaField.Source) ? SourceName(Value(StanzaField.Source).Trim(), name) : null;
+        string? source = !Has(StanzaField.Source) ? null
+            : TryAscii(StanzaField.Source, out var sourceBytes) ? AsciiSourceName(sourceBytes, name)
+            : SourceName(Value(StanzaField.Source).Trim(), name);
         return new UniversePackage
         {
             Name = name,
@@ -390,6 +408,22 @@ internal sealed class PackageStanzaScanner
 
     private string Required(StanzaField field, string fieldName)
     {
+        // Plain ASCII (nearly always): straight from the bytes; the general path below decides everything else.
+        if (TryAscii(field, out var ascii) && !ascii.IsEmpty)
+        {
+            if (field == StanzaField.Architecture)
+            {
+                return _recent.Get(ascii);
+            }
+
+            if (field == StanzaField.Package && ascii.IndexOfAnyInRange((byte)'A', (byte)'Z') >= 0)
+            {
+                return Encoding.ASCII.GetString(ascii).ToLowerInvariant();
+            }
+
+            return Encoding.ASCII.GetString(ascii);
+        }
+
         if (!Has(field) || Value(field).IsEmpty)
         {
             throw new InvalidFormatException(AptErrorCodes.InvalidIndexStanza, $"{_sourceName}: the stanza at line {StanzaLine} has no {fieldName} field.", null, _sourceName, $"line {StanzaLine}");
@@ -416,6 +450,13 @@ internal sealed class PackageStanzaScanner
 
         // Names are nearly all distinct: a table to share them would cost more than it saves.
         return value.ToString();
+    }
+
+    private string AsciiSourceName(ReadOnlySpan<byte> source, string packageName)
+    {
+        int space = source.IndexOf((byte)' ');
+        var sourceName = space > 0 ? source[..space] : source;
+        return RecentStrings.Equal(packageName, sourceName) ? packageName : _recent.Get(sourceName);
     }
 
     private string SourceName(ReadOnlySpan<char> source, string packageName)
@@ -479,9 +520,19 @@ internal sealed class PackageStanzaScanner
             return -1;
         }
 
-        foreach (var (candidate, field) in FieldsByLength[name.Length])
+        // Field names nearly always have their usual case: an exact pass first, ignoring case only when it fails.
+        var candidates = FieldsByLength[name.Length];
+        foreach (var (candidate, field) in candidates)
         {
-            if (name.SequenceEqual(candidate) || Ascii.EqualsIgnoreCase(name, candidate))
+            if (candidate[0] == name[0] && name.SequenceEqual(candidate))
+            {
+                return (int)field;
+            }
+        }
+
+        foreach (var (candidate, field) in candidates)
+        {
+            if ((candidate[0] | 0x20) == (name[0] | 0x20) && Ascii.EqualsIgnoreCase(name, candidate))
             {
                 return (int)field;
             }
@@ -523,9 +574,6 @@ internal sealed class PackageStanzaScanner
 
     private static bool IsBlank(ReadOnlySpan<byte> line) =>
         line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' or (byte)'\r' && line.IndexOfAnyExcept(" \t\r"u8) < 0);
-
-    private static bool IsValidFieldName(ReadOnlySpan<byte> name) =>
-        !name.IsEmpty && name[0] != (byte)'#' && name[0] != (byte)'-' && name.IndexOfAnyExceptInRange((byte)'!', (byte)'~') < 0;
 
     private static string Shorten(ReadOnlySpan<byte> text)
     {
