@@ -2,8 +2,8 @@
 # Side-by-side timings: libostree's `ostree` vs `apt-ostree ostree` on a Debian minbase tree.
 # Same fsync policy on both sides (core.fsync=false in every repository). The two tools run alternately in one
 # loop (ostree, ours, ostree, ours, ...) so load from other processes hits both alike; the best wall time is
-# reported with the user+sys CPU seconds of that run. Checkouts are timed with a cold page cache (dropped before
-# each run) and with a warm one. Prints a Markdown table.
+# reported with the user+sys CPU seconds of that run, and the median wall times. Checkouts are timed with a cold
+# page cache (dropped before each run) and with a warm one. Prints a Markdown table.
 # Usage: eng/bench/ostree-vs-ours.sh [runs]
 #   env: MINBASE (tree), APT_OSTREE (path of an apt-ostree executable or .dll to time instead of publishing one),
 #        PUBLISH=aot|r2r (default aot: Native AOT, falling back to ReadyToRun if the AOT toolchain is missing),
@@ -41,7 +41,8 @@ timed() {
   /usr/bin/time -f '%e %U %S' -o "$work/t" "$@" >/dev/null
   cat "$work/t" >> "$out"
 }
-# pair COLD SETUP_A 'CMD_A' SETUP_B 'CMD_B' : alternates A and B $runs times; prints "a_wall a_cpu b_wall b_cpu" of the best runs.
+# pair COLD SETUP_A 'CMD_A' SETUP_B 'CMD_B' : alternates A and B $runs times; prints "a_wall a_cpu b_wall b_cpu" of the
+# best runs, then the median wall times "a_median b_median".
 pair() {
   local cold=$1 setup_a=$2 cmd_a=$3 setup_b=$4 cmd_b=$5
   : > "$work/a"; : > "$work/b"
@@ -51,20 +52,22 @@ pair() {
   done
   local a b
   a=$(sort -n "$work/a" | head -1); b=$(sort -n "$work/b" | head -1)
-  echo "$(awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$a") $(awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$b")"
+  echo "$(awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$a") $(awk '{printf "%.2f %.2f", $1, $2 + $3}' <<<"$b") $(median "$work/a") $(median "$work/b")"
 }
+median() { sort -n "$1" | awk '{w[NR] = $1} END {printf "%.2f", NR % 2 ? w[(NR + 1) / 2] : (w[NR / 2] + w[NR / 2 + 1]) / 2}'; }
 init() { # tool mode path
   rm -rf "$3"
   if [[ $1 == ostree ]]; then ostree --repo="$3" init --mode="$2"; else "${ours_cmd[@]}" ostree init --repo="$3" --mode="$2"; fi
   ostree --repo="$3" config set core.fsync false
 }
-row() { # label cache "a_wall a_cpu b_wall b_cpu"
-  read -r aw ac bw bc <<<"$3"
-  printf '| %s | %s | %s (%s) | %s (%s) | %.2f× |\n' "$1" "$2" "$aw" "$ac" "$bw" "$bc" "$(echo "$bw / $aw" | bc -l)"
+row() { # label cache "a_wall a_cpu b_wall b_cpu a_median b_median"
+  read -r aw ac bw bc am bm <<<"$3"
+  printf '| %s | %s | %s (%s) | %s (%s) | %.2f× | %s / %s | %.2f× |\n' "$1" "$2" "$aw" "$ac" "$bw" "$bc" "$(echo "$bw / $aw" | bc -l)" \
+    "$am" "$bm" "$(echo "$bm / $am" | bc -l)"
 }
 o="${ours_cmd[*]}"
 
-printf '| operation | cache | ostree 2022.7 s (CPU s) | apt-ostree s (CPU s) | ratio |\n|---|---|---|---|---|\n'
+printf '| operation | cache | ostree 2022.7 s (CPU s) | apt-ostree s (CPU s) | ratio | median s (ostree / ours) | median ratio |\n|---|---|---|---|---|---|---|\n'
 if [[ ${CHECKOUT_ONLY:-} == 1 ]]; then
   init ostree bare-user "$work/r1" && ostree --repo="$work/r1" commit -b t --tree=dir="$tree" >/dev/null
 else

@@ -59,7 +59,8 @@ public sealed record CheckoutOptions
     public DevInoCache? DevInoCache { get; init; }
 
     /// <summary>
-    /// How many threads check out directories at once; null means one per processor, at most
+    /// How many threads check out directories at once; null means two per processor (with a cold page cache the
+    /// threads mostly wait for the disk, and more of them keep more reads in flight), at most
     /// <see cref="DefaultMaxParallelismCap"/>. 1 walks the tree on the calling thread only.
     /// </summary>
     /// <exception cref="AptOstreeException">The value is less than 1 (<see cref="OSTreeErrorCodes.InvalidOption"/>).</exception>
@@ -72,5 +73,5 @@ public sealed record CheckoutOptions
     }
 
     /// <summary>The number of threads this checkout uses.</summary>
-    internal int EffectiveParallelism => _maxParallelism ?? Math.Clamp(Environment.ProcessorCount, 1, DefaultMaxParallelismCap);
+    internal int EffectiveParallelism => _maxParallelism ?? Math.Clamp(2 * Environment.ProcessorCount, 1, DefaultMaxParallelismCap);
 }
