@@ -49,19 +49,34 @@ internal static class PackageMentionOrder
     /// <summary>Printable ASCII, tab and line feed: other text (non-ASCII, other controls, which folding treats differently) goes the text way.</summary>
     private static readonly SearchValues<byte> PlainAscii = SearchValues.Create([(byte)'\t', (byte)'\n', .. Enumerable.Range(0x20, 0x60).Select(b => (byte)b)]);
 
-    private static readonly SearchValues<byte> AsciiNameEnd = SearchValues.Create(" \t\n(:[<"u8);
+    /// <summary>The bytes that end a name in a relationship field: blanks, a qualifier, version or restriction, or a separator.</summary>
+    private static bool IsNameEnd(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'(' or (byte)':' or (byte)'[' or (byte)'<' or (byte)',' or (byte)'|';
 
     /// <summary>Like the text overload, over the raw ASCII bytes of a field (continuation lines not yet folded).</summary>
     private static void AddTargets(Numbering lookup, ReadOnlySpan<byte> field, Span<char> buffer)
     {
-        var rest = field;
-        while (!rest.IsEmpty)
+        // One scalar pass (terms are short): skip blanks, take the name up to a name end, skip to the next separator.
+        int pos = 0;
+        while (pos < field.Length)
         {
-            int end = rest.IndexOfAny((byte)',', (byte)'|');
-            var term = (end < 0 ? rest : rest[..end]).TrimStart(" \t\n"u8);
-            rest = end < 0 ? [] : rest[(end + 1)..];
-            int nameEnd = term.IndexOfAny(AsciiNameEnd);
-            var name = nameEnd < 0 ? term : term[..nameEnd];
+            while (pos < field.Length && field[pos] is (byte)' ' or (byte)'\t' or (byte)'\n')
+            {
+                pos++;
+            }
+
+            int start = pos;
+            while (pos < field.Length && !IsNameEnd(field[pos]))
+            {
+                pos++;
+            }
+
+            var name = field[start..pos];
+            while (pos < field.Length && field[pos] is not ((byte)',' or (byte)'|'))
+            {
+                pos++;
+            }
+
+            pos++;
             if (name.IsEmpty || !lookup.MayHold(name))
             {
                 continue;

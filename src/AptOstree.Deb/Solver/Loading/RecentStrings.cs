@@ -28,21 +28,5 @@ internal sealed class RecentStrings
     }
 
     /// <summary>True when <paramref name="text"/> has exactly the characters of the ASCII bytes.</summary>
-    public static bool Equal(string text, ReadOnlySpan<byte> ascii)
-    {
-        if (text.Length != ascii.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < ascii.Length; i++)
-        {
-            if (text[i] != ascii[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool Equal(string text, ReadOnlySpan<byte> ascii) => text.Length == ascii.Length && Ascii.Equals(ascii, text);
 }
