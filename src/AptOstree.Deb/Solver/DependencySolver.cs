@@ -45,9 +45,10 @@ public sealed class DependencySolver
         var installedSlots = new HashSet<int>();
         var keepRoots = new List<RootRequest>();
         var upgradeRoots = new List<RootRequest>();
-        foreach (var p in packages)
+        foreach (int installedId in _universe.InstalledIds)
         {
-            if (!p.IsInstalled || removed.Contains(p.Name))
+            var p = packages[installedId];
+            if (removed.Contains(p.Name))
             {
                 continue;
             }
@@ -87,7 +88,7 @@ public sealed class DependencySolver
             }
         }
 
-        var installedNames = new HashSet<string>(packages.Where(p => p.IsInstalled).Select(p => p.Name), StringComparer.Ordinal);
+        var installedNames = new HashSet<string>(_universe.InstalledIds.Select(id => packages[id].Name), StringComparer.Ordinal);
         // apt-get upgrade never installs a package that is not installed yet.
         Func<int, bool> allowed = request.Upgrade
             ? id => explicitIds.Contains(id) || ((_universe.IsCandidateId(id) || packages[id].IsInstalled) && installedSlots.Contains(_universe.SlotOf(id)))
@@ -118,7 +119,7 @@ public sealed class DependencySolver
         var result = engine.TrueIds().Select(id => packages[id]).OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal).ToList();
         var install = result.Where(p => !p.IsInstalled).ToList();
         var keptSlots = new HashSet<int>(result.Select(p => _universe.SlotOf(p.Id)));
-        var remove = packages.Where(p => p.IsInstalled && !engine.IsTrue(p.Id) && !keptSlots.Contains(_universe.SlotOf(p.Id)))
+        var remove = _universe.InstalledIds.Select(id => packages[id]).Where(p => !engine.IsTrue(p.Id) && !keptSlots.Contains(_universe.SlotOf(p.Id)))
             .OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         AptLog.Solved(_logger, install.Count, remove.Count, result.Count);
         return new SolverSolution(install, remove, result);

@@ -49,13 +49,25 @@ internal static class PackageMentionOrder
     /// <summary>Printable ASCII, tab and line feed: other text (non-ASCII, other controls, which folding treats differently) goes the text way.</summary>
     private static readonly SearchValues<byte> PlainAscii = SearchValues.Create([(byte)'\t', (byte)'\n', .. Enumerable.Range(0x20, 0x60).Select(b => (byte)b)]);
 
-    /// <summary>The bytes that end a name in a relationship field: blanks, a qualifier, version or restriction, or a separator.</summary>
-    private static bool IsNameEnd(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'(' or (byte)':' or (byte)'[' or (byte)'<' or (byte)',' or (byte)'|';
+    /// <summary>Per byte: true when it ends a name in a relationship field (blank, qualifier, version, restriction, separator).</summary>
+    private static readonly bool[] NameEndTable = BuildNameEndTable();
+
+    private static bool[] BuildNameEndTable()
+    {
+        var table = new bool[256];
+        foreach (byte b in " \t\n(:[<,|"u8)
+        {
+            table[b] = true;
+        }
+
+        return table;
+    }
 
     /// <summary>Like the text overload, over the raw ASCII bytes of a field (continuation lines not yet folded).</summary>
     private static void AddTargets(Numbering lookup, ReadOnlySpan<byte> field, Span<char> buffer)
     {
-        // One scalar pass (terms are short): skip blanks, take the name up to a name end, skip to the next separator.
+        // Per term: skip blanks, take the (short) name with a table lookup per byte, jump to the next separator.
+        var nameEnd = NameEndTable;
         int pos = 0;
         while (pos < field.Length)
         {
@@ -65,18 +77,14 @@ internal static class PackageMentionOrder
             }
 
             int start = pos;
-            while (pos < field.Length && !IsNameEnd(field[pos]))
+            while (pos < field.Length && !nameEnd[field[pos]])
             {
                 pos++;
             }
 
             var name = field[start..pos];
-            while (pos < field.Length && field[pos] is not ((byte)',' or (byte)'|'))
-            {
-                pos++;
-            }
-
-            pos++;
+            int separator = field[pos..].IndexOfAny((byte)',', (byte)'|');
+            pos = separator < 0 ? field.Length : pos + separator + 1;
             if (name.IsEmpty || !lookup.MayHold(name))
             {
                 continue;

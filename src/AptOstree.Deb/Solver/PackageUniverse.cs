@@ -108,13 +108,17 @@ public sealed class PackageUniverse
         // Candidate per slot: highest pin, then highest version (APT's policy without pin files); like APT, a
         // version older than the installed one is never the candidate unless its pin is 1000 or more.
         var installedVersion = new string?[SlotCount];
+        var installedIds = new List<int>();
         for (int i = 0; i < packages.Length; i++)
         {
             if (packages[i].IsInstalled)
             {
                 installedVersion[_slot[i]] = packages[i].Version;
+                installedIds.Add(i);
             }
         }
+
+        InstalledIds = [.. installedIds];
 
         var best = new int[SlotCount];
         Array.Fill(best, -1);
@@ -182,6 +186,9 @@ public sealed class PackageUniverse
 
     /// <summary>Every package version, indexed by <see cref="UniversePackage.Id"/>.</summary>
     public IReadOnlyList<UniversePackage> Packages => _packages;
+
+    /// <summary>Ids of the installed versions, ascending (the solver visits them without touching every version).</summary>
+    internal int[] InstalledIds { get; }
 
     /// <summary>Number of (name, architecture) slots.</summary>
     internal int SlotCount { get; }

@@ -39,12 +39,9 @@ internal sealed class SearchEngine
         _value = new sbyte[universe.Packages.Count];
         _falseBecause = new int[universe.Packages.Count];
         _hitByChosen = new List<int>?[universe.Packages.Count];
-        foreach (var p in universe.Packages)
+        foreach (int id in universe.InstalledIds)
         {
-            if (p.IsInstalled)
-            {
-                (_installedSlot ??= new bool[universe.SlotCount])[universe.SlotOf(p.Id)] = true;
-            }
+            (_installedSlot ??= new bool[universe.SlotCount])[universe.SlotOf(id)] = true;
         }
     }
 
