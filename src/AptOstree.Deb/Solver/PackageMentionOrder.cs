@@ -22,6 +22,11 @@ internal static class PackageMentionOrder
         Span<char> name = stackalloc char[256];
         foreach (var p in packages)
         {
+            if (lookup.Done)
+            {
+                break;
+            }
+
             lookup.Add(p.Name);
             foreach (var field in FieldOrder)
             {
@@ -122,68 +127,78 @@ internal static class PackageMentionOrder
         }
     }
 
-    /// <summary>Numbers names on first sight; with a filter, only the names it holds.</summary>
-    private readonly struct Numbering(Dictionary<string, int> order, HashSet<string>? only)
+    /// <summary>
+    /// Numbers names on first sight; with a filter, only the names it holds. The filter's names are also counted in a
+    /// small sketch (per hash slot, how many are still unnumbered), so that a mention of a name that is not wanted, or
+    /// is numbered already, is mostly rejected without a lookup; the scan stops once every wanted name has its number.
+    /// </summary>
+    private sealed class Numbering
     {
-        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _order = order.GetAlternateLookup<ReadOnlySpan<char>>();
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _only = only?.GetAlternateLookup<ReadOnlySpan<char>>() ?? default;
-        private readonly bool _filtered = only is not null;
-        private readonly ulong[]? _sketch = Sketch(only);
+        private const int SketchSlots = 1 << 16;
+        private readonly Dictionary<string, int> _order;
+        private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _orderLookup;
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _only;
+        private readonly bool _filtered;
+        private readonly byte[]? _unnumbered;
+        private int _remaining;
 
-        /// <summary>False when <paramref name="name"/> (ASCII) is certainly not wanted: most mentions are rejected without a lookup.</summary>
-        public bool MayHold(ReadOnlySpan<byte> name)
+        public Numbering(Dictionary<string, int> order, HashSet<string>? only)
         {
-            if (_sketch is null)
+            _order = order;
+            _orderLookup = order.GetAlternateLookup<ReadOnlySpan<char>>();
+            if (only is null)
             {
-                return true;
-            }
-
-            uint h = SketchBit(name.Length, name[0], name[^1], name[name.Length / 2]);
-            return (_sketch[h >> 6] & (1UL << (int)(h & 63))) != 0;
-        }
-
-        private static ulong[]? Sketch(HashSet<string>? names)
-        {
-            if (names is null)
-            {
-                return null;
-            }
-
-            var sketch = new ulong[SketchBits / 64];
-            foreach (var name in names)
-            {
-                if (name.Length == 0 || !Ascii.IsValid(name))
-                {
-                    // The byte path only reads ASCII fields, where such a name cannot be mentioned.
-                    continue;
-                }
-
-                uint h = SketchBit(name.Length, name[0], name[^1], name[name.Length / 2]);
-                sketch[h >> 6] |= 1UL << (int)(h & 63);
-            }
-
-            return sketch;
-        }
-
-        private const int SketchBits = 1 << 18;
-
-        private static uint SketchBit(int length, int first, int last, int middle) =>
-            (((uint)length * 2654435761u) ^ ((uint)first * 40503u) ^ ((uint)last * 9973u) ^ ((uint)middle * 131u)) & (SketchBits - 1);
-
-        public void Add(ReadOnlySpan<char> name)
-        {
-            if (_filtered)
-            {
-                if (!_only.TryGetValue(name, out var known))
-                {
-                    return;
-                }
-
-                order.TryAdd(known, order.Count);
                 return;
             }
 
-            _order.TryAdd(name, order.Count);
+            _filtered = true;
+            _only = only.GetAlternateLookup<ReadOnlySpan<char>>();
+            _remaining = only.Count;
+            _unnumbered = new byte[SketchSlots];
+            foreach (var name in only)
+            {
+                // The byte path only reads ASCII fields, where another name cannot be mentioned.
+                if (name.Length > 0 && Ascii.IsValid(name))
+                {
+                    ref byte count = ref _unnumbered[Slot(name.Length, name[0], name[^1], name[name.Length / 2])];
+                    count = (byte)Math.Min(count + 1, byte.MaxValue);
+                }
+            }
         }
+
+        /// <summary>True when every wanted name has its number: the rest of the packages cannot change the order.</summary>
+        public bool Done => _filtered && _remaining == 0;
+
+        /// <summary>False when <paramref name="name"/> (ASCII) is certainly not a wanted name that is still unnumbered.</summary>
+        public bool MayHold(ReadOnlySpan<byte> name) =>
+            _unnumbered is null || _unnumbered[Slot(name.Length, name[0], name[^1], name[name.Length / 2])] != 0;
+
+        public void Add(ReadOnlySpan<char> name)
+        {
+            if (!_filtered)
+            {
+                _orderLookup.TryAdd(name, _order.Count);
+                return;
+            }
+
+            if (!_only.TryGetValue(name, out var known) || !_order.TryAdd(known, _order.Count))
+            {
+                return;
+            }
+
+            _remaining--;
+            if (Ascii.IsValid(known))
+            {
+                // A saturated count stays: the slot then keeps admitting mentions, which is only slower.
+                ref byte count = ref _unnumbered![Slot(known.Length, known[0], known[^1], known[known.Length / 2])];
+                if (count != byte.MaxValue)
+                {
+                    count--;
+                }
+            }
+        }
+
+        private static int Slot(int length, int first, int last, int middle) =>
+            (int)((((uint)length * 2654435761u) ^ ((uint)first * 40503u) ^ ((uint)last * 9973u) ^ ((uint)middle * 131u)) & (SketchSlots - 1));
     }
 }
