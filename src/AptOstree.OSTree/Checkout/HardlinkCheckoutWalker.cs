@@ -161,8 +161,14 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
         DirTree tree = ReadDirTree(job.Tree);
 
-        // Subdirectories first, all made by this thread: the other workers can start on them while this one links
-        // the files, and no two threads take this directory's inode lock to add entries at the same time.
+        foreach (var file in tree.Files)
+        {
+            CheckoutFile(job, file.Name, file.Checksum);
+        }
+
+        // Files before subdirectories, as ostree does (a passthrough whiteout for a sibling directory then conflicts
+        // with it instead of replacing it). The subdirectories are all made by this thread, so no two threads take
+        // this directory's inode lock to add entries at the same time.
         if (tree.Directories.Count > 0)
         {
             var children = new DirectoryJob[tree.Directories.Count];
@@ -185,11 +191,6 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
                 Monitor.PulseAll(_lock);
             }
-        }
-
-        foreach (var file in tree.Files)
-        {
-            CheckoutFile(job, file.Name, file.Checksum);
         }
 
         for (var done = job; done is not null && Interlocked.Decrement(ref done.Remaining) == 0; done = done.Parent)

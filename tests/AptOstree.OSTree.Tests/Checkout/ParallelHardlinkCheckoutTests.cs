@@ -128,6 +128,38 @@ public class ParallelHardlinkCheckoutTests
         }
     }
 
+    /// <summary>
+    /// A passthrough whiteout named like a sibling directory: ostree makes the device (files come first), then
+    /// fails on <c>mkdirat</c>; we must fail the same way, not replace a directory another worker is filling.
+    /// </summary>
+    [SkippableFact]
+    public void PassthroughWhiteoutOfASiblingDirectoryIsAConflictAsInOstree()
+    {
+        ExternalTool.Require("ostree");
+        Skip.If(!LibcPosixFileSystem.IsRoot, "needs root (bare mode, mknod)");
+        using var tmp = new TempDirectory("ostree-par-whdir-");
+        string tree = tmp.Combine("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "s9", "inner"));
+        OstreeTestTrees.Write(tree, "s9/inner/f", "hi\n", 0x1A4);
+        OstreeTestTrees.Write(tree, ".ostree-wh.s9", string.Empty, 0x1A4);
+        string repo = tmp.Combine("repo");
+        OstreeTestTrees.Ostree("init", "--repo=" + repo, "--mode=bare");
+        OstreeTestTrees.Ostree("--repo=" + repo, "commit", "-b", "t", tree);
+        var reference = ExternalTool.Run("ostree", ["--repo=" + repo, "checkout", "-H", "--process-passthrough-whiteouts", "t", tmp.Combine("ref")]);
+        Assert.NotEqual(0, reference.ExitCode);
+        Assert.Contains("File exists", reference.StandardError, StringComparison.Ordinal);
+
+        var ours = OstreeRepository.Open(repo);
+        foreach (int workers in new[] { 1, 3 })
+        {
+            string co = tmp.Combine("co-" + workers);
+            var ex = Assert.ThrowsAny<AptOstreeException>(() => ours.Checkout("t", co,
+                new CheckoutOptions { RequireHardlinks = true, ProcessPassthroughWhiteouts = true, MaxParallelism = workers }));
+            Assert.Equal(OSTreeErrorCodes.CheckoutConflict, ex.ErrorCode);
+            Assert.Equal(PosixFileType.CharacterDevice, Fs.GetStatus(Path.Combine(co, "s9")).FileType);
+        }
+    }
+
     [SkippableFact]
     public void ExistingEntryInAParallelCheckoutIsAConflictAndLeavesNoDescriptorOpen()
     {
