@@ -14,11 +14,14 @@ public enum DependencyKind
 }
 
 /// <summary>A compiled or-group: the universe ids that satisfy it, in preference order.</summary>
-internal sealed class DependencyGroup(DependencyKind kind, string text, int[] candidates)
+internal sealed class DependencyGroup(DependencyKind kind, List<DependencyAtom> alternatives, int[] candidates)
 {
+    private string? _text;
+
     public DependencyKind Kind { get; } = kind;
 
-    public string Text { get; } = text;
+    /// <summary>The or-group as text (<c>a (>= 1) | b</c>), made when first needed (messages, the upgrade Recommends rule).</summary>
+    public string Text => _text ??= string.Join(" | ", alternatives);
 
     public int[] Candidates { get; } = candidates;
 

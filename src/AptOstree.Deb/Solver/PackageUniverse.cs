@@ -15,6 +15,9 @@ public sealed class PackageUniverse
     private readonly int[] _slot;
     private readonly bool[] _isCandidate;
     private readonly CompiledPackage?[] _compiled;
+
+    /// <summary>Per version, its name's <see cref="MentionRank"/> plus one (0: not looked up yet): sorting providers asks often.</summary>
+    private readonly long[] _mentionRankOfId;
     private readonly int[]?[] _conflicts;
     private Dictionary<string, int>? _mentionOrder;
 
@@ -28,6 +31,7 @@ public sealed class PackageUniverse
         NativeArchitecture = nativeArchitecture;
         Architectures = architectures;
         _compiled = new CompiledPackage?[packages.Length];
+        _mentionRankOfId = new long[packages.Length];
         _conflicts = new int[]?[packages.Length];
 
         _byName = byName;
@@ -483,7 +487,7 @@ public sealed class PackageUniverse
 
         if (c == 0)
         {
-            c = MentionRank(pb.Name).CompareTo(MentionRank(pa.Name));
+            c = MentionRankOf(b).CompareTo(MentionRankOf(a));
         }
 
         if (c == 0)
@@ -492,6 +496,19 @@ public sealed class PackageUniverse
         }
 
         return c != 0 ? c : Versioning.DebianVersion.Compare(pb.Version, pa.Version);
+    }
+
+    /// <summary><see cref="MentionRank"/> of a version's name (plus one), remembered per version.</summary>
+    private long MentionRankOf(int id)
+    {
+        long known = _mentionRankOfId[id];
+        if (known == 0)
+        {
+            known = MentionRank(_packages[id].Name) + 1L;
+            _mentionRankOfId[id] = known;
+        }
+
+        return known;
     }
 
     /// <summary>Where <paramref name="name"/> stands in APT's cache numbering (<see cref="PackageMentionOrder"/>); computed on first use.</summary>
@@ -592,7 +609,7 @@ public sealed class PackageUniverse
                 }
             }
 
-            target.Add(new DependencyGroup(kind, string.Join(" | ", group), [.. ids]));
+            target.Add(new DependencyGroup(kind, group, [.. ids]));
         }
     }
 

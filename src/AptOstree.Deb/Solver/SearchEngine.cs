@@ -170,7 +170,8 @@ internal sealed class SearchEngine
         var frame = agenda!;
         int[] candidates;
         bool soft;
-        string text;
+        string? rootText = null;
+        DependencyGroup? dependency = null;
         if (frame.Package < 0)
         {
             var root = _rootRequests[-1 - frame.Package];
@@ -182,7 +183,7 @@ internal sealed class SearchEngine
 
             candidates = root.Candidates;
             soft = root.Soft;
-            text = root.Description;
+            rootText = root.Description;
         }
         else
         {
@@ -205,7 +206,7 @@ internal sealed class SearchEngine
 
             candidates = group.Candidates;
             soft = group.IsSoft;
-            text = group.Text;
+            dependency = group;
         }
 
         foreach (int c in candidates)
@@ -251,7 +252,7 @@ internal sealed class SearchEngine
                 return true;
             }
 
-            FirstFailure ??= new Failure(Explain(frame, text, candidates));
+            FirstFailure ??= new Failure(Explain(frame, rootText ?? dependency!.Text, candidates));
             return false;
         }
 
@@ -262,7 +263,7 @@ internal sealed class SearchEngine
 
         if (!Assign(first))
         {
-            FirstFailure ??= new Failure(Explain(frame, text, candidates));
+            FirstFailure ??= new Failure(Explain(frame, rootText ?? dependency!.Text, candidates));
             return false;
         }
 
