@@ -28,5 +28,23 @@ internal sealed class RecentStrings
     }
 
     /// <summary>True when <paramref name="text"/> has exactly the characters of the ASCII bytes.</summary>
-    public static bool Equal(string text, ReadOnlySpan<byte> ascii) => text.Length == ascii.Length && Ascii.Equals(ascii, text);
+    /// <remarks>A plain loop: the values are a few bytes long, where <c>Ascii.Equals</c>'s vector set-up costs more than it saves.</remarks>
+    public static bool Equal(string text, ReadOnlySpan<byte> ascii)
+    {
+        if (text.Length != ascii.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < ascii.Length; i++)
+        {
+            // A byte above 0x7F is never equal: it is not ASCII, whatever character the string holds there.
+            if (text[i] != ascii[i] || ascii[i] > 0x7F)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
