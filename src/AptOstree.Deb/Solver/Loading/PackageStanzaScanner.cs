@@ -490,7 +490,14 @@ internal sealed class PackageStanzaScanner
             return false;
         }
 
-        var bytes = _data.Span.Slice(_start[(int)field], _length[(int)field]).Trim(" \t\n\v\f\r"u8);
+        var bytes = _data.Span.Slice(_start[(int)field], _length[(int)field]);
+
+        // The scanner already dropped the blanks after the colon; values rarely end in white space.
+        if (!bytes.IsEmpty && (IsTrimmedByte(bytes[0]) || IsTrimmedByte(bytes[^1])))
+        {
+            bytes = bytes.Trim(" \t\n\v\f\r"u8);
+        }
+
         if (!Ascii.IsValid(bytes))
         {
             return false;
@@ -565,6 +572,8 @@ internal sealed class PackageStanzaScanner
 
         return table;
     }
+
+    private static bool IsTrimmedByte(byte b) => b is (byte)' ' or (>= (byte)'\t' and <= (byte)'\r');
 
     private static int LineEnd(ReadOnlySpan<byte> span, int position)
     {
