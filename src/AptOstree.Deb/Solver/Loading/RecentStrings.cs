@@ -12,19 +12,41 @@ internal sealed class RecentStrings
     private const int Slots = 1024;
     private readonly string?[] _slots = new string?[Slots];
 
+    /// <summary>
+    /// Per slot, <see cref="Fingerprint"/> of the cached string: a slot of a value that recurs rarely (source names)
+    /// holds a string long out of the CPU cache, and comparing with it cost a cache miss on nearly every miss.
+    /// </summary>
+    private readonly ulong[] _fingerprints = new ulong[Slots];
+
     /// <summary>The string for <paramref name="ascii"/> (plain ASCII bytes), shared with an earlier equal value when it is still cached.</summary>
     public string Get(ReadOnlySpan<byte> ascii)
     {
         int slot = ascii.IsEmpty ? 0 : (int)((((uint)ascii.Length * 2654435761u) ^ ((uint)ascii[0] * 40503u) ^ ((uint)ascii[^1] * 9973u) ^ ((uint)ascii[ascii.Length / 2] * 131u)) % Slots);
+        ulong fingerprint = Fingerprint(ascii);
         var known = _slots[slot];
-        if (known is not null && Equal(known, ascii))
+        if (known is not null && _fingerprints[slot] == fingerprint && Equal(known, ascii))
         {
             return known;
         }
 
         var s = Encoding.ASCII.GetString(ascii);
         _slots[slot] = s;
+        _fingerprints[slot] = fingerprint;
         return s;
+    }
+
+    /// <summary>The length and the first and last three bytes: equal values always agree, most different ones do not.</summary>
+    private static ulong Fingerprint(ReadOnlySpan<byte> ascii)
+    {
+        ulong key = (ulong)(uint)ascii.Length;
+        int n = Math.Min(3, ascii.Length);
+        for (int i = 0; i < n; i++)
+        {
+            key |= (ulong)ascii[i] << (16 + (8 * i));
+            key |= (ulong)ascii[ascii.Length - 1 - i] << (40 + (8 * i));
+        }
+
+        return key;
     }
 
     /// <summary>True when <paramref name="text"/> has exactly the characters of the ASCII bytes.</summary>
