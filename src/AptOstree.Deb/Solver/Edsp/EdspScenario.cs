@@ -83,10 +83,16 @@ public sealed class EdspScenario
         return scanner.ToPackage(null, candidate ? Math.Max(pin, 1000) : Math.Min(pin, 999), state);
     }
 
+    /// <summary>The first buffer for a stream of unknown length: 30 MB is all of bookworm for one architecture.</summary>
+    private const long UnknownLengthCapacity = 64L << 20;
+
     /// <summary>Reads the whole stream straight into one array (no zeroing, no intermediate copy).</summary>
     private static ReadOnlyMemory<byte> ReadAll(Stream stream)
     {
-        long expected = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : 0;
+        // From a pipe (apt's way) the length is unknown: start large enough for a whole distribution's scenario. The
+        // array is not zeroed, so its pages are only faulted in as they fill; doubling from a small array touched and
+        // kept (no collections in `apt edsp`) about twice the input.
+        long expected = stream.CanSeek ? Math.Max(0, stream.Length - stream.Position) : UnknownLengthCapacity;
         var buffer = GC.AllocateUninitializedArray<byte>((int)Math.Clamp(expected + 1, 1 << 20, Array.MaxLength));
         int length = 0;
         while (true)
