@@ -37,40 +37,16 @@ public sealed class EdspPipeReadTests
     }
 
     /// <summary>No length, no seeking, at most a few bytes per read: what a pipe gives.</summary>
-    private sealed class PipeLikeStream(byte[] data) : Stream
+    private sealed class PipeLikeStream(byte[] data) : AptOstree.IO.ForwardOnlyReadStream
     {
         private int _position;
 
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
+        public override int Read(Span<byte> buffer)
         {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = Math.Min(Math.Min(count, 7), data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.AsSpan(offset));
+            int n = Math.Min(Math.Min(buffer.Length, 7), data.Length - _position);
+            data.AsSpan(_position, n).CopyTo(buffer);
             _position += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
