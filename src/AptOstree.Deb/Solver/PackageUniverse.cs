@@ -153,34 +153,13 @@ public sealed class PackageUniverse
     private static ReadOnlySpan<char> Widen(ReadOnlySpan<byte> ascii, Span<char> buffer)
     {
         var chars = ascii.Length <= buffer.Length ? buffer[..ascii.Length] : new char[ascii.Length];
-        for (int i = 0; i < ascii.Length; i++)
-        {
-            chars[i] = (char)ascii[i];
-        }
-
+        System.Text.Encoding.Latin1.GetChars(ascii, chars);
         return chars;
     }
 
     /// <summary>A provided version as a string: the package's own version string when equal (the usual case).</summary>
-    private static string VersionText(UniversePackage p, ReadOnlySpan<byte> version)
-    {
-        string own = p.Version;
-        if (own.Length == version.Length)
-        {
-            int i = 0;
-            while (i < version.Length && own[i] == version[i])
-            {
-                i++;
-            }
-
-            if (i == version.Length)
-            {
-                return own;
-            }
-        }
-
-        return System.Text.Encoding.ASCII.GetString(version);
-    }
+    private static string VersionText(UniversePackage p, ReadOnlySpan<byte> version) =>
+        RecentStrings.Equal(p.Version, version) ? p.Version : System.Text.Encoding.ASCII.GetString(version);
 
     /// <summary>The native architecture (<c>dpkg --print-architecture</c>).</summary>
     public string NativeArchitecture { get; }

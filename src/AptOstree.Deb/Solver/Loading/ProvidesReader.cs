@@ -99,10 +99,7 @@ internal static class ProvidesReader
     private static bool IsValidVersion(ReadOnlySpan<byte> version)
     {
         Span<char> chars = version.Length <= 256 ? stackalloc char[version.Length] : new char[version.Length];
-        for (int i = 0; i < version.Length; i++)
-        {
-            chars[i] = (char)version[i];
-        }
+        System.Text.Encoding.Latin1.GetChars(version, chars);
 
         return DebianVersionParser.Split(chars, out _) is null;
     }
