@@ -72,6 +72,12 @@ public sealed record CheckoutOptions
             : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"MaxParallelism must be at least 1 (or null for one per processor), not {value}.");
     }
 
+    /// <summary>
+    /// Read bare-user <c>user.ostreemeta</c> only through the full-path <c>lgetxattr</c>, as on kernels without
+    /// <c>getxattrat</c> (tests of that path).
+    /// </summary>
+    internal bool FullPathXattrsOnly { get; init; }
+
     /// <summary>The number of threads this checkout uses.</summary>
     internal int EffectiveParallelism => _maxParallelism ?? Math.Clamp(2 * Environment.ProcessorCount, 1, DefaultMaxParallelismCap);
 }

@@ -37,8 +37,6 @@ internal sealed unsafe class HardlinkCheckoutWalker
     /// <summary>Set once <c>getxattrat</c> failed as unsupported (old kernel, seccomp); then the full-path call is used.</summary>
     private static volatile bool s_getxattrAtUnavailable;
 
-    /// <summary>Tests: read user.ostreemeta through the full-path <c>lgetxattr</c> as on kernels without getxattrat.</summary>
-    internal static bool ForceFullPathXattrs { get; set; }
     private LooseObjectDirectories? _objects;
     private int _active;
     private Exception? _failure;
@@ -475,7 +473,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private nint GetUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p,
         ref bool pathWritten, byte* xattrName, byte* value, nuint size)
     {
-        if (!s_getxattrAtUnavailable && !ForceFullPathXattrs && CheckoutNative.GetxattrAtKnown)
+        if (!s_getxattrAtUnavailable && !_options.FullPathXattrsOnly && CheckoutNative.GetxattrAtKnown)
         {
             nint n = CheckoutNative.GetxattrAt(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow, xattrName, value, size);
             if (n >= 0)

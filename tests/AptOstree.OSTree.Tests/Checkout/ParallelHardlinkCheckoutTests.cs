@@ -75,21 +75,13 @@ public class ParallelHardlinkCheckoutTests
         var expectedTimes = DirectoryTimes(reference);
 
         var ours = OstreeRepository.Open(repo);
-        HardlinkCheckoutWalker.ForceFullPathXattrs = fullPathXattrs;
-        try
+        foreach (int workers in new[] { 1, 2 })
         {
-            foreach (int workers in new[] { 1, 2 })
-            {
-                string co = tmp.Combine("co-" + workers);
-                ours.Checkout("t", co, new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true, MaxParallelism = workers });
-                Assert.Equal(expected, OstreeTestTrees.Describe(co, xattrs: false));
-                Assert.Equal(expectedTimes, DirectoryTimes(co));
-                AssertLinkedToSameObjects(reference, co);
-            }
-        }
-        finally
-        {
-            HardlinkCheckoutWalker.ForceFullPathXattrs = false;
+            string co = tmp.Combine("co-" + workers);
+            ours.Checkout("t", co, new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true, MaxParallelism = workers, FullPathXattrsOnly = fullPathXattrs });
+            Assert.Equal(expected, OstreeTestTrees.Describe(co, xattrs: false));
+            Assert.Equal(expectedTimes, DirectoryTimes(co));
+            AssertLinkedToSameObjects(reference, co);
         }
     }
 
