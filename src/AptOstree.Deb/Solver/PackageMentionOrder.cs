@@ -96,11 +96,7 @@ internal static class PackageMentionOrder
             }
 
             var chars = name.Length <= buffer.Length ? buffer[..name.Length] : new char[name.Length];
-            for (int i = 0; i < name.Length; i++)
-            {
-                chars[i] = (char)name[i];
-            }
-
+            Encoding.Latin1.GetChars(name, chars);
             lookup.Add(chars);
         }
     }
@@ -199,6 +195,6 @@ internal static class PackageMentionOrder
         }
 
         private static int Slot(int length, int first, int last, int middle) =>
-            (int)((((uint)length * 2654435761u) ^ ((uint)first * 40503u) ^ ((uint)last * 9973u) ^ ((uint)middle * 131u)) & (SketchSlots - 1));
+            (int)(RecentStrings.ShortValueHash(length, first, last, middle) & (SketchSlots - 1));
     }
 }

@@ -21,7 +21,7 @@ internal sealed class RecentStrings
     /// <summary>The string for <paramref name="ascii"/> (plain ASCII bytes), shared with an earlier equal value when it is still cached.</summary>
     public string Get(ReadOnlySpan<byte> ascii)
     {
-        int slot = ascii.IsEmpty ? 0 : (int)((((uint)ascii.Length * 2654435761u) ^ ((uint)ascii[0] * 40503u) ^ ((uint)ascii[^1] * 9973u) ^ ((uint)ascii[ascii.Length / 2] * 131u)) % Slots);
+        int slot = ascii.IsEmpty ? 0 : (int)(ShortValueHash(ascii.Length, ascii[0], ascii[^1], ascii[ascii.Length / 2]) % Slots);
         ulong fingerprint = Fingerprint(ascii);
         var known = _slots[slot];
         if (known is not null && _fingerprints[slot] == fingerprint && Equal(known, ascii))
@@ -34,6 +34,10 @@ internal sealed class RecentStrings
         _fingerprints[slot] = fingerprint;
         return s;
     }
+
+    /// <summary>A cheap hash of a short value from its length and its first, last and middle characters.</summary>
+    internal static uint ShortValueHash(int length, int first, int last, int middle) =>
+        ((uint)length * 2654435761u) ^ ((uint)first * 40503u) ^ ((uint)last * 9973u) ^ ((uint)middle * 131u);
 
     /// <summary>The length and the first and last three bytes: equal values always agree, most different ones do not.</summary>
     private static ulong Fingerprint(ReadOnlySpan<byte> ascii)
