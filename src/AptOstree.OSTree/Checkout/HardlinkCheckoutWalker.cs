@@ -10,9 +10,10 @@ namespace AptOstree.OSTree;
 /// The hardlink checkout of a fresh destination (no union, no overlay whiteouts; passthrough whiteouts are fine, as
 /// deployments use them) from a bare-family repository, with
 /// syscalls relative to directory descriptors: <c>mkdirat</c> + <c>openat(O_NOFOLLOW|O_DIRECTORY)</c> per
-/// directory, <c>statx</c> + <c>linkat</c> (bare-user: + <c>lgetxattr</c>) per file. Directories form a work stack
-/// shared by a few worker threads; a directory's owner, mode and mtime are applied once all its children are
-/// done, as ostree does. Anything unusual (empty files, failed links) goes to the engine's general path.
+/// directory, <c>statx</c> + <c>linkat</c> (bare-user: <c>getxattrat</c> + <c>linkat</c>) per file. Directories form
+/// a work stack shared by a few worker threads, while a <see cref="DirTreePrefetcher"/> reads dirtrees ahead of them;
+/// a directory's owner, mode and mtime are applied once all its children are done, as ostree does. Anything
+/// unusual (empty files, failed links) goes to the engine's general path.
 /// </summary>
 internal sealed unsafe class HardlinkCheckoutWalker
 {
@@ -28,9 +29,8 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private readonly CheckoutOptions _options;
     private readonly bool _userMode;
     private readonly int _workers;
-    private readonly object _lock = new();
-    private readonly Stack<DirectoryJob> _pending = new();
-    private readonly List<DirectoryJob> _all = [];
+    private readonly SharedWorkStack<DirectoryJob> _work = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<DirectoryJob> _all = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
     private readonly EmptyFileChecksums _emptyFiles = new();
 
@@ -38,8 +38,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private static volatile bool s_getxattrAtUnavailable;
 
     private LooseObjectDirectories? _objects;
-    private int _active;
-    private Exception? _failure;
+    private DirTreePrefetcher? _prefetcher;
 
     public HardlinkCheckoutWalker(CheckoutEngine engine, OstreeRepository repository, CheckoutOptions options, bool userMode, int workers)
     {
@@ -64,30 +63,32 @@ internal sealed unsafe class HardlinkCheckoutWalker
         using var objects = LooseObjectDirectories.Open(_repo.Objects.Directory);
         _objects = objects;
         var root = new DirectoryJob(null, destination, string.Empty, tree, ReadDirMeta(meta));
-        _pending.Push(root);
-        _all.Add(root);
+        _all.Enqueue(root);
+        _work.Push([root]);
+        if (_workers > 1)
+        {
+            _prefetcher = new DirTreePrefetcher(ReadDirTreeFromDisk);
+            _prefetcher.Start(tree, _workers);
+        }
+
         try
         {
-            var threads = new Thread[_workers - 1];
-            for (int i = 0; i < threads.Length; i++)
-            {
-                threads[i] = new Thread(WorkLoop) { IsBackground = true, Name = "ostree-checkout-" + (i + 1) };
-                threads[i].Start();
-            }
-
-            WorkLoop();
+            var threads = _work.StartThreads(_workers - 1, "ostree-checkout", Process);
+            _work.WorkLoop(Process);
             foreach (var t in threads)
             {
                 t.Join();
             }
 
-            if (_failure is not null)
+            if (_work.Failure is not null)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_failure).Throw();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(_work.Failure).Throw();
             }
         }
         finally
         {
+            _prefetcher?.StopAndJoin();
+            _prefetcher = null;
             foreach (var job in _all)
             {
                 if (job.Fd >= 0)
@@ -98,51 +99,6 @@ internal sealed unsafe class HardlinkCheckoutWalker
             }
 
             _objects = null;
-        }
-    }
-
-    private void WorkLoop()
-    {
-        while (true)
-        {
-            DirectoryJob job;
-            lock (_lock)
-            {
-                while (_pending.Count == 0 && _active > 0 && _failure is null)
-                {
-                    Monitor.Wait(_lock);
-                }
-
-                if (_failure is not null || _pending.Count == 0)
-                {
-                    Monitor.PulseAll(_lock);
-                    return;
-                }
-
-                job = _pending.Pop();
-                _active++;
-            }
-
-            try
-            {
-                Process(job);
-            }
-            catch (Exception ex)
-            {
-                lock (_lock)
-                {
-                    _failure ??= ex;
-                }
-            }
-
-            lock (_lock)
-            {
-                _active--;
-                if (_active == 0 || _failure is not null)
-                {
-                    Monitor.PulseAll(_lock);
-                }
-            }
         }
     }
 
@@ -178,17 +134,13 @@ internal sealed unsafe class HardlinkCheckoutWalker
             }
 
             Interlocked.Add(ref job.Remaining, children.Length);
-            lock (_lock)
+            foreach (var child in children)
             {
-                // Reversed so that the stack pops them in dirtree order (only for a predictable layout on disk).
-                for (int i = children.Length - 1; i >= 0; i--)
-                {
-                    _pending.Push(children[i]);
-                    _all.Add(children[i]);
-                }
-
-                Monitor.PulseAll(_lock);
+                _all.Enqueue(child);
             }
+
+            // Popped in dirtree order (only for a predictable layout on disk).
+            _work.Push(children);
         }
 
         for (var done = job; done is not null && Interlocked.Decrement(ref done.Remaining) == 0; done = done.Parent)
@@ -581,6 +533,9 @@ internal sealed unsafe class HardlinkCheckoutWalker
         _dirMetas.GetOrAdd(checksum, m => ReadMetadata(m, ObjectType.DirMeta, "dirmeta"u8, static (data, source) => DirMeta.Parse(data, source, requireNormalForm: false)));
 
     private DirTree ReadDirTree(Checksum checksum) =>
+        _prefetcher is not null && _prefetcher.TryGet(checksum, out var tree) ? tree : ReadDirTreeFromDisk(checksum);
+
+    private DirTree ReadDirTreeFromDisk(Checksum checksum) =>
         ReadMetadata(checksum, ObjectType.DirTree, "dirtree"u8, static (data, source) => DirTree.Parse(data, source, requireNormalForm: false));
 
     /// <summary>Reads a metadata object into a pooled buffer, verifies its checksum and parses it.</summary>
