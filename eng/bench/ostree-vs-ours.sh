@@ -3,7 +3,10 @@
 # Same fsync policy on both sides (core.fsync=false in every repository). The two tools run alternately in one
 # loop (ostree, ours, ostree, ours, ...) so load from other processes hits both alike; the best wall time is
 # reported with the user+sys CPU seconds of that run, and the median wall times. Checkouts are timed with a cold
-# page cache (dropped before each run) and with a warm one. Prints a Markdown table.
+# page cache (dropped before each run) and with a warm one, each into a new directory as a deployment is made.
+# A third row times a warm checkout right after `rm -rf` of the previous one: on ext4 without a journal the kernel
+# then skips every inode freed in the last minute one by one for each new directory and symlink (find_inode_bit ->
+# recently_deleted), a cost both tools share that grows with the square of the tree size. Prints a Markdown table.
 # Usage: eng/bench/ostree-vs-ours.sh [runs]
 #   env: MINBASE (tree), APT_OSTREE (path of an apt-ostree executable or .dll to time instead of publishing one),
 #        PUBLISH=aot|r2r (default aot: Native AOT, falling back to ReadyToRun if the AOT toolchain is missing),
@@ -46,7 +49,8 @@ timed() {
 pair() {
   local cold=$1 setup_a=$2 cmd_a=$3 setup_b=$4 cmd_b=$5
   : > "$work/a"; : > "$work/b"
-  for _ in $(seq "$runs"); do
+  for i in $(seq "$runs"); do
+    export i
     eval "$setup_a"; [[ $cold == cold ]] && drop_caches; timed "$work/a" bash -c "$cmd_a"
     eval "$setup_b"; [[ $cold == cold ]] && drop_caches; timed "$work/b" bash -c "$cmd_b"
   done
@@ -77,12 +81,17 @@ else
     "init ours archive $work/r4" "$o ostree commit --repo=$work/r4 -b t --tree=dir=$tree")"
 fi
 init ostree bare "$work/r5" && ostree --repo="$work/r5" commit -b t --tree=dir="$tree" >/dev/null
+# $i (the run number, exported by pair) names a new destination per run; the "warm, after rm -rf" rows reuse one.
 for cache in cold warm; do
-  row "hardlink checkout -U -H (bare-user)" $cache "$(pair $cache "rm -rf $work/co1" "ostree --repo=$work/r1 checkout -U -H t $work/co1" \
-    "rm -rf $work/co2" "$o ostree checkout --repo=$work/r1 -U -H t $work/co2")"
-  row "hardlink checkout -H (bare)" $cache "$(pair $cache "rm -rf $work/co3" "ostree --repo=$work/r5 checkout -H t $work/co3" \
-    "rm -rf $work/co4" "$o ostree checkout --repo=$work/r5 -H t $work/co4")"
+  row "hardlink checkout -U -H (bare-user)" $cache "$(pair $cache : "ostree --repo=$work/r1 checkout -U -H t $work/co1.$cache.\$i" \
+    : "$o ostree checkout --repo=$work/r1 -U -H t $work/co2.$cache.\$i")"
+  row "hardlink checkout -H (bare)" $cache "$(pair $cache : "ostree --repo=$work/r5 checkout -H t $work/co3.$cache.\$i" \
+    : "$o ostree checkout --repo=$work/r5 -H t $work/co4.$cache.\$i")"
 done
+row "hardlink checkout -U -H (bare-user)" "warm, after rm -rf" "$(pair warm "rm -rf $work/co1" "ostree --repo=$work/r1 checkout -U -H t $work/co1" \
+  "rm -rf $work/co2" "$o ostree checkout --repo=$work/r1 -U -H t $work/co2")"
+row "hardlink checkout -H (bare)" "warm, after rm -rf" "$(pair warm "rm -rf $work/co3" "ostree --repo=$work/r5 checkout -H t $work/co3" \
+  "rm -rf $work/co4" "$o ostree checkout --repo=$work/r5 -H t $work/co4")"
 echo
 echo "Tree: $tree ($files entries, $size MB); best of $runs alternating runs; apt-ostree: $flavour ($ours);" \
   "$(nproc) CPUs; $(uname -r); $(date -u +%F); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
