@@ -5,8 +5,9 @@
 # reported with the user+sys CPU seconds of that run, and the median wall times. Checkouts are timed with a cold
 # page cache (dropped before each run) and with a warm one, each into a new directory as a deployment is made.
 # A third row times a warm checkout right after `rm -rf` of the previous one: on ext4 without a journal the kernel
-# then skips every inode freed in the last minute one by one for each new directory and symlink (find_inode_bit ->
-# recently_deleted), a cost both tools share that grows with the square of the tree size. Prints a Markdown table.
+# then steps over every inode freed in the last 60 s (360 s while its inode-table block is dirty) one by one for
+# each new directory and symlink (find_inode_bit -> recently_deleted), a cost both tools share that grows with the
+# square of the tree size. Prints a Markdown table.
 # Usage: eng/bench/ostree-vs-ours.sh [runs]
 #   env: MINBASE (tree), APT_OSTREE (path of an apt-ostree executable or .dll to time instead of publishing one),
 #        PUBLISH=aot|r2r (default aot: Native AOT, falling back to ReadyToRun if the AOT toolchain is missing),
