@@ -27,4 +27,10 @@ public static class CoreErrorCodes
 
     /// <summary>Input exceeds a configured safety limit (size, depth, expansion ratio).</summary>
     public const string LimitExceeded = "AO1006";
+
+    /// <summary>An OpenPGP keyring cannot be read or holds no keys.</summary>
+    public const string InvalidKeyring = "AO1007";
+
+    /// <summary>No valid OpenPGP signature by a trusted key.</summary>
+    public const string BadSignature = "AO1008";
 }

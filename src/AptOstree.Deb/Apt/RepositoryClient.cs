@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using AptOstree.IO;
 using AptOstree.Logging;
+using AptOstree.OpenPgp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

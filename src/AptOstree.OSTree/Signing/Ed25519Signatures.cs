@@ -46,9 +46,9 @@ internal static class Ed25519Signatures
         return false;
     }
 
-    /// <summary>The signatures under <see cref="MetadataKey"/> in an <c>a{sv}</c>; empty when there are none.</summary>
-    public static IReadOnlyList<byte[]> Read(IReadOnlyList<KeyValuePair<string, GVariantValue>>? metadata) =>
-        metadata?.FirstOrDefault(kv => kv.Key == MetadataKey).Value is { Type: "aay", Value: object[] items }
+    /// <summary>The signatures under <paramref name="key"/> (an <c>aay</c>) in an <c>a{sv}</c>; empty when there are none.</summary>
+    public static IReadOnlyList<byte[]> Read(IReadOnlyList<KeyValuePair<string, GVariantValue>>? metadata, string key = MetadataKey) =>
+        metadata?.FirstOrDefault(kv => kv.Key == key).Value is { Type: "aay", Value: object[] items }
             ? items.Cast<byte[]>().ToArray()
             : [];
 
@@ -58,20 +58,20 @@ internal static class Ed25519Signatures
             .Cast<object[]>().Select(e => new KeyValuePair<string, GVariantValue>((string)e[0], (GVariantValue)e[1])).ToArray();
 
     /// <summary>
-    /// <paramref name="existing"/> with <paramref name="signature"/> appended to its <see cref="MetadataKey"/> entry
+    /// <paramref name="existing"/> with <paramref name="signature"/> appended to its <paramref name="key"/> entry
     /// (other keys kept in place, a signature already present not repeated), serialized in normal form.
     /// </summary>
-    public static byte[] Append(IReadOnlyList<KeyValuePair<string, GVariantValue>>? existing, byte[] signature)
+    public static byte[] Append(IReadOnlyList<KeyValuePair<string, GVariantValue>>? existing, byte[] signature, string key = MetadataKey)
     {
         var entries = existing?.ToList() ?? [];
-        var signatures = Read(existing).ToList();
+        var signatures = Read(existing, key).ToList();
         if (!signatures.Any(s => s.AsSpan().SequenceEqual(signature)))
         {
             signatures.Add(signature);
         }
 
-        var entry = new KeyValuePair<string, GVariantValue>(MetadataKey, new GVariantValue("aay", signatures.Cast<object>().ToArray()));
-        int index = entries.FindIndex(kv => kv.Key == MetadataKey);
+        var entry = new KeyValuePair<string, GVariantValue>(key, new GVariantValue("aay", signatures.Cast<object>().ToArray()));
+        int index = entries.FindIndex(kv => kv.Key == key);
         if (index >= 0)
         {
             entries[index] = entry;

@@ -1,4 +1,5 @@
 using AptOstree.Apt;
+using AptOstree.OpenPgp;
 using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Apt;

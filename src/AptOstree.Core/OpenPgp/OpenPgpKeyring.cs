@@ -1,10 +1,11 @@
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
-namespace AptOstree.Apt;
+namespace AptOstree.OpenPgp;
 
 /// <summary>
-/// A set of trusted OpenPGP public keys, read from binary (<c>.gpg</c>) or ASCII-armored (<c>.asc</c>) keyrings,
-/// as named by <c>Signed-By</c> or found in <c>/etc/apt/trusted.gpg.d</c>.
+/// A set of trusted OpenPGP public keys, read from binary (<c>.gpg</c>, as <c>gpg --export</c> writes) or
+/// ASCII-armored (<c>.asc</c>) keyrings: APT's <c>Signed-By</c> and <c>trusted.gpg.d</c>, or an OSTree remote's
+/// <c>REMOTE.trustedkeys.gpg</c> and <c>gpgkeypath</c>.
 /// </summary>
 public sealed class OpenPgpKeyring
 {
@@ -21,6 +22,7 @@ public sealed class OpenPgpKeyring
     /// <summary>Reads a keyring from a stream; binary and armored forms are both accepted.</summary>
     /// <param name="stream">The keyring content.</param>
     /// <param name="sourceName">Name used in error messages.</param>
+    /// <exception cref="InvalidFormatException">Not a keyring, or no public keys (<see cref="CoreErrorCodes.InvalidKeyring"/>).</exception>
     public static OpenPgpKeyring Load(Stream stream, string sourceName = "keyring")
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -31,18 +33,19 @@ public sealed class OpenPgpKeyring
             var rings = bundle.GetKeyRings().ToList();
             if (rings.Count == 0)
             {
-                throw new InvalidFormatException(AptErrorCodes.InvalidKeyring, $"Keyring {sourceName} contains no public keys.", null, sourceName);
+                throw new InvalidFormatException(CoreErrorCodes.InvalidKeyring, $"Keyring {sourceName} contains no public keys.", null, sourceName);
             }
 
             return new OpenPgpKeyring(rings);
         }
         catch (Exception ex) when (ex is PgpException or IOException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidFormatException(AptErrorCodes.InvalidKeyring, $"Keyring {sourceName} cannot be read: {ex.Message}", ex, sourceName);
+            throw new InvalidFormatException(CoreErrorCodes.InvalidKeyring, $"Keyring {sourceName} cannot be read: {ex.Message}", ex, sourceName);
         }
     }
 
     /// <summary>Reads a keyring file (binary or armored).</summary>
+    /// <exception cref="InvalidFormatException">Not a keyring, or no public keys (<see cref="CoreErrorCodes.InvalidKeyring"/>).</exception>
     public static OpenPgpKeyring LoadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);

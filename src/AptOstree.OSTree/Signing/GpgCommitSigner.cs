@@ -1,0 +1,47 @@
+using AptOstree.OpenPgp;
+
+namespace AptOstree.OSTree;
+
+/// <summary>
+/// GPG commit signatures in libostree's format (<c>ostree gpg-sign</c>): each signature is a binary OpenPGP detached
+/// signature over the commit object's bytes, one element of the <c>aay</c> under <c>ostree.gpgsigs</c> in the
+/// commit's detached metadata. Verification follows <see cref="OpenPgpSignatureVerifier"/>'s rules.
+/// </summary>
+public static class GpgCommitSigner
+{
+    /// <summary>The detached-metadata key libostree uses.</summary>
+    public const string MetadataKey = "ostree.gpgsigs";
+
+    /// <summary>
+    /// Signs a commit and appends the signature to <c>ostree.gpgsigs</c>, keeping other keys and signatures.
+    /// Like libostree, a commit that already carries a signature by the same key is refused.
+    /// </summary>
+    /// <exception cref="AptOstreeException">The commit is missing or corrupt, or already signed by this key (<see cref="OSTreeErrorCodes.InvalidOption"/>).</exception>
+    public static void Sign(OstreeRepository repository, Checksum commit, GpgSigningKey key)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(key);
+        byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
+        var detached = repository.Objects.ReadDetachedMetadata(commit);
+        if (GpgSignatures.IssuerKeyIds(Ed25519Signatures.Read(detached, MetadataKey)).Contains(key.KeyId))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Commit {commit} is already signed with GPG key {key.SigningKeyId}.");
+        }
+
+        byte[] bytes = Ed25519Signatures.Append(detached, key.Sign(data), MetadataKey);
+        using var transaction = repository.BeginTransaction();
+        transaction.WriteMetadata(ObjectType.CommitMeta, bytes, commit);
+        transaction.Complete();
+    }
+
+    /// <summary>Verifies the commit's GPG signatures against <paramref name="keyring"/>.</summary>
+    /// <returns>The primary-key fingerprints of every valid signature.</returns>
+    /// <exception cref="AptOstreeException">No signature, or none valid by a trusted key (<see cref="OSTreeErrorCodes.SignatureInvalid"/>, naming the commit).</exception>
+    public static IReadOnlyList<string> Verify(OstreeRepository repository, Checksum commit, OpenPgpKeyring keyring)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(keyring);
+        byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
+        return GpgSignatures.VerifyCommit(commit, data, repository.Objects.ReadDetachedMetadata(commit), keyring, repository.Path);
+    }
+}
