@@ -53,4 +53,7 @@ public static class OSTreeErrorCodes
 
     /// <summary>An option value is out of range (e.g. a checkout with fewer than one worker).</summary>
     public const string InvalidOption = "AO3017";
+
+    /// <summary>A repository <c>config</c> group or key that was asked for is not there.</summary>
+    public const string ConfigKeyNotFound = "AO3018";
 }

@@ -28,7 +28,7 @@ public sealed partial class RefStore
             up++;
         }
 
-        var checksum = TryResolve(rev) ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Refspec '{rev}' not found in {_repo.Path}.");
+        var checksum = ResolvePartialChecksum(rev) ?? TryResolve(rev) ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Refspec '{rev}' not found in {_repo.Path}.");
         for (int i = 0; i < up; i++)
         {
             checksum = _repo.Objects.ReadCommit(checksum).Parent
@@ -36,6 +36,47 @@ public sealed partial class RefStore
         }
 
         return checksum;
+    }
+
+    /// <summary>
+    /// The one commit object whose checksum starts with <paramref name="prefix"/> (1–63 lowercase hex digits), as
+    /// libostree's rev parsing tries before refs; null when no commit or <paramref name="prefix"/> is no such prefix.
+    /// </summary>
+    /// <exception cref="AptOstreeException">More than one commit matches.</exception>
+    public Checksum? ResolvePartialChecksum(string prefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(prefix);
+        if (prefix.Length >= Checksum.ByteLength * 2 || !prefix.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f')))
+        {
+            return null;
+        }
+
+        string objects = Path.Combine(_repo.Path, "objects");
+        var directories = prefix.Length >= 2
+            ? [Path.Combine(objects, prefix[..2])]
+            : Directory.Exists(objects) ? Directory.EnumerateDirectories(objects, prefix + "?") : [];
+        Checksum? found = null;
+        foreach (var directory in directories.Where(Directory.Exists))
+        {
+            string rest = prefix.Length > 2 ? prefix[2..] : string.Empty;
+            foreach (var file in Directory.EnumerateFiles(directory, rest + "*.commit"))
+            {
+                string name = Path.GetFileName(directory) + Path.GetFileNameWithoutExtension(file);
+                if (!Checksum.TryParse(name, out var candidate))
+                {
+                    continue;
+                }
+
+                if (found is not null && found.Value != candidate)
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Refspec '{prefix}' is ambiguous: it is a prefix of commits {found} and {candidate}.");
+                }
+
+                found = candidate;
+            }
+        }
+
+        return found;
     }
 
     /// <summary>Resolves like <see cref="Resolve"/> without parent syntax; null when the ref does not exist.</summary>
@@ -111,6 +152,59 @@ public sealed partial class RefStore
         return prefix is null
             ? result
             : result.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Local refs that are aliases (symbolic links under <c>refs/heads</c>, as <c>ostree refs --alias --create</c>
+    /// writes them), alias name → the ref it names, sorted.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ListAliases()
+    {
+        var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        string heads = Path.Combine(_repo.Path, "refs", "heads");
+        if (!Directory.Exists(heads))
+        {
+            return result;
+        }
+
+        foreach (var link in new DirectoryInfo(heads).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            string name = Path.GetRelativePath(heads, link.FullName);
+            if (link.LinkTarget is string target && IsValidName(name))
+            {
+                result[name] = Path.GetRelativePath(heads, Path.GetFullPath(target, link.DirectoryName!));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Makes local ref <paramref name="alias"/> an alias of the existing local ref <paramref name="target"/>: a relative
+    /// symbolic link under <c>refs/heads</c>, like <c>ostree refs --alias --create=ALIAS TARGET</c>.
+    /// </summary>
+    /// <exception cref="AptOstreeException">Invalid names, or <paramref name="target"/> is no local ref.</exception>
+    public void SetAlias(string alias, string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(alias);
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        if (!IsValidName(alias) || !IsValidName(target))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid alias '{alias}' -> '{target}'.");
+        }
+
+        string heads = Path.Combine(_repo.Path, "refs", "heads");
+        if (!File.Exists(Path.Combine(heads, target)))
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Cannot create alias to non-existent ref: {target}");
+        }
+
+        string path = Path.Combine(heads, alias);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string temporary = Path.Combine(Path.GetDirectoryName(path)!, ".tmp-" + Guid.NewGuid().ToString("N"));
+        File.CreateSymbolicLink(temporary, string.Concat(Enumerable.Repeat("../", alias.Count(c => c == '/'))) + target);
+        File.Move(temporary, path, overwrite: true);
+        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
     }
 
     /// <summary>

@@ -96,6 +96,10 @@ public sealed class KeyFile
         }
     }
 
+    /// <summary>Removes every value of <paramref name="key"/> in <paramref name="group"/>; true if there was one.</summary>
+    public bool Remove(string group, string key) =>
+        (_groups.FirstOrDefault(x => x.Group == group).Entries?.RemoveAll(kv => kv.Key == key) ?? 0) > 0;
+
     /// <summary>Removes a whole group; true if it existed.</summary>
     public bool RemoveGroup(string group) => _groups.RemoveAll(g => g.Group == group) > 0;
 
