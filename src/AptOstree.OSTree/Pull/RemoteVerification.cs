@@ -1,16 +1,109 @@
+using AptOstree.OpenPgp;
+
 namespace AptOstree.OSTree;
 
 /// <summary>
-/// A remote's signature policy, from the keys <c>ostree remote add --sign-verify=ed25519=inline:KEY</c> (or
+/// A remote's signature policy. ed25519, from the keys <c>ostree remote add --sign-verify=ed25519=inline:KEY</c> (or
 /// <c>=file:PATH</c>) writes: <c>sign-verify</c> (true, or a list of signature types) checks every pulled commit's
 /// detached signatures; <c>sign-verify-summary=true</c> checks <c>summary.sig</c>; keys come from
 /// <c>verification-ed25519-key</c> (base64) and <c>verification-ed25519-file</c> (base64 keys, one per line).
+/// GPG, as libostree: <c>gpg-verify</c> (true when absent, as <c>ostree remote add</c> without
+/// <c>--no-gpg-verify</c> leaves it) checks each commit's <c>ostree.gpgsigs</c>; <c>gpg-verify-summary=true</c> the
+/// summary's; trusted keys are <c>REPO/REMOTE.trustedkeys.gpg</c> (<c>ostree remote gpg-import</c>) and the files or
+/// directories (their <c>*.gpg</c>) listed in <c>gpgkeypath</c>, and, only when the remote has no keyring file of its
+/// own, <c>/usr/share/ostree/trusted.gpg.d/*.gpg</c>.
 /// </summary>
 internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary, IReadOnlyList<byte[]> PublicKeys)
 {
     public static readonly RemoteVerification None = new(false, false, []);
 
-    public static RemoteVerification For(OstreeRemote remote)
+    private const string GlobalKeyringDirectory = "/usr/share/ostree/trusted.gpg.d";
+
+    /// <summary>Whether each pulled commit needs a valid GPG signature by <see cref="GpgKeyring"/>.</summary>
+    public bool GpgVerifyCommits { get; init; }
+
+    /// <summary>Whether <c>summary.sig</c> needs a valid GPG signature by <see cref="GpgKeyring"/>.</summary>
+    public bool GpgVerifySummary { get; init; }
+
+    /// <summary>The remote's trusted GPG keys (empty when it has none).</summary>
+    public OpenPgpKeyring GpgKeyring { get; init; } = OpenPgpKeyring.Combine([]);
+
+    /// <summary>The keyring files <see cref="GpgKeyring"/> was read from, for messages.</summary>
+    public IReadOnlyList<string> GpgKeyringFiles { get; init; } = [];
+
+    /// <summary>The policy of <paramref name="remote"/>, configured in the repository at <paramref name="repositoryPath"/>.</summary>
+    public static RemoteVerification For(OstreeRemote remote, string repositoryPath)
+    {
+        var policy = ForEd25519(remote);
+        bool gpgCommits = remote.GpgVerify;
+        bool gpgSummary = ParseBoolean(remote, "gpg-verify-summary");
+        if (!gpgCommits && !gpgSummary)
+        {
+            return policy;
+        }
+
+        var files = GpgKeyringFilesOf(remote, repositoryPath);
+        var keyrings = new List<OpenPgpKeyring>();
+        foreach (string file in files.Where(f => new FileInfo(f).Length > 0))
+        {
+            try
+            {
+                keyrings.Add(OpenPgpKeyring.LoadFile(file));
+            }
+            catch (InvalidFormatException ex)
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': GPG keyring {file} cannot be read: {ex.Message}", ex);
+            }
+        }
+
+        return policy with { GpgVerifyCommits = gpgCommits, GpgVerifySummary = gpgSummary, GpgKeyring = OpenPgpKeyring.Combine(keyrings), GpgKeyringFiles = files };
+    }
+
+    /// <summary>Describes where the trusted GPG keys came from, for error messages.</summary>
+    public string DescribeGpgKeys() => GpgKeyringFiles.Count == 0
+        ? "the remote has no trusted GPG keys (import them with 'ostree remote gpg-import' or set gpgkeypath)"
+        : "trusted keys from " + string.Join(", ", GpgKeyringFiles);
+
+    private static List<string> GpgKeyringFilesOf(OstreeRemote remote, string repositoryPath)
+    {
+        var files = new List<string>();
+        string own = Path.Combine(repositoryPath, remote.Name + ".trustedkeys.gpg");
+        if (File.Exists(own))
+        {
+            files.Add(own);
+        }
+
+        if (remote.Options.GetValueOrDefault("gpgkeypath") is string keyPath)
+        {
+            foreach (string path in keyPath.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (Directory.Exists(path))
+                {
+                    files.AddRange(KeyringsIn(path));
+                }
+                else if (File.Exists(path))
+                {
+                    files.Add(path);
+                }
+                else
+                {
+                    throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': gpgkeypath {path} does not exist.");
+                }
+            }
+        }
+
+        if (!File.Exists(own) && Directory.Exists(GlobalKeyringDirectory))
+        {
+            files.AddRange(KeyringsIn(GlobalKeyringDirectory));
+        }
+
+        return files;
+    }
+
+    private static IEnumerable<string> KeyringsIn(string directory) =>
+        Directory.EnumerateFiles(directory, "*.gpg").Order(StringComparer.Ordinal);
+
+    private static RemoteVerification ForEd25519(OstreeRemote remote)
     {
         bool commits = SignVerifyEnabled(remote);
         bool summary = ParseBoolean(remote, "sign-verify-summary");

@@ -9,8 +9,9 @@ namespace AptOstree.OSTree;
 /// (<c>pull</c>: an archive repository over HTTP, or any repository by <c>file://</c>). Every object is
 /// checksum-verified on arrival; objects already present are skipped, so an interrupted pull resumes;
 /// <c>state/COMMIT.commitpartial</c> marks a commit whose tree is not complete yet. Remote pulls resolve refs from
-/// the remote's <c>summary</c> when it has one, enforce commit bindings, and check ed25519 signatures on the summary
-/// and on commits when the remote asks for it.
+/// the remote's <c>summary</c> when it has one, enforce commit bindings, and check ed25519 and GPG signatures on the
+/// summary and on commits when the remote asks for it (see <c>RemoteVerification</c>); a commit that fails is not
+/// written and no ref moves.
 /// </summary>
 public sealed class RepositoryPuller
 {
@@ -109,7 +110,7 @@ public sealed class RepositoryPuller
             throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}': invalid collection-id '{remoteCollection}'.");
         }
 
-        var verification = RemoteVerification.For(remote);
+        var verification = RemoteVerification.For(remote, _repo.Path);
         if (!Uri.TryCreate(remote.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
         {
             throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' has an unsupported URL '{remote.Url}'.");
@@ -125,6 +126,11 @@ public sealed class RepositoryPuller
             if (verification.VerifySummary)
             {
                 VerifySummary(remoteName, source, summaryBytes, signatureBytes, verification);
+            }
+
+            if (verification.GpgVerifySummary)
+            {
+                VerifyGpgSummary(remoteName, source, summaryBytes, signatureBytes, verification);
             }
 
             var summary = summaryBytes is null ? null : RepositorySummary.Parse(summaryBytes, source.Description + "/summary");
@@ -162,6 +168,23 @@ public sealed class RepositoryPuller
         if (!valid)
         {
             throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': no valid ed25519 signature on the summary from {source.Description} (summary or summary.sig tampered with, or signed with another key).");
+        }
+    }
+
+    private static void VerifyGpgSummary(string remoteName, IObjectSource source, byte[]? summary, byte[]? signature, RemoteVerification verification)
+    {
+        if (summary is null || signature is null)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a GPG-signed summary (gpg-verify-summary=true), but {source.Description} has no {(summary is null ? "summary" : "summary.sig")}.");
+        }
+
+        try
+        {
+            GpgSummarySigner.Verify(summary, signature, verification.GpgKeyring);
+        }
+        catch (AptOstreeException ex)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': the summary from {source.Description}: {ex.Message} ({verification.DescribeGpgKeys()})", ex);
         }
     }
 
@@ -248,6 +271,11 @@ public sealed class RepositoryPuller
                     VerifyCommitSignature(c, bytes, detached, verification, source);
                 }
 
+                if (verification.GpgVerifyCommits)
+                {
+                    VerifyGpgCommitSignature(c, bytes, detached, verification, source);
+                }
+
                 string partial = Path.Combine(_repo.Path, "state", c + ".commitpartial");
                 Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
                 await File.WriteAllBytesAsync(partial, [], cancellationToken).ConfigureAwait(false);
@@ -313,6 +341,23 @@ public sealed class RepositoryPuller
         if (!Ed25519Signatures.VerifyAny(commit, signatures, verification.PublicKeys))
         {
             throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"No valid ed25519 signature on commit {checksum} from {source.Description} for the remote's keys.");
+        }
+    }
+
+    private static void VerifyGpgCommitSignature(Checksum checksum, byte[] commit, byte[]? detached, RemoteVerification verification, IObjectSource source)
+    {
+        try
+        {
+            var metadata = detached is null ? null : Ed25519Signatures.ParseContainer(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta));
+            GpgSignatures.VerifyCommit(checksum, commit, metadata, verification.GpgKeyring, source.Description);
+        }
+        catch (InvalidFormatException ex)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description}: its detached metadata is malformed: {ex.Message}", ex);
+        }
+        catch (AptOstreeException ex) when (ex.ErrorCode == OSTreeErrorCodes.SignatureInvalid)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"{ex.Message} ({verification.DescribeGpgKeys()})", ex);
         }
     }
 

@@ -3,7 +3,7 @@ namespace AptOstree.OSTree;
 /// <summary>A remote configured in a repository's <c>config</c> (<c>[remote "NAME"]</c>).</summary>
 /// <param name="Name">The remote name.</param>
 /// <param name="Url">Its URL (<c>http(s)://…</c> or <c>file://…</c>).</param>
-/// <param name="GpgVerify">Whether GPG verification was requested (we do not verify GPG).</param>
+/// <param name="GpgVerify">Whether pulls verify GPG signatures (<c>gpg-verify</c>; true when the key is absent, as in libostree).</param>
 /// <param name="Options">Every key of the group.</param>
 public sealed record OstreeRemote(string Name, string Url, bool GpgVerify, IReadOnlyDictionary<string, string> Options);
 
