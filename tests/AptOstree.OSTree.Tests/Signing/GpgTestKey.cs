@@ -1,0 +1,60 @@
+using AptOstree.OpenPgp;
+using AptOstree.Testing;
+
+namespace AptOstree.OSTree.Tests.Signing;
+
+/// <summary>
+/// A throw-away GnuPG key made by the real gpg in a temporary GNUPGHOME: its public key exported to
+/// <see cref="KeysDirectory"/>/pub.gpg (a directory <c>ostree show --gpg-homedir</c> reads) and its secret key to
+/// <see cref="SecretKeyring"/>, as <c>gpg --export-secret-keys</c> writes it.
+/// </summary>
+internal sealed class GpgTestKey : IDisposable
+{
+    private readonly TempDirectory _home;
+
+    private GpgTestKey(TempDirectory home, string email)
+    {
+        _home = home;
+        Email = email;
+    }
+
+    public string Home => _home.Path;
+
+    public string Email { get; }
+
+    public string Fingerprint { get; private set; } = string.Empty;
+
+    public string KeysDirectory => _home.Combine("keys");
+
+    public string PublicKeyring => _home.Combine("keys", "pub.gpg");
+
+    public string SecretKeyring => _home.Combine("secret.key");
+
+    public OpenPgpKeyring Keyring => OpenPgpKeyring.LoadFile(PublicKeyring);
+
+    public static GpgTestKey Create(string email, string algorithm = "ed25519")
+    {
+        ExternalTool.Require("gpg");
+        var key = new GpgTestKey(new TempDirectory("gpg-"), email);
+        Directory.CreateDirectory(key.KeysDirectory);
+        key.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", $"Test <{email}>", algorithm, "sign", "never");
+        key.Gpg("--output", key.PublicKeyring, "--export", email);
+        key.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--output", key.SecretKeyring, "--export-secret-keys", email);
+        string colons = key.Gpg("--with-colons", "--fingerprint", email);
+        key.Fingerprint = colons.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+        return key;
+    }
+
+    public string Gpg(params string[] args)
+    {
+        var result = ExternalTool.Run("gpg", ["--homedir", Home, "--batch", "--yes", .. args]);
+        result.EnsureSuccess("gpg " + string.Join(' ', args));
+        return result.StandardOutput;
+    }
+
+    public void Dispose()
+    {
+        ExternalTool.Run("gpgconf", ["--homedir", Home, "--kill", "all"]);
+        _home.Dispose();
+    }
+}
