@@ -11,6 +11,10 @@ internal static class OstreeCommand
         command.Subcommands.Add(OstreeInitCommand.Create());
         command.Subcommands.Add(OstreeCommitCommand.Create());
         command.Subcommands.Add(OstreeCheckoutCommand.Create());
+        command.Subcommands.Add(OstreeRefsCommand.Create());
+        command.Subcommands.Add(OstreeRevParseCommand.Create());
+        command.Subcommands.Add(OstreeConfigCommand.Create());
+        command.Subcommands.Add(OstreeSummaryCommand.Create());
         foreach (var c in OstreeInspectCommands.Create())
         {
             command.Subcommands.Add(c);

@@ -5,12 +5,11 @@ using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`refs`, `log`, `show`, `ls`, `cat`, `diff`: read-only views with ostree's output formats.</summary>
+/// <summary>`log`, `show`, `ls`, `cat`, `diff`: read-only views with ostree's output formats.</summary>
 internal static class OstreeInspectCommands
 {
     public static IEnumerable<Command> Create()
     {
-        yield return Refs();
         yield return Log();
         yield return Show();
         yield return Ls();
@@ -56,54 +55,6 @@ internal static class OstreeInspectCommands
         {
             sb.Append("    ").Append(line).Append('\n');
         }
-    }
-
-    private static Command Refs()
-    {
-        var repo = OstreeCommand.RepoOption();
-        var delete = new Option<bool>("--delete") { Description = "Delete the given refs." };
-        var create = new Option<string?>("--create") { Description = "Create a new ref NEWREF pointing at the given commit." };
-        var collections = new Option<bool>("--collections", "-c") { Description = "Enable listing collection IDs for refs." };
-        var prefixes = new Argument<string[]>("PREFIX") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("refs", "List refs.") { repo, delete, create, collections, prefixes };
-        command.SetAction(parseResult =>
-        {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
-            var args = parseResult.GetValue(prefixes) ?? [];
-            if (parseResult.GetValue(create) is string newRef)
-            {
-                repository.Refs.Set(newRef, repository.ResolveRev(args.Single()));
-                return 0;
-            }
-
-            if (parseResult.GetValue(delete))
-            {
-                foreach (var r in args)
-                {
-                    repository.Refs.Delete(r);
-                }
-
-                return 0;
-            }
-
-            if (parseResult.GetValue(collections))
-            {
-                foreach (var collectionRef in repository.Refs.ListCollectionRefs().Keys.Where(k => args.Length == 0 || args.Any(p => k.Name.StartsWith(p, StringComparison.Ordinal))))
-                {
-                    Console.WriteLine(collectionRef);
-                }
-
-                return 0;
-            }
-
-            foreach (var name in repository.Refs.List().Keys.Where(k => args.Length == 0 || args.Any(p => k.StartsWith(p, StringComparison.Ordinal))))
-            {
-                Console.WriteLine(name);
-            }
-
-            return 0;
-        });
-        return command;
     }
 
     private static Command Log()

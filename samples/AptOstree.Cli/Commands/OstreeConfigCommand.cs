@@ -1,0 +1,114 @@
+using System.CommandLine;
+using System.Text;
+using AptOstree.OSTree;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree ostree config (get KEY|set KEY VALUE|unset KEY)` with KEY = SECTION.NAME, or NAME with `--group`.</summary>
+internal static class OstreeConfigCommand
+{
+    public static Command Create()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var group = new Option<string?>("--group") { Description = "Group name." };
+        var action = new Argument<string>("ACTION") { Description = "get, set or unset." };
+        var key = new Argument<string>("KEY") { Description = "SECTION.NAME (or NAME with --group)." };
+        var value = new Argument<string?>("VALUE") { Description = "The value (set only).", Arity = ArgumentArity.ZeroOrOne };
+        var command = new Command("config", "Change repo configuration settings.") { repo, group, action, key, value };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var (section, name) = Split(parseResult.GetValue(group), parseResult.GetValue(key)!);
+            var newValue = parseResult.GetValue(value);
+            switch (parseResult.GetValue(action))
+            {
+                case "get" when newValue is null:
+                    if (!repository.Config.Groups.Contains(section, StringComparer.Ordinal))
+                    {
+                        throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have group '{section}'.");
+                    }
+
+                    Console.WriteLine(Unescape(repository.Config.Get(section, name)
+                        ?? throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have key '{name}' in group '{section}'.")));
+                    return 0;
+                case "set" when newValue is not null:
+                    repository.Config.Set(section, name, Escape(newValue));
+                    repository.SaveConfig();
+                    return 0;
+                case "unset" when newValue is null:
+                    // Like ostree, removing a key or group that is not there is no error.
+                    if (repository.Config.Remove(section, name))
+                    {
+                        repository.SaveConfig();
+                    }
+
+                    return 0;
+                case "get" or "set" or "unset":
+                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Usage: config (get KEY|set KEY VALUE|unset KEY).");
+                default:
+                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Unknown config action '{parseResult.GetValue(action)}': expected get, set or unset.");
+            }
+        });
+        return command;
+    }
+
+    /// <summary>ostree splits at the first dot: <c>remote "o".url</c> is group <c>remote "o"</c>, key <c>url</c>.</summary>
+    private static (string Section, string Name) Split(string? group, string key)
+    {
+        if (group is not null)
+        {
+            return (group, key);
+        }
+
+        int dot = key.IndexOf('.', StringComparison.Ordinal);
+        return dot < 0
+            ? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Key '{key}' must be of the form \"sectionname.keyname\".")
+            : (key[..dot], key[(dot + 1)..]);
+    }
+
+    /// <summary>GLib keyfile string escapes (<c>g_key_file_set_string</c>): a leading space, newline, tab, CR, backslash.</summary>
+    private static string Escape(string value)
+    {
+        var sb = new StringBuilder(value.Length);
+        for (int i = 0; i < value.Length; i++)
+        {
+            sb.Append(value[i] switch
+            {
+                ' ' when i == 0 => "\\s",
+                '\n' => "\\n",
+                '\t' => "\\t",
+                '\r' => "\\r",
+                '\\' => "\\\\",
+                char c => c.ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The inverse of <see cref="Escape"/>, as <c>g_key_file_get_string</c> reads values.</summary>
+    private static string Unescape(string value)
+    {
+        var sb = new StringBuilder(value.Length);
+        for (int i = 0; i < value.Length; i++)
+        {
+            if (value[i] != '\\' || i + 1 == value.Length)
+            {
+                sb.Append(value[i]);
+                continue;
+            }
+
+            i++;
+            sb.Append(value[i] switch
+            {
+                's' => ' ',
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                char c => c,
+            });
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,176 @@
+using System.Buffers.Binary;
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using AptOstree.OSTree;
+using AptOstree.OSTree.GVariant;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree ostree summary -u [--sign=KEY]` and `summary --view` (ostree's ot-dump.c layout).</summary>
+internal static class OstreeSummaryCommand
+{
+    private const string SummaryType = "(a(s(taya{sv}))a{sv})";
+
+    public static Command Create()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var update = new Option<bool>("--update", "-u") { Description = "Update the summary." };
+        var view = new Option<bool>("--view", "-v") { Description = "View the local summary file." };
+        var sign = new Option<string[]>("--sign") { Description = "Key ID to sign the summary with (base64 ed25519 secret key).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+        var signType = new Option<string>("--sign-type") { Description = "Signature type to use (defaults to 'ed25519').", DefaultValueFactory = _ => "ed25519" };
+        var command = new Command("summary", "Manage summary metadata.") { repo, update, view, sign, signType };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            if (parseResult.GetValue(update))
+            {
+                if (parseResult.GetValue(signType) != "ed25519")
+                {
+                    Console.Error.WriteLine("apt-ostree: error: only --sign-type=ed25519 is supported");
+                    return 1;
+                }
+
+                SummaryWriter.Update(repository, (parseResult.GetValue(sign) ?? []).Select(Convert.FromBase64String).ToArray());
+                return 0;
+            }
+
+            if (!parseResult.GetValue(view))
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "No option specified; use -u to update summary or --view to view it.");
+            }
+
+            string path = Path.Combine(repository.Path, "summary");
+            if (!File.Exists(path))
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.ObjectNotFound, $"{repository.Path} has no summary file (create one with summary -u).");
+            }
+
+            var summary = GVariantSerializer.Deserialize(SummaryType, File.ReadAllBytes(path), path, requireNormalForm: false);
+            Console.Write(Format((object[])summary));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>What <c>ostree summary --view</c> prints: each ref block, the collection map's refs, then the additional metadata.</summary>
+    internal static string Format(object[] summary)
+    {
+        var sb = new StringBuilder();
+        var metadata = ((object[])summary[1]).Cast<object[]>().ToList();
+        string? collectionId = metadata.Where(e => (string)e[0] == "ostree.summary.collection-id").Select(e => ((GVariantValue)e[1]).AsString()).FirstOrDefault();
+        AppendRefs(sb, collectionId, (object[])summary[0]);
+        foreach (var entry in metadata.Where(e => (string)e[0] == "ostree.summary.collection-map"))
+        {
+            foreach (object[] collection in ((object[])((GVariantValue)entry[1]).Value).Cast<object[]>())
+            {
+                AppendRefs(sb, (string)collection[0], (object[])collection[1]);
+            }
+        }
+
+        foreach (var entry in metadata)
+        {
+            var value = (GVariantValue)entry[1];
+            string key = (string)entry[0];
+            (string? pretty, string text) = key switch
+            {
+                "ostree.static-deltas" => ("Static Deltas", value.ToString()),
+                "ostree.summary.last-modified" => ("Last-Modified", Iso8601(value)),
+                "ostree.summary.expires" => ("Expires", Iso8601(value)),
+                "ostree.summary.collection-id" => ("Collection ID", value.AsString() ?? value.ToString()),
+                "ostree.summary.collection-map" => ("Collection Map", "printed above"),
+                "ostree.summary.mode" => ("Repository Mode", value.AsString() is string mode && RepoModeIsValid(mode) ? mode : $"Invalid (‘{value.AsString()}’)"),
+                "ostree.summary.tombstone-commits" => ("Has Tombstone Commits", value.Value is true ? "Yes" : "No"),
+                _ => (null, ByteSwapped(value).ToString()),
+            };
+            sb.Append(pretty is null ? $"{key}: " : $"{pretty} ({key}): ").Append(text).Append('\n');
+        }
+
+        return sb.ToString();
+    }
+
+    private static void AppendRefs(StringBuilder sb, string? collectionId, object[] refs)
+    {
+        foreach (object[] entry in refs.Cast<object[]>())
+        {
+            var name = (string)entry[0];
+            var inner = (object[])entry[1];
+            var checksum = (byte[])inner[1];
+            sb.Append(collectionId is null ? $"* {name}\n" : $"* ({collectionId}, {name})\n");
+            sb.Append("    Latest Commit (").Append(FormatSize((ulong)inner[0])).Append("):\n");
+            sb.Append("      ").Append(checksum.Length == Checksum.ByteLength ? Checksum.FromBytes(checksum).ToString() : $"Invalid checksum of length {checksum.Length}").Append('\n');
+            foreach (object[] meta in ((object[])inner[2]).Cast<object[]>())
+            {
+                var value = (GVariantValue)meta[1];
+                sb.Append((string)meta[0] == "ostree.commit.timestamp"
+                    ? $"    Timestamp (ostree.commit.timestamp): {Iso8601(value)}\n"
+                    : $"    {meta[0]}: {ByteSwapped(value)}\n");
+            }
+
+            sb.Append('\n');
+        }
+    }
+
+    /// <summary>
+    /// ostree byte-swaps the whole summary before printing it on little-endian hosts (its timestamps are big-endian),
+    /// so other integers print swapped; the commit sizes, which it swaps back, are stored little-endian.
+    /// </summary>
+    private static GVariantValue ByteSwapped(GVariantValue value) => value with { Value = Swap(value.Value) };
+
+    private static object Swap(object value) => value switch
+    {
+        ulong v => BinaryPrimitives.ReverseEndianness(v),
+        long v => BinaryPrimitives.ReverseEndianness(v),
+        uint v => BinaryPrimitives.ReverseEndianness(v),
+        int v => BinaryPrimitives.ReverseEndianness(v),
+        ushort v => BinaryPrimitives.ReverseEndianness(v),
+        short v => BinaryPrimitives.ReverseEndianness(v),
+        GVariantValue v => ByteSwapped(v),
+        object[] items => items.Select(Swap).ToArray(),
+        _ => value,
+    };
+
+    private static bool RepoModeIsValid(string mode) => mode is "bare" or "archive" or "archive-z2" or "bare-user" or "bare-user-only" or "bare-split-xattrs";
+
+    /// <summary>GLib 2.74's <c>g_date_time_format_iso8601</c> of the big-endian seconds in local time (offset as <c>%:::z</c>).</summary>
+    private static string Iso8601(GVariantValue value)
+    {
+        if (value.Value is not ulong raw)
+        {
+            return value.ToString();
+        }
+
+        ulong seconds = BinaryPrimitives.ReverseEndianness(raw);
+        if (seconds > 253402300799)
+        {
+            return "invalid";
+        }
+
+        var utc = DateTimeOffset.FromUnixTimeSeconds((long)seconds);
+        var local = TimeZoneInfo.ConvertTime(utc, TimeZoneInfo.Local);
+        var offset = local.Offset;
+        string zone = (offset < TimeSpan.Zero ? "-" : "+") + offset.Duration().Hours.ToString("00", CultureInfo.InvariantCulture)
+            + (offset.Minutes != 0 ? ":" + Math.Abs(offset.Minutes).ToString("00", CultureInfo.InvariantCulture) : string.Empty);
+        return local.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + zone;
+    }
+
+    /// <summary>GLib's <c>g_format_size</c>: SI units, "1 byte", "999 bytes", "1.5 kB".</summary>
+    private static string FormatSize(ulong size)
+    {
+        if (size < 1000)
+        {
+            return size == 1 ? "1 byte" : $"{size} bytes";
+        }
+
+        string[] units = ["kB", "MB", "GB", "TB", "PB", "EB"];
+        double value = size;
+        int unit = -1;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return value.ToString("0.0", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+}
