@@ -8,7 +8,7 @@ namespace AptOstree.OpenPgp;
 /// Verifies detached OpenPGP signatures (binary or armored) over bytes. A signature counts when it is
 /// cryptographically valid, made by a key of the keyring (primary key or subkey) that is not revoked and had not
 /// expired when the signature was made, and uses a hash stronger than SHA-1 — gpgv's and APT's rules.
-/// Canonical-text signatures (type 0x01) are checked over the data with CR LF line ends and trailing blanks removed.
+/// Canonical-text signatures (type 0x01) are checked over the data with CR LF line ends.
 /// </summary>
 public static class OpenPgpSignatureVerifier
 {
@@ -171,7 +171,10 @@ public static class OpenPgpSignatureVerifier
         return valid;
     }
 
-    /// <summary>OpenPGP canonical text: trailing spaces/tabs removed from each line, lines joined with CR LF.</summary>
+    /// <summary>
+    /// OpenPGP canonical text: lines joined with CR LF. (Removing trailing blanks is the cleartext framework's rule,
+    /// not the text signature's: gpg --textmode keeps them.)
+    /// </summary>
     private static byte[] CanonicalText(byte[] data)
     {
         var output = new MemoryStream(data.Length + (data.Length / 20));
@@ -182,11 +185,6 @@ public static class OpenPgpSignatureVerifier
             {
                 int end = i;
                 if (end > start && data[end - 1] == (byte)'\r')
-                {
-                    end--;
-                }
-
-                while (end > start && (data[end - 1] == (byte)' ' || data[end - 1] == (byte)'\t'))
                 {
                     end--;
                 }

@@ -20,7 +20,7 @@ public static class OpenPgpVerifier
     {
         ArgumentNullException.ThrowIfNull(keyring);
         var message = ClearSignedMessage.Parse(inRelease, sourceName);
-        Verify(Encoding.UTF8.GetBytes(message.SignedText), Encoding.ASCII.GetBytes(message.ArmoredSignature), keyring, sourceName);
+        Verify(Encoding.UTF8.GetBytes(WithoutTrailingBlanks(message.SignedText)), Encoding.ASCII.GetBytes(message.ArmoredSignature), keyring, sourceName);
         return message.SignedText + "\n";
     }
 
@@ -31,6 +31,10 @@ public static class OpenPgpVerifier
         ArgumentNullException.ThrowIfNull(keyring);
         Verify(data, signature, keyring, sourceName);
     }
+
+    /// <summary>The cleartext framework signs each line without its trailing spaces and tabs (RFC 4880, 7.1).</summary>
+    private static string WithoutTrailingBlanks(string text) =>
+        string.Join('\n', text.Split('\n').Select(line => line.EndsWith('\r') ? line[..^1].TrimEnd(' ', '\t') + "\r" : line.TrimEnd(' ', '\t')));
 
     private static void Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature, OpenPgpKeyring keyring, string sourceName)
     {

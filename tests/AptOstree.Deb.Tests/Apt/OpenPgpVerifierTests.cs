@@ -69,7 +69,8 @@ public sealed class OpenPgpVerifierTests
 
         // And a Release signed by the generated key verifies with it (inline and detached).
         string release = home.Combine("Release");
-        File.WriteAllText(release, "Origin: Test\nSuite: test\nCodename: test\nDate: Thu, 26 Nov 2026 00:00:00 UTC\nSHA256:\n " + new string('a', 64) + " 10 main/binary-amd64/Packages\n");
+        // "Label" ends in blanks: the cleartext framework signs lines without them, a detached signature with them.
+        File.WriteAllText(release, "Origin: Test\nLabel: Test \t\nSuite: test\nCodename: test\nDate: Thu, 26 Nov 2026 00:00:00 UTC\nSHA256:\n " + new string('a', 64) + " 10 main/binary-amd64/Packages\n");
         ExternalTool.Run("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--local-user", "test@example.invalid", "--clearsign", "--output", home.Combine("InRelease"), release], environment: env).EnsureSuccess("gpg --clearsign");
         ExternalTool.Run("gpg", ["--batch", "--yes", "--pinentry-mode", "loopback", "--passphrase", "", "--local-user", "test@example.invalid", "--detach-sign", "--output", home.Combine("Release.gpg"), release], environment: env).EnsureSuccess("gpg --detach-sign");
         string signed = OpenPgpVerifier.VerifyInRelease(File.ReadAllText(home.Combine("InRelease")), own, "InRelease");
