@@ -31,6 +31,7 @@ internal static class OstreeCommand
         }
 
         command.Subcommands.Add(OstreeSignCommand.Create());
+        command.Subcommands.Add(OstreeGpgSignCommand.Create());
         return command;
     }
 
