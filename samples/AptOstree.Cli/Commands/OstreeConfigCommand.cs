@@ -66,20 +66,22 @@ internal static class OstreeConfigCommand
             : (key[..dot], key[(dot + 1)..]);
     }
 
-    /// <summary>GLib keyfile string escapes (<c>g_key_file_set_string</c>): a leading space, newline, tab, CR, backslash.</summary>
+    /// <summary>GLib keyfile string escapes (<c>g_key_file_set_string</c>): leading spaces and tabs, newline, CR, backslash.</summary>
     private static string Escape(string value)
     {
         var sb = new StringBuilder(value.Length);
-        for (int i = 0; i < value.Length; i++)
+        bool leading = true;
+        foreach (char c in value)
         {
-            sb.Append(value[i] switch
+            leading &= c is ' ' or '\t';
+            sb.Append(c switch
             {
-                ' ' when i == 0 => "\\s",
+                ' ' when leading => "\\s",
+                '\t' when leading => "\\t",
                 '\n' => "\\n",
-                '\t' => "\\t",
                 '\r' => "\\r",
                 '\\' => "\\\\",
-                char c => c.ToString(),
+                _ => c.ToString(),
             });
         }
 

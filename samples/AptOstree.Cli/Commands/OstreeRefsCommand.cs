@@ -66,7 +66,8 @@ internal static class OstreeRefsCommand
             var aliases = parseResult.GetValue(alias) ? repository.Refs.ListAliases() : null;
             foreach (var prefix in args.Length == 0 ? [null] : args.Cast<string?>())
             {
-                foreach (var name in Matching(repository, prefix, cutPrefix: !parseResult.GetValue(list)))
+                // ostree lists aliases by their full names even under a prefix.
+                foreach (var name in Matching(repository, prefix, cutPrefix: aliases is null && !parseResult.GetValue(list)))
                 {
                     if (aliases is null)
                     {

@@ -1,0 +1,239 @@
+using AptOstree.Testing;
+
+namespace AptOstree.Samples.Tests.Cli;
+
+/// <summary>
+/// `apt-ostree ostree rev-parse|config|refs|summary --view` against the real ostree on the same repository: the same
+/// output, or the same repository state after the same commands; bad input gives one `AO…` line and exit code 2.
+/// </summary>
+public class OstreeCliParityTests
+{
+    private const string Timestamp = "2023-11-14 22:13:20 UTC";
+
+    [SkippableFact]
+    public void RevParse_RefsRemoteRefsParentsAndChecksumPrefixes_PrintWhatRealOstreePrints()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var repo = NewRepoWithHistory(tmp, commits: 2);
+        Ostree(repo, "refs", "--create=origin:os/stable", "os/devel");
+        var head = Ostree(repo, "rev-parse", "os/devel").Trim();
+
+        foreach (var rev in new[] { "os/devel", "os/devel^", head, head[..2], head[..7], "origin:os/stable" })
+        {
+            var expected = Ostree(repo, "rev-parse", rev);
+            Assert.Matches("^[0-9a-f]{64}\n$", expected);
+            Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", rev)));
+        }
+
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["rev-parse", $"--repo={repo}", "nosuch"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", "nosuch"), "AO3006");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["rev-parse", $"--repo={repo}", "os/devel^^"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", "os/devel^^"), "AO3006");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["rev-parse", $"--repo={repo}", "--single"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", "--single"), "AO3017");
+    }
+
+    [SkippableFact]
+    public void RevParse_AmbiguousPrefixFailsLikeRealOstree_SingleCommitRepoPrintsIt()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+
+        // 17 commits over 16 hex digits: at least one first digit is shared.
+        var repo = NewRepoWithHistory(tmp, commits: 17);
+        var shared = Directory.EnumerateFiles(Path.Combine(repo, "objects"), "*.commit", SearchOption.AllDirectories)
+            .Select(f => Path.GetFileName(Path.GetDirectoryName(f))![..1])
+            .GroupBy(d => d).First(g => g.Count() > 1).Key;
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["rev-parse", $"--repo={repo}", shared]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", shared), "AO3006");
+
+        var single = NewRepoWithHistory(tmp, commits: 1, name: "single");
+        var expected = Ostree(single, "rev-parse", "--single");
+        Assert.Equal(Ostree(single, "rev-parse", "os/devel"), expected);
+        Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={single}", "--single")));
+    }
+
+    [SkippableFact]
+    public void Config_GetSetUnset_SameValuesAndSameConfigFileAsRealOstree()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var theirs = tmp.Combine("theirs");
+        var ours = tmp.Combine("ours");
+        ExternalTool.Output("ostree", "init", $"--repo={theirs}", "--mode=bare-user");
+        ExternalTool.Output("ostree", "init", $"--repo={ours}", "--mode=bare-user");
+        string[][] edits =
+        [
+            ["set", "core.min-free-space-percent", "5"],
+            ["set", "remote \"origin\".url", "file:///srv/repo"],
+            ["set", "extra.a.b", " \tleading blanks, tab\there, back\\slash"],
+            ["unset", "core.min-free-space-percent"],
+            ["unset", "nosuch.key"],
+            ["--group=grouped", "set", "key", "value"],
+        ];
+        foreach (var edit in edits)
+        {
+            ExternalTool.Output("ostree", ["config", $"--repo={theirs}", .. edit]);
+            Ok(SampleTools.AptOstree(["ostree", "config", $"--repo={ours}", .. edit]));
+        }
+
+        Assert.Equal(File.ReadAllText(Path.Combine(theirs, "config")), File.ReadAllText(Path.Combine(ours, "config")));
+        foreach (var key in new[] { "core.mode", "remote \"origin\".url", "extra.a.b" })
+        {
+            var expected = ExternalTool.Output("ostree", "config", $"--repo={theirs}", "get", key);
+            Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "config", $"--repo={theirs}", "get", key)));
+            Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "config", $"--repo={ours}", "get", key)));
+        }
+
+        Assert.Equal("value\n", Ok(SampleTools.AptOstree("ostree", "config", $"--repo={theirs}", "--group=grouped", "get", "key")));
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["config", $"--repo={theirs}", "get", "core.nosuch"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "config", $"--repo={ours}", "get", "core.nosuch"), "AO3018");
+        AssertOneLineError(SampleTools.AptOstree("ostree", "config", $"--repo={ours}", "get", "nosuch.key"), "AO3018");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["config", $"--repo={theirs}", "get", "nodot"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "config", $"--repo={ours}", "get", "nodot"), "AO3017");
+        AssertOneLineError(SampleTools.AptOstree("ostree", "config", $"--repo={ours}", "frob", "core.mode"), "AO3017");
+    }
+
+    [SkippableFact]
+    public void Refs_ListingWithPrefixesListAndAlias_PrintsWhatRealOstreePrints()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var repo = NewRepoWithHistory(tmp, commits: 1);
+        Ostree(repo, "refs", "--create=os/x86_64/stable", "os/devel");
+        Ostree(repo, "refs", "--create=origin:os/x86_64/stable", "os/devel");
+        Ostree(repo, "refs", "--alias", "--create=os/latest", "os/x86_64/stable");
+
+        string[][] listings =
+        [
+            [], ["os"], ["--list", "os"], ["os/x86_64"], ["os/devel"], ["o"], ["origin:"], ["origin:os"], ["--list", "origin:os"],
+            ["--alias"], ["--alias", "os"], ["os", "origin:os"],
+        ];
+        foreach (var args in listings)
+        {
+            var expected = Sorted(Ostree(repo, ["refs", .. args]));
+            Assert.Equal(expected, Sorted(Ok(SampleTools.AptOstree(["ostree", "refs", $"--repo={repo}", .. args]))));
+        }
+
+        Assert.Contains("os/latest -> os/x86_64/stable", Ostree(repo, "refs", "--alias", "os"), StringComparison.Ordinal);
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["refs", $"--repo={repo}", "os/"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "refs", $"--repo={repo}", "os/"), "AO3007");
+    }
+
+    [SkippableFact]
+    public void Refs_CreateForceAliasDelete_LeaveTheSameRefsAsRealOstree()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var theirs = NewRepoWithHistory(tmp, commits: 2, name: "theirs");
+        var ours = tmp.Combine("ours");
+        CopyDirectory(theirs, ours);
+        string[][] steps =
+        [
+            ["--create=x/new", "os/devel^"],
+            ["--create=x/new", "--force", "os/devel"],
+            ["--alias", "--create=x/y/alias", "x/new"],
+            ["--alias", "--create=top", "os/devel"],
+            ["--create=origin:os/devel", "os/devel^"],
+            ["--delete", "top", "x/y"],
+            ["--delete", "origin:os"],
+        ];
+        foreach (var step in steps)
+        {
+            Ostree(theirs, ["refs", .. step]);
+            Ok(SampleTools.AptOstree(["ostree", "refs", $"--repo={ours}", .. step]));
+            Assert.Equal(DescribeRefs(theirs), DescribeRefs(ours));
+            if (step[1] == "--create=x/y/alias")
+            {
+                Assert.Contains("l heads/x/y/alias -> ../../x/new", DescribeRefs(ours));
+            }
+        }
+
+        Assert.Empty(Ostree(ours, "refs", "--alias"));
+        Ostree(ours, "refs", "--alias", "--create=keep", "x/new");
+
+        string[][] failing =
+        [
+            ["--create=x/new", "os/devel"],
+            ["--alias", "--create=dangling", "nosuch"],
+            ["--create=other", "nosuch"],
+            ["--delete", "x"],
+            ["--delete"],
+        ];
+        foreach (var args in failing)
+        {
+            var before = DescribeRefs(ours);
+            Assert.NotEqual(0, ExternalTool.Run("ostree", ["refs", $"--repo={ours}", .. args]).ExitCode);
+            AssertOneLineError(SampleTools.AptOstree(["ostree", "refs", $"--repo={ours}", .. args]), "AO30");
+            Assert.Equal(before, DescribeRefs(ours));
+        }
+    }
+
+    [SkippableFact]
+    public void SummaryView_OfRealAndOfOurSummary_PrintsWhatRealOstreePrints()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var repo = NewRepoWithHistory(tmp, commits: 2);
+        Ostree(repo, "refs", "--create=os/x86_64/stable", "os/devel^");
+        AssertOneLineError(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "--view"), "AO3004");
+
+        Ostree(repo, "summary", "-u");
+        var expected = Ostree(repo, "summary", "--view");
+        Assert.Contains("Timestamp (ostree.commit.timestamp): ", expected, StringComparison.Ordinal);
+        Assert.Contains("Repository Mode (ostree.summary.mode): bare-user", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "--view")));
+
+        Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "-u"));
+        Assert.Equal(Ostree(repo, "summary", "--view"), Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "-v")));
+    }
+
+    /// <summary>A bare-user repository whose <c>os/devel</c> has <paramref name="commits"/> commits, written by the real ostree.</summary>
+    private static string NewRepoWithHistory(TempDirectory tmp, int commits, string name = "repo")
+    {
+        var repo = tmp.Combine(name);
+        var tree = tmp.Combine(name + "-tree");
+        Directory.CreateDirectory(Path.Combine(tree, "usr", "bin"));
+        ExternalTool.Output("ostree", "init", $"--repo={repo}", "--mode=bare-user");
+        for (int i = 0; i < commits; i++)
+        {
+            File.WriteAllText(Path.Combine(tree, "usr", "bin", "tool"), $"version {i}\n");
+            ExternalTool.Output("ostree", "commit", $"--repo={repo}", "-b", "os/devel", $"--tree=dir={tree}", "-s", $"commit {i}", $"--timestamp={Timestamp}");
+        }
+
+        return repo;
+    }
+
+    private static string Ostree(string repo, params string[] args) =>
+        ExternalTool.Output("ostree", [args[0], $"--repo={repo}", .. args[1..]]);
+
+    /// <summary>Every entry under <c>refs/</c>: directories, ref files with their content, aliases with their link text.</summary>
+    private static List<string> DescribeRefs(string repo)
+    {
+        var refs = Path.Combine(repo, "refs");
+        var lines = new DirectoryInfo(refs).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(e => e switch
+            {
+                _ when e.LinkTarget is { } target => $"l {Path.GetRelativePath(refs, e.FullName)} -> {target}",
+                DirectoryInfo => $"d {Path.GetRelativePath(refs, e.FullName)}",
+                _ => $"f {Path.GetRelativePath(refs, e.FullName)} {File.ReadAllText(e.FullName).Trim()}",
+            })
+            .ToList();
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+
+    private static void CopyDirectory(string from, string to) => ExternalTool.Output("cp", "-a", from, to);
+
+    private static string Sorted(string lines) =>
+        string.Join('\n', lines.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+
+    private static string Ok(ToolResult result)
+    {
+        Assert.True(result.ExitCode == 0, $"apt-ostree exited {result.ExitCode}: {result.StandardError}{result.StandardOutput}");
+        return result.StandardOutput;
+    }
+
+    private static void AssertOneLineError(ToolResult result, string codePrefix) => OstreeCliTests.AssertOneLineError(result, codePrefix);
+}
