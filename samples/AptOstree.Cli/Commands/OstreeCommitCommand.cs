@@ -14,6 +14,8 @@ internal static class OstreeCommitCommand
         var branch = new Option<string?>("--branch", "-b") { Description = "Branch to update." };
         var subject = new Option<string?>("--subject", "-s") { Description = "One-line subject." };
         var body = new Option<string?>("--body", "-m") { Description = "Full description." };
+        var bodyFile = new Option<string?>("--body-file", "-F") { Description = "Commit message from FILE path." };
+        var skipIfUnchanged = new Option<bool>("--skip-if-unchanged") { Description = "If the contents are unchanged from previous commit, do nothing (prints the previous commit)." };
         var timestamp = new Option<string?>("--timestamp") { Description = "Commit time: seconds since the epoch or a date such as '2020-01-01 00:00:00 UTC'." };
         var parent = new Option<string?>("--parent") { Description = "Parent commit checksum, or 'none'." };
         var orphan = new Option<bool>("--orphan") { Description = "Create a commit without a parent." };
@@ -28,17 +30,23 @@ internal static class OstreeCommitCommand
         var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("commit", "Commit a new revision.")
         {
-            repo, branch, subject, body, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, path,
+            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, path,
         };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
             var parentText = parseResult.GetValue(parent);
+            if (parseResult.GetValue(branch) is null && !parseResult.GetValue(orphan))
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "A branch must be specified with --branch, or use --orphan.");
+            }
+
             var options = new CommitOptions
             {
                 Branch = parseResult.GetValue(branch),
                 Subject = parseResult.GetValue(subject),
-                Body = parseResult.GetValue(body),
+                Body = parseResult.GetValue(bodyFile) is string file ? File.ReadAllText(file) : parseResult.GetValue(body),
+                SkipIfUnchanged = parseResult.GetValue(skipIfUnchanged),
                 Timestamp = ParseTimestamp(parseResult.GetValue(timestamp)),
                 Parent = parentText is null or "none" ? null : repository.ResolveRev(parentText),
                 Orphan = parseResult.GetValue(orphan) || parentText == "none",
@@ -56,6 +64,11 @@ internal static class OstreeCommitCommand
                         : new KeyValuePair<string, GVariantValue>(kv[..eq], GVariantValue.FromString(kv[(eq + 1)..]));
                 }).ToArray(),
             };
+            if (options.Branch is null && !options.NoBindings)
+            {
+                options = options with { Metadata = WithOrphanBindings(repository, options) };
+            }
+
             var specs = (parseResult.GetValue(trees) ?? []).ToList();
             if (parseResult.GetValue(path) is string p)
             {
@@ -85,7 +98,7 @@ internal static class OstreeCommitCommand
                 {
                     var layerRepo = repository;
                     Checksum layer = spec.StartsWith("dir=", StringComparison.Ordinal)
-                        ? repository.Commit(spec[4..], options with { Branch = null, NoBindings = true })
+                        ? repository.Commit(spec[4..], options with { Branch = null, NoBindings = true, SkipIfUnchanged = false })
                         : spec.StartsWith("tar=", StringComparison.Ordinal)
                             ? CommitTar(repository, spec[4..], options)
                             : spec.StartsWith("ref=", StringComparison.Ordinal)
@@ -103,10 +116,26 @@ internal static class OstreeCommitCommand
         return command;
     }
 
+    /// <summary>
+    /// ostree's commit builtin binds even a commit without a branch: <c>ostree.ref-binding</c> holds the sorted
+    /// <c>--bind-ref</c>s (possibly none), then the repository's collection ID unless the metadata already names one.
+    /// </summary>
+    private static KeyValuePair<string, GVariantValue>[] WithOrphanBindings(OstreeRepository repository, CommitOptions options)
+    {
+        var metadata = (options.Metadata ?? []).ToList();
+        metadata.Add(new("ostree.ref-binding", GVariantValue.FromStrings((options.BindRefs ?? []).Order(StringComparer.Ordinal))));
+        if (repository.Config.Get("core", "collection-id") is string collection && metadata.All(kv => kv.Key != "ostree.collection-binding"))
+        {
+            metadata.Add(new("ostree.collection-binding", GVariantValue.FromString(collection)));
+        }
+
+        return metadata.ToArray();
+    }
+
     private static Checksum CommitTar(OstreeRepository repository, string file, CommitOptions options)
     {
         using var tar = File.OpenRead(file);
-        return repository.CommitTar(tar, options with { Branch = null, NoBindings = true });
+        return repository.CommitTar(tar, options with { Branch = null, NoBindings = true, SkipIfUnchanged = false });
     }
 
     private static void Overlay(MutableTree target, MutableTree layer)

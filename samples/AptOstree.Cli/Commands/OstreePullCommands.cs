@@ -58,9 +58,12 @@ internal static class OstreePullCommands
         var repo = OstreeCommand.RepoOption();
         var depth = new Option<int>("--depth") { Description = "Traverse DEPTH parents (-1=infinite) (default: 0)." };
         var remoteName = new Option<string?>("--remote") { Description = "Add REMOTE to refspec." };
+
+        // Our pull re-hashes every object it copies from any source, so the checks ostree adds with this flag always run.
+        var untrusted = new Option<bool>("--untrusted") { Description = "Verify checksums of local sources (always done: every copied object is re-hashed)." };
         var source = new Argument<string>("SRC_REPO");
         var refs = new Argument<string[]>("REF") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("pull-local", "Copy data from SRC_REPO.") { repo, depth, remoteName, source, refs };
+        var command = new Command("pull-local", "Copy data from SRC_REPO.") { repo, depth, remoteName, untrusted, source, refs };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);

@@ -44,6 +44,12 @@ public sealed record CommitOptions
     /// <summary>Ignore extended attributes (<c>--no-xattrs</c>).</summary>
     public bool NoXattrs { get; init; }
 
+    /// <summary>
+    /// When the tree (root dirtree and dirmeta) equals the parent commit's, write no commit and return the parent
+    /// (<c>--skip-if-unchanged</c>).
+    /// </summary>
+    public bool SkipIfUnchanged { get; init; }
+
     /// <summary>(device, inode) → checksum of files hardlinked from this repository, so they are not rehashed.</summary>
     public DevInoCache? DevInoCache { get; init; }
 

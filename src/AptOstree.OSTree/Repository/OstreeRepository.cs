@@ -238,6 +238,12 @@ public sealed class OstreeRepository
             parent = Refs.TryResolve(options.Branch);
         }
 
+        if (options.SkipIfUnchanged && parent is Checksum previous
+            && Objects.ReadCommit(previous) is { } parentCommit && parentCommit.RootTree == rootTree && parentCommit.RootMeta == rootMeta)
+        {
+            return previous;
+        }
+
         var metadata = new List<KeyValuePair<string, GVariant.GVariantValue>>(options.Metadata ?? []);
         if (!options.NoBindings && options.Branch is not null && metadata.All(kv => kv.Key != "ostree.ref-binding"))
         {

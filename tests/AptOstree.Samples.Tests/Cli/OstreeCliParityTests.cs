@@ -189,6 +189,77 @@ public class OstreeCliParityTests
         Assert.Equal(Ostree(repo, "summary", "--view"), Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "-v")));
     }
 
+    [SkippableFact]
+    public void Commit_BodyFileMetadataOrphanNoXattrsSkipIfUnchanged_SameCommitsAsRealOstree()
+    {
+        ExternalTool.Require("ostree", "setfattr");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "etc"));
+        File.WriteAllText(Path.Combine(tree, "etc", "motd"), "hello\n");
+        bool xattrs = ExternalTool.Run("setfattr", ["-n", "user.note", "-v", "kept", Path.Combine(tree, "etc", "motd")]).ExitCode == 0;
+        var bodyFile = tmp.Combine("body.txt");
+        File.WriteAllText(bodyFile, "a body\nfrom a file\n");
+        var theirs = tmp.Combine("theirs");
+        var ours = tmp.Combine("ours");
+        ExternalTool.Output("ostree", "init", $"--repo={theirs}", "--mode=bare-user");
+        Ok(SampleTools.AptOstree("ostree", "init", $"--repo={ours}", "--mode=bare-user"));
+        string[][] commits =
+        [
+            ["-b", "os", "-s", "first", "-F", bodyFile, "--add-metadata-string=version=1.0", "--add-metadata-string=x=a=b"],
+            ["-b", "os", "-s", "unchanged", "--skip-if-unchanged"],
+            ["-b", "os", "-s", "no xattrs", "--no-xattrs", "--skip-if-unchanged"],
+            ["-b", "os", "-s", "restart", "-m", "body", "--orphan"],
+            ["--orphan", "-s", "unreferenced"],
+            ["--orphan", "--bind-ref=z", "--bind-ref=a", "-s", "bound"],
+        ];
+        var printed = new List<string>();
+        foreach (var args in commits)
+        {
+            var expected = ExternalTool.Output("ostree", ["commit", $"--repo={theirs}", $"--tree=dir={tree}", $"--timestamp={Timestamp}", .. args]);
+            Assert.Equal(expected, Ok(SampleTools.AptOstree(["ostree", "commit", $"--repo={ours}", $"--tree=dir={tree}", $"--timestamp={Timestamp}", .. args])));
+            printed.Add(expected);
+        }
+
+        Assert.Equal(printed[0], printed[1]);
+        Assert.Equal(xattrs, printed[2] != printed[1]);
+        Assert.Equal(Ostree(theirs, "log", "os"), Ostree(ours, "log", "os"));
+        Assert.Equal(Ostree(theirs, "refs"), Ostree(ours, "refs"));
+
+        AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", $"--tree=dir={tree}", "-s", "no branch"), "AO3017");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", $"--tree=dir={tree}", "-s", "no branch"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", "-b", "os", $"--tree=dir={tree}", "--add-metadata-string=novalue"), "AO");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", "-b", "os", $"--tree=dir={tree}", "--add-metadata-string=novalue"]).ExitCode);
+    }
+
+    [SkippableFact]
+    public void PullLocalUntrusted_CopiesWhatRealOstreeCopies_RejectsACorruptSourceLikeIt()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var source = NewRepoWithHistory(tmp, commits: 2, name: "source");
+        var theirs = tmp.Combine("theirs");
+        var ours = tmp.Combine("ours");
+        ExternalTool.Output("ostree", "init", $"--repo={theirs}", "--mode=bare-user");
+        ExternalTool.Output("ostree", "init", $"--repo={ours}", "--mode=bare-user");
+        ExternalTool.Output("ostree", "pull-local", $"--repo={theirs}", "--untrusted", "--depth=-1", source, "os/devel");
+        Ok(SampleTools.AptOstree("ostree", "pull-local", $"--repo={ours}", "--untrusted", "--depth=-1", source, "os/devel"));
+        Assert.Equal(Ostree(theirs, "log", "os/devel"), Ostree(ours, "log", "os/devel"));
+        ExternalTool.Run("ostree", ["fsck", $"--repo={ours}"]).EnsureSuccess("ostree fsck");
+
+        // Same size, different bytes: only re-hashing the copied object notices.
+        // Its head holds "version 2", which neither destination has yet, so both must copy it.
+        var corrupt = NewRepoWithHistory(tmp, commits: 3, name: "corrupt");
+        var tool = Directory.EnumerateFiles(Path.Combine(corrupt, "objects"), "*.file", SearchOption.AllDirectories)
+            .Single(f => File.ReadAllText(f) == "version 2\n");
+        ExternalTool.Output("chmod", "u+w", tool);
+        File.WriteAllText(tool, "VERSION 2\n");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["pull-local", $"--repo={theirs}", "--untrusted", corrupt, "os/devel"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "pull-local", $"--repo={ours}", "--untrusted", corrupt, "os/devel"), "AO1003");
+        Assert.Equal(Ostree(theirs, "rev-parse", "os/devel"), Ostree(ours, "rev-parse", "os/devel"));
+        Assert.Equal(Ostree(source, "rev-parse", "os/devel"), Ostree(ours, "rev-parse", "os/devel"));
+    }
+
     /// <summary>A bare-user repository whose <c>os/devel</c> has <paramref name="commits"/> commits, written by the real ostree.</summary>
     private static string NewRepoWithHistory(TempDirectory tmp, int commits, string name = "repo")
     {
