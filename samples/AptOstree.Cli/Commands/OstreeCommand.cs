@@ -15,6 +15,7 @@ internal static class OstreeCommand
         command.Subcommands.Add(OstreeRevParseCommand.Create());
         command.Subcommands.Add(OstreeConfigCommand.Create());
         command.Subcommands.Add(OstreeSummaryCommand.Create());
+        command.Subcommands.Add(OstreeLsCommand.Create());
         foreach (var c in OstreeInspectCommands.Create())
         {
             command.Subcommands.Add(c);

@@ -5,14 +5,13 @@ using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`log`, `show`, `ls`, `cat`, `diff`: read-only views with ostree's output formats.</summary>
+/// <summary>`log`, `show`, `cat`, `diff`: read-only views with ostree's output formats.</summary>
 internal static class OstreeInspectCommands
 {
     public static IEnumerable<Command> Create()
     {
         yield return Log();
         yield return Show();
-        yield return Ls();
         yield return Cat();
         yield return Diff();
     }
@@ -97,40 +96,6 @@ internal static class OstreeInspectCommands
             return 0;
         });
         return command;
-    }
-
-    private static Command Ls()
-    {
-        var repo = OstreeCommand.RepoOption();
-        var recursive = new Option<bool>("--recursive", "-R") { Description = "Print directories recursively." };
-        var checksums = new Option<bool>("--checksum", "-C") { Description = "Print checksum." };
-        var rev = new Argument<string>("COMMIT");
-        var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("ls", "List file paths.") { repo, recursive, checksums, rev, paths };
-        command.SetAction(parseResult =>
-        {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
-            var commit = repository.ResolveRev(parseResult.GetValue(rev)!);
-            var list = parseResult.GetValue(paths) is { Length: > 0 } p ? p : ["/"];
-            bool rec = parseResult.GetValue(recursive);
-            foreach (var path in list)
-            {
-                var entries = repository.Browse().List(commit, path, recursive: true);
-                foreach (var entry in rec ? entries : entries.Take(1).Concat(entries.Skip(1).Where(e => IsDirectChild(entries.First().Path, e.Path))))
-                {
-                    Console.WriteLine(entry.ToLsLine(parseResult.GetValue(checksums)));
-                }
-            }
-
-            return 0;
-        });
-        return command;
-    }
-
-    private static bool IsDirectChild(string parent, string path)
-    {
-        string prefix = parent == "/" ? "/" : parent + "/";
-        return path.StartsWith(prefix, StringComparison.Ordinal) && !path[prefix.Length..].Contains('/', StringComparison.Ordinal);
     }
 
     private static Command Cat()

@@ -260,6 +260,40 @@ public class OstreeCliParityTests
         Assert.Equal(Ostree(source, "rev-parse", "os/devel"), Ostree(ours, "rev-parse", "os/devel"));
     }
 
+    [SkippableFact]
+    public void Ls_DirOnlyXattrsChecksumsRecursiveNulNames_PrintWhatRealOstreePrints()
+    {
+        ExternalTool.Require("ostree", "setfattr");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("tree");
+        var bin = Path.Combine(tree, "usr", "bin");
+        Directory.CreateDirectory(bin);
+        File.WriteAllText(Path.Combine(bin, "hi"), "hi\n");
+        File.CreateSymbolicLink(Path.Combine(bin, "hi-link"), "hi");
+        foreach (var (name, value, target) in new[] { ("user.a", "x y", "usr/bin/hi"), ("user.q", "it's", "usr/bin/hi"), ("user.b", "1", "usr/bin"), ("user.é", "0x00", "usr") })
+        {
+            Skip.If(ExternalTool.Run("setfattr", ["-n", name, "-v", value, Path.Combine(tree, target)]).ExitCode != 0, "no user xattrs on this file system");
+        }
+
+        var repo = tmp.Combine("repo");
+        ExternalTool.Output("ostree", "init", $"--repo={repo}", "--mode=bare-user");
+        ExternalTool.Output("ostree", "commit", $"--repo={repo}", "-b", "t", $"--tree=dir={tree}", $"--timestamp={Timestamp}");
+        string[][] listings =
+        [
+            ["-d", "/usr"], ["-d", "/usr/bin/hi"], ["-X", "/usr/bin"], ["-X", "-d", "/usr/bin"], ["-R", "-X", "-C"], ["-X", "/usr/bin/hi-link"],
+            ["--nul-filenames-only", "-R", "/"], ["/", "/usr"], ["-C", "/usr/bin/hi"],
+        ];
+        foreach (var args in listings)
+        {
+            var expected = Ostree(repo, ["ls", "t", .. args]);
+            Assert.Equal(expected, Ok(SampleTools.AptOstree(["ostree", "ls", $"--repo={repo}", "t", .. args])));
+        }
+
+        Assert.Contains("{ [(b'user.a', [byte 0x78, 0x20, 0x79]), (b'user.q', [0x69, 0x74, 0x27, 0x73])] } /usr/bin/hi", Ostree(repo, "ls", "t", "-X", "/usr/bin/hi"), StringComparison.Ordinal);
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["ls", $"--repo={repo}", "t", "/nosuch"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "ls", $"--repo={repo}", "t", "/nosuch"), "AO3011");
+    }
+
     /// <summary>A bare-user repository whose <c>os/devel</c> has <paramref name="commits"/> commits, written by the real ostree.</summary>
     private static string NewRepoWithHistory(TempDirectory tmp, int commits, string name = "repo")
     {

@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Text;
+using AptOstree.OSTree;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>`apt-ostree ostree ls COMMIT [PATH…]` with ostree's `-R`, `-C`, `-d`, `-X` and `--nul-filenames-only`.</summary>
+internal static class OstreeLsCommand
+{
+    public static Command Create()
+    {
+        var repo = OstreeCommand.RepoOption();
+        var dirOnly = new Option<bool>("--dironly", "-d") { Description = "Do not recurse into directory arguments." };
+        var recursive = new Option<bool>("--recursive", "-R") { Description = "Print directories recursively." };
+        var checksums = new Option<bool>("--checksum", "-C") { Description = "Print checksum." };
+        var xattrs = new Option<bool>("--xattrs", "-X") { Description = "Print extended attributes." };
+        var nulNames = new Option<bool>("--nul-filenames-only") { Description = "Print only filenames, NUL separated." };
+        var rev = new Argument<string>("COMMIT");
+        var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("ls", "List file paths.") { repo, dirOnly, recursive, checksums, xattrs, nulNames, rev, paths };
+        command.SetAction(parseResult =>
+        {
+            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var commit = repository.ResolveRev(parseResult.GetValue(rev)!);
+            bool withChecksums = parseResult.GetValue(checksums);
+            bool withXattrs = parseResult.GetValue(xattrs);
+            bool namesOnly = parseResult.GetValue(nulNames);
+            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { NewLine = "\n" };
+            foreach (var path in parseResult.GetValue(paths) is { Length: > 0 } given ? given : ["/"])
+            {
+                var entries = repository.Browse().List(commit, path, recursive: parseResult.GetValue(recursive));
+                foreach (var entry in parseResult.GetValue(dirOnly) ? entries.Take(1) : entries)
+                {
+                    if (namesOnly)
+                    {
+                        stdout.Write(entry.Path);
+                        stdout.Write('\0');
+                    }
+                    else
+                    {
+                        stdout.WriteLine(withXattrs ? WithXattrs(entry, entry.ToLsLine(withChecksums)) : entry.ToLsLine(withChecksums));
+                    }
+                }
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Inserts <c>{ XATTRS } </c> before the path, as <c>ostree ls -X</c> prints it.</summary>
+    private static string WithXattrs(TreeEntry entry, string line)
+    {
+        int tail = entry.Path.Length + (entry.IsSymlink ? " -> ".Length + entry.SymlinkTarget.Length : 0);
+        return line[..^tail] + "{ " + PrintXattrs(entry.Xattrs) + " } " + line[^tail..];
+    }
+
+    /// <summary>
+    /// <c>g_variant_print (xattrs, TRUE)</c> of the <c>a(ayay)</c>: only the first element is type-annotated, and a byte
+    /// array whose only NUL is its last byte prints as a <c>b'…'</c> string (names are stored NUL-terminated).
+    /// </summary>
+    internal static string PrintXattrs(IReadOnlyList<ExtendedAttribute> attributes)
+    {
+        if (attributes.Count == 0)
+        {
+            return "@a(ayay) []";
+        }
+
+        var sb = new StringBuilder("[");
+        for (int i = 0; i < attributes.Count; i++)
+        {
+            bool annotate = i == 0;
+            sb.Append(i > 0 ? ", " : string.Empty).Append('(');
+            AppendBytes(sb, [.. Encoding.UTF8.GetBytes(attributes[i].Name), 0], annotate);
+            sb.Append(", ");
+            AppendBytes(sb, attributes[i].Value, annotate);
+            sb.Append(')');
+        }
+
+        return sb.Append(']').ToString();
+    }
+
+    private static void AppendBytes(StringBuilder sb, byte[] bytes, bool annotate)
+    {
+        int nul = Array.IndexOf(bytes, (byte)0);
+        if (bytes.Length > 0 && nul == bytes.Length - 1)
+        {
+            string escaped = StrEscape(bytes.AsSpan(0, nul));
+            char quote = bytes.AsSpan(0, nul).Contains((byte)'\'') ? '"' : '\'';
+            sb.Append('b').Append(quote).Append(escaped).Append(quote);
+            return;
+        }
+
+        if (bytes.Length == 0)
+        {
+            sb.Append(annotate ? "@ay []" : "[]");
+            return;
+        }
+
+        sb.Append('[');
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            sb.Append(i == 0 ? (annotate ? "byte " : string.Empty) : ", ").Append("0x").Append(bytes[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        sb.Append(']');
+    }
+
+    /// <summary>GLib's <c>g_strescape</c>: C escapes for control characters, quotes and backslash; octal for the rest outside ASCII.</summary>
+    private static string StrEscape(ReadOnlySpan<byte> bytes)
+    {
+        var sb = new StringBuilder(bytes.Length);
+        foreach (byte b in bytes)
+        {
+            sb.Append(b switch
+            {
+                (byte)'\b' => "\\b",
+                (byte)'\f' => "\\f",
+                (byte)'\n' => "\\n",
+                (byte)'\r' => "\\r",
+                (byte)'\t' => "\\t",
+                0x0B => "\\v",
+                (byte)'\\' => "\\\\",
+                (byte)'"' => "\\\"",
+                < 0x20 or >= 0x7F => "\\" + Convert.ToString(b, 8).PadLeft(3, '0'),
+                _ => ((char)b).ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
+}
