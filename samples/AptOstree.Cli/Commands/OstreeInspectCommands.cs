@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using AptOstree.OSTree;
+using AptOstree.OSTree.GVariant;
 
 namespace AptOstree.Cli.Commands;
 
@@ -60,13 +61,14 @@ internal static class OstreeInspectCommands
     {
         var repo = OstreeCommand.RepoOption();
         var rev = new Argument<string>("REV");
-        var command = new Command("log", "Show log starting at commit or ref.") { repo, rev };
+        var raw = new Option<bool>("--raw") { Description = "Show raw variant data." };
+        var command = new Command("log", "Show log starting at commit or ref.") { repo, raw, rev };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
             foreach (var (checksum, commit) in repository.Browse().Log(repository.ResolveRev(parseResult.GetValue(rev)!)))
             {
-                Console.Write(FormatCommit(checksum, commit));
+                Console.Write(parseResult.GetValue(raw) ? FormatRawCommit(repository, checksum) : FormatCommit(checksum, commit));
             }
 
             return 0;
@@ -79,7 +81,8 @@ internal static class OstreeInspectCommands
         var repo = OstreeCommand.RepoOption();
         var rev = new Argument<string>("OBJECT");
         var key = new Option<string?>("--print-metadata-key") { Description = "Print string value of metadata key." };
-        var command = new Command("show", "Output a metadata object.") { repo, rev, key };
+        var raw = new Option<bool>("--raw") { Description = "Show raw variant data." };
+        var command = new Command("show", "Output a metadata object.") { repo, rev, key, raw };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
@@ -92,10 +95,19 @@ internal static class OstreeInspectCommands
                 return 0;
             }
 
-            Console.Write(FormatCommit(checksum, commit));
+            Console.Write(parseResult.GetValue(raw) ? FormatRawCommit(repository, checksum) : FormatCommit(checksum, commit));
             return 0;
         });
         return command;
+    }
+
+    /// <summary>ostree's <c>--raw</c> commit dump: the header line, then the byte-swapped commit variant, type-annotated.</summary>
+    private static string FormatRawCommit(OstreeRepository repository, Checksum checksum)
+    {
+        const string commitType = "(a{sv}aya(say)sstayay)";
+        string name = checksum + ".commit";
+        var variant = GVariantSerializer.Deserialize(commitType, repository.Objects.ReadMetadataBytes(checksum, ObjectType.Commit), name, requireNormalForm: false);
+        return $"commit {checksum}\n{OstreeGVariantText.Print(commitType, OstreeGVariantText.ByteSwap(variant), annotate: true)}\n";
     }
 
     private static Command Cat()

@@ -71,62 +71,12 @@ internal static class OstreeLsCommand
         {
             bool annotate = i == 0;
             sb.Append(i > 0 ? ", " : string.Empty).Append('(');
-            AppendBytes(sb, [.. Encoding.UTF8.GetBytes(attributes[i].Name), 0], annotate);
+            OstreeGVariantText.AppendBytes(sb, [.. Encoding.UTF8.GetBytes(attributes[i].Name), 0], annotate);
             sb.Append(", ");
-            AppendBytes(sb, attributes[i].Value, annotate);
+            OstreeGVariantText.AppendBytes(sb, attributes[i].Value, annotate);
             sb.Append(')');
         }
 
         return sb.Append(']').ToString();
-    }
-
-    private static void AppendBytes(StringBuilder sb, byte[] bytes, bool annotate)
-    {
-        int nul = Array.IndexOf(bytes, (byte)0);
-        if (bytes.Length > 0 && nul == bytes.Length - 1)
-        {
-            string escaped = StrEscape(bytes.AsSpan(0, nul));
-            char quote = bytes.AsSpan(0, nul).Contains((byte)'\'') ? '"' : '\'';
-            sb.Append('b').Append(quote).Append(escaped).Append(quote);
-            return;
-        }
-
-        if (bytes.Length == 0)
-        {
-            sb.Append(annotate ? "@ay []" : "[]");
-            return;
-        }
-
-        sb.Append('[');
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            sb.Append(i == 0 ? (annotate ? "byte " : string.Empty) : ", ").Append("0x").Append(bytes[i].ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        sb.Append(']');
-    }
-
-    /// <summary>GLib's <c>g_strescape</c>: C escapes for control characters, quotes and backslash; octal for the rest outside ASCII.</summary>
-    private static string StrEscape(ReadOnlySpan<byte> bytes)
-    {
-        var sb = new StringBuilder(bytes.Length);
-        foreach (byte b in bytes)
-        {
-            sb.Append(b switch
-            {
-                (byte)'\b' => "\\b",
-                (byte)'\f' => "\\f",
-                (byte)'\n' => "\\n",
-                (byte)'\r' => "\\r",
-                (byte)'\t' => "\\t",
-                0x0B => "\\v",
-                (byte)'\\' => "\\\\",
-                (byte)'"' => "\\\"",
-                < 0x20 or >= 0x7F => "\\" + Convert.ToString(b, 8).PadLeft(3, '0'),
-                _ => ((char)b).ToString(),
-            });
-        }
-
-        return sb.ToString();
     }
 }

@@ -74,14 +74,14 @@ internal static class OstreeSummaryCommand
             string key = (string)entry[0];
             (string? pretty, string text) = key switch
             {
-                "ostree.static-deltas" => ("Static Deltas", value.ToString()),
+                "ostree.static-deltas" => ("Static Deltas", Text(value)),
                 "ostree.summary.last-modified" => ("Last-Modified", Iso8601(value)),
                 "ostree.summary.expires" => ("Expires", Iso8601(value)),
                 "ostree.summary.collection-id" => ("Collection ID", value.AsString() ?? value.ToString()),
                 "ostree.summary.collection-map" => ("Collection Map", "printed above"),
                 "ostree.summary.mode" => ("Repository Mode", value.AsString() is string mode && RepoModeIsValid(mode) ? mode : $"Invalid (‘{value.AsString()}’)"),
                 "ostree.summary.tombstone-commits" => ("Has Tombstone Commits", value.Value is true ? "Yes" : "No"),
-                _ => (null, ByteSwapped(value).ToString()),
+                _ => (null, Text(value)),
             };
             sb.Append(pretty is null ? $"{key}: " : $"{pretty} ({key}): ").Append(text).Append('\n');
         }
@@ -104,31 +104,15 @@ internal static class OstreeSummaryCommand
                 var value = (GVariantValue)meta[1];
                 sb.Append((string)meta[0] == "ostree.commit.timestamp"
                     ? $"    Timestamp (ostree.commit.timestamp): {Iso8601(value)}\n"
-                    : $"    {meta[0]}: {ByteSwapped(value)}\n");
+                    : $"    {meta[0]}: {Text(value)}\n");
             }
 
             sb.Append('\n');
         }
     }
 
-    /// <summary>
-    /// ostree byte-swaps the whole summary before printing it on little-endian hosts (its timestamps are big-endian),
-    /// so other integers print swapped; the commit sizes, which it swaps back, are stored little-endian.
-    /// </summary>
-    private static GVariantValue ByteSwapped(GVariantValue value) => value with { Value = Swap(value.Value) };
-
-    private static object Swap(object value) => value switch
-    {
-        ulong v => BinaryPrimitives.ReverseEndianness(v),
-        long v => BinaryPrimitives.ReverseEndianness(v),
-        uint v => BinaryPrimitives.ReverseEndianness(v),
-        int v => BinaryPrimitives.ReverseEndianness(v),
-        ushort v => BinaryPrimitives.ReverseEndianness(v),
-        short v => BinaryPrimitives.ReverseEndianness(v),
-        GVariantValue v => ByteSwapped(v),
-        object[] items => items.Select(Swap).ToArray(),
-        _ => value,
-    };
+    /// <summary><c>g_variant_print (value, FALSE)</c>; unlike its <c>--raw</c> dumps, ostree does not byte-swap these.</summary>
+    private static string Text(GVariantValue value) => OstreeGVariantText.Print(value.Type, value.Value, annotate: false);
 
     private static bool RepoModeIsValid(string mode) => mode is "bare" or "archive" or "archive-z2" or "bare-user" or "bare-user-only" or "bare-split-xattrs";
 

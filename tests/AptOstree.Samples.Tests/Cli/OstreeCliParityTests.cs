@@ -187,6 +187,31 @@ public class OstreeCliParityTests
 
         Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "-u"));
         Assert.Equal(Ostree(repo, "summary", "--view"), Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "-v")));
+
+        // Additional metadata of any type prints as g_variant_print shows it.
+        Ostree(repo, "summary", "-u", "-m", "custom=uint32 7", "-m", "name=\"it's\"", "-m", "nested={\"a\": <int16 -3>}");
+        expected = Ostree(repo, "summary", "--view");
+        Assert.Contains("nested: {'a': <int16 -3>}", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "summary", $"--repo={repo}", "--view")));
+    }
+
+    [SkippableFact]
+    public void LogAndShowRaw_PrintWhatRealOstreePrints()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var repo = NewRepoWithHistory(tmp, commits: 2);
+        Directory.CreateDirectory(tmp.Combine("empty"));
+        ExternalTool.Output(
+            "ostree", "commit", $"--repo={repo}", "-b", "os/devel", $"--tree=dir={tmp.Combine("empty")}", $"--timestamp={Timestamp}", "-s", "tab\there 'quoted' é",
+            "--add-metadata=small=<int16 -3>", "--add-metadata=count=uint32 7", "--add-metadata=big=uint64 9", "--add-metadata=dict={\"a\": <1>}",
+            "--add-metadata=path=objectpath \"/x\"", "--add-metadata=none=@as []", "--add-metadata=flag=true", "--add-metadata-string=version=1.0");
+        var expected = Ostree(repo, "log", "os/devel", "--raw");
+        Assert.Contains("'small': <<int16 -513>>", expected, StringComparison.Ordinal);
+        Assert.Equal(3, expected.Split('\n').Count(l => l.StartsWith("commit ", StringComparison.Ordinal)));
+        Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "log", $"--repo={repo}", "os/devel", "--raw")));
+        Assert.Equal(Ostree(repo, "show", "os/devel^", "--raw"), Ok(SampleTools.AptOstree("ostree", "show", $"--repo={repo}", "os/devel^", "--raw")));
+        AssertOneLineError(SampleTools.AptOstree("ostree", "log", $"--repo={repo}", "nosuch", "--raw"), "AO3006");
     }
 
     [SkippableFact]

@@ -1,0 +1,247 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text;
+using AptOstree.OSTree.GVariant;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>
+/// GLib 2.74's <c>g_variant_print</c> over the values <see cref="OSTree.GVariant.GVariantSerializer"/> reads, for the
+/// <c>--raw</c> views ostree prints, plus the whole-value byte swap ostree applies before printing on little-endian hosts.
+/// </summary>
+internal static class OstreeGVariantText
+{
+    /// <summary>The text of <paramref name="value"/> of GVariant type <paramref name="type"/>.</summary>
+    public static string Print(string type, object value, bool annotate)
+    {
+        var sb = new StringBuilder();
+        Append(sb, type, value, annotate);
+        return sb.ToString();
+    }
+
+    /// <summary>Every integer byte-reversed, as <c>g_variant_byteswap</c> does (ostree's raw dumps print swapped values).</summary>
+    public static object ByteSwap(object value) => value switch
+    {
+        ulong v => BinaryPrimitives.ReverseEndianness(v),
+        long v => BinaryPrimitives.ReverseEndianness(v),
+        uint v => BinaryPrimitives.ReverseEndianness(v),
+        int v => BinaryPrimitives.ReverseEndianness(v),
+        ushort v => BinaryPrimitives.ReverseEndianness(v),
+        short v => BinaryPrimitives.ReverseEndianness(v),
+        double v => BitConverter.Int64BitsToDouble(BinaryPrimitives.ReverseEndianness(BitConverter.DoubleToInt64Bits(v))),
+        GVariantValue v => v with { Value = ByteSwap(v.Value) },
+        object[] items => items.Select(ByteSwap).ToArray(),
+        _ => value,
+    };
+
+    private static void Append(StringBuilder sb, string type, object value, bool annotate)
+    {
+        switch (type[0])
+        {
+            case 'a' when value is byte[] bytes:
+                AppendBytes(sb, bytes, annotate);
+                return;
+            case 'a':
+                AppendArray(sb, type, (object[])value, annotate);
+                return;
+            case '(' or '{':
+                var members = Members(type);
+                var items = (object[])value;
+                sb.Append(type[0]);
+                for (int i = 0; i < items.Length; i++)
+                {
+                    sb.Append(i > 0 ? (type[0] == '{' ? ": " : ", ") : string.Empty);
+                    Append(sb, members[i], items[i], annotate);
+                }
+
+                sb.Append(items.Length == 1 && type[0] == '(' ? ",)" : type[0] == '(' ? ")" : "}");
+                return;
+            case 'v':
+                var inner = (GVariantValue)value;
+                sb.Append('<');
+                Append(sb, inner.Type, inner.Value, annotate: true);
+                sb.Append('>');
+                return;
+            case 'b':
+                sb.Append((bool)value ? "true" : "false");
+                return;
+            case 's':
+                AppendString(sb, (string)value);
+                return;
+            case 'o' or 'g':
+                sb.Append(annotate ? (type[0] == 'o' ? "objectpath " : "signature ") : string.Empty).Append('\'').Append((string)value).Append('\'');
+                return;
+            case 'y':
+                sb.Append(annotate ? "byte " : string.Empty).Append("0x").Append(((byte)value).ToString("x2", CultureInfo.InvariantCulture));
+                return;
+            case 'd':
+                string d = ((double)value).ToString("G17", CultureInfo.InvariantCulture);
+                sb.Append(d).Append(d.Contains('.', StringComparison.Ordinal) || d.Contains('E', StringComparison.Ordinal) || !double.IsFinite((double)value) ? string.Empty : ".0");
+                return;
+            default:
+                string? prefix = type[0] switch { 'n' => "int16 ", 'q' => "uint16 ", 'h' => "handle ", 'u' => "uint32 ", 'x' => "int64 ", 't' => "uint64 ", _ => null };
+                sb.Append(annotate && prefix is not null ? prefix : string.Empty).Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+                return;
+        }
+    }
+
+    private static void AppendArray(StringBuilder sb, string type, object[] items, bool annotate)
+    {
+        bool dictionary = type[1] == '{';
+        if (items.Length == 0)
+        {
+            sb.Append(annotate ? "@" + type + " " : string.Empty).Append(dictionary ? "{}" : "[]");
+            return;
+        }
+
+        string element = type[1..];
+        var entry = dictionary ? Members(element) : null;
+        sb.Append(dictionary ? '{' : '[');
+        for (int i = 0; i < items.Length; i++)
+        {
+            sb.Append(i > 0 ? ", " : string.Empty);
+            if (entry is not null)
+            {
+                var pair = (object[])items[i];
+                Append(sb, entry[0], pair[0], annotate);
+                sb.Append(": ");
+                Append(sb, entry[1], pair[1], annotate);
+            }
+            else
+            {
+                Append(sb, element, items[i], annotate);
+            }
+
+            annotate = false;
+        }
+
+        sb.Append(dictionary ? '}' : ']');
+    }
+
+    /// <summary>A byte array whose only NUL is its last byte prints as <c>b'…'</c> (g_strescape'd), else as bytes.</summary>
+    internal static void AppendBytes(StringBuilder sb, byte[] bytes, bool annotate)
+    {
+        int nul = Array.IndexOf(bytes, (byte)0);
+        if (bytes.Length > 0 && nul == bytes.Length - 1)
+        {
+            var text = bytes.AsSpan(0, nul);
+            char quote = text.Contains((byte)'\'') ? '"' : '\'';
+            sb.Append('b').Append(quote).Append(StrEscape(text)).Append(quote);
+            return;
+        }
+
+        if (bytes.Length == 0)
+        {
+            sb.Append(annotate ? "@ay []" : "[]");
+            return;
+        }
+
+        sb.Append('[');
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            sb.Append(i == 0 ? (annotate ? "byte " : string.Empty) : ", ").Append("0x").Append(bytes[i].ToString("x2", CultureInfo.InvariantCulture));
+        }
+
+        sb.Append(']');
+    }
+
+    /// <summary>GLib's <c>g_strescape</c>: C escapes for control characters, <c>"</c> and backslash; octal outside printable ASCII.</summary>
+    private static string StrEscape(ReadOnlySpan<byte> bytes)
+    {
+        var sb = new StringBuilder(bytes.Length);
+        foreach (byte b in bytes)
+        {
+            sb.Append(b switch
+            {
+                (byte)'\b' => "\\b",
+                (byte)'\f' => "\\f",
+                (byte)'\n' => "\\n",
+                (byte)'\r' => "\\r",
+                (byte)'\t' => "\\t",
+                0x0B => "\\v",
+                (byte)'\\' => "\\\\",
+                (byte)'"' => "\\\"",
+                < 0x20 or >= 0x7F => "\\" + Convert.ToString(b, 8).PadLeft(3, '0'),
+                _ => ((char)b).ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>A string in single quotes (double when it holds a single quote), non-printable characters escaped.</summary>
+    private static void AppendString(StringBuilder sb, string value)
+    {
+        char quote = value.Contains('\'', StringComparison.Ordinal) ? '"' : '\'';
+        sb.Append(quote);
+        foreach (var rune in value.EnumerateRunes())
+        {
+            if (rune.Value == quote || rune.Value == '\\')
+            {
+                sb.Append('\\');
+            }
+
+            if (IsPrintable(rune))
+            {
+                sb.Append(rune.ToString());
+                continue;
+            }
+
+            sb.Append('\\').Append(rune.Value switch
+            {
+                '\a' => "a",
+                '\b' => "b",
+                '\f' => "f",
+                '\n' => "n",
+                '\r' => "r",
+                '\t' => "t",
+                '\v' => "v",
+                < 0x10000 => "u" + rune.Value.ToString("x4", CultureInfo.InvariantCulture),
+                _ => "U" + rune.Value.ToString("x8", CultureInfo.InvariantCulture),
+            });
+        }
+
+        sb.Append(quote);
+    }
+
+    /// <summary><c>g_unichar_isprint</c>: not a control, format, unassigned or surrogate code point.</summary>
+    private static bool IsPrintable(Rune rune) => Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned or UnicodeCategory.Surrogate);
+
+    /// <summary>The member types of a tuple or dict entry type.</summary>
+    private static List<string> Members(string type)
+    {
+        var members = new List<string>();
+        int i = 1;
+        while (i < type.Length - 1)
+        {
+            int end = EndOfType(type, i);
+            members.Add(type[i..end]);
+            i = end;
+        }
+
+        return members;
+    }
+
+    private static int EndOfType(string type, int start)
+    {
+        int i = start;
+        while (type[i] is 'a' or 'm')
+        {
+            i++;
+        }
+
+        if (type[i] is not ('(' or '{'))
+        {
+            return i + 1;
+        }
+
+        int depth = 0;
+        do
+        {
+            depth += type[i] is '(' or '{' ? 1 : type[i] is ')' or '}' ? -1 : 0;
+            i++;
+        }
+        while (depth > 0);
+        return i;
+    }
+}
