@@ -27,10 +27,11 @@ internal static class OstreeCommitCommand
         var noBindings = new Option<bool>("--no-bindings") { Description = "Do not add ref bindings to the commit metadata." };
         var bindRefs = new Option<string[]>("--bind-ref") { Description = "Add a ref to the ref binding (repeatable)." };
         var metadata = new Option<string[]>("--add-metadata-string") { Description = "KEY=VALUE string metadata (repeatable)." };
+        var keepMetadata = new Option<string[]>("--keep-metadata") { Description = "Keep metadata KEY and its associated VALUE from parent (repeatable)." };
         var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("commit", "Commit a new revision.")
         {
-            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, path,
+            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, keepMetadata, path,
         };
         command.SetAction(parseResult =>
         {
@@ -64,6 +65,11 @@ internal static class OstreeCommitCommand
                         : new KeyValuePair<string, GVariantValue>(kv[..eq], GVariantValue.FromString(kv[(eq + 1)..]));
                 }).ToArray(),
             };
+            if (parseResult.GetValue(keepMetadata) is { Length: > 0 } keys)
+            {
+                options = options with { Metadata = [.. options.Metadata ?? [], .. KeptMetadata(repository, options, keys)] };
+            }
+
             if (options.Branch is null && !options.NoBindings)
             {
                 options = options with { Metadata = WithOrphanBindings(repository, options) };
@@ -114,6 +120,17 @@ internal static class OstreeCommitCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The parent's values of <paramref name="keys"/> (<c>--keep-metadata</c>), in the order given.</summary>
+    private static List<KeyValuePair<string, GVariantValue>> KeptMetadata(OstreeRepository repository, CommitOptions options, string[] keys)
+    {
+        var parent = options.Parent ?? (options.Orphan || options.Branch is null ? null : repository.Refs.TryResolve(options.Branch))
+            ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Either --branch or --parent must be specified when using --keep-metadata.");
+        var commit = repository.ReadCommit(parent);
+        return keys.Select(key => new KeyValuePair<string, GVariantValue>(key, commit.GetMetadata(key)
+            ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Missing metadata key '{key}' from commit '{parent}'.")))
+            .ToList();
     }
 
     /// <summary>

@@ -232,6 +232,7 @@ public class OstreeCliParityTests
         string[][] commits =
         [
             ["-b", "os", "-s", "first", "-F", bodyFile, "--add-metadata-string=version=1.0", "--add-metadata-string=x=a=b"],
+            ["-b", "os", "-s", "kept", "--keep-metadata=x", "--keep-metadata=version", "--add-metadata-string=z=1"],
             ["-b", "os", "-s", "unchanged", "--skip-if-unchanged"],
             ["-b", "os", "-s", "no xattrs", "--no-xattrs", "--skip-if-unchanged"],
             ["-b", "os", "-s", "restart", "-m", "body", "--orphan"],
@@ -246,14 +247,19 @@ public class OstreeCliParityTests
             printed.Add(expected);
         }
 
-        Assert.Equal(printed[0], printed[1]);
-        Assert.Equal(xattrs, printed[2] != printed[1]);
-        Assert.Equal(Ostree(theirs, "log", "os"), Ostree(ours, "log", "os"));
+        Assert.Equal(printed[1], printed[2]);
+        Assert.Equal(xattrs, printed[3] != printed[2]);
+        Assert.Equal(Ostree(theirs, "log", "os", "--raw"), Ostree(ours, "log", "os", "--raw"));
+        Assert.Contains("'x': <'a=b'>", Ostree(ours, "show", printed[1].Trim(), "--raw"), StringComparison.Ordinal);
         Assert.Equal(Ostree(theirs, "refs"), Ostree(ours, "refs"));
 
         AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", $"--tree=dir={tree}", "-s", "no branch"), "AO3017");
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", $"--tree=dir={tree}", "-s", "no branch"]).ExitCode);
         AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", "-b", "os", $"--tree=dir={tree}", "--add-metadata-string=novalue"), "AO");
+        Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", "-b", "os", $"--tree=dir={tree}", "--keep-metadata=nosuch"]).ExitCode);
+        AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", "-b", "os", $"--tree=dir={tree}", "--keep-metadata=nosuch"), "AO3017");
+        Assert.Equal(Ostree(theirs, "refs"), Ostree(ours, "refs"));
+        Assert.Equal(Ostree(theirs, "rev-parse", "os"), Ostree(ours, "rev-parse", "os"));
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", "-b", "os", $"--tree=dir={tree}", "--add-metadata-string=novalue"]).ExitCode);
     }
 
