@@ -7,7 +7,7 @@ internal static class OstreeCommand
 {
     public static Command Create()
     {
-        var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).");
+        var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).") { LeadingRepo };
         command.Subcommands.Add(OstreeInitCommand.Create());
         command.Subcommands.Add(OstreeCommitCommand.Create());
         command.Subcommands.Add(OstreeCheckoutCommand.Create());
@@ -44,5 +44,16 @@ internal static class OstreeCommand
     };
 
     public static OSTree.OstreeRepository OpenRepo(ParseResult parseResult, Option<string> repo) =>
-        OSTree.OstreeRepository.Open(parseResult.GetValue(repo) ?? ".");
+        OSTree.OstreeRepository.Open(RepoPath(parseResult, repo));
+
+    /// <summary>The verb's `--repo`, else one given before the verb (`apt-ostree ostree --repo=PATH VERB`, as ostree allows), else ".".</summary>
+    public static string RepoPath(ParseResult parseResult, Option<string> repo) =>
+        parseResult.GetResult(repo) is { Implicit: false }
+            ? parseResult.GetValue(repo) ?? "."
+            : parseResult.GetValue(LeadingRepo) ?? parseResult.GetValue(repo) ?? ".";
+
+    private static readonly Option<string?> LeadingRepo = new("--repo")
+    {
+        Description = "Path to the OSTree repository (before the verb, like `ostree --repo=PATH VERB`).",
+    };
 }

@@ -21,7 +21,7 @@ internal static class OstreeInitCommand
                 return 1;
             }
 
-            OstreeRepository.Create(parseResult.GetValue(repo) ?? ".", repoMode, collectionId: parseResult.GetValue(collection));
+            OstreeRepository.Create(OstreeCommand.RepoPath(parseResult, repo), repoMode, collectionId: parseResult.GetValue(collection));
             return 0;
         });
         return command;

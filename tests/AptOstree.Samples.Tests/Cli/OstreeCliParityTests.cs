@@ -26,6 +26,11 @@ public class OstreeCliParityTests
             Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", rev)));
         }
 
+        // ostree also takes --repo before the verb; the verb's own --repo wins.
+        Assert.Equal(Ostree(repo, "rev-parse", "os/devel"), Ok(SampleTools.AptOstree("ostree", $"--repo={repo}", "rev-parse", "os/devel")));
+        Assert.Equal(Sorted(Ostree(repo, "refs")), Sorted(Ok(SampleTools.AptOstree("ostree", $"--repo={tmp.Combine("elsewhere")}", "refs", $"--repo={repo}"))));
+        AssertOneLineError(SampleTools.AptOstree("ostree", $"--repo={tmp.Combine("elsewhere")}", "refs"), "AO3005");
+
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["rev-parse", $"--repo={repo}", "nosuch"]).ExitCode);
         AssertOneLineError(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", "nosuch"), "AO3006");
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["rev-parse", $"--repo={repo}", "os/devel^^"]).ExitCode);
@@ -251,14 +256,14 @@ public class OstreeCliParityTests
         Assert.Equal(xattrs, printed[3] != printed[2]);
         Assert.Equal(Ostree(theirs, "log", "os", "--raw"), Ostree(ours, "log", "os", "--raw"));
         Assert.Contains("'x': <'a=b'>", Ostree(ours, "show", printed[1].Trim(), "--raw"), StringComparison.Ordinal);
-        Assert.Equal(Ostree(theirs, "refs"), Ostree(ours, "refs"));
+        Assert.Equal(Sorted(Ostree(theirs, "refs")), Sorted(Ostree(ours, "refs")));
 
         AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", $"--tree=dir={tree}", "-s", "no branch"), "AO3017");
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", $"--tree=dir={tree}", "-s", "no branch"]).ExitCode);
         AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", "-b", "os", $"--tree=dir={tree}", "--add-metadata-string=novalue"), "AO");
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", "-b", "os", $"--tree=dir={tree}", "--keep-metadata=nosuch"]).ExitCode);
         AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", "-b", "os", $"--tree=dir={tree}", "--keep-metadata=nosuch"), "AO3017");
-        Assert.Equal(Ostree(theirs, "refs"), Ostree(ours, "refs"));
+        Assert.Equal(Sorted(Ostree(theirs, "refs")), Sorted(Ostree(ours, "refs")));
         Assert.Equal(Ostree(theirs, "rev-parse", "os"), Ostree(ours, "rev-parse", "os"));
         Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", "-b", "os", $"--tree=dir={tree}", "--add-metadata-string=novalue"]).ExitCode);
     }
