@@ -27,11 +27,12 @@ internal static class OstreeCommitCommand
         var noBindings = new Option<bool>("--no-bindings") { Description = "Do not add ref bindings to the commit metadata." };
         var bindRefs = new Option<string[]>("--bind-ref") { Description = "Add a ref to the ref binding (repeatable)." };
         var metadata = new Option<string[]>("--add-metadata-string") { Description = "KEY=VALUE string metadata (repeatable)." };
+        var variantMetadata = new Option<string[]>("--add-metadata") { Description = "KEY=VALUE metadata, VALUE in GVariant text format (repeatable)." };
         var keepMetadata = new Option<string[]>("--keep-metadata") { Description = "Keep metadata KEY and its associated VALUE from parent (repeatable)." };
         var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("commit", "Commit a new revision.")
         {
-            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, keepMetadata, path,
+            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata, path,
         };
         command.SetAction(parseResult =>
         {
@@ -57,13 +58,10 @@ internal static class OstreeCommitCommand
                 NoXattrs = parseResult.GetValue(noXattrs),
                 NoBindings = parseResult.GetValue(noBindings),
                 BindRefs = parseResult.GetValue(bindRefs),
-                Metadata = (parseResult.GetValue(metadata) ?? []).Select(kv =>
-                {
-                    int eq = kv.IndexOf('=', StringComparison.Ordinal);
-                    return eq <= 0
-                        ? throw new AptOstreeException($"--add-metadata-string expects KEY=VALUE, got '{kv}'.")
-                        : new KeyValuePair<string, GVariantValue>(kv[..eq], GVariantValue.FromString(kv[(eq + 1)..]));
-                }).ToArray(),
+                Metadata = [
+                    .. KeyValues(parseResult.GetValue(metadata), "--add-metadata-string", GVariantValue.FromString),
+                    .. KeyValues(parseResult.GetValue(variantMetadata), "--add-metadata", OstreeGVariantTextParser.Parse),
+                ],
             };
             if (parseResult.GetValue(keepMetadata) is { Length: > 0 } keys)
             {
@@ -121,6 +119,15 @@ internal static class OstreeCommitCommand
         });
         return command;
     }
+
+    private static IEnumerable<KeyValuePair<string, GVariantValue>> KeyValues(string[]? pairs, string option, Func<string, GVariantValue> value) =>
+        (pairs ?? []).Select(kv =>
+        {
+            int eq = kv.IndexOf('=', StringComparison.Ordinal);
+            return eq <= 0
+                ? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"{option} expects KEY=VALUE, got '{kv}'.")
+                : new KeyValuePair<string, GVariantValue>(kv[..eq], value(kv[(eq + 1)..]));
+        });
 
     /// <summary>The parent's values of <paramref name="keys"/> (<c>--keep-metadata</c>), in the order given.</summary>
     private static List<KeyValuePair<string, GVariantValue>> KeptMetadata(OstreeRepository repository, CommitOptions options, string[] keys)

@@ -75,8 +75,10 @@ internal static class OstreeGVariantText
                 sb.Append(annotate ? "byte " : string.Empty).Append("0x").Append(((byte)value).ToString("x2", CultureInfo.InvariantCulture));
                 return;
             case 'd':
-                string d = ((double)value).ToString("G17", CultureInfo.InvariantCulture);
-                sb.Append(d).Append(d.Contains('.', StringComparison.Ordinal) || d.Contains('E', StringComparison.Ordinal) || !double.IsFinite((double)value) ? string.Empty : ".0");
+                double number = (double)value;
+                string d = double.IsNaN(number) ? "nan" : double.IsInfinity(number) ? (number > 0 ? "inf" : "-inf")
+                    : number.ToString("G17", CultureInfo.InvariantCulture).Replace('E', 'e');
+                sb.Append(d).Append(d.Contains('.', StringComparison.Ordinal) || d.Contains('e', StringComparison.Ordinal) || d.Contains('n', StringComparison.Ordinal) ? string.Empty : ".0");
                 return;
             default:
                 string? prefix = type[0] switch { 'n' => "int16 ", 'q' => "uint16 ", 'h' => "handle ", 'u' => "uint32 ", 'x' => "int64 ", 't' => "uint64 ", _ => null };

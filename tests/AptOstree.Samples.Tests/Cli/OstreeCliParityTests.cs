@@ -269,6 +269,38 @@ public class OstreeCliParityTests
     }
 
     [SkippableFact]
+    public void CommitAddMetadata_GVariantTextValues_SameCommitsAsRealOstree()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("tree");
+        Directory.CreateDirectory(tree);
+        File.WriteAllText(Path.Combine(tree, "f"), "f\n");
+        var theirs = tmp.Combine("theirs");
+        var ours = tmp.Combine("ours");
+        ExternalTool.Output("ostree", "init", $"--repo={theirs}", "--mode=bare-user");
+        ExternalTool.Output("ostree", "init", $"--repo={ours}", "--mode=bare-user");
+        string[] values =
+        [
+            "1", "-7", "uint64 5", "int64 -5", "uint16 65535", "byte 0xff", "uint32 0x10", "0.1", "1e5", "true", "'it\\'s'", "\"quoted\"",
+            "b'bytes'", "objectpath '/a/b'", "<'nested'>", "<<int16 -3>>", "[1, 2]", "[[1], [2, 3]]", "@as []", "@a{sv} {}", "('one',)",
+            "('x', 2, true)", "{'k': <1.5>, 'l': <'s'>}", "[(1, 'x')]", "[<1>, <'s'>]",
+        ];
+        foreach (var value in values)
+        {
+            string[] args = ["--orphan", $"--tree=dir={tree}", $"--timestamp={Timestamp}", "-s", $"value {value}", $"--add-metadata=v={value}", "--add-metadata-string=s=first"];
+            var expected = ExternalTool.Output("ostree", ["commit", $"--repo={theirs}", .. args]);
+            Assert.Equal(expected, Ok(SampleTools.AptOstree(["ostree", "commit", $"--repo={ours}", .. args])));
+        }
+
+        foreach (var bad in new[] { "nothing", "[1, 'a']", "int32 4294967296", "[]", "'unterminated" })
+        {
+            Assert.NotEqual(0, ExternalTool.Run("ostree", ["commit", $"--repo={theirs}", "--orphan", $"--tree=dir={tree}", $"--add-metadata=v={bad}"]).ExitCode);
+            AssertOneLineError(SampleTools.AptOstree("ostree", "commit", $"--repo={ours}", "--orphan", $"--tree=dir={tree}", $"--add-metadata=v={bad}"), "AO3017");
+        }
+    }
+
+    [SkippableFact]
     public void PullLocalUntrusted_CopiesWhatRealOstreeCopies_RejectsACorruptSourceLikeIt()
     {
         ExternalTool.Require("ostree");
