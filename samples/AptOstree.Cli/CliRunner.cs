@@ -9,8 +9,9 @@ internal static class CliRunner
     {
         try
         {
+            // No response files: `-s @release` is a subject, as for ostree and apt, not a file of arguments to read.
             // System.CommandLine's default handler would print a stack trace; SDK errors get one line and exit code 2 instead.
-            return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            return await root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
         }
         catch (AptOstreeException ex)
         {
