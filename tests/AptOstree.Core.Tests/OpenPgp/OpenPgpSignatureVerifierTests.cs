@@ -11,7 +11,7 @@ public sealed class OpenPgpSignatureVerifierTests
     [SkippableFact]
     public void Binary_and_armored_signatures_verify_and_name_the_key()
     {
-        using var gpg = Gpg.Create();
+        using var gpg = GpgTestKey.Create();
         var keyring = OpenPgpKeyring.LoadFile(gpg.Export(armor: false));
         Assert.Equal(OpenPgpKeyring.LoadFile(gpg.Export(armor: true)).Fingerprints, keyring.Fingerprints);
         Assert.Equal([gpg.Fingerprint], keyring.Fingerprints);
@@ -32,8 +32,8 @@ public sealed class OpenPgpSignatureVerifierTests
     [SkippableFact]
     public void Unknown_keys_weak_digests_and_revoked_keys_are_refused()
     {
-        using var gpg = Gpg.Create();
-        using var other = Gpg.Create();
+        using var gpg = GpgTestKey.Create();
+        using var other = GpgTestKey.Create();
         var keyring = OpenPgpKeyring.LoadFile(gpg.Export(armor: false));
         byte[] signature = gpg.Sign(Data, "--detach-sign");
 
@@ -46,7 +46,7 @@ public sealed class OpenPgpSignatureVerifierTests
         // The key revoked (gpg's own revocation certificate imported): its earlier signature no longer counts.
         string revocation = File.ReadAllText(Path.Combine(gpg.Home, "openpgp-revocs.d", gpg.Fingerprint + ".rev")).Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(gpg.Home, "rev.asc"), revocation);
-        gpg.Run("--import", Path.Combine(gpg.Home, "rev.asc"));
+        gpg.Gpg("--import", Path.Combine(gpg.Home, "rev.asc"));
         ex = Assert.Throws<OpenPgpSignatureException>(() => OpenPgpSignatureVerifier.VerifyDetached(Data, signature, OpenPgpKeyring.LoadFile(gpg.Export(armor: false))));
         Assert.Contains("revoked", ex.Message, StringComparison.Ordinal);
     }
@@ -54,8 +54,8 @@ public sealed class OpenPgpSignatureVerifierTests
     [SkippableFact]
     public void VerifyAll_counts_every_valid_block_and_reports_unreadable_ones()
     {
-        using var gpg = Gpg.Create();
-        using var other = Gpg.Create();
+        using var gpg = GpgTestKey.Create();
+        using var other = GpgTestKey.Create();
         var both = OpenPgpKeyring.Combine([OpenPgpKeyring.LoadFile(gpg.Export(armor: false)), OpenPgpKeyring.LoadFile(other.Export(armor: false))]);
         byte[] first = gpg.Sign(Data, "--detach-sign");
         byte[] second = other.Sign(Data, "--detach-sign");
@@ -75,54 +75,5 @@ public sealed class OpenPgpSignatureVerifierTests
         Assert.Contains("junk", ex.Message, StringComparison.Ordinal);
         ex = Assert.Throws<InvalidFormatException>(() => OpenPgpKeyring.Load(new MemoryStream([]), "empty"));
         Assert.Equal(CoreErrorCodes.InvalidKeyring, ex.ErrorCode);
-    }
-
-    /// <summary>A key made by the real gpg in a throw-away GNUPGHOME.</summary>
-    private sealed class Gpg : IDisposable
-    {
-        private readonly TempDirectory _home = new("openpgp-");
-
-        public string Home => _home.Path;
-
-        public string Fingerprint { get; private set; } = string.Empty;
-
-        public static Gpg Create()
-        {
-            ExternalTool.Require("gpg");
-            var gpg = new Gpg();
-            string email = $"k{Guid.NewGuid():N}@example.invalid";
-            gpg.Run("--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", $"Test <{email}>", "ed25519", "sign", "never");
-            gpg.Fingerprint = gpg.Run("--with-colons", "--fingerprint").Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
-            return gpg;
-        }
-
-        public string Export(bool armor)
-        {
-            string path = Path.Combine(Home, armor ? "pub.asc" : "pub.gpg");
-            Run(armor ? ["--armor", "--output", path, "--export"] : ["--output", path, "--export"]);
-            return path;
-        }
-
-        public byte[] Sign(byte[] data, params string[] mode)
-        {
-            string input = Path.Combine(Home, "data");
-            string output = Path.Combine(Home, "data.sig");
-            File.WriteAllBytes(input, data);
-            Run(["--pinentry-mode", "loopback", "--passphrase", "", "--output", output, .. mode, input]);
-            return File.ReadAllBytes(output);
-        }
-
-        public string Run(params string[] args)
-        {
-            var result = ExternalTool.Run("gpg", ["--homedir", Home, "--batch", "--yes", .. args]);
-            result.EnsureSuccess("gpg " + string.Join(' ', args));
-            return result.StandardOutput;
-        }
-
-        public void Dispose()
-        {
-            ExternalTool.Run("gpgconf", ["--homedir", Home, "--kill", "all"]);
-            _home.Dispose();
-        }
     }
 }

@@ -1,7 +1,6 @@
 using AptOstree.OpenPgp;
-using AptOstree.Testing;
 
-namespace AptOstree.OSTree.Tests.Signing;
+namespace AptOstree.Testing;
 
 /// <summary>
 /// A throw-away GnuPG key made by the real gpg in a temporary GNUPGHOME: its public key exported to
@@ -32,8 +31,10 @@ internal sealed class GpgTestKey : IDisposable
 
     public OpenPgpKeyring Keyring => OpenPgpKeyring.LoadFile(PublicKeyring);
 
-    public static GpgTestKey Create(string email, string algorithm = "ed25519")
+    /// <summary>Makes a key (a random address when <paramref name="email"/> is null); skips the test without gpg.</summary>
+    public static GpgTestKey Create(string? email = null, string algorithm = "ed25519")
     {
+        email ??= $"k{Guid.NewGuid():N}@example.invalid";
         ExternalTool.Require("gpg");
         var key = new GpgTestKey(new TempDirectory("gpg-"), email);
         Directory.CreateDirectory(key.KeysDirectory);
@@ -43,6 +44,24 @@ internal sealed class GpgTestKey : IDisposable
         string colons = key.Gpg("--with-colons", "--fingerprint", email);
         key.Fingerprint = colons.Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
         return key;
+    }
+
+    /// <summary>Exports the public key as it is now (after an imported revocation, say) and returns the file's path.</summary>
+    public string Export(bool armor)
+    {
+        string path = _home.Combine(armor ? "export.asc" : "export.gpg");
+        Gpg(armor ? ["--armor", "--output", path, "--export", Email] : ["--output", path, "--export", Email]);
+        return path;
+    }
+
+    /// <summary>Signs <paramref name="data"/> with gpg in the given <paramref name="mode"/> (e.g. <c>--detach-sign</c>).</summary>
+    public byte[] Sign(byte[] data, params string[] mode)
+    {
+        string input = _home.Combine("data");
+        string output = _home.Combine("data.sig");
+        File.WriteAllBytes(input, data);
+        Gpg(["--pinentry-mode", "loopback", "--passphrase", "", "--output", output, .. mode, input]);
+        return File.ReadAllBytes(output);
     }
 
     public string Gpg(params string[] args)
