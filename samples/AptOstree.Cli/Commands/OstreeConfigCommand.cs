@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
@@ -28,11 +27,11 @@ internal static class OstreeConfigCommand
                         throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have group '{section}'.");
                     }
 
-                    Console.WriteLine(Unescape(repository.Config.Get(section, name)
-                        ?? throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have key '{name}' in group '{section}'.")));
+                    Console.WriteLine(repository.Config.GetString(section, name)
+                        ?? throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have key '{name}' in group '{section}'."));
                     return 0;
                 case "set" when newValue is not null:
-                    repository.Config.Set(section, name, Escape(newValue));
+                    repository.Config.SetString(section, name, newValue);
                     repository.SaveConfig();
                     return 0;
                 case "unset" when newValue is null:
@@ -64,53 +63,5 @@ internal static class OstreeConfigCommand
         return dot < 0
             ? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Key '{key}' must be of the form \"sectionname.keyname\".")
             : (key[..dot], key[(dot + 1)..]);
-    }
-
-    /// <summary>GLib keyfile string escapes (<c>g_key_file_set_string</c>): leading spaces and tabs, newline, CR, backslash.</summary>
-    private static string Escape(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        bool leading = true;
-        foreach (char c in value)
-        {
-            leading &= c is ' ' or '\t';
-            sb.Append(c switch
-            {
-                ' ' when leading => "\\s",
-                '\t' when leading => "\\t",
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\\' => "\\\\",
-                _ => c.ToString(),
-            });
-        }
-
-        return sb.ToString();
-    }
-
-    /// <summary>The inverse of <see cref="Escape"/>, as <c>g_key_file_get_string</c> reads values.</summary>
-    private static string Unescape(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        for (int i = 0; i < value.Length; i++)
-        {
-            if (value[i] != '\\' || i + 1 == value.Length)
-            {
-                sb.Append(value[i]);
-                continue;
-            }
-
-            i++;
-            sb.Append(value[i] switch
-            {
-                's' => ' ',
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                char c => c,
-            });
-        }
-
-        return sb.ToString();
     }
 }

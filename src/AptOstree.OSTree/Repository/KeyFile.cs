@@ -69,6 +69,12 @@ public sealed class KeyFile
         return null;
     }
 
+    /// <summary>The value of <paramref name="key"/> with GLib's string escapes undone (<c>g_key_file_get_string</c>), or null.</summary>
+    public string? GetString(string group, string key) => Get(group, key) is { } raw ? GKeyFileValue.Unescape(raw) : null;
+
+    /// <summary>Sets a string value with GLib's escapes (<c>g_key_file_set_string</c>), adding the group and key if needed.</summary>
+    public void SetString(string group, string key, string value) => Set(group, key, GKeyFileValue.Escape(value));
+
     /// <summary>A boolean value (<c>true</c>/<c>false</c>, <c>1</c>/<c>0</c>), or <paramref name="defaultValue"/>.</summary>
     public bool GetBoolean(string group, string key, bool defaultValue) => Get(group, key)?.ToLowerInvariant() switch
     {

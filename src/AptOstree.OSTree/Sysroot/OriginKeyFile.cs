@@ -82,7 +82,7 @@ internal sealed class OriginKeyFile
     public string? GetString(string group, string key)
     {
         var raw = GetRawValue(group, key);
-        return raw is null ? null : Unescape(raw);
+        return raw is null ? null : GKeyFileValue.Unescape(raw);
     }
 
     /// <summary>The value exactly as written in the file, or null when absent.</summary>
@@ -107,7 +107,7 @@ internal sealed class OriginKeyFile
     public void SetString(string group, string key, string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        SetRawValue(group, key, Escape(value));
+        SetRawValue(group, key, GKeyFileValue.Escape(value));
     }
 
     /// <summary>Sets a value verbatim; the group is appended when missing.</summary>
@@ -207,69 +207,6 @@ internal sealed class OriginKeyFile
 
     private static InvalidFormatException Invalid(string source, int line, string what) =>
         new(DeploymentErrorCodes.InvalidKeyFile, $"{source}: line {line}: {what}.", source: source, location: $"line {line}");
-
-    private static string Escape(string value)
-    {
-        var sb = new StringBuilder(value.Length);
-        for (int i = 0; i < value.Length; i++)
-        {
-            char c = value[i];
-            switch (c)
-            {
-                case ' ' when i == 0:
-                    sb.Append("\\s");
-                    break;
-                case '\\':
-                    sb.Append("\\\\");
-                    break;
-                case '\n':
-                    sb.Append("\\n");
-                    break;
-                case '\t':
-                    sb.Append("\\t");
-                    break;
-                case '\r':
-                    sb.Append("\\r");
-                    break;
-                default:
-                    sb.Append(c);
-                    break;
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static string Unescape(string raw)
-    {
-        if (!raw.Contains('\\', StringComparison.Ordinal))
-        {
-            return raw;
-        }
-
-        var sb = new StringBuilder(raw.Length);
-        for (int i = 0; i < raw.Length; i++)
-        {
-            if (raw[i] != '\\' || i + 1 == raw.Length)
-            {
-                sb.Append(raw[i]);
-                continue;
-            }
-
-            i++;
-            sb.Append(raw[i] switch
-            {
-                's' => ' ',
-                'n' => '\n',
-                't' => '\t',
-                'r' => '\r',
-                '\\' => '\\',
-                _ => raw[i],
-            });
-        }
-
-        return sb.ToString();
-    }
 
     private sealed record Line(string? Key, string Value);
 
