@@ -52,6 +52,22 @@ public static class OpenPgpSignatureVerifier
         return Verify(data.ToArray(), signatures, keyring, sourceName, problems, stopAtFirst: false);
     }
 
+    /// <summary>The key ids (64-bit) of the issuers of the readable signatures in <paramref name="signatureBlocks"/>; unreadable blocks are skipped.</summary>
+    public static IReadOnlySet<long> IssuerKeyIds(IEnumerable<byte[]> signatureBlocks)
+    {
+        ArgumentNullException.ThrowIfNull(signatureBlocks);
+        var ids = new HashSet<long>();
+        foreach (byte[] block in signatureBlocks)
+        {
+            foreach (var signature in ReadSignatures(block, "signature", problems: []))
+            {
+                ids.Add(signature.KeyId);
+            }
+        }
+
+        return ids;
+    }
+
     private static List<PgpSignature> ReadSignatures(byte[] signatureBytes, string sourceName, List<string> problems)
     {
         var result = new List<PgpSignature>();

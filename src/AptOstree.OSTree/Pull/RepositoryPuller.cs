@@ -332,7 +332,7 @@ public sealed class RepositoryPuller
 
     private static void VerifyCommitSignature(Checksum checksum, byte[] commit, byte[]? detached, RemoteVerification verification, IObjectSource source)
     {
-        var signatures = detached is null ? [] : Ed25519Signatures.Read(Ed25519Signatures.ParseContainer(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta)));
+        var signatures = detached is null ? [] : SignatureContainer.Read(SignatureContainer.Parse(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta)), Ed25519Signatures.MetadataKey);
         if (signatures.Count == 0)
         {
             throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description} has no ed25519 signature, and the remote requires one (sign-verify).");
@@ -348,7 +348,7 @@ public sealed class RepositoryPuller
     {
         try
         {
-            var metadata = detached is null ? null : Ed25519Signatures.ParseContainer(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta));
+            var metadata = detached is null ? null : SignatureContainer.Parse(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta));
             GpgSignatures.VerifyCommit(checksum, commit, metadata, verification.GpgKeyring, source.Description);
         }
         catch (InvalidFormatException ex)

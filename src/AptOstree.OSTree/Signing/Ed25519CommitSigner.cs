@@ -28,7 +28,7 @@ public static class Ed25519CommitSigner
     {
         ArgumentNullException.ThrowIfNull(repository);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
-        byte[] bytes = Ed25519Signatures.Append(repository.Objects.ReadDetachedMetadata(commit), Ed25519Signatures.Sign(data, secretKey));
+        byte[] bytes = SignatureContainer.Append(repository.Objects.ReadDetachedMetadata(commit), Ed25519Signatures.Sign(data, secretKey), MetadataKey);
         using var transaction = repository.BeginTransaction();
         transaction.WriteMetadata(ObjectType.CommitMeta, bytes, commit);
         transaction.Complete();
@@ -40,7 +40,7 @@ public static class Ed25519CommitSigner
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(publicKeys);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
-        return Ed25519Signatures.VerifyAny(data, Ed25519Signatures.Read(repository.Objects.ReadDetachedMetadata(commit)), publicKeys);
+        return Ed25519Signatures.VerifyAny(data, SignatureContainer.Read(repository.Objects.ReadDetachedMetadata(commit), MetadataKey), publicKeys);
     }
 
     /// <summary>Like <see cref="Verify"/>, throwing when no signature verifies.</summary>

@@ -26,12 +26,12 @@ public static class Ed25519SummarySigner
 
         byte[] summary = File.ReadAllBytes(summaryPath);
         string sigPath = Path.Combine(repository.Path, SignatureFileName);
-        var container = File.Exists(sigPath) ? Ed25519Signatures.ParseContainer(File.ReadAllBytes(sigPath), sigPath) : null;
+        var container = File.Exists(sigPath) ? SignatureContainer.Parse(File.ReadAllBytes(sigPath), sigPath) : null;
         byte[]? bytes = null;
         foreach (var key in secretKeys)
         {
-            bytes = Ed25519Signatures.Append(container, Ed25519Signatures.Sign(summary, key));
-            container = Ed25519Signatures.ParseContainer(bytes, sigPath);
+            bytes = SignatureContainer.Append(container, Ed25519Signatures.Sign(summary, key), Ed25519Signatures.MetadataKey);
+            container = SignatureContainer.Parse(bytes, sigPath);
         }
 
         if (bytes is null)
@@ -47,7 +47,7 @@ public static class Ed25519SummarySigner
     public static bool Verify(ReadOnlySpan<byte> summary, ReadOnlySpan<byte> signatureFile, IEnumerable<byte[]> publicKeys)
     {
         ArgumentNullException.ThrowIfNull(publicKeys);
-        var signatures = Ed25519Signatures.Read(Ed25519Signatures.ParseContainer(signatureFile, SignatureFileName));
+        var signatures = SignatureContainer.Read(SignatureContainer.Parse(signatureFile, SignatureFileName), Ed25519Signatures.MetadataKey);
         return Ed25519Signatures.VerifyAny(summary, signatures, publicKeys);
     }
 }

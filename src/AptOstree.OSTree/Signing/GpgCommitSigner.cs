@@ -23,12 +23,12 @@ public static class GpgCommitSigner
         ArgumentNullException.ThrowIfNull(key);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
         var detached = repository.Objects.ReadDetachedMetadata(commit);
-        if (GpgSignatures.IssuerKeyIds(Ed25519Signatures.Read(detached, MetadataKey)).Contains(key.KeyId))
+        if (OpenPgpSignatureVerifier.IssuerKeyIds(SignatureContainer.Read(detached, MetadataKey)).Contains(key.KeyId))
         {
             throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Commit {commit} is already signed with GPG key {key.SigningKeyId}.");
         }
 
-        byte[] bytes = Ed25519Signatures.Append(detached, key.Sign(data), MetadataKey);
+        byte[] bytes = SignatureContainer.Append(detached, key.Sign(data), MetadataKey);
         using var transaction = repository.BeginTransaction();
         transaction.WriteMetadata(ObjectType.CommitMeta, bytes, commit);
         transaction.Complete();

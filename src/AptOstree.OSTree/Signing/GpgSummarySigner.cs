@@ -24,8 +24,8 @@ public static class GpgSummarySigner
 
         byte[] summary = File.ReadAllBytes(summaryPath);
         string sigPath = Path.Combine(repository.Path, Ed25519SummarySigner.SignatureFileName);
-        var container = File.Exists(sigPath) ? Ed25519Signatures.ParseContainer(File.ReadAllBytes(sigPath), sigPath) : null;
-        byte[] bytes = Ed25519Signatures.Append(container, key.Sign(summary), GpgCommitSigner.MetadataKey);
+        var container = File.Exists(sigPath) ? SignatureContainer.Parse(File.ReadAllBytes(sigPath), sigPath) : null;
+        byte[] bytes = SignatureContainer.Append(container, key.Sign(summary), GpgCommitSigner.MetadataKey);
         AtomicFile.Write(sigPath, bytes, 0x1A4, repository.Fsync, repository.FileSystem);
     }
 
@@ -38,7 +38,7 @@ public static class GpgSummarySigner
         IReadOnlyList<byte[]> signatures;
         try
         {
-            signatures = Ed25519Signatures.Read(Ed25519Signatures.ParseContainer(signatureFile, Ed25519SummarySigner.SignatureFileName), GpgCommitSigner.MetadataKey);
+            signatures = SignatureContainer.Read(SignatureContainer.Parse(signatureFile, Ed25519SummarySigner.SignatureFileName), GpgCommitSigner.MetadataKey);
         }
         catch (InvalidFormatException ex)
         {

@@ -67,7 +67,7 @@ public class Ed25519CommitSignerTests
         Assert.Equal(pub, Ed25519CommitSigner.PublicKeyOf([.. seed, .. pub]));
 
         Ed25519CommitSigner.Sign(repo, commit, [.. seed, .. pub]);
-        var signatures = Ed25519Signatures.Read(repo.Objects.ReadDetachedMetadata(commit));
+        var signatures = SignatureContainer.Read(repo.Objects.ReadDetachedMetadata(commit), Ed25519CommitSigner.MetadataKey);
         byte[] ours = Assert.Single(signatures);
         File.WriteAllBytes(tmp.Combine("ours.sig"), ours);
 

@@ -78,8 +78,8 @@ public class GpgCommitSignerTests
         // A truncated signature.
         var truncatedCommit = CommitFile(repo, tmp, "truncated");
         OstreeTestTrees.Ostree("--repo=" + repo.Path, "gpg-sign", "--gpg-homedir=" + gpg.Home, truncatedCommit.ToString(), gpg.Email);
-        byte[] signature = Assert.Single(Ed25519Signatures.Read(repo.Objects.ReadDetachedMetadata(truncatedCommit), GpgCommitSigner.MetadataKey));
-        File.WriteAllBytes(repo.Objects.GetLoosePath(truncatedCommit, ObjectType.CommitMeta), Ed25519Signatures.Append(null, signature[..^20], GpgCommitSigner.MetadataKey));
+        byte[] signature = Assert.Single(SignatureContainer.Read(repo.Objects.ReadDetachedMetadata(truncatedCommit), GpgCommitSigner.MetadataKey));
+        File.WriteAllBytes(repo.Objects.GetLoosePath(truncatedCommit, ObjectType.CommitMeta), SignatureContainer.Append(null, signature[..^20], GpgCommitSigner.MetadataKey));
         ex = Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, truncatedCommit, gpg.Keyring));
         Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains(truncatedCommit.ToString(), ex.Message, StringComparison.Ordinal);
