@@ -45,7 +45,7 @@ internal static class OstreeGVariantText
                 AppendArray(sb, type, (object[])value, annotate);
                 return;
             case '(' or '{':
-                var members = Members(type);
+                var members = GVariantSerializer.MemberTypes(type);
                 var items = (object[])value;
                 sb.Append(type[0]);
                 for (int i = 0; i < items.Length; i++)
@@ -97,7 +97,7 @@ internal static class OstreeGVariantText
         }
 
         string element = type[1..];
-        var entry = dictionary ? Members(element) : null;
+        var entry = dictionary ? GVariantSerializer.MemberTypes(element) : null;
         sb.Append(dictionary ? '{' : '[');
         for (int i = 0; i < items.Length; i++)
         {
@@ -208,42 +208,4 @@ internal static class OstreeGVariantText
 
     /// <summary><c>g_unichar_isprint</c>: not a control, format, unassigned or surrogate code point.</summary>
     private static bool IsPrintable(Rune rune) => Rune.GetUnicodeCategory(rune) is not (UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.OtherNotAssigned or UnicodeCategory.Surrogate);
-
-    /// <summary>The member types of a tuple or dict entry type.</summary>
-    private static List<string> Members(string type)
-    {
-        var members = new List<string>();
-        int i = 1;
-        while (i < type.Length - 1)
-        {
-            int end = EndOfType(type, i);
-            members.Add(type[i..end]);
-            i = end;
-        }
-
-        return members;
-    }
-
-    private static int EndOfType(string type, int start)
-    {
-        int i = start;
-        while (type[i] is 'a' or 'm')
-        {
-            i++;
-        }
-
-        if (type[i] is not ('(' or '{'))
-        {
-            return i + 1;
-        }
-
-        int depth = 0;
-        do
-        {
-            depth += type[i] is '(' or '{' ? 1 : type[i] is ')' or '}' ? -1 : 0;
-            i++;
-        }
-        while (depth > 0);
-        return i;
-    }
 }

@@ -22,6 +22,17 @@ public static class GVariantSerializer
         return buffer.ToArray();
     }
 
+    /// <summary>The member types of a tuple or dict-entry type (<c>(sa{sv})</c> → <c>s</c>, <c>a{sv}</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a supported tuple or dict-entry type.</exception>
+    public static IReadOnlyList<string> MemberTypes(string type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var info = GVariantTypeInfo.Get(type);
+        return info.Kind is '(' or '{'
+            ? Array.ConvertAll(info.Members, m => m.Type)
+            : throw new ArgumentException($"'{type}' is not a tuple or dict-entry type.", nameof(type));
+    }
+
     /// <summary>
     /// Parses <paramref name="data"/> as <paramref name="type"/>. Every offset is bounds-checked; with
     /// <paramref name="requireNormalForm"/> the input must also be exactly the normal-form encoding of its value.
