@@ -26,6 +26,14 @@ public class OstreeCliParityTests
             Assert.Equal(expected, Ok(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", rev)));
         }
 
+        // A rev made only of hex digits is tried as a commit-checksum prefix before it is tried as a ref name.
+        var parent = Ostree(repo, "rev-parse", "os/devel^").Trim();
+        // (ostree's own `refs --create` refuses such a name, resolving it as the prefix; write the ref file as a tool could.)
+        File.WriteAllText(Path.Combine(repo, "refs", "heads", parent[..4]), head + "\n");
+        Assert.Equal(parent + "\n", Ostree(repo, "rev-parse", parent[..4]));
+        Assert.Equal(parent + "\n", Ok(SampleTools.AptOstree("ostree", "rev-parse", $"--repo={repo}", parent[..4])));
+        File.Delete(Path.Combine(repo, "refs", "heads", parent[..4]));
+
         // ostree also takes --repo before the verb; the verb's own --repo wins.
         Assert.Equal(Ostree(repo, "rev-parse", "os/devel"), Ok(SampleTools.AptOstree("ostree", $"--repo={repo}", "rev-parse", "os/devel")));
         Assert.Equal(Sorted(Ostree(repo, "refs")), Sorted(Ok(SampleTools.AptOstree("ostree", $"--repo={tmp.Combine("elsewhere")}", "refs", $"--repo={repo}"))));

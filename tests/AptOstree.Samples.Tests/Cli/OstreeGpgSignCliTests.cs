@@ -23,11 +23,12 @@ public class OstreeGpgSignCliTests
             Directory.CreateDirectory(tmp.Combine("tree"));
             File.WriteAllText(tmp.Combine("tree", "f"), "x");
             ExternalTool.Output("ostree", "--repo=" + repo, "init", "--mode=archive");
-            string first = ExternalTool.Output("ostree", "--repo=" + repo, "commit", "-b", "a", tmp.Combine("tree")).Trim();
-            string second = ExternalTool.Output("ostree", "--repo=" + repo, "commit", "-b", "b", "-s", "second", tmp.Combine("tree")).Trim();
+            // Ref names that are not hex: like ostree, a rev made only of hex digits is first tried as a commit-checksum prefix.
+            string first = ExternalTool.Output("ostree", "--repo=" + repo, "commit", "-b", "one", tmp.Combine("tree")).Trim();
+            string second = ExternalTool.Output("ostree", "--repo=" + repo, "commit", "-b", "two", "-s", "second", tmp.Combine("tree")).Trim();
 
-            Assert.Equal(0, SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--gpg-homedir=" + home, first, "cli@example.invalid").ExitCode);
-            Assert.Equal(0, SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--keyring=" + tmp.Combine("secret.key"), "b", "cli@example.invalid").ExitCode);
+            SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--gpg-homedir=" + home, first, "cli@example.invalid").EnsureSuccess("gpg-sign --gpg-homedir");
+            SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--keyring=" + tmp.Combine("secret.key"), "two", "cli@example.invalid").EnsureSuccess("gpg-sign --keyring");
             foreach (string commit in new[] { first, second })
             {
                 string shown = ExternalTool.Output("ostree", "--repo=" + repo, "show", "--gpg-homedir=" + keys, commit);
