@@ -34,6 +34,33 @@ public static class GpgCommitSigner
         transaction.Complete();
     }
 
+    /// <summary>
+    /// Deletes the commit's GPG signatures made by any of <paramref name="keyIds"/>, as <c>ostree gpg-sign --delete</c>
+    /// does, keeping the other signatures and detached metadata. A key is named by the fingerprint or the long or short
+    /// key id (optionally <c>0x</c>-prefixed) of the key that made the signature, which for a subkey is the subkey's own.
+    /// </summary>
+    /// <returns>How many signatures were deleted; nothing is written when that is 0.</returns>
+    /// <exception cref="AptOstreeException">The commit is missing.</exception>
+    public static int DeleteSignatures(OstreeRepository repository, Checksum commit, IReadOnlyCollection<string> keyIds)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(keyIds);
+        repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: false);
+        var detached = repository.Objects.ReadDetachedMetadata(commit);
+        var signatures = SignatureContainer.Read(detached, MetadataKey);
+        var kept = signatures.Where(s => !OpenPgpSignatureVerifier.IssuerKeyIds([s]).Any(issuer => keyIds.Any(id => NamesKey(id, issuer)))).ToList();
+        int deleted = signatures.Count - kept.Count;
+        if (deleted > 0)
+        {
+            byte[] bytes = SignatureContainer.Replace(detached, MetadataKey, kept);
+            using var transaction = repository.BeginTransaction();
+            transaction.WriteMetadata(ObjectType.CommitMeta, bytes, commit);
+            transaction.Complete();
+        }
+
+        return deleted;
+    }
+
     /// <summary>Verifies the commit's GPG signatures against <paramref name="keyring"/>.</summary>
     /// <returns>The primary-key fingerprints of every valid signature.</returns>
     /// <exception cref="AptOstreeException">No signature, or none valid by a trusted key (<see cref="OSTreeErrorCodes.SignatureInvalid"/>, naming the commit).</exception>
@@ -43,5 +70,13 @@ public static class GpgCommitSigner
         ArgumentNullException.ThrowIfNull(keyring);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
         return GpgSignatures.VerifyCommit(commit, data, repository.Objects.ReadDetachedMetadata(commit), keyring, repository.Path);
+    }
+
+    /// <summary>Whether a fingerprint (40 hex digits) or long (16) or short (8) key id names the key with id <paramref name="keyId"/>.</summary>
+    private static bool NamesKey(string name, long keyId)
+    {
+        string id = name.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? name[2..] : name;
+        string full = keyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
+        return id.Length is 8 or 16 or 40 && id.All(Uri.IsHexDigit) && full.EndsWith(id.Length == 40 ? id[24..].ToUpperInvariant() : id.ToUpperInvariant(), StringComparison.Ordinal);
     }
 }

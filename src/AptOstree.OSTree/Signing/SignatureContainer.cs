@@ -26,16 +26,32 @@ internal static class SignatureContainer
     /// </summary>
     public static byte[] Append(IReadOnlyList<KeyValuePair<string, GVariantValue>>? existing, byte[] signature, string key)
     {
-        var entries = existing?.ToList() ?? [];
         var signatures = Read(existing, key).ToList();
         if (!signatures.Any(s => s.AsSpan().SequenceEqual(signature)))
         {
             signatures.Add(signature);
         }
 
-        var entry = new KeyValuePair<string, GVariantValue>(key, new GVariantValue("aay", signatures.Cast<object>().ToArray()));
+        return Replace(existing, key, signatures);
+    }
+
+    /// <summary>
+    /// <paramref name="existing"/> with its <paramref name="key"/> entry set to <paramref name="signatures"/> (other keys
+    /// kept in place; the entry removed when there are none), serialized in normal form.
+    /// </summary>
+    public static byte[] Replace(IReadOnlyList<KeyValuePair<string, GVariantValue>>? existing, string key, IReadOnlyList<byte[]> signatures)
+    {
+        var entries = existing?.ToList() ?? [];
         int index = entries.FindIndex(kv => kv.Key == key);
-        if (index >= 0)
+        var entry = new KeyValuePair<string, GVariantValue>(key, new GVariantValue("aay", signatures.Cast<object>().ToArray()));
+        if (signatures.Count == 0)
+        {
+            if (index >= 0)
+            {
+                entries.RemoveAt(index);
+            }
+        }
+        else if (index >= 0)
         {
             entries[index] = entry;
         }

@@ -46,6 +46,38 @@ public class GpgCommitSignerTests
     }
 
     [SkippableFact]
+    public void DeleteSignatures_RemovesOnlyTheNamedKeys_OstreeShowsTheRest()
+    {
+        ExternalTool.Require("ostree", "gpg");
+        using var tmp = new TempDirectory("ostree-gpg-");
+        using var first = GpgTestKey.Create("first@example.invalid");
+        using var second = GpgTestKey.Create("second@example.invalid");
+        var repo = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.Archive);
+        var commit = CommitFile(repo, tmp, "signed twice");
+        var (edSecret, edPublic) = Ed25519CommitSigner.GenerateKeyPair();
+        Ed25519CommitSigner.Sign(repo, commit, edSecret);
+        GpgCommitSigner.Sign(repo, commit, GpgSigningKey.LoadFile(first.SecretKeyring, first.Email));
+        GpgCommitSigner.Sign(repo, commit, GpgSigningKey.LoadFile(second.SecretKeyring, second.Email));
+        File.Copy(second.PublicKeyring, Path.Combine(first.KeysDirectory, "second.gpg"));
+        string Show() => OstreeTestTrees.Ostree("--repo=" + repo.Path, "show", "--gpg-homedir=" + first.KeysDirectory, commit.ToString());
+
+        Assert.Equal(0, GpgCommitSigner.DeleteSignatures(repo, commit, ["nobody@example.invalid", "0x0123456789ABCDEF"]));
+        Assert.Equal(1, GpgCommitSigner.DeleteSignatures(repo, commit, [first.Fingerprint.ToLowerInvariant()]));
+        string shown = Show();
+        Assert.Contains("Found 1 signature", shown, StringComparison.Ordinal);
+        Assert.Contains("Good signature from \"Test <second@example.invalid>\"", shown, StringComparison.Ordinal);
+        Assert.DoesNotContain("first@example.invalid", shown, StringComparison.Ordinal);
+        Assert.True(Ed25519CommitSigner.Verify(repo, commit, [edPublic]));
+
+        // A short key id names the key too; with none left the commit is unsigned for ostree and for us.
+        Assert.Equal(1, GpgCommitSigner.DeleteSignatures(repo, commit, ["0x" + second.Fingerprint[^8..]]));
+        Assert.DoesNotContain("signature", Show(), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, commit, second.Keyring)).ErrorCode);
+        Assert.True(Ed25519CommitSigner.Verify(repo, commit, [edPublic]));
+        OstreeTestTrees.Ostree("--repo=" + repo.Path, "fsck");
+    }
+
+    [SkippableFact]
     public void OstreeGpgSignVerifiesWithOursAndBadSignaturesAreRefused()
     {
         ExternalTool.Require("ostree", "gpg");

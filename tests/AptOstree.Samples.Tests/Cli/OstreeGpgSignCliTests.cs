@@ -41,6 +41,14 @@ public class OstreeGpgSignCliTests
             Assert.Contains("AO3017", again.StandardError, StringComparison.Ordinal);
             var unknown = SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--gpg-homedir=" + home, first, "nobody@example.invalid");
             Assert.Contains("AO3015", unknown.StandardError, StringComparison.Ordinal);
+
+            // --delete takes the signatures of the named keys off again, as `ostree gpg-sign --delete` does.
+            string fingerprint = Gpg(home, "--with-colons", "--fingerprint", "cli@example.invalid").Split('\n').First(l => l.StartsWith("fpr:", StringComparison.Ordinal)).Split(':')[9];
+            Assert.Equal("Signatures deleted: 1\n", SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--delete", first, fingerprint).EnsureSuccess("gpg-sign --delete").StandardOutput);
+            Assert.Equal("Signatures deleted: 0\n", SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "-d", first, fingerprint).EnsureSuccess("gpg-sign -d").StandardOutput);
+            Assert.DoesNotContain("signature", ExternalTool.Output("ostree", "--repo=" + repo, "show", "--gpg-homedir=" + keys, first), StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("Good signature", ExternalTool.Output("ostree", "--repo=" + repo, "show", "--gpg-homedir=" + keys, second), StringComparison.Ordinal);
+            ExternalTool.Output("ostree", "--repo=" + repo, "fsck");
         }
         finally
         {
@@ -48,6 +56,6 @@ public class OstreeGpgSignCliTests
         }
     }
 
-    private static void Gpg(string home, params string[] args) =>
-        ExternalTool.Run("gpg", ["--homedir", home, "--batch", "--yes", .. args]).EnsureSuccess("gpg " + string.Join(' ', args));
+    private static string Gpg(string home, params string[] args) =>
+        ExternalTool.Run("gpg", ["--homedir", home, "--batch", "--yes", .. args]).EnsureSuccess("gpg " + string.Join(' ', args)).StandardOutput;
 }
