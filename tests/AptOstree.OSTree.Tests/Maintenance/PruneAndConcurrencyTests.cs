@@ -44,16 +44,27 @@ public class PruneAndConcurrencyTests
         var repo = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.BareUser, new RepositoryOptions { Fsync = false });
         const int Writers = 4, CommitsEach = 5;
         using var stop = new CancellationTokenSource();
+        using var pruning = new ManualResetEventSlim();
         int prunes = 0;
-        var pruner = Task.Run(() =>
-        {
-            while (!stop.IsCancellationRequested)
+
+        // Own threads, and the writers start only once the first prune is under way: on a busy 2-core machine the
+        // thread pool could otherwise run every writer to the end before the pruner ever started, and nothing
+        // would have run concurrently.
+        var pruner = Task.Factory.StartNew(
+            () =>
             {
-                OstreeRepository.Open(repo.Path).Prune(new PruneOptions { RefsOnly = true, Depth = 0 });
-                Interlocked.Increment(ref prunes);
-            }
-        });
-        var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
+                while (!stop.IsCancellationRequested)
+                {
+                    pruning.Set();
+                    OstreeRepository.Open(repo.Path).Prune(new PruneOptions { RefsOnly = true, Depth = 0 });
+                    Interlocked.Increment(ref prunes);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+        Assert.True(pruning.Wait(TimeSpan.FromMinutes(5)), "the pruner did not start");
+        var writers = Enumerable.Range(0, Writers).Select(w => Task.Factory.StartNew(() =>
         {
             var own = OstreeRepository.Open(repo.Path, new RepositoryOptions { Fsync = false });
             var results = new List<Checksum>();
@@ -71,7 +82,7 @@ public class PruneAndConcurrencyTests
             }
 
             return results;
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         var all = (await Task.WhenAll(writers)).SelectMany(r => r).ToList();
         await stop.CancelAsync();
         await pruner;
