@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -47,7 +48,9 @@ internal sealed class TestRepository : IDisposable
         File.WriteAllText(Path.Combine(bin, "Packages"), packages.ToString());
         ExternalTool.Output("xz", "-k", Path.Combine(bin, "Packages"));
         ExternalTool.Output("gzip", "-k", "-n", Path.Combine(bin, "Packages"));
-        var release = new StringBuilder($"Origin: AptOstreeTest\nLabel: AptOstreeTest\nSuite: test\nCodename: test\nDate: {DateTimeOffset.UtcNow.AddHours(-1):ddd, dd MMM yyyy HH:mm:ss} UTC\n");
+        // RFC 1123 day and month names whatever the test process's culture (LANG) is.
+        string date = DateTimeOffset.UtcNow.AddHours(-1).ToString("ddd, dd MMM yyyy HH:mm:ss", CultureInfo.InvariantCulture);
+        var release = new StringBuilder($"Origin: AptOstreeTest\nLabel: AptOstreeTest\nSuite: test\nCodename: test\nDate: {date} UTC\n");
         if (validUntil is not null)
         {
             release.Append($"Valid-Until: {validUntil}\n");
@@ -129,6 +132,8 @@ internal sealed class TestRepository : IDisposable
     public void Dispose()
     {
         _listener?.Close();
+        // gpg started an agent for this GNUPGHOME; stop exactly that one before its directory goes.
+        ExternalTool.Run("gpgconf", ["--kill", "all"], environment: _env);
         _dir.Dispose();
     }
 
