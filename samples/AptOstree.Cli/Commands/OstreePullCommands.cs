@@ -61,9 +61,11 @@ internal static class OstreePullCommands
 
         // Our pull re-hashes every object it copies from any source, so the checks ostree adds with this flag always run.
         var untrusted = new Option<bool>("--untrusted") { Description = "Verify checksums of local sources (always done: every copied object is re-hashed)." };
+        var gpgVerify = new Option<bool>("--gpg-verify") { Description = "GPG verify commits (must specify --remote)." };
+        var gpgVerifySummary = new Option<bool>("--gpg-verify-summary") { Description = "GPG verify summary (must specify --remote)." };
         var source = new Argument<string>("SRC_REPO");
         var refs = new Argument<string[]>("REF") { Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("pull-local", "Copy data from SRC_REPO.") { repo, depth, remoteName, untrusted, source, refs };
+        var command = new Command("pull-local", "Copy data from SRC_REPO.") { repo, depth, remoteName, untrusted, gpgVerify, gpgVerifySummary, source, refs };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
@@ -71,7 +73,7 @@ internal static class OstreePullCommands
             var list = parseResult.GetValue(refs) is { Length: > 0 } given ? given : OstreeRepository.Open(src).Refs.List().Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).ToArray();
             foreach (var r in list)
             {
-                await repository.PullLocalAsync(src, r, new PullOptions { Depth = parseResult.GetValue(depth), Remote = parseResult.GetValue(remoteName) }, cancellationToken);
+                await repository.PullLocalAsync(src, r, new PullOptions { Depth = parseResult.GetValue(depth), Remote = parseResult.GetValue(remoteName), GpgVerify = parseResult.GetValue(gpgVerify), GpgVerifySummary = parseResult.GetValue(gpgVerifySummary) }, cancellationToken);
             }
 
             return 0;

@@ -10,6 +10,18 @@ public sealed record PullOptions
     public string? Remote { get; init; }
 
     /// <summary>
+    /// For pull-local (<c>--gpg-verify</c>): every pulled commit needs a valid GPG signature by a key
+    /// <see cref="Remote"/> trusts, which must then be set. A remote pull follows the remote's <c>gpg-verify</c>.
+    /// </summary>
+    public bool GpgVerify { get; init; }
+
+    /// <summary>
+    /// For pull-local (<c>--gpg-verify-summary</c>): the source's <c>summary</c> needs a valid GPG signature by a key
+    /// <see cref="Remote"/> trusts, which must then be set. A remote pull follows the remote's <c>gpg-verify-summary</c>.
+    /// </summary>
+    public bool GpgVerifySummary { get; init; }
+
+    /// <summary>
     /// Write refs suitable for a mirror (<c>--mirror</c>): <c>refs/heads/REF</c> when the source has no collection
     /// ID (or this repository's own), else <c>refs/mirrors/COLLECTION/REF</c>, instead of <c>refs/remotes/REMOTE/REF</c>.
     /// </summary>

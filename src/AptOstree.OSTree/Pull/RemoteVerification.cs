@@ -32,11 +32,18 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
     public IReadOnlyList<string> GpgKeyringFiles { get; init; } = [];
 
     /// <summary>The policy of <paramref name="remote"/>, configured in the repository at <paramref name="repositoryPath"/>.</summary>
-    public static RemoteVerification For(OstreeRemote remote, string repositoryPath)
+    public static RemoteVerification For(OstreeRemote remote, string repositoryPath) =>
+        WithGpg(ForEd25519(remote), remote, repositoryPath, remote.GpgVerify, ParseBoolean(remote, "gpg-verify-summary"));
+
+    /// <summary>
+    /// GPG checks only, as asked for by the caller rather than the remote's config (<c>pull-local --gpg-verify</c>),
+    /// with <paramref name="remote"/>'s trusted keys.
+    /// </summary>
+    public static RemoteVerification ForGpgOnly(OstreeRemote remote, string repositoryPath, bool commits, bool summary) =>
+        WithGpg(None, remote, repositoryPath, commits, summary);
+
+    private static RemoteVerification WithGpg(RemoteVerification policy, OstreeRemote remote, string repositoryPath, bool gpgCommits, bool gpgSummary)
     {
-        var policy = ForEd25519(remote);
-        bool gpgCommits = remote.GpgVerify;
-        bool gpgSummary = ParseBoolean(remote, "gpg-verify-summary");
         if (!gpgCommits && !gpgSummary)
         {
             return policy;

@@ -32,7 +32,8 @@ public sealed class RepositoryPuller
         Checksum target = isChecksum
             ? direct
             : source.Refs.TryResolve(rev) ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Ref '{rev}' not found on {objects.Description}.");
-        await PullCommitsAsync(objects, target, isChecksum ? null : rev, null, RemoteVerification.None, MaxMetadataSize, options, cancellationToken).ConfigureAwait(false);
+        var verification = await LocalVerificationAsync(objects, options, cancellationToken).ConfigureAwait(false);
+        await PullCommitsAsync(objects, target, isChecksum ? null : rev, null, verification, MaxMetadataSize, options, cancellationToken).ConfigureAwait(false);
         if (!isChecksum)
         {
             _repo.Refs.Set(options.Remote is null ? rev : options.Remote + ":" + rev, target);
@@ -99,6 +100,27 @@ public sealed class RepositoryPuller
         }
 
         return result;
+    }
+
+    /// <summary>A local pull verifies only what it is asked to, with the keys of the remote it names (as ostree pull-local).</summary>
+    private async Task<RemoteVerification> LocalVerificationAsync(LocalObjectSource source, PullOptions options, CancellationToken cancellationToken)
+    {
+        if (!options.GpgVerify && !options.GpgVerifySummary)
+        {
+            return RemoteVerification.None;
+        }
+
+        string remoteName = options.Remote ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Must specify a remote name (--remote) to enable GPG verification: its trusted keys are used.");
+        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
+        var verification = RemoteVerification.ForGpgOnly(remote, _repo.Path, options.GpgVerify, options.GpgVerifySummary);
+        if (options.GpgVerifySummary)
+        {
+            byte[]? summary = await source.FetchRepositoryFileAsync("summary", cancellationToken).ConfigureAwait(false);
+            byte[]? signature = await source.FetchRepositoryFileAsync(Ed25519SummarySigner.SignatureFileName, cancellationToken).ConfigureAwait(false);
+            VerifyGpgSummary(remoteName, source, summary, signature, verification);
+        }
+
+        return verification;
     }
 
     private async Task<RemoteSession> OpenRemoteAsync(string remoteName, PullOptions options, CancellationToken cancellationToken)
