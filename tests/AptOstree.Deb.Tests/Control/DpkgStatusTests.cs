@@ -1,5 +1,6 @@
 using AptOstree.Deb.Control;
 using AptOstree.Deb.Relations;
+using AptOstree.Deb.Tests.Dpkg;
 using AptOstree.Deb.Versioning;
 using AptOstree.Testing;
 
@@ -13,16 +14,16 @@ public class DpkgStatusTests
     [SkippableFact]
     public void Status_file_matches_dpkg_query_and_round_trips()
     {
-        Skip.IfNot(File.Exists(StatusFile), $"{StatusFile} does not exist on this host.");
         ExternalTool.Require("dpkg-query");
-        var original = File.ReadAllBytes(StatusFile);
+        using var db = HostDpkgSnapshot.Take();
+        var original = File.ReadAllBytes(db.StatusFile);
         List<Deb822Paragraph> paragraphs;
         using (var reader = new Deb822Reader(new MemoryStream(original), sourceName: StatusFile))
         {
             paragraphs = reader.ReadAll().ToList();
         }
 
-        var dpkg = ExternalTool.Output("dpkg-query", "-W", "-f=${Package}\t${Architecture}\t${Version}\t${Status}\n")
+        var dpkg = db.Query("${Package}\t${Architecture}\t${Version}\t${Status}\n")
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => l.Split('\t'))
             .ToDictionary(f => (f[0], f[1]), f => (Version: f[2], Status: f[3]));

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using AptOstree.Apt;
 using AptOstree.Deb.Solver;
+using AptOstree.Deb.Tests.Dpkg;
 using AptOstree.Deb.Versioning;
 using AptOstree.Testing;
 using Xunit.Abstractions;
@@ -16,7 +17,6 @@ namespace AptOstree.Deb.Tests.Solver;
 /// </summary>
 public sealed class UpgradeComparisonTests(ITestOutputHelper output)
 {
-    private const string HostStatus = "/var/lib/dpkg/status";
     private const string ObsoleteName = "aptostree-obsolete-test";
     private const string LowVersion = "0~aptostree1";
 
@@ -26,9 +26,9 @@ public sealed class UpgradeComparisonTests(ITestOutputHelper output)
     public void Result_equals_apt_get_on_a_rewritten_host_status(string action)
     {
         HostUniverse.Get();
-        Skip.If(!File.Exists(HostStatus), "The host has no dpkg status.");
+        using var db = HostDpkgSnapshot.Take();
         using var dir = new TempDirectory();
-        var scenario = Rewrite(dir);
+        var scenario = Rewrite(dir, db.StatusFile);
         output.WriteLine($"lowered: {string.Join(' ', scenario.Lowered)}; new dependency: {scenario.NewDependency} of {scenario.NeedsNewDependency}; {ObsoleteName} breaks the upgrade of {scenario.BrokenByObsolete}");
 
         var apt = RunAptGet(dir, scenario.StatusPath, action);
@@ -133,10 +133,10 @@ public sealed class UpgradeComparisonTests(ITestOutputHelper output)
     private static string BareName(string word) => word.Split(':')[0];
 
     /// <summary>Writes the rewritten status and says which packages play which part.</summary>
-    private static Scenario Rewrite(TempDirectory dir)
+    private static Scenario Rewrite(TempDirectory dir, string hostStatus)
     {
-        var host = AptListsDirectory.LoadUniverse(statusFile: HostStatus);
-        var stanzas = File.ReadAllText(HostStatus).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim('\n')).ToList();
+        var host = AptListsDirectory.LoadUniverse(statusFile: hostStatus);
+        var stanzas = File.ReadAllText(hostStatus).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim('\n')).ToList();
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < stanzas.Count; i++)
         {
