@@ -60,7 +60,7 @@ internal static class OstreeCommitCommand
                 BindRefs = parseResult.GetValue(bindRefs),
                 Metadata = [
                     .. KeyValues(parseResult.GetValue(metadata), "--add-metadata-string", GVariantValue.FromString),
-                    .. KeyValues(parseResult.GetValue(variantMetadata), "--add-metadata", OstreeGVariantTextParser.Parse),
+                    .. KeyValues(parseResult.GetValue(variantMetadata), "--add-metadata", GVariantText.Parse),
                 ],
             };
             if (parseResult.GetValue(keepMetadata) is { Length: > 0 } keys)

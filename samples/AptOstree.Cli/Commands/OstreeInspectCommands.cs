@@ -107,7 +107,7 @@ internal static class OstreeInspectCommands
         const string commitType = "(a{sv}aya(say)sstayay)";
         string name = checksum + ".commit";
         var variant = GVariantSerializer.Deserialize(commitType, repository.Objects.ReadMetadataBytes(checksum, ObjectType.Commit), name, requireNormalForm: false);
-        return $"commit {checksum}\n{OstreeGVariantText.Print(commitType, OstreeGVariantText.ByteSwap(variant), annotate: true)}\n";
+        return $"commit {checksum}\n{GVariantText.Print(commitType, GVariantText.ByteSwap(variant), annotate: true)}\n";
     }
 
     private static Command Cat()

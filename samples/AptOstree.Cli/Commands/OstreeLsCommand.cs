@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using AptOstree.OSTree;
+using AptOstree.OSTree.GVariant;
 
 namespace AptOstree.Cli.Commands;
 
@@ -55,28 +56,7 @@ internal static class OstreeLsCommand
         return line[..^tail] + "{ " + PrintXattrs(entry.Xattrs) + " } " + line[^tail..];
     }
 
-    /// <summary>
-    /// <c>g_variant_print (xattrs, TRUE)</c> of the <c>a(ayay)</c>: only the first element is type-annotated, and a byte
-    /// array whose only NUL is its last byte prints as a <c>b'…'</c> string (names are stored NUL-terminated).
-    /// </summary>
-    internal static string PrintXattrs(IReadOnlyList<ExtendedAttribute> attributes)
-    {
-        if (attributes.Count == 0)
-        {
-            return "@a(ayay) []";
-        }
-
-        var sb = new StringBuilder("[");
-        for (int i = 0; i < attributes.Count; i++)
-        {
-            bool annotate = i == 0;
-            sb.Append(i > 0 ? ", " : string.Empty).Append('(');
-            OstreeGVariantText.AppendBytes(sb, [.. Encoding.UTF8.GetBytes(attributes[i].Name), 0], annotate);
-            sb.Append(", ");
-            OstreeGVariantText.AppendBytes(sb, attributes[i].Value, annotate);
-            sb.Append(')');
-        }
-
-        return sb.Append(']').ToString();
-    }
+    /// <summary><c>g_variant_print (xattrs, TRUE)</c> of the <c>a(ayay)</c>; names are stored NUL-terminated.</summary>
+    internal static string PrintXattrs(IReadOnlyList<ExtendedAttribute> attributes) =>
+        GVariantText.Print("a(ayay)", attributes.Select(a => (object)new object[] { (byte[])[.. Encoding.UTF8.GetBytes(a.Name), 0], a.Value }).ToArray());
 }

@@ -112,7 +112,7 @@ internal static class OstreeSummaryCommand
     }
 
     /// <summary><c>g_variant_print (value, FALSE)</c>; unlike its <c>--raw</c> dumps, ostree does not byte-swap these.</summary>
-    private static string Text(GVariantValue value) => OstreeGVariantText.Print(value.Type, value.Value, annotate: false);
+    private static string Text(GVariantValue value) => GVariantText.Print(value.Type, value.Value, annotate: false);
 
     private static bool RepoModeIsValid(string mode) => mode is "bare" or "archive" or "archive-z2" or "bare-user" or "bare-user-only" or "bare-split-xattrs";
 

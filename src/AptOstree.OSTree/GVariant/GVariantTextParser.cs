@@ -1,9 +1,6 @@
 using System.Globalization;
 using System.Text;
-using AptOstree.OSTree;
-using AptOstree.OSTree.GVariant;
-
-namespace AptOstree.Cli.Commands;
+namespace AptOstree.OSTree.GVariant;
 
 /// <summary>
 /// The subset of the GVariant text format (<c>g_variant_parse</c>) that <c>ostree commit --add-metadata=KEY=VALUE</c>
@@ -11,7 +8,7 @@ namespace AptOstree.Cli.Commands;
 /// <c>b'…'</c> byte strings, <c>objectpath</c>/<c>signature</c>, arrays, dictionaries, tuples, <c>&lt;variants&gt;</c> and
 /// <c>@TYPE</c> annotations. Arrays take their element type from the first element or the annotation.
 /// </summary>
-internal sealed class OstreeGVariantTextParser
+internal sealed class GVariantTextParser
 {
     private static readonly Dictionary<string, char> NumberKeywords = new(StringComparer.Ordinal)
     {
@@ -21,13 +18,13 @@ internal sealed class OstreeGVariantTextParser
     private readonly string _text;
     private int _at;
 
-    private OstreeGVariantTextParser(string text) => _text = text;
+    private GVariantTextParser(string text) => _text = text;
 
     /// <summary>Parses one value; the whole text must be consumed.</summary>
     /// <exception cref="AptOstreeException">The text is not a value this parser understands.</exception>
     public static GVariantValue Parse(string text)
     {
-        var parser = new OstreeGVariantTextParser(text);
+        var parser = new GVariantTextParser(text);
         var value = parser.ParseValue(expected: null);
         parser.SkipSpace();
         return parser._at == text.Length ? value : throw parser.Error("expected end of input");

@@ -1,25 +1,30 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using AptOstree.OSTree.GVariant;
-
-namespace AptOstree.Cli.Commands;
+namespace AptOstree.OSTree.GVariant;
 
 /// <summary>
-/// GLib 2.74's <c>g_variant_print</c> over the values <see cref="OSTree.GVariant.GVariantSerializer"/> reads, for the
-/// <c>--raw</c> views ostree prints, plus the whole-value byte swap ostree applies before printing on little-endian hosts.
+/// The GVariant text format: GLib 2.74's <c>g_variant_print</c> over the values <see cref="GVariantSerializer"/> reads
+/// (what ostree's <c>--raw</c> and <c>summary --view</c> print), the byte swap ostree applies before printing on
+/// little-endian hosts, and <c>g_variant_parse</c> for the values <c>ostree commit --add-metadata</c> takes.
 /// </summary>
-internal static class OstreeGVariantText
+public static class GVariantText
 {
-    /// <summary>The text of <paramref name="value"/> of GVariant type <paramref name="type"/>.</summary>
-    public static string Print(string type, object value, bool annotate)
+    /// <summary>The text of <paramref name="value"/> of GVariant type <paramref name="type"/>, as <c>g_variant_print</c> writes it.</summary>
+    /// <param name="type">The GVariant type string.</param>
+    /// <param name="value">The value as <see cref="GVariantSerializer"/> represents it.</param>
+    /// <param name="annotate">Print type annotations where the text alone would not tell the type (<c>uint32 5</c>, <c>@as []</c>).</param>
+    public static string Print(string type, object value, bool annotate = true)
     {
+        ArgumentException.ThrowIfNullOrEmpty(type);
+        ArgumentNullException.ThrowIfNull(value);
         var sb = new StringBuilder();
         Append(sb, type, value, annotate);
         return sb.ToString();
     }
 
     /// <summary>Every integer byte-reversed, as <c>g_variant_byteswap</c> does (ostree's raw dumps print swapped values).</summary>
+    /// <param name="value">A value as <see cref="GVariantSerializer"/> represents it.</param>
     public static object ByteSwap(object value) => value switch
     {
         ulong v => BinaryPrimitives.ReverseEndianness(v),
@@ -120,8 +125,19 @@ internal static class OstreeGVariantText
         sb.Append(dictionary ? '}' : ']');
     }
 
-    /// <summary>A byte array whose only NUL is its last byte prints as <c>b'…'</c> (g_strescape'd), else as bytes.</summary>
-    internal static void AppendBytes(StringBuilder sb, byte[] bytes, bool annotate)
+    /// <summary>
+    /// Parses one value in the GVariant text format (the subset <see cref="GVariantTextParser"/> describes); the whole
+    /// text must be consumed.
+    /// </summary>
+    /// <exception cref="AptOstreeException">The text is not such a value (<see cref="OSTreeErrorCodes.InvalidOption"/>, naming the offset).</exception>
+    public static GVariantValue Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return GVariantTextParser.Parse(text);
+    }
+
+    /// <summary>An <c>ay</c>: <c>b'…'</c> (g_strescape'd) when its only NUL is its last byte, else a list of bytes.</summary>
+    private static void AppendBytes(StringBuilder sb, byte[] bytes, bool annotate)
     {
         int nul = Array.IndexOf(bytes, (byte)0);
         if (bytes.Length > 0 && nul == bytes.Length - 1)
