@@ -29,10 +29,15 @@ internal static class OstreeCommitCommand
         var metadata = new Option<string[]>("--add-metadata-string") { Description = "KEY=VALUE string metadata (repeatable)." };
         var variantMetadata = new Option<string[]>("--add-metadata") { Description = "KEY=VALUE metadata, VALUE in GVariant text format (repeatable)." };
         var keepMetadata = new Option<string[]>("--keep-metadata") { Description = "Keep metadata KEY and its associated VALUE from parent (repeatable)." };
+        var gpgSign = new Option<string[]>("--gpg-sign") { Description = "GPG Key ID to sign the commit with (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var gpgKeys = new GpgKeyOptions();
+        var sign = new Option<string[]>("--sign") { Description = "ed25519 secret key (base64) to sign the commit with (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var signType = new Option<string>("--sign-type") { Description = "Signature type to use (defaults to 'ed25519').", DefaultValueFactory = _ => "ed25519" };
         var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("commit", "Commit a new revision.")
         {
-            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata, path,
+            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata,
+            gpgSign, gpgKeys.Homedir, gpgKeys.Keyring, sign, signType, path,
         };
         command.SetAction(parseResult =>
         {
@@ -62,6 +67,17 @@ internal static class OstreeCommitCommand
                     .. KeyValues(parseResult.GetValue(metadata), "--add-metadata-string", GVariantValue.FromString),
                     .. KeyValues(parseResult.GetValue(variantMetadata), "--add-metadata", GVariantText.Parse),
                 ],
+            };
+            if (parseResult.GetValue(signType) != "ed25519")
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Unsupported --sign-type '{parseResult.GetValue(signType)}': only ed25519 is supported.");
+            }
+
+            // Keys are read before anything is written, and sign the commit before the branch moves.
+            options = options with
+            {
+                GpgSigningKeys = (parseResult.GetValue(gpgSign) ?? []).Select(id => gpgKeys.Load(parseResult, id)).ToArray(),
+                Ed25519SecretKeys = (parseResult.GetValue(sign) ?? []).Select(OstreeSignCommand.DecodeKey).ToArray(),
             };
             if (parseResult.GetValue(keepMetadata) is { Length: > 0 } keys)
             {

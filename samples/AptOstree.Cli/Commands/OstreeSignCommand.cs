@@ -31,7 +31,7 @@ internal static class OstreeSignCommand
                 keyTexts.AddRange(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0));
             }
 
-            var keyBytes = keyTexts.Select(Convert.FromBase64String).ToList();
+            var keyBytes = keyTexts.Select(DecodeKey).ToList();
             if (parseResult.GetValue(verify))
             {
                 bool ok = Ed25519CommitSigner.Verify(repository, checksum, keyBytes);
@@ -47,5 +47,18 @@ internal static class OstreeSignCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>An ed25519 key in libostree's text form (base64).</summary>
+    internal static byte[] DecodeKey(string text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"ed25519 key '{(text.Length > 12 ? text[..12] + "…" : text)}' is not base64.");
+        }
     }
 }

@@ -7,7 +7,7 @@ using AptOstree.OSTree.GVariant;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree ostree summary -u [--sign=KEY]` and `summary --view` (ostree's ot-dump.c layout).</summary>
+/// <summary>`apt-ostree ostree summary -u [--sign=KEY] [--gpg-sign=KEY-ID]` and `summary --view` (ostree's ot-dump.c layout).</summary>
 internal static class OstreeSummaryCommand
 {
     private const string SummaryType = "(a(s(taya{sv}))a{sv})";
@@ -19,7 +19,9 @@ internal static class OstreeSummaryCommand
         var view = new Option<bool>("--view", "-v") { Description = "View the local summary file." };
         var sign = new Option<string[]>("--sign") { Description = "Key ID to sign the summary with (base64 ed25519 secret key).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
         var signType = new Option<string>("--sign-type") { Description = "Signature type to use (defaults to 'ed25519').", DefaultValueFactory = _ => "ed25519" };
-        var command = new Command("summary", "Manage summary metadata.") { repo, update, view, sign, signType };
+        var gpgSign = new Option<string[]>("--gpg-sign") { Description = "GPG Key ID to sign the summary with (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var gpgKeys = new GpgKeyOptions();
+        var command = new Command("summary", "Manage summary metadata.") { repo, update, view, sign, signType, gpgSign, gpgKeys.Homedir, gpgKeys.Keyring };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
@@ -31,7 +33,13 @@ internal static class OstreeSummaryCommand
                     return 1;
                 }
 
-                SummaryWriter.Update(repository, (parseResult.GetValue(sign) ?? []).Select(Convert.FromBase64String).ToArray());
+                var gpg = (parseResult.GetValue(gpgSign) ?? []).Select(id => gpgKeys.Load(parseResult, id)).ToArray();
+                SummaryWriter.Update(repository, (parseResult.GetValue(sign) ?? []).Select(OstreeSignCommand.DecodeKey).ToArray());
+                foreach (var key in gpg)
+                {
+                    GpgSummarySigner.Sign(repository, key);
+                }
+
                 return 0;
             }
 

@@ -50,6 +50,15 @@ public sealed record CommitOptions
     /// </summary>
     public bool SkipIfUnchanged { get; init; }
 
+    /// <summary>
+    /// GPG keys that sign the new commit before <see cref="Branch"/> moves to it (<c>--gpg-sign</c>), so the ref never
+    /// names an unsigned commit. Nothing is signed when <see cref="SkipIfUnchanged"/> returns the parent.
+    /// </summary>
+    public IReadOnlyList<GpgSigningKey>? GpgSigningKeys { get; init; }
+
+    /// <summary>ed25519 secret keys (libostree's 64-byte form) that sign the new commit the same way (<c>--sign</c>).</summary>
+    public IReadOnlyList<byte[]>? Ed25519SecretKeys { get; init; }
+
     /// <summary>(device, inode) → checksum of files hardlinked from this repository, so they are not rehashed.</summary>
     public DevInoCache? DevInoCache { get; init; }
 

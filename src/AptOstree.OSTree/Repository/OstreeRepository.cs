@@ -217,6 +217,10 @@ public sealed class OstreeRepository
         import?.Invoke(transaction, tree);
         var commit = WriteCommit(transaction, tree, options);
         transaction.Complete();
+        if (!ReturnedParent(commit, options))
+        {
+            SignCommit(commit, options);
+        }
 
         // The ref is written while the shared lock is still held, so a concurrent prune never sees the
         // commit's objects without the ref that keeps them alive.
@@ -227,6 +231,24 @@ public sealed class OstreeRepository
 
         Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
         return commit;
+    }
+
+    /// <summary>Whether <see cref="CommitOptions.SkipIfUnchanged"/> returned the branch's current commit instead of a new one.</summary>
+    private bool ReturnedParent(Checksum commit, CommitOptions options) =>
+        options.SkipIfUnchanged && (commit == options.Parent
+            || (options.Parent is null && !options.Orphan && options.Branch is not null && Refs.TryResolve(options.Branch) == commit));
+
+    private void SignCommit(Checksum commit, CommitOptions options)
+    {
+        foreach (var key in options.GpgSigningKeys ?? [])
+        {
+            GpgCommitSigner.Sign(this, commit, key);
+        }
+
+        foreach (var secret in options.Ed25519SecretKeys ?? [])
+        {
+            Ed25519CommitSigner.Sign(this, commit, secret);
+        }
     }
 
     internal Checksum WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options)

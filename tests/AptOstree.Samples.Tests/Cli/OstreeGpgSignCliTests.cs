@@ -56,6 +56,41 @@ public class OstreeGpgSignCliTests
         }
     }
 
+    [SkippableFact]
+    public void CommitAndSummary_GpgSign_OstreePullsWithGpgVerifyAndGpgVerifySummary()
+    {
+        ExternalTool.Require("ostree", "gpg");
+        using var tmp = new TempDirectory("cli-gpg-commit-");
+        string home = tmp.Combine("gnupg");
+        Directory.CreateDirectory(home);
+        try
+        {
+            Gpg(home, "--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", "Cli <cli@example.invalid>", "ed25519", "sign", "never");
+            Gpg(home, "--output", tmp.Combine("pub.gpg"), "--export", "cli@example.invalid");
+            string repo = tmp.Combine("repo");
+            Directory.CreateDirectory(tmp.Combine("tree"));
+            File.WriteAllText(tmp.Combine("tree", "f"), "x");
+            SampleTools.AptOstree("ostree", "init", "--repo=" + repo, "--mode=archive").EnsureSuccess("init");
+            SampleTools.AptOstree("ostree", "commit", "--repo=" + repo, "-b", "os/main", "--gpg-sign=cli@example.invalid", "--gpg-homedir=" + home, "--tree=dir=" + tmp.Combine("tree")).EnsureSuccess("commit --gpg-sign");
+            SampleTools.AptOstree("ostree", "summary", "--repo=" + repo, "-u", "--gpg-sign=cli@example.invalid", "--gpg-homedir=" + home).EnsureSuccess("summary -u --gpg-sign");
+
+            string client = tmp.Combine("client");
+            ExternalTool.Output("ostree", "--repo=" + client, "init", "--mode=bare-user");
+            ExternalTool.Output("ostree", "--repo=" + client, "remote", "add", "--set=gpg-verify-summary=true", "o", "file://" + repo);
+            ExternalTool.Output("ostree", "--repo=" + client, "remote", "gpg-import", "-k", tmp.Combine("pub.gpg"), "o");
+            ExternalTool.Output("ostree", "--repo=" + client, "pull", "o", "os/main");
+            Assert.Equal(ExternalTool.Output("ostree", "--repo=" + repo, "rev-parse", "os/main"), ExternalTool.Output("ostree", "--repo=" + client, "rev-parse", "o:os/main"));
+
+            // A key that is not base64 is one line of our error, and the branch does not move.
+            var bad = SampleTools.AptOstree("ostree", "commit", "--repo=" + repo, "-b", "os/main", "--sign=not-base64!", "--tree=dir=" + tmp.Combine("tree"));
+            OstreeCliTests.AssertOneLineError(bad, "AO3015");
+        }
+        finally
+        {
+            ExternalTool.Run("gpgconf", ["--homedir", home, "--kill", "all"]);
+        }
+    }
+
     private static string Gpg(string home, params string[] args) =>
         ExternalTool.Run("gpg", ["--homedir", home, "--batch", "--yes", .. args]).EnsureSuccess("gpg " + string.Join(' ', args)).StandardOutput;
 }
