@@ -12,13 +12,17 @@ internal sealed class FaultInjectingFileSystem(IPosixFileSystem inner, int failA
 
     public int FailAt { get; } = failAt;
 
-    public bool Triggered => _calls >= FailAt;
+    public bool Triggered => Volatile.Read(ref _calls) >= FailAt;
 
-    public int Calls => _calls;
+    public int Calls => Volatile.Read(ref _calls);
 
+    /// <remarks>
+    /// Atomic: the checkout fans out over several threads, and a lost increment would make a crash run count fewer
+    /// steps than the counting run did, so that its last fault points were never reached.
+    /// </remarks>
     private void Step(string path)
     {
-        if (++_calls >= FailAt)
+        if (Interlocked.Increment(ref _calls) >= FailAt)
         {
             throw new PosixException("injected", path, 5, "Input/output error (injected crash)");
         }
