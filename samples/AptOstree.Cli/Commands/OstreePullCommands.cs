@@ -154,6 +154,7 @@ internal static class OstreePullCommands
         command.Subcommands.Add(add);
         command.Subcommands.Add(list);
         command.Subcommands.Add(delete);
+        command.Subcommands.Add(OstreeRemoteGpgImportCommand.Create());
         return command;
     }
 }

@@ -26,6 +26,15 @@ public sealed class OpenPgpKeyring
     public static OpenPgpKeyring Load(Stream stream, string sourceName = "keyring")
     {
         ArgumentNullException.ThrowIfNull(stream);
+        if (!stream.CanSeek)
+        {
+            // BouncyCastle peeks at the start to tell armor from binary; a pipe is buffered first (keyrings are small).
+            var buffered = new MemoryStream();
+            CopyBounded(stream, buffered, MaxUnseekableKeyringSize, sourceName);
+            buffered.Position = 0;
+            stream = buffered;
+        }
+
         try
         {
             using var decoder = PgpUtilities.GetDecoderStream(stream);
@@ -41,6 +50,23 @@ public sealed class OpenPgpKeyring
         catch (Exception ex) when (ex is PgpException or IOException or ArgumentException or InvalidOperationException)
         {
             throw new InvalidFormatException(CoreErrorCodes.InvalidKeyring, $"Keyring {sourceName} cannot be read: {ex.Message}", ex, sourceName);
+        }
+    }
+
+    private const int MaxUnseekableKeyringSize = 64 << 20;
+
+    private static void CopyBounded(Stream source, Stream destination, int limit, string sourceName)
+    {
+        byte[] buffer = new byte[81920];
+        int read;
+        while ((read = source.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            if (destination.Length + read > limit)
+            {
+                throw new InvalidFormatException(CoreErrorCodes.InvalidKeyring, $"Keyring {sourceName} is larger than {limit >> 20} MiB.", null, sourceName);
+            }
+
+            destination.Write(buffer, 0, read);
         }
     }
 
@@ -66,6 +92,56 @@ public sealed class OpenPgpKeyring
     {
         ArgumentNullException.ThrowIfNull(keyrings);
         return new OpenPgpKeyring(keyrings.SelectMany(k => k._rings).ToList());
+    }
+
+    /// <summary>
+    /// The certificates named by <paramref name="keyIds"/>: a fingerprint (40 hex digits) or a long (16) or short (8)
+    /// key id, optionally <c>0x</c>-prefixed, of the primary key or of a subkey.
+    /// </summary>
+    public OpenPgpKeyring Select(IEnumerable<string> keyIds)
+    {
+        ArgumentNullException.ThrowIfNull(keyIds);
+        var names = keyIds.Select(id => (id.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? id[2..] : id).ToUpperInvariant()).ToList();
+        return new OpenPgpKeyring(_rings.Where(ring => ring.GetPublicKeys().Any(key =>
+        {
+            string fingerprint = Convert.ToHexString(key.GetFingerprint());
+            return names.Any(n => n.Length is 8 or 16 or 40 && fingerprint.EndsWith(n, StringComparison.Ordinal));
+        })).ToList());
+    }
+
+    /// <summary>
+    /// This keyring with the certificates of <paramref name="incoming"/> added; a certificate already present (same
+    /// primary fingerprint) takes in what the incoming copy adds (user ids, subkeys, signatures such as a revocation).
+    /// </summary>
+    public OpenPgpKeyring Merge(OpenPgpKeyring incoming)
+    {
+        ArgumentNullException.ThrowIfNull(incoming);
+        var merged = new List<PgpPublicKeyRing>(_rings);
+        foreach (var ring in incoming._rings)
+        {
+            byte[] fingerprint = ring.GetPublicKey().GetFingerprint();
+            int index = merged.FindIndex(r => r.GetPublicKey().GetFingerprint().AsSpan().SequenceEqual(fingerprint));
+            if (index < 0)
+            {
+                merged.Add(ring);
+            }
+            else
+            {
+                merged[index] = PgpPublicKeyRing.Join(merged[index], ring) ?? merged[index];
+            }
+        }
+
+        return new OpenPgpKeyring(merged);
+    }
+
+    /// <summary>Writes the keyring in binary form, as <c>gpg --export</c> does.</summary>
+    public void Export(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        foreach (var ring in _rings)
+        {
+            ring.Encode(destination);
+        }
     }
 
     /// <summary>The keys that could have made a signature with this key id (primary keys and subkeys).</summary>

@@ -1,3 +1,6 @@
+using AptOstree.IO;
+using AptOstree.OpenPgp;
+
 namespace AptOstree.OSTree;
 
 /// <summary>A remote configured in a repository's <c>config</c> (<c>[remote "NAME"]</c>).</summary>
@@ -52,6 +55,46 @@ public sealed class RemoteStore
 
         _repo.SaveConfig();
     }
+
+    /// <summary>
+    /// Adds <paramref name="keys"/> to the remote's trusted GPG keys (<c>REPO/NAME.trustedkeys.gpg</c>, written
+    /// atomically), as <c>ostree remote gpg-import</c> does; a key already there takes in what the new copy adds.
+    /// </summary>
+    /// <returns>How many certificates were new.</returns>
+    /// <exception cref="AptOstreeException">No such remote (<see cref="OSTreeErrorCodes.RemoteFailed"/>), or its keyring is unreadable.</exception>
+    public int ImportGpgKeys(string name, OpenPgpKeyring keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var existing = TrustedGpgKeys(name);
+        int added = keys.Fingerprints.Distinct(StringComparer.Ordinal).Count(f => !existing.Fingerprints.Contains(f));
+        using var bytes = new MemoryStream();
+        existing.Merge(keys).Export(bytes);
+        AtomicFile.Write(TrustedKeysPath(name), bytes.ToArray(), 0x1A4, _repo.Fsync, _repo.FileSystem);
+        return added;
+    }
+
+    /// <summary>The remote's own trusted GPG keys (<c>REPO/NAME.trustedkeys.gpg</c>); empty when it has none.</summary>
+    /// <exception cref="AptOstreeException">No such remote (<see cref="OSTreeErrorCodes.RemoteFailed"/>), or its keyring is unreadable.</exception>
+    public OpenPgpKeyring TrustedGpgKeys(string name)
+    {
+        _ = Get(name) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{name}' is not configured in {_repo.Path}/config.");
+        string path = TrustedKeysPath(name);
+        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        {
+            return OpenPgpKeyring.Combine([]);
+        }
+
+        try
+        {
+            return OpenPgpKeyring.LoadFile(path);
+        }
+        catch (InvalidFormatException ex)
+        {
+            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{name}': GPG keyring {path} cannot be read: {ex.Message}", ex);
+        }
+    }
+
+    internal string TrustedKeysPath(string name) => Path.Combine(_repo.Path, name + ".trustedkeys.gpg");
 
     /// <summary>Removes a remote; true if it existed.</summary>
     public bool Remove(string name)
