@@ -207,14 +207,20 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
                 continue;
             }
 
-            var content = new byte[entry.Size];
-            var got = tar.DataStream!.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
-            if (got != content.Length)
+            if (entry.Size > limits.MaxDecompressedBytes)
             {
-                throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{SourceName}: control file '{entry.Name}' in '{info.Name}' is truncated ({got} of {entry.Size} bytes).", source: SourceName, location: $"{info.Name}:{entry.Name}");
+                throw new InvalidFormatException(DebErrorCodes.DecompressionLimitExceeded, $"{SourceName}: control file '{entry.Name}' in '{info.Name}' claims {entry.Size} bytes, more than the {limits.MaxDecompressedBytes} bytes a control member may hold.", source: SourceName, location: $"{info.Name}:{entry.Name}");
             }
 
-            files.Add(new DebControlFile(name, entry.Permissions, content));
+            // The header's size is only a claim: grow with the data actually read instead of allocating it up front.
+            using var content = new MemoryStream((int)Math.Min(entry.Size, 1 << 16));
+            tar.DataStream!.CopyTo(content);
+            if (content.Length != entry.Size)
+            {
+                throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{SourceName}: control file '{entry.Name}' in '{info.Name}' is truncated ({content.Length} of {entry.Size} bytes).", source: SourceName, location: $"{info.Name}:{entry.Name}");
+            }
+
+            files.Add(new DebControlFile(name, entry.Permissions, content.ToArray()));
         }
 
         var control = new DebControlArchive(files);

@@ -13,7 +13,8 @@ public sealed record PackageRequest(string Name, string? Architecture = null, st
     /// <summary>Parses <c>name[:arch][=version|/suite]</c>.</summary>
     public static PackageRequest Parse(string text)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        ArgumentNullException.ThrowIfNull(text);
+        string request = text;
         string? version = null;
         string? suite = null;
         int eq = text.IndexOf('=');
@@ -40,9 +41,9 @@ public sealed record PackageRequest(string Name, string? Architecture = null, st
             text = text[..colon];
         }
 
-        if (text.Length == 0 || version is { Length: 0 } || suite is { Length: 0 } || arch is { Length: 0 })
+        if (string.IsNullOrWhiteSpace(text) || version is { Length: 0 } || suite is { Length: 0 } || arch is { Length: 0 })
         {
-            throw new AptOstreeException(AptErrorCodes.UnknownPackage, $"'{text}' is not a valid package request (expected name[:arch][=version|/suite]).");
+            throw new AptOstreeException(AptErrorCodes.UnknownPackage, $"'{request}' is not a valid package request (expected name[:arch][=version|/suite]).");
         }
 
         return new PackageRequest(text.ToLowerInvariant(), arch, version, suite);

@@ -57,6 +57,16 @@ public sealed class DebTarReader : IDisposable
                     sourceName,
                     $"{memberName}#{index + 1}");
             }
+            catch (NotSupportedException ex)
+            {
+                // System.Formats.Tar refuses some type flags (GNU sparse 'S') while reading the header; dpkg refuses them too.
+                throw new InvalidFormatException(
+                    DebErrorCodes.UnsupportedTarEntry,
+                    $"{sourceName}: tar entry #{index + 1} in member '{memberName}'{(previousName is null ? string.Empty : $" (after '{previousName}')")} is not supported: {ex.Message}",
+                    ex,
+                    sourceName,
+                    $"{memberName}#{index + 1}");
+            }
 
             if (entry is null)
             {

@@ -53,7 +53,7 @@ public sealed class EdspScenario
             throw Invalid($"the first stanza must start with 'Request: EDSP 0.x', found '{version ?? requestStanza.Names.FirstOrDefault() ?? "nothing"}'");
         }
 
-        string arch = requestStanza.GetValue("Architecture")?.Trim() ?? throw Invalid("the request has no Architecture field");
+        string arch = requestStanza.GetValue("Architecture")?.Trim() is { Length: > 0 } native ? native : throw Invalid("the request has no Architecture field");
         var archs = (requestStanza.GetValue("Architectures")?.Split(' ', StringSplitOptions.RemoveEmptyEntries) ?? [arch]).ToList();
         bool Flag(string f) => string.Equals(requestStanza.GetValue(f)?.Trim(), "yes", StringComparison.OrdinalIgnoreCase);
         var install = SplitNames(requestStanza.GetValue("Install"));

@@ -1,0 +1,82 @@
+using System.Text;
+using AptOstree.Deb.Compression;
+using AptOstree.Deb.Package;
+using AptOstree.Deb.Solver;
+using AptOstree.Deb.Solver.Edsp;
+using AptOstree.Deb.Tar;
+using AptOstree.Deb.Tests.Archive;
+
+namespace AptOstree.Deb.Tests.Fuzz;
+
+/// <summary>The inputs the fuzzers found that broke the error contract, rebuilt in code, each pinned to our exception.</summary>
+public sealed class FuzzRegressionTests
+{
+    [Fact]
+    public void Gnu_sparse_entry_is_refused_with_our_exception()
+    {
+        var tar = FuzzInputs.DataTar();
+        RawDeb.PatchTypeFlag(tar, 0, (byte)'S');
+        using var reader = new DebTarReader(new MemoryStream(tar), sourceName: "sparse.deb", memberName: "data.tar");
+        var ex = Assert.Throws<InvalidFormatException>(() => reader.EnumerateEntries().ToList());
+        Assert.Equal(DebErrorCodes.UnsupportedTarEntry, ex.ErrorCode);
+        Assert.Contains("sparse.deb", ex.Message);
+        Assert.Contains("data.tar", ex.Message);
+    }
+
+    [Fact]
+    public void Control_file_claiming_more_than_an_int_is_refused_with_our_exception()
+    {
+        var deb = DebWithControlFileSize("77777777777");
+        var ex = Assert.Throws<InvalidFormatException>(() => DebPackage.Open(new MemoryStream(deb), sourceName: "huge.deb"));
+        Assert.Equal(DebErrorCodes.DecompressionLimitExceeded, ex.ErrorCode);
+        Assert.Contains("8589934591", ex.Message);
+        Assert.Contains("control.tar", ex.Message);
+    }
+
+    [Fact]
+    public void Control_file_size_is_not_allocated_before_the_data_is_there()
+    {
+        // 128 MiB claimed, a few hundred bytes present: the reader must notice the truncation without allocating the claim.
+        var deb = DebWithControlFileSize("01000000000");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.ThrowsAny<InvalidFormatException>(() => DebPackage.Open(new MemoryStream(deb), sourceName: "short.deb"));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("short.deb", ex.Message);
+        Assert.True(allocated < 16 << 20, $"opening a {deb.Length}-byte package allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void Edsp_request_with_an_empty_architecture_is_refused_with_our_exception()
+    {
+        var scenario = "Request: EDSP 0.5\nArchitecture:\n"u8.ToArray();
+        var ex = Assert.Throws<InvalidFormatException>(() => EdspScenario.Read(new MemoryStream(scenario)));
+        Assert.Equal(AptOstree.AptErrorCodes.InvalidEdsp, ex.ErrorCode);
+        Assert.Contains("Architecture", ex.Message);
+
+        var answer = new MemoryStream();
+        EdspSolver.Run(new MemoryStream(scenario), answer);
+        Assert.Contains("Error:", Encoding.UTF8.GetString(answer.ToArray()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    [InlineData(" =1.0")]
+    public void Blank_package_request_is_refused_with_our_exception(string text)
+    {
+        var ex = Assert.Throws<AptOstreeException>(() => PackageRequest.Parse(text));
+        Assert.Equal(AptOstree.AptErrorCodes.UnknownPackage, ex.ErrorCode);
+        Assert.Contains($"'{text}'", ex.Message);
+    }
+
+    /// <summary>A valid package whose uncompressed control.tar has the size field of its 'control' entry replaced (checksum fixed).</summary>
+    private static byte[] DebWithControlFileSize(string octalSize)
+    {
+        var control = FuzzInputs.ControlTar();
+        var header = TarHeaderMutator.HeaderOffsets(control).Single(h => Encoding.ASCII.GetString(control, h, 100).TrimEnd('\0') == "./control");
+        Encoding.ASCII.GetBytes(octalSize + "\0").CopyTo(control, header + 124);
+        RawDeb.FixChecksum(control, header);
+        var data = FuzzInputs.MemberOf(FuzzInputs.Deb(DebCompression.Gzip), "data.tar");
+        return RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar", control), ("data.tar.gz", data));
+    }
+}
