@@ -163,6 +163,17 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         if (stream.CanSeek)
         {
+            // Nothing after the data member is read, so its size was never checked against the archive; the random
+            // access of the parallel xz decoder would otherwise start at an offset the stream does not have.
+            if (DataMember.Size > stream.Length - DataMember.DataOffset)
+            {
+                throw new InvalidFormatException(
+                    DebErrorCodes.TruncatedArchive,
+                    $"{SourceName}: ar member '{DataMember.Name}' is truncated: header promises {DataMember.Size} bytes at offset {DataMember.DataOffset}, the archive ends after {stream.Length - DataMember.DataOffset}.",
+                    source: SourceName,
+                    location: $"{DataMember.Name}@{stream.Length}");
+            }
+
             stream.Position = DataMember.DataOffset;
         }
         else if (dataOpened)

@@ -19,7 +19,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
     public void Release_files()
     {
         var random = new Random(901);
-        FuzzHarness.Run(output, "Release", ControlTextFuzzTests.Cases(random, FuzzInputs.Release, 400), c =>
+        FuzzHarness.Run(output, "Release", ControlTextFuzzTests.Cases(random, FuzzInputs.Release, 400 * FuzzHarness.Scale), c =>
         {
             var release = ReleaseFile.Parse(Encoding.UTF8.GetString(c.Input), "fuzz/Release");
             _ = release.Files.Count;
@@ -35,7 +35,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
     public void InRelease_files()
     {
         var random = new Random(902);
-        FuzzHarness.Run(output, "InRelease", ControlTextFuzzTests.Cases(random, FuzzInputs.InRelease, 400), c =>
+        FuzzHarness.Run(output, "InRelease", ControlTextFuzzTests.Cases(random, FuzzInputs.InRelease, 400 * FuzzHarness.Scale), c =>
         {
             var message = ClearSignedMessage.Parse(Encoding.UTF8.GetString(c.Input), "fuzz/InRelease");
             _ = message.HashHeaders.Count;
@@ -49,7 +49,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
         var random = new Random(903);
         using var temp = new TempDirectory("packages-fuzz-");
         var path = temp.Combine("Packages");
-        FuzzHarness.Run(output, "Packages", ControlTextFuzzTests.Cases(random, FuzzInputs.Packages, 250), c =>
+        FuzzHarness.Run(output, "Packages", ControlTextFuzzTests.Cases(random, FuzzInputs.Packages, 250 * FuzzHarness.Scale), c =>
         {
             var streamed = new List<UniversePackage>();
             try
@@ -71,7 +71,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
     public void Dpkg_status_files()
     {
         var random = new Random(904);
-        FuzzHarness.Run(output, "status", ControlTextFuzzTests.Cases(random, FuzzInputs.Status, 400), c =>
+        FuzzHarness.Run(output, "status", ControlTextFuzzTests.Cases(random, FuzzInputs.Status, 400 * FuzzHarness.Scale), c =>
         {
             var installed = DpkgStatusReader.Read(new MemoryStream(c.Input), "fuzz/status");
             _ = PackageUniverse.Create(installed, "amd64");
@@ -82,7 +82,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
     public void Edsp_scenarios_through_the_external_solver()
     {
         var random = new Random(905);
-        FuzzHarness.Run(output, "EDSP", ControlTextFuzzTests.Cases(random, FuzzInputs.Edsp, 250), c =>
+        FuzzHarness.Run(output, "EDSP", ControlTextFuzzTests.Cases(random, FuzzInputs.Edsp, 250 * FuzzHarness.Scale), c =>
         {
             var answer = new MemoryStream();
             EdspSolver.Run(new MemoryStream(c.Input), answer, now: DateTimeOffset.FromUnixTimeSeconds(1_700_000_000));
@@ -95,7 +95,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
     public void Deb822_sources()
     {
         var random = new Random(906);
-        FuzzHarness.Run(output, "sources", ControlTextFuzzTests.Cases(random, FuzzInputs.Sources, 400), c =>
+        FuzzHarness.Run(output, "sources", ControlTextFuzzTests.Cases(random, FuzzInputs.Sources, 400 * FuzzHarness.Scale), c =>
         {
             var text = Encoding.UTF8.GetString(c.Input);
             _ = SourcesList.ParseDeb822(text, "fuzz.sources");

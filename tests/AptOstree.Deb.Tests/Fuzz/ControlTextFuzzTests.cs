@@ -22,7 +22,7 @@ public sealed class ControlTextFuzzTests(ITestOutputHelper output)
     {
         var text = sample switch { "control" => FuzzInputs.Control, "packages" => FuzzInputs.Packages, _ => FuzzInputs.Status };
         var random = new Random(seed);
-        FuzzHarness.Run(output, $"deb822 ({sample}, seed {seed})", Cases(random, text, 400), c =>
+        FuzzHarness.Run(output, $"deb822 ({sample}, seed {seed})", Cases(random, text, 400 * FuzzHarness.Scale), c =>
         {
             var asText = Encoding.UTF8.GetString(c.Input);
             foreach (var p in Deb822Reader.ParseAll(asText, sourceName: "fuzz"))
@@ -117,7 +117,7 @@ public sealed class ControlTextFuzzTests(ITestOutputHelper output)
     {
         var random = new Random(831);
         string[] requests = ["vim", "libc6:amd64", "vim=2:9.0.1378-2", "vim/bookworm-backports", "foo:any=1.0", "linux-image-amd64:i386/stable", "any-amd64", "linux-any", "gnu-any-any", "musl-linux-arm64"];
-        FuzzHarness.Run(output, "requests and architectures", Cases(random, requests, 600), c =>
+        FuzzHarness.Run(output, "requests and architectures", Cases(random, requests, 600 * FuzzHarness.Scale), c =>
         {
             var text = Encoding.UTF8.GetString(c.Input);
             _ = PackageRequest.Parse(text);
@@ -149,9 +149,9 @@ public sealed class ControlTextFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static IEnumerable<FuzzCase> VersionCases(Random random) => Cases(random, FuzzInputs.Versions, 1500);
+    private static IEnumerable<FuzzCase> VersionCases(Random random) => Cases(random, FuzzInputs.Versions, 1500 * FuzzHarness.Scale);
 
-    private static IEnumerable<FuzzCase> RelationCases(Random random) => Cases(random, FuzzInputs.Relations, 1500);
+    private static IEnumerable<FuzzCase> RelationCases(Random random) => Cases(random, FuzzInputs.Relations, 1500 * FuzzHarness.Scale);
 
     private static void Touch(Deb822Paragraph paragraph)
     {

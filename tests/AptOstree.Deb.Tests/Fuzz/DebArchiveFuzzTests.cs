@@ -36,7 +36,7 @@ public sealed class DebArchiveFuzzTests(ITestOutputHelper output)
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 150; i++)
+            for (var i = 0; i < 150 * FuzzHarness.Scale; i++)
             {
                 var m = ByteMutator.Mutate(random, deb);
                 yield return new FuzzCase($"#{i}: {m.Description}", m.Data);
@@ -82,7 +82,7 @@ public sealed class DebArchiveFuzzTests(ITestOutputHelper output)
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 250; i++)
+            for (var i = 0; i < 250 * FuzzHarness.Scale; i++)
             {
                 var m = MutateArHeader(random, deb, headers);
                 yield return new FuzzCase($"#{i}: {m.Description}", m.Data);
@@ -109,7 +109,7 @@ public sealed class DebArchiveFuzzTests(ITestOutputHelper output)
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 120; i++)
+            for (var i = 0; i < 120 * FuzzHarness.Scale; i++)
             {
                 var inControl = random.Next(3) == 0;
                 var m = random.Next(4) == 0
@@ -135,7 +135,7 @@ public sealed class DebArchiveFuzzTests(ITestOutputHelper output)
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 300; i++)
+            for (var i = 0; i < 300 * FuzzHarness.Scale; i++)
             {
                 var m = TarHeaderMutator.Mutate(random, control, headers);
                 var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar", m.Data), ("data.tar.gz", data));

@@ -32,7 +32,7 @@ public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 120; i++)
+            for (var i = 0; i < 120 * FuzzHarness.Scale; i++)
             {
                 var (tar, description) = HostileTar(random, Outside(caseNumber + 1));
                 var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", tar));
@@ -51,7 +51,7 @@ public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 150; i++)
+            for (var i = 0; i < 150 * FuzzHarness.Scale; i++)
             {
                 var m = TarHeaderMutator.Mutate(random, tar, headers);
                 var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", m.Data));
@@ -69,7 +69,7 @@ public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 100; i++)
+            for (var i = 0; i < 100 * FuzzHarness.Scale; i++)
             {
                 var m = ByteMutator.Mutate(random, deb);
                 yield return new FuzzCase($"#{i}: {m.Description}", m.Data);

@@ -20,6 +20,12 @@ internal static class FuzzHarness
     /// <summary>A case (not the whole run) taking longer than this counts as an endless loop, even on a loaded machine.</summary>
     public static readonly TimeSpan CaseTimeout = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Multiplies the iteration counts (environment variable <c>APTOSTREE_FUZZ_SCALE</c>, default 1) for longer runs by
+    /// hand; the seeds stay the same, so a longer run replays every case of a shorter one first.
+    /// </summary>
+    public static int Scale { get; } = int.TryParse(Environment.GetEnvironmentVariable("APTOSTREE_FUZZ_SCALE"), out var scale) && scale > 0 ? scale : 1;
+
     /// <summary>Runs <paramref name="body"/> on every case and fails with the distinct findings, if any.</summary>
     /// <param name="output">Where the summary line goes.</param>
     /// <param name="target">What is fuzzed, for messages.</param>

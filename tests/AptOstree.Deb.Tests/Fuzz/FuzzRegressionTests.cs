@@ -45,6 +45,29 @@ public sealed class FuzzRegressionTests
         Assert.True(allocated < 16 << 20, $"opening a {deb.Length}-byte package allocated {allocated} bytes");
     }
 
+    [Theory]
+    [InlineData("4294967296", true)]
+    [InlineData("4294967296", false)]
+    [InlineData("9999999999", true)]
+    public void Data_member_larger_than_the_archive_is_truncation_for_the_parallel_xz_decoder(string size, bool fromFile)
+    {
+        var tar = FuzzInputs.DataTar();
+        byte[] xz = [.. RawDeb.Compress(tar[..(tar.Length / 2)], DebCompression.Xz), .. RawDeb.Compress(tar[(tar.Length / 2)..], DebCompression.Xz)];
+        var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar.xz", xz));
+        var header = deb.Length - xz.Length - 60;
+        Assert.Equal("data.tar.xz", Encoding.ASCII.GetString(deb, header, 16).TrimEnd());
+        Encoding.ASCII.GetBytes(size.PadRight(10)).CopyTo(deb, header + 48);
+        using var temp = new AptOstree.Testing.TempDirectory("fuzz-regression-");
+        var path = temp.Combine("big.deb");
+        File.WriteAllBytes(path, deb);
+        var options = new DebReaderOptions { Xz = new XzDecodingOptions { Threads = 2 } };
+        using var package = fromFile ? DebPackage.Open(path, options) : DebPackage.Open(new MemoryStream(deb), sourceName: path, options: options);
+        var ex = Assert.Throws<InvalidFormatException>(() => package.GetDataEntries());
+        Assert.Equal(DebErrorCodes.TruncatedArchive, ex.ErrorCode);
+        Assert.Contains("data.tar.xz", ex.Message);
+        Assert.Contains(size, ex.Message);
+    }
+
     [Fact]
     public void Edsp_request_with_an_empty_architecture_is_refused_with_our_exception()
     {

@@ -25,7 +25,7 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 500; i++)
+            for (var i = 0; i < 500 * FuzzHarness.Scale; i++)
             {
                 var m = TarHeaderMutator.Mutate(random, tar, headers);
                 if (random.Next(3) == 0)
@@ -52,7 +52,7 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
 
         IEnumerable<FuzzCase> Cases()
         {
-            for (var i = 0; i < 400; i++)
+            for (var i = 0; i < 400 * FuzzHarness.Scale; i++)
             {
                 // Mutate within the first blocks (headers and pax records live there), keeping the length.
                 var m = ByteMutator.Mutate(random, tar);
@@ -92,9 +92,40 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
                 yield return new FuzzCase($"truncated to {length}", compressed[..length]);
             }
 
-            for (var i = 0; i < 250; i++)
+            for (var i = 0; i < 250 * FuzzHarness.Scale; i++)
             {
                 var m = ByteMutator.Mutate(random, compressed, maxOperations: 2);
+                yield return new FuzzCase($"#{i}: {m.Description}", m.Data);
+            }
+        }
+    }
+
+    [SkippableFact]
+    public void Xz_index_mutations_with_fixed_crcs_through_the_parallel_and_the_sequential_decoder()
+    {
+        Skip.IfNot(DebDecompressor.UsesNativeLzma, "the system liblzma is not available (it writes the xz samples and runs the parallel decoder)");
+        var tar = FuzzInputs.DataTar();
+        var third = tar.Length / 3;
+        byte[] xz = [.. RawDeb.Compress(tar[..third], DebCompression.Xz), .. RawDeb.Compress(tar[third..(2 * third)], DebCompression.Xz), .. RawDeb.Compress(tar[(2 * third)..], DebCompression.Xz)];
+        var control = RawDeb.ControlTarGz();
+        var options = new AptOstree.Deb.Package.DebReaderOptions { Xz = new XzDecodingOptions { Threads = 2 } };
+        var random = new Random(606);
+        FuzzHarness.Run(output, "xz index", Cases(), c =>
+        {
+            var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", control), ("data.tar.xz", c.Input));
+            using (var package = AptOstree.Deb.Package.DebPackage.Open(new MemoryStream(deb), sourceName: "fuzz.deb", options: options))
+            {
+                _ = package.GetDataEntries();
+            }
+
+            FuzzTargets.Decompress(c.Input, DebCompression.Xz);
+        });
+
+        IEnumerable<FuzzCase> Cases()
+        {
+            for (var i = 0; i < 200 * FuzzHarness.Scale; i++)
+            {
+                var m = XzIndexMutator.Mutate(random, xz);
                 yield return new FuzzCase($"#{i}: {m.Description}", m.Data);
             }
         }
@@ -127,7 +158,7 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
                 yield return new FuzzCase($"truncated to {length}", compressed[..length]);
             }
 
-            for (var i = 0; i < 150; i++)
+            for (var i = 0; i < 150 * FuzzHarness.Scale; i++)
             {
                 var m = ByteMutator.Mutate(random, compressed, maxOperations: 2);
                 yield return new FuzzCase($"#{i}: {m.Description}", m.Data);
