@@ -39,6 +39,10 @@ internal static class OstreeInspectCommands
             sb.Append('\n');
             Indent(sb, commit.Subject);
         }
+        else
+        {
+            sb.Append("(no subject)\n");
+        }
 
         if (commit.Body.Length > 0)
         {
@@ -83,7 +87,8 @@ internal static class OstreeInspectCommands
         var key = new Option<string?>("--print-metadata-key") { Description = "Print string value of metadata key." };
         var detachedKey = new Option<string?>("--print-detached-metadata-key") { Description = "Print string value of detached metadata key." };
         var raw = new Option<bool>("--raw") { Description = "Show raw variant data." };
-        var command = new Command("show", "Output a metadata object.") { repo, rev, key, detachedKey, raw };
+        var gpgHomedir = new Option<string?>("--gpg-homedir") { Description = "GPG Homedir to use when looking for keyrings." };
+        var command = new Command("show", "Output a metadata object.") { repo, rev, key, detachedKey, raw, gpgHomedir };
         command.SetAction(parseResult =>
         {
             var repository = OstreeCommand.OpenRepo(parseResult, repo);
@@ -107,6 +112,7 @@ internal static class OstreeInspectCommands
             }
 
             Console.Write(parseResult.GetValue(raw) ? FormatRawCommit(repository, checksum) : FormatCommit(checksum, commit));
+            Console.Write(OstreeGpgSignatureText.Describe(repository, checksum, parseResult.GetValue(gpgHomedir)));
             return 0;
         });
         return command;

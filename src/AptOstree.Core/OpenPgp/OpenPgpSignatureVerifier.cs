@@ -68,7 +68,7 @@ public static class OpenPgpSignatureVerifier
         return ids;
     }
 
-    private static List<PgpSignature> ReadSignatures(byte[] signatureBytes, string sourceName, List<string> problems)
+    internal static List<PgpSignature> ReadSignatures(byte[] signatureBytes, string sourceName, List<string> problems)
     {
         var result = new List<PgpSignature>();
         try
@@ -191,7 +191,7 @@ public static class OpenPgpSignatureVerifier
     /// OpenPGP canonical text: lines joined with CR LF. (Removing trailing blanks is the cleartext framework's rule,
     /// not the text signature's: gpg --textmode keeps them.)
     /// </summary>
-    private static byte[] CanonicalText(byte[] data)
+    internal static byte[] CanonicalText(byte[] data)
     {
         var output = new MemoryStream(data.Length + (data.Length / 20));
         int start = 0;

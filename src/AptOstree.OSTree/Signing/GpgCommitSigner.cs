@@ -72,6 +72,19 @@ public static class GpgCommitSigner
         return GpgSignatures.VerifyCommit(commit, data, repository.Objects.ReadDetachedMetadata(commit), keyring, repository.Path);
     }
 
+    /// <summary>
+    /// Describes every GPG signature on the commit against <paramref name="keyring"/>, good or not, as
+    /// <c>ostree show</c> lists them; empty when the commit has none.
+    /// </summary>
+    /// <exception cref="AptOstreeException">The commit is missing or corrupt.</exception>
+    public static IReadOnlyList<OpenPgpSignatureCheck> Check(OstreeRepository repository, Checksum commit, OpenPgpKeyring keyring)
+    {
+        ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(keyring);
+        byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
+        return OpenPgpSignatureInspector.Check(data, SignatureContainer.Read(repository.Objects.ReadDetachedMetadata(commit), MetadataKey), keyring);
+    }
+
     /// <summary>Whether a fingerprint (40 hex digits) or long (16) or short (8) key id names the key with id <paramref name="keyId"/>.</summary>
     private static bool NamesKey(string name, long keyId)
     {

@@ -6,6 +6,52 @@ namespace AptOstree.Samples.Tests.Cli;
 public class OstreeShowCliTests
 {
     [SkippableFact]
+    public void Show_SignedAndUnsignedCommits_PrintsWhatOstreePrints()
+    {
+        ExternalTool.Require("ostree", "gpg");
+        using var tmp = new TempDirectory("cli-show-sigs-");
+        using var known = GpgTestKey.Create("known@example.invalid");
+        using var stranger = GpgTestKey.Create("stranger@example.invalid");
+        using var revoked = GpgTestKey.Create("revoked@example.invalid");
+
+        // A key that expires and signs through a subkey that expires too: "Primary key ID" and the expiry lines.
+        using var expiring = GpgTestKey.Create("expiring@example.invalid");
+        expiring.Gpg("--quick-set-expire", expiring.Fingerprint, "3y");
+        expiring.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--quick-add-key", expiring.Fingerprint, "ed25519", "sign", "2y");
+        File.WriteAllBytes(Path.Combine(known.KeysDirectory, "expiring.gpg"), File.ReadAllBytes(expiring.Export(armor: false)));
+
+        string repo = tmp.Combine("repo");
+        Directory.CreateDirectory(tmp.Combine("tree"));
+        File.WriteAllText(tmp.Combine("tree", "f"), "x");
+        ExternalTool.Output("ostree", "--repo=" + repo, "init", "--mode=archive");
+        string Commit(params string[] args) => ExternalTool.Output("ostree", ["--repo=" + repo, "commit", "--timestamp=@1700000000", .. args, tmp.Combine("tree")]).Trim();
+        string unsigned = Commit("-b", "plain", "-m", "a body\nof two lines");
+        string signed = Commit("-b", "signed", "-s", "signed four times", "--gpg-sign=" + known.Email, "--gpg-homedir=" + known.Home);
+        ExternalTool.Output("ostree", "--repo=" + repo, "gpg-sign", "--gpg-homedir=" + stranger.Home, signed, stranger.Email);
+        SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--gpg-homedir=" + expiring.Home, signed, expiring.Email).EnsureSuccess("gpg-sign expiring");
+        SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--keyring=" + revoked.SecretKeyring, signed, revoked.Email).EnsureSuccess("gpg-sign revoked");
+        string revocation = File.ReadAllText(Path.Combine(revoked.Home, "openpgp-revocs.d", revoked.Fingerprint + ".rev")).Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal);
+        File.WriteAllText(Path.Combine(revoked.Home, "rev.asc"), revocation);
+        revoked.Gpg("--import", Path.Combine(revoked.Home, "rev.asc"));
+        File.WriteAllBytes(Path.Combine(known.KeysDirectory, "revoked.gpg"), File.ReadAllBytes(revoked.Export(armor: false)));
+
+        foreach (string rev in new[] { unsigned, "signed" })
+        {
+            foreach (string[] options in new[] { new[] { "--gpg-homedir=" + known.KeysDirectory }, [], ["--raw", "--gpg-homedir=" + known.KeysDirectory] })
+            {
+                string expected = ExternalTool.Output("ostree", ["--repo=" + repo, "show", .. options, rev]);
+                Assert.Equal(expected, SampleTools.AptOstree(["ostree", "show", "--repo=" + repo, .. options, rev]).EnsureSuccess("show " + rev).StandardOutput);
+            }
+        }
+
+        string shown = SampleTools.AptOstree("ostree", "show", "--repo=" + repo, "--gpg-homedir=" + known.KeysDirectory, "signed").StandardOutput;
+        foreach (string line in new[] { "Found 4 signatures", "Good signature from \"Test <known@example.invalid>\"", "Can't check signature", "Primary key ID", "Key expires", "Key revoked" })
+        {
+            Assert.Contains(line, shown, StringComparison.Ordinal);
+        }
+    }
+
+    [SkippableFact]
     public void PrintMetadataKeys_OfEveryKind_MatchOstree()
     {
         ExternalTool.Require("ostree");

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using AptOstree.OpenPgp;
+using AptOstree.OSTree;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>
+/// The "Found N signatures" block <c>ostree show</c> prints after a signed commit: each signature checked against the
+/// keys of every remote, <c>/usr/share/ostree/trusted.gpg.d</c> and <c>--gpg-homedir</c>'s <c>*.gpg</c>, described
+/// as libostree's <c>ostree_gpg_verify_result_describe</c> does.
+/// </summary>
+internal static class OstreeGpgSignatureText
+{
+    private const string GlobalKeyringDirectory = "/usr/share/ostree/trusted.gpg.d";
+
+    public static string Describe(OstreeRepository repository, Checksum commit, string? homedir)
+    {
+        var checks = GpgCommitSigner.Check(repository, commit, TrustedKeys(repository, homedir));
+        if (checks.Count == 0)
+        {
+            return string.Empty;
+        }
+
+        var sb = new StringBuilder().Append(CultureInfo.InvariantCulture, $"Found {checks.Count} signature{(checks.Count == 1 ? string.Empty : "s")}:\n");
+        foreach (var check in checks)
+        {
+            sb.Append('\n');
+            Append(sb, check, "  ");
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Append(StringBuilder sb, OpenPgpSignatureCheck check, string prefix)
+    {
+        sb.Append(prefix).Append(CultureInfo.InvariantCulture, $"Signature made {Format(check.Created)} using {check.PublicKeyAlgorithm} key ID {check.KeyId}\n");
+        sb.Append(prefix).Append(
+            check.KeyMissing ? "Can't check signature: public key not found"
+            : check.Valid ? $"Good signature from \"{check.UserName} <{check.UserEmail}>\""
+            : check.KeyRevoked ? "Key revoked"
+            : check.SignatureExpired ? $"Expired signature from \"{check.UserName} <{check.UserEmail}>\""
+            : $"BAD signature from \"{check.UserName} <{check.UserEmail}>\"").Append('\n');
+        bool subkey = !check.KeyMissing && check.Fingerprint != check.PrimaryFingerprint;
+        if (subkey)
+        {
+            sb.Append(prefix).Append("Primary key ID ").Append(check.PrimaryFingerprint[^16..]).Append('\n');
+        }
+
+        AppendExpiry(sb, prefix, "Signature", check.SignatureExpires, check.SignatureExpired);
+        AppendExpiry(sb, prefix, "Key", check.KeyExpires, check.KeyExpired);
+        if (subkey)
+        {
+            AppendExpiry(sb, prefix, "Primary key", check.PrimaryKeyExpires, check.KeyExpired);
+        }
+    }
+
+    private static void AppendExpiry(StringBuilder sb, string prefix, string what, DateTimeOffset? when, bool expired)
+    {
+        if (when is DateTimeOffset at)
+        {
+            sb.Append(prefix).Append(CultureInfo.InvariantCulture, $"{what} {(expired ? "expired" : "expires")} {Format(at)}\n");
+        }
+    }
+
+    /// <summary>GLib's <c>%c</c> in the C locale (<c>%a %b %e %H:%M:%S %Y</c>), in local time.</summary>
+    private static string Format(DateTimeOffset time)
+    {
+        var local = time.ToLocalTime();
+        return string.Create(CultureInfo.InvariantCulture, $"{local:ddd MMM} {local.Day,2} {local:HH:mm:ss yyyy}");
+    }
+
+    private static OpenPgpKeyring TrustedKeys(OstreeRepository repository, string? homedir)
+    {
+        var keyrings = repository.Remotes.List().Select(r => repository.Remotes.TrustedGpgKeys(r.Name)).ToList();
+        foreach (string? directory in new[] { GlobalKeyringDirectory, homedir })
+        {
+            if (directory is not null && Directory.Exists(directory))
+            {
+                // Like libostree, every *.gpg file counts, and one that is no keyring (gpg's trustdb.gpg) is passed over.
+                foreach (string file in Directory.EnumerateFiles(directory, "*.gpg").Order(StringComparer.Ordinal))
+                {
+                    try
+                    {
+                        keyrings.Add(OpenPgpKeyring.LoadFile(file));
+                    }
+                    catch (InvalidFormatException)
+                    {
+                    }
+                }
+            }
+        }
+
+        return OpenPgpKeyring.Combine(keyrings);
+    }
+}
