@@ -46,7 +46,7 @@ public static class GVariantSerializer
     {
         ArgumentNullException.ThrowIfNull(type);
         var info = GVariantTypeInfo.Get(type);
-        object value = Read(info, data, sourceName, 0);
+        object value = Read(info, data, sourceName, 0, 1);
         if (requireNormalForm)
         {
             var buffer = new GVariantBuffer();
@@ -222,8 +222,13 @@ public static class GVariantSerializer
         _ => (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(data[at..]), int.MaxValue),
     };
 
-    private static object Read(GVariantTypeInfo info, ReadOnlySpan<byte> data, string source, int at)
+    private static object Read(GVariantTypeInfo info, ReadOnlySpan<byte> data, string source, int at, int depth)
     {
+        if (depth > GVariantTypeInfo.MaxDepth)
+        {
+            throw Error(source, $"values nest deeper than {GVariantTypeInfo.MaxDepth} levels", at);
+        }
+
         if (info.FixedSize is int size && data.Length != size)
         {
             throw Error(source, $"a {info.Type} value must be {size} bytes, found {data.Length}", at);
@@ -257,11 +262,11 @@ public static class GVariantSerializer
             case 's' or 'o' or 'g':
                 return ReadString(data, source, at);
             case 'v':
-                return ReadVariant(data, source, at);
+                return ReadVariant(data, source, at, depth);
             case 'a':
-                return ReadArray(info, data, source, at);
+                return ReadArray(info, data, source, at, depth);
             default:
-                return ReadTuple(info, data, source, at);
+                return ReadTuple(info, data, source, at, depth);
         }
     }
 
@@ -288,7 +293,7 @@ public static class GVariantSerializer
         }
     }
 
-    private static GVariantValue ReadVariant(ReadOnlySpan<byte> data, string source, int at)
+    private static GVariantValue ReadVariant(ReadOnlySpan<byte> data, string source, int at, int depth)
     {
         int zero = data.LastIndexOf((byte)0);
         if (zero < 0)
@@ -303,10 +308,10 @@ public static class GVariantSerializer
         }
 
         var info = GVariantTypeInfo.Get(type);
-        return new GVariantValue(type, Read(info, data[..zero], source, at));
+        return new GVariantValue(type, Read(info, data[..zero], source, at, depth + 1));
     }
 
-    private static object ReadArray(GVariantTypeInfo info, ReadOnlySpan<byte> data, string source, int at)
+    private static object ReadArray(GVariantTypeInfo info, ReadOnlySpan<byte> data, string source, int at, int depth)
     {
         var element = info.Element!;
         if (element.Kind == 'y')
@@ -329,7 +334,7 @@ public static class GVariantSerializer
             var fixedItems = new object[data.Length / size];
             for (int i = 0; i < fixedItems.Length; i++)
             {
-                fixedItems[i] = Read(element, data.Slice(i * size, size), source, at + (i * size));
+                fixedItems[i] = Read(element, data.Slice(i * size, size), source, at + (i * size), depth + 1);
             }
 
             return fixedItems;
@@ -359,14 +364,14 @@ public static class GVariantSerializer
                 throw Error(source, $"array element {i} has framing offset {end} out of bounds", at);
             }
 
-            items[i] = Read(element, data[start..end], source, at + start);
+            items[i] = Read(element, data[start..end], source, at + start, depth + 1);
             start = end;
         }
 
         return items;
     }
 
-    private static object[] ReadTuple(GVariantTypeInfo info, ReadOnlySpan<byte> data, string source, int at)
+    private static object[] ReadTuple(GVariantTypeInfo info, ReadOnlySpan<byte> data, string source, int at, int depth)
     {
         var members = info.Members;
         var result = new object[members.Length];
@@ -402,7 +407,7 @@ public static class GVariantSerializer
                 throw Error(source, $"member {i} of {info.Type} spans {start}..{end}, outside the {data.Length}-byte container", at);
             }
 
-            result[i] = Read(member, data[start..end], source, at + start);
+            result[i] = Read(member, data[start..end], source, at + start, depth + 1);
             start = end;
         }
 

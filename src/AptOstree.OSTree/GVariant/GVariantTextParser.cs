@@ -17,6 +17,7 @@ internal sealed class GVariantTextParser
 
     private readonly string _text;
     private int _at;
+    private int _depth;
 
     private GVariantTextParser(string text) => _text = text;
 
@@ -27,10 +28,32 @@ internal sealed class GVariantTextParser
         var parser = new GVariantTextParser(text);
         var value = parser.ParseValue(expected: null);
         parser.SkipSpace();
-        return parser._at == text.Length ? value : throw parser.Error("expected end of input");
+        if (parser._at != text.Length)
+        {
+            throw parser.Error("expected end of input");
+        }
+
+        return parser.ValidType(value);
     }
 
     private GVariantValue ParseValue(string? expected)
+    {
+        if (++_depth > GVariantTypeInfo.MaxDepth)
+        {
+            throw Error($"variant nested deeper than {GVariantTypeInfo.MaxDepth} levels");
+        }
+
+        try
+        {
+            return ParseNestedValue(expected);
+        }
+        finally
+        {
+            _depth--;
+        }
+    }
+
+    private GVariantValue ParseNestedValue(string? expected)
     {
         SkipSpace();
         if (Peek() == '@')
@@ -42,14 +65,21 @@ internal sealed class GVariantTextParser
                 _at++;
             }
 
-            return ParseValue(_text[start.._at]);
+            string type = _text[start.._at];
+            if (!GVariantTypeInfo.IsValid(type))
+            {
+                _at = start;
+                throw Error($"'{type}' is not a valid type");
+            }
+
+            return ParseValue(type);
         }
 
         char c = Peek();
         if (c == '<')
         {
             _at++;
-            var inner = ParseValue(null);
+            var inner = ValidType(ParseValue(null));
             Expect('>');
             return Check(new GVariantValue("v", inner), expected);
         }
@@ -71,7 +101,7 @@ internal sealed class GVariantTextParser
 
         if (c is '\'' or '"')
         {
-            return Check(new GVariantValue(expected is "o" or "g" ? expected : "s", ReadQuoted()), expected);
+            return Check(new GVariantValue(expected is "o" or "g" ? expected : "s", ReadString()), expected);
         }
 
         if (c == 'b' && _at + 1 < _text.Length && _text[_at + 1] is '\'' or '"')
@@ -87,13 +117,13 @@ internal sealed class GVariantTextParser
                 return Check(new GVariantValue("b", word == "true"), expected);
             case "objectpath" or "signature":
                 SkipSpace();
-                return Check(new GVariantValue(word == "objectpath" ? "o" : "g", ReadQuoted()), expected);
+                return Check(new GVariantValue(word == "objectpath" ? "o" : "g", ReadString()), expected);
             case var keyword when NumberKeywords.TryGetValue(keyword, out char kind):
                 SkipSpace();
                 return Check(Number(ReadWord(), kind), expected);
             case var number when number.Length > 0 && (char.IsAsciiDigit(number[0]) || number[0] is '-' or '+' or '.'):
                 bool isDouble = number.Contains('.', StringComparison.Ordinal) || (!number.Contains("0x", StringComparison.OrdinalIgnoreCase) && number.Contains('e', StringComparison.OrdinalIgnoreCase));
-                return Number(number, expected is { Length: 1 } ? expected[0] : isDouble ? 'd' : 'i');
+                return Check(Number(number, expected is { Length: 1 } ? expected[0] : isDouble ? 'd' : 'i'), expected);
             default:
                 throw Error($"unable to parse '{word}'");
         }
@@ -213,11 +243,20 @@ internal sealed class GVariantTextParser
         }
     }
 
+    /// <summary>Catches what the parts allow but GLib does not, such as a dictionary keyed by a variant.</summary>
+    private GVariantValue ValidType(GVariantValue value) =>
+        GVariantTypeInfo.IsValid(value.Type) ? value : throw Error($"'{value.Type}' is not a valid type");
+
     private GVariantValue Check(GVariantValue value, string? expected) =>
         expected is null || expected == value.Type ? value : throw Error($"expected a value of type '{expected}', found '{value.Type}'");
 
     private string ReadQuoted()
     {
+        if (Peek() is not ('\'' or '"'))
+        {
+            throw Error("expected a quoted string");
+        }
+
         char quote = _text[_at++];
         var sb = new StringBuilder();
         while (_at < _text.Length && _text[_at] != quote)
@@ -240,7 +279,9 @@ internal sealed class GVariantTextParser
                 case 'v': sb.Append('\v'); break;
                 case 'a': sb.Append('\a'); break;
                 case 'u' when _at + 4 <= _text.Length:
-                    sb.Append((char)int.Parse(_text.AsSpan(_at, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));
+                    sb.Append(int.TryParse(_text.AsSpan(_at, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out int unit)
+                        ? (char)unit
+                        : throw Error("\\u needs four hexadecimal digits"));
                     _at += 4;
                     break;
                 default: sb.Append(e); break;
@@ -249,6 +290,20 @@ internal sealed class GVariantTextParser
 
         Expect(quote);
         return sb.ToString();
+    }
+
+    /// <summary>A quoted <c>s</c>, <c>o</c> or <c>g</c>: GVariant strings end at their NUL, so one inside is refused.</summary>
+    private string ReadString()
+    {
+        int start = _at;
+        string text = ReadQuoted();
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            _at = start;
+            throw Error("a string cannot contain a NUL character");
+        }
+
+        return text;
     }
 
     private string ReadWord()

@@ -79,13 +79,28 @@ internal sealed class GVariantTypeInfo
 
     public GVariantTypeInfo[] Members { get; } = [];
 
-    public static GVariantTypeInfo Get(string type) => Cache.GetOrAdd(type, static t => new GVariantTypeInfo(t));
+    /// <summary>Types and values nest at most this deep, as in GLib (<c>G_VARIANT_MAX_RECURSION_DEPTH</c>).</summary>
+    public const int MaxDepth = 128;
 
+    /// <summary>Beyond this many cached types (variant types come from the data), new ones are not cached.</summary>
+    internal const int CacheLimit = 4096;
+
+    internal static int CachedTypes => Cache.Count;
+
+    public static GVariantTypeInfo Get(string type) =>
+        Cache.TryGetValue(type, out var info) ? info
+        : Cache.Count < CacheLimit ? Cache.GetOrAdd(type, static t => new GVariantTypeInfo(t))
+        : new GVariantTypeInfo(type);
+
+    /// <summary>
+    /// True for a complete type of the supported subset that GLib accepts too: a dict entry has a basic key and one
+    /// value, and nothing nests deeper than <see cref="MaxDepth"/>.
+    /// </summary>
     public static bool IsValid(string type)
     {
         try
         {
-            return type.Length > 0 && EndOfType(type, 0) == type.Length && Get(type) is not null;
+            return type.Length > 0 && EndOfType(type, 0, 1, strict: true) == type.Length && Get(type) is not null;
         }
         catch (ArgumentException)
         {
@@ -109,31 +124,48 @@ internal sealed class GVariantTypeInfo
         return result;
     }
 
-    private static int EndOfType(string s, int i)
+    private static int EndOfType(string s, int i, int depth = 1, bool strict = false)
     {
         if (i >= s.Length)
         {
             throw new ArgumentException($"Truncated GVariant type '{s}'.", nameof(s));
         }
 
+        if (depth > MaxDepth)
+        {
+            throw new ArgumentException($"GVariant type nests deeper than {MaxDepth} levels.", nameof(s));
+        }
+
         char c = s[i];
         if (c is 'a' or 'm')
         {
-            return EndOfType(s, i + 1);
+            return EndOfType(s, i + 1, depth + 1, strict);
         }
 
         if (c is '(' or '{')
         {
             char close = c == '(' ? ')' : '}';
-            i++;
+            int start = ++i;
+            int members = 0;
             while (i < s.Length && s[i] != close)
             {
-                i = EndOfType(s, i);
+                if (strict && c == '{' && (members == 2 || (members == 0 && !BasicTypes.Contains(s[i], StringComparison.Ordinal))))
+                {
+                    throw new ArgumentException($"A dict entry of GVariant type '{s}' needs a basic key type and one value type.", nameof(s));
+                }
+
+                i = EndOfType(s, i, depth + 1, strict);
+                members++;
             }
 
             if (i >= s.Length)
             {
                 throw new ArgumentException($"Unbalanced GVariant type '{s}'.", nameof(s));
+            }
+
+            if (strict && c == '{' && members != 2)
+            {
+                throw new ArgumentException($"A dict entry of GVariant type '{s}' at {start - 1} needs a key and a value type.", nameof(s));
             }
 
             return i + 1;
@@ -143,4 +175,6 @@ internal sealed class GVariantTypeInfo
             ? i + 1
             : throw new ArgumentException($"Unsupported GVariant type character '{c}' in '{s}'.", nameof(s));
     }
+
+    private const string BasicTypes = "ybnqiuxthdsog";
 }

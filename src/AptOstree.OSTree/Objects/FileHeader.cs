@@ -121,6 +121,11 @@ public sealed record FileHeader(uint Uid, uint Gid, uint Mode, string SymlinkTar
             throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "symlink has an empty target");
         }
 
+        if (SymlinkTarget.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
+        }
+
         ExtendedAttribute.ValidateSorted(Xattrs, source);
     }
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Compression;
 using AptOstree.OSTree.GVariant;
 using AptOstree.Posix;
 
@@ -245,7 +244,7 @@ public sealed class ObjectStore
                 return new ContentObject(checksum, header, header.IsSymlink ? 0 : (long)size, Stream.Null, null);
             }
 
-            return new ContentObject(checksum, header, (long)size, new DeflateStream(file, CompressionMode.Decompress), null);
+            return new ContentObject(checksum, header, (long)size, new ArchiveContentStream(file, name), null);
         }
         catch
         {

@@ -29,7 +29,16 @@ internal static class Ed25519Signatures
                 throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 public key has 32 bytes, not {key.Length}.");
             }
 
-            var pub = new Ed25519PublicKeyParameters(key, 0);
+            Ed25519PublicKeyParameters pub;
+            try
+            {
+                pub = new Ed25519PublicKeyParameters(key, 0);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 public key ({Convert.ToBase64String(key)}) is not a point on the curve.", ex);
+            }
+
             foreach (byte[] signature in signatures)
             {
                 var verifier = new Ed25519Signer();
