@@ -55,6 +55,10 @@ internal sealed class FuzzFindings
         }
     }
 
+    /// <summary>How many calls ran and how the refused ones were refused, for the test output.</summary>
+    public string Summary =>
+        $"{Calls} calls, {Calls - _ourErrors.Values.Sum()} succeeded, refused with our errors: {string.Join(", ", _ourErrors.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key} x{e.Value}"))}";
+
     /// <summary>Records a broken expectation that is not an exception (e.g. a file written outside the checkout).</summary>
     public void Add(string what, Mutant input, string problem) =>
         _findings.Add((what + ": " + problem, $"{what} [{input.Description}]: {problem}\n  input (hex): {Hex(input.Data)}"));

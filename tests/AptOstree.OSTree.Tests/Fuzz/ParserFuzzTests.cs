@@ -1,6 +1,7 @@
 using System.Text;
 using AptOstree.OSTree.GVariant;
 using AptOstree.Testing;
+using Xunit.Abstractions;
 
 namespace AptOstree.OSTree.Tests.Fuzz;
 
@@ -10,7 +11,7 @@ namespace AptOstree.OSTree.Tests.Fuzz;
 /// bytes — or is refused with our exception. Anything else (IndexOutOfRange, InvalidCast, Overflow, ArgumentException
 /// from the writer on a value the reader returned, a hang) is a finding that fails the test with the input.
 /// </summary>
-public class ParserFuzzTests
+public class ParserFuzzTests(ITestOutputHelper output)
 {
     private const int RandomMutantsPerSeed = 300;
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
@@ -66,6 +67,7 @@ public class ParserFuzzTests
                 }
             }
         });
+        output.WriteLine(findings.Summary);
         findings.AssertNone();
         Assert.True(findings.OurErrors.Count > 0, "no mutant was refused: the fuzzer did not reach the parser's checks");
     }
@@ -99,7 +101,7 @@ public class ParserFuzzTests
         Fuzz(Objects("filez"), 9401, [("FileHeader.ParseArchiveHeader", ParseArchive)]);
     }
 
-    private static void Fuzz(IEnumerable<byte[]> seeds, int seed, params (string What, Action<byte[]> Parse)[] parsers)
+    private void Fuzz(IEnumerable<byte[]> seeds, int seed, params (string What, Action<byte[]> Parse)[] parsers)
     {
         var findings = new FuzzFindings();
         var inputs = seeds.ToList();
@@ -123,6 +125,7 @@ public class ParserFuzzTests
                 }
             }
         });
+        output.WriteLine($"{parsers[^1].What}: {findings.Summary}");
         findings.AssertNone();
         Assert.True(findings.OurErrors.Count > 0, "no mutant was refused: the fuzzer did not reach the parser's checks");
     }

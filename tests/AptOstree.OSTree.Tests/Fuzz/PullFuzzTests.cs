@@ -1,5 +1,6 @@
 using AptOstree.OSTree.GVariant;
 using AptOstree.Testing;
+using Xunit.Abstractions;
 
 namespace AptOstree.OSTree.Tests.Fuzz;
 
@@ -9,7 +10,7 @@ namespace AptOstree.OSTree.Tests.Fuzz;
 /// remote that verifies summary and commit signatures, and an unverified <c>pull-local</c>, either fail with our
 /// exception or succeed without importing anything corrupt (the target's fsck is clean, the commit is the one signed).
 /// </summary>
-public class PullFuzzTests
+public class PullFuzzTests(ITestOutputHelper output)
 {
     private const int SystematicPerTarget = 5;
     private const int RandomPerTarget = 3;
@@ -94,6 +95,7 @@ public class PullFuzzTests
                 }
             }
         });
+        output.WriteLine(findings.Summary);
         findings.AssertNone();
         Assert.True(findings.OurErrors.Count > 0, "no mutant was refused: the fuzzer did not reach the pull's checks");
     }

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using AptOstree.OSTree.GVariant;
 using AptOstree.Posix;
 using AptOstree.Testing;
+using Xunit.Abstractions;
 
 namespace AptOstree.OSTree.Tests.Fuzz;
 
@@ -13,9 +14,9 @@ namespace AptOstree.OSTree.Tests.Fuzz;
 /// also stored under their own checksum and linked into a new commit, so checkout gets past the checksum check to the
 /// parsers and the name checks. The object is restored after each mutant.
 /// </summary>
-public class RepositoryFuzzTests
+public class RepositoryFuzzTests(ITestOutputHelper output)
 {
-    private const int SystematicPerObject = 5;
+    private const int SystematicPerObject = 4;
     private const int RandomPerObject = 3;
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(3);
     private static readonly IPosixFileSystem Fs = LibcPosixFileSystem.Instance;
@@ -76,7 +77,7 @@ public class RepositoryFuzzTests
         }
     }
 
-    private static void Fuzz(TempDirectory tmp, OstreeRepository repo, int seed)
+    private void Fuzz(TempDirectory tmp, OstreeRepository repo, int seed)
     {
         var findings = new FuzzFindings();
         var commit = repo.ResolveRev("main");
@@ -128,6 +129,7 @@ public class RepositoryFuzzTests
                 }
             }
         });
+        output.WriteLine(findings.Summary);
         findings.AssertNone();
         Assert.True(findings.OurErrors.Count > 0, "no mutant was refused: the fuzzer did not reach the repository's checks");
         var fsck = repo.Fsck();
@@ -158,7 +160,11 @@ public class RepositoryFuzzTests
         string destination = tmp.Combine("dests", $"co-{run}-{mode}");
         var before = Snapshot(tmp.Path, destination);
         findings.Run("read " + what, mutant, () => Read(repo, target.Object));
-        findings.Run($"checkout ({mode}) with {what}", mutant, () => repo.Checkout(commit, destination, new CheckoutOptions { Mode = mode }));
+        findings.Run("ls -R / log / diff / cat with " + what, mutant, () => Browse(repo, commit));
+
+        // Every third checkout takes only /sub (ostree checkout --subpath), which reads the root dirtree unverified.
+        var options = new CheckoutOptions { Mode = mode, Subpath = run % 3 == 2 ? "/sub" : null };
+        findings.Run($"checkout ({mode}{(options.Subpath is null ? string.Empty : ", subpath")}) with {what}", mutant, () => repo.Checkout(commit, destination, options));
         var after = Snapshot(tmp.Path, destination);
         foreach (string changed in before.Except(after).Concat(after.Except(before)).Distinct().Take(3))
         {
@@ -166,6 +172,22 @@ public class RepositoryFuzzTests
         }
 
         ForceDelete(destination);
+    }
+
+    private static void Browse(OstreeRepository repo, Checksum commit)
+    {
+        var browser = repo.Browse();
+        foreach (var entry in browser.List(commit, "/", recursive: true).ToList())
+        {
+            if (!entry.IsDirectory && entry.Path.EndsWith("hello.txt", StringComparison.Ordinal))
+            {
+                using var file = browser.OpenFile(commit, entry.Path);
+                file.Content.CopyTo(Stream.Null);
+            }
+        }
+
+        _ = browser.Log(commit).ToList();
+        _ = browser.Diff(repo.ResolveRev("main"), commit);
     }
 
     private static void Read(OstreeRepository repo, ObjectName name)
