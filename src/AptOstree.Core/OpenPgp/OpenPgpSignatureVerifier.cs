@@ -85,7 +85,7 @@ public static class OpenPgpSignatureVerifier
                 }
             }
         }
-        catch (Exception ex) when (ex is PgpException or IOException or ArgumentException or InvalidOperationException or EndOfStreamException)
+        catch (Exception ex) when (ex is PgpException or UnsupportedPacketVersionException or IOException or ArgumentException or InvalidOperationException or EndOfStreamException)
         {
             problems.Add($"{sourceName}: a signature block cannot be read: {ex.Message}");
             return [];

@@ -363,6 +363,12 @@ internal sealed class DebExtractor
             {
                 throw Conflict(entry, "a non-empty directory is in the way");
             }
+
+            // The directory is replaced: later entries below its path must check it again, and Finish must not give
+            // the replacement the directory's mode and times.
+            var path = DebTarPath.Normalize(entry.Name);
+            verifiedDirectories.Remove(path);
+            directories.RemoveAll(d => d.Path == path);
         }
 
         fs.Delete(full);

@@ -48,7 +48,7 @@ public sealed class DebTarReader : IDisposable
             {
                 entry = reader.GetNextEntry(copyData: false);
             }
-            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or IOException && ex is not AptOstreeException)
+            catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or InvalidOperationException or IOException && ex is not AptOstreeException)
             {
                 throw new InvalidFormatException(
                     DebErrorCodes.InvalidTar,

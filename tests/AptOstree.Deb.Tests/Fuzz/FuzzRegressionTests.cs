@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using System.Text;
 using AptOstree.Deb.Compression;
 using AptOstree.Deb.Package;
@@ -66,6 +67,68 @@ public sealed class FuzzRegressionTests
         Assert.Equal(DebErrorCodes.TruncatedArchive, ex.ErrorCode);
         Assert.Contains("data.tar.xz", ex.Message);
         Assert.Contains(size, ex.Message);
+    }
+
+    [Fact]
+    public void Global_extended_header_with_a_huge_size_is_refused_with_our_exception()
+    {
+        var tar = FuzzInputs.DataTar();
+        var last = TarHeaderMutator.HeaderOffsets(tar)[^1];
+        Encoding.ASCII.GetBytes("77777777777\0").CopyTo(tar, last + 124);
+        RawDeb.PatchTypeFlag(tar, last, (byte)'g');
+        using var reader = new DebTarReader(new MemoryStream(tar), sourceName: "global.deb", memberName: "data.tar");
+        var ex = Assert.Throws<InvalidFormatException>(() => reader.EnumerateEntries().ToList());
+        Assert.Equal(DebErrorCodes.InvalidTar, ex.ErrorCode);
+        Assert.Contains("global.deb", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(TarEntryType.Fifo)]
+    [InlineData(TarEntryType.RegularFile)]
+    [InlineData(TarEntryType.HardLink)]
+    public void Entry_below_a_directory_that_was_replaced_is_refused_with_our_exception(TarEntryType replacement)
+    {
+        using var temp = new AptOstree.Testing.TempDirectory("fuzz-regression-");
+        TarEntry replacing = replacement switch
+        {
+            TarEntryType.Fifo => new GnuTarEntry(TarEntryType.Fifo, "./a/b") { Mode = (UnixFileMode)0x1A4 },
+            TarEntryType.RegularFile => RawDeb.File("./a/b", "file"),
+            _ => RawDeb.Link(TarEntryType.HardLink, "./a/b", "./f"),
+        };
+        var deb = RawDeb.WithData(RawDeb.Dir("./"), RawDeb.File("./f", "target"), RawDeb.Dir("./a/b/"), replacing, RawDeb.File("./a/b/c", "below"));
+        using var package = DebPackage.Open(new MemoryStream(deb), sourceName: "replaced.deb");
+        var ex = Assert.Throws<InvalidFormatException>(() => package.ExtractTo(temp.Combine("target")));
+        Assert.Equal(DebErrorCodes.ExtractionConflict, ex.ErrorCode);
+        Assert.Contains("a/b", ex.Message);
+        Assert.Equal(["target"], Directory.EnumerateFileSystemEntries(temp.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void File_replacing_an_empty_directory_keeps_its_own_mode_like_dpkg_deb()
+    {
+        // dpkg-deb -x (GNU tar) leaves a regular file with mode 644 here: the directory's delayed mode is not applied to it.
+        using var temp = new AptOstree.Testing.TempDirectory("fuzz-regression-");
+        var dir = RawDeb.Dir("./d");
+        dir.Mode = (UnixFileMode)0x1C0;
+        var deb = RawDeb.WithData(RawDeb.Dir("./"), dir, RawDeb.File("./d", "file\n"));
+        using var package = DebPackage.Open(new MemoryStream(deb), sourceName: "replaced.deb");
+        var result = package.ExtractTo(temp.Combine("target"));
+        var st = AptOstree.Posix.LibcPosixFileSystem.Instance.GetStatus(temp.Combine("target", "d"));
+        Assert.Equal(AptOstree.Posix.PosixFileType.RegularFile, st.FileType);
+        Assert.Equal(0x1A4u, st.Permissions);
+        Assert.Equal(1, result.Files);
+    }
+
+    [SkippableFact]
+    public void Signature_block_with_an_unsupported_key_packet_version_is_a_bad_signature()
+    {
+        // An old-format secret-subkey packet (tag 7) of one byte, version 133: BouncyCastle throws
+        // UnsupportedPacketVersionException, which is neither a PgpException nor an IOException.
+        byte[] block = [0x9C, 0x01, 0x85];
+        using var key = AptOstree.Testing.GpgTestKey.Create();
+        var ex = Assert.Throws<AptOstree.Apt.AptException>(() => AptOstree.Apt.OpenPgpVerifier.VerifyDetached("Origin: x\n"u8, block, key.Keyring, "fuzz/Release"));
+        Assert.Equal(AptOstree.AptErrorCodes.BadSignature, ex.ErrorCode);
+        Assert.Contains("fuzz/Release", ex.Message);
     }
 
     [Fact]
