@@ -196,10 +196,13 @@ internal sealed class GVariantTextParser
         _at++;
         var types = new StringBuilder("(");
         var members = new List<object>();
+
+        // An expected tuple type (an annotation, or the first element of an array) types the members, as in GLib.
+        var memberTypes = expected is ['(', ..] ? GVariantSerializer.MemberTypes(expected) : null;
         SkipSpace();
         while (Peek() != ')')
         {
-            var member = ParseValue(null);
+            var member = ParseValue(memberTypes is not null && members.Count < memberTypes.Count ? memberTypes[members.Count] : null);
             types.Append(member.Type);
             members.Add(member.Value);
             SkipSpace();

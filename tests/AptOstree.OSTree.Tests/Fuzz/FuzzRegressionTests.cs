@@ -125,6 +125,22 @@ public class FuzzRegressionTests
         Assert.Equal("av", GVariantText.Parse("@av [<" + new string('<', 50) + "1" + new string('>', 50) + ">]").Type);
     }
 
+    [Theory]
+    [InlineData("[(byte 0x01, uint32 2), (0x03, 4)]", "a(yu)")]
+    [InlineData("@(yq) (1, 2)", "(yq)")]
+    [InlineData("[(1, 'x'), (2, 'y')]", "a(is)")]
+    public void Text_TupleMembersTakeTheExpectedTypes(string text, string type)
+    {
+        // An a(yu) prints with only its first element annotated; like g_variant_parse, the rest take its types.
+        var value = GVariantText.Parse(text);
+        Assert.Equal(type, value.Type);
+        Assert.Equal(value.Value, GVariantSerializer.Deserialize(type, GVariantSerializer.Serialize(type, value.Value), "text"));
+        if (text.StartsWith('['))
+        {
+            Assert.Equal(text, GVariantText.Print(type, value.Value));
+        }
+    }
+
     [Fact]
     public void Text_ChainOfAnnotations_IsOurErrorNotAStackOverflow() =>
         AssertTextRefused(string.Concat(Enumerable.Repeat("@i ", Bomb)) + "1");

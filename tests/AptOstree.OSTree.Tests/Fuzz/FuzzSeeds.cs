@@ -84,7 +84,7 @@ internal static class FuzzSeeds
         yield return FileHeader.ForSymlink(1000, 1000, "t", Xattrs()).SerializeUserMeta();
     }
 
-    /// <summary>GVariant text: the forms ostree's --add-metadata takes and what our printer writes for the rich metadata.</summary>
+    /// <summary>GVariant text: forms ostree's --add-metadata takes (all must parse) and what our printer writes for the rich metadata.</summary>
     public static IEnumerable<string> Texts()
     {
         string[] texts =
@@ -92,7 +92,8 @@ internal static class FuzzSeeds
             "true", "42", "-7", "3.5", "uint32 7", "<int16 -3>", "uint64 18446744073709551615", "byte 0xff", "'it\\'s'",
             "\"tab\\tquote'\"", "b'bytes'", "[1, 2, 3]", "@as []", "['a', 'b']", "{'k': <1>, 'l': <'v'>}", "(1, 'two', [true])",
             "objectpath '/org/x'", "signature 'a{sv}'", "[b'x', b'y']", "<<'nested'>>", "'\\u00fcn'", "[(byte 1, 'a')]", "@a{sv} {}",
-            "@ay [0x01, 0x02]", "{'a': [int64 -1, 2]}",
+            "@ay [0x01, 0x02]", "{'a': [int64 -1, 2]}", "uint16 65535", "uint32 0x10", "0.1", "1e5", "[[1], [2, 3]]", "('one',)",
+            "('x', 2, true)", "{'k': <1.5>, 'l': <'s'>}", "[(1, 'x')]", "[<1>, <'s'>]", "<<int16 -3>>",
         ];
         foreach (var text in texts)
         {

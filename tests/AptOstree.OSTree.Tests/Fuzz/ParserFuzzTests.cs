@@ -54,6 +54,7 @@ public class ParserFuzzTests(ITestOutputHelper output)
             int seed = 8001;
             foreach (string text in FuzzSeeds.Texts())
             {
+                _ = GVariantText.Parse(text);
                 foreach (var (description, mutated) in TextMutations(text, seed++, 150))
                 {
                     findings.Run("GVariantText.Parse", new Mutant(description, Encoding.UTF8.GetBytes(mutated)), () =>
