@@ -28,6 +28,7 @@ internal static class OstreeCommitCommand
         var bindRefs = new Option<string[]>("--bind-ref") { Description = "Add a ref to the ref binding (repeatable)." };
         var metadata = new Option<string[]>("--add-metadata-string") { Description = "KEY=VALUE string metadata (repeatable)." };
         var variantMetadata = new Option<string[]>("--add-metadata") { Description = "KEY=VALUE metadata, VALUE in GVariant text format (repeatable)." };
+        var detachedMetadata = new Option<string[]>("--add-detached-metadata-string") { Description = "KEY=VALUE string detached metadata (repeatable)." };
         var keepMetadata = new Option<string[]>("--keep-metadata") { Description = "Keep metadata KEY and its associated VALUE from parent (repeatable)." };
         var gpgSign = new Option<string[]>("--gpg-sign") { Description = "GPG Key ID to sign the commit with (repeatable).", AllowMultipleArgumentsPerToken = false };
         var gpgKeys = new GpgKeyOptions();
@@ -36,7 +37,7 @@ internal static class OstreeCommitCommand
         var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("commit", "Commit a new revision.")
         {
-            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata,
+            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata, detachedMetadata,
             gpgSign, gpgKeys.Homedir, gpgKeys.Keyring, sign, signType, path,
         };
         command.SetAction(parseResult =>
@@ -79,6 +80,7 @@ internal static class OstreeCommitCommand
                 GpgSigningKeys = (parseResult.GetValue(gpgSign) ?? []).Select(id => gpgKeys.Load(parseResult, id)).ToArray(),
                 Ed25519SecretKeys = (parseResult.GetValue(sign) ?? []).Select(OstreeSignCommand.DecodeKey).ToArray(),
             };
+            options = options with { DetachedMetadata = [.. KeyValues(parseResult.GetValue(detachedMetadata), "--add-detached-metadata-string", GVariantValue.FromString)] };
             if (parseResult.GetValue(keepMetadata) is { Length: > 0 } keys)
             {
                 options = options with { Metadata = [.. options.Metadata ?? [], .. KeptMetadata(repository, options, keys)] };
@@ -199,7 +201,8 @@ internal static class OstreeCommitCommand
             return null;
         }
 
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seconds))
+        // "@SECONDS" is how ostree's date parser (gnulib parse_datetime) takes seconds since the epoch.
+        if (long.TryParse(text.StartsWith('@') ? text[1..] : text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seconds))
         {
             return DateTimeOffset.FromUnixTimeSeconds(seconds);
         }
@@ -207,6 +210,6 @@ internal static class OstreeCommitCommand
         string cleaned = text.EndsWith(" UTC", StringComparison.Ordinal) ? text[..^4] + "Z" : text;
         return DateTimeOffset.TryParse(cleaned, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts)
             ? ts
-            : throw new AptOstreeException($"Could not parse timestamp '{text}'.");
+            : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Could not parse timestamp '{text}'.");
     }
 }

@@ -51,6 +51,12 @@ public sealed record CommitOptions
     public bool SkipIfUnchanged { get; init; }
 
     /// <summary>
+    /// Detached metadata (the commit's <c>.commitmeta</c> <c>a{sv}</c>) written with the commit, before any signature is
+    /// added and before the branch moves (<c>--add-detached-metadata-string</c>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, GVariantValue>>? DetachedMetadata { get; init; }
+
+    /// <summary>
     /// GPG keys that sign the new commit before <see cref="Branch"/> moves to it (<c>--gpg-sign</c>), so the ref never
     /// names an unsigned commit. Nothing is signed when <see cref="SkipIfUnchanged"/> returns the parent.
     /// </summary>

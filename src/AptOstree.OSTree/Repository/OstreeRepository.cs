@@ -216,8 +216,14 @@ public sealed class OstreeRepository
         using var transaction = BeginTransaction();
         import?.Invoke(transaction, tree);
         var commit = WriteCommit(transaction, tree, options);
+        bool isNew = !ReturnedParent(commit, options);
+        if (isNew && options.DetachedMetadata is { Count: > 0 } detached)
+        {
+            transaction.WriteMetadata(ObjectType.CommitMeta, GVariant.GVariantSerializer.Serialize("a{sv}", detached.Select(kv => (object)new object[] { kv.Key, kv.Value }).ToArray()), commit);
+        }
+
         transaction.Complete();
-        if (!ReturnedParent(commit, options))
+        if (isNew)
         {
             SignCommit(commit, options);
         }

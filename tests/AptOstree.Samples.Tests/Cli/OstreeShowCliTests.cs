@@ -52,6 +52,28 @@ public class OstreeShowCliTests
     }
 
     [SkippableFact]
+    public void CommitAddDetachedMetadataString_WritesTheCommitmetaOstreeWrites()
+    {
+        ExternalTool.Require("ostree");
+        using var tmp = new TempDirectory("cli-detached-");
+        Directory.CreateDirectory(tmp.Combine("tree"));
+        File.WriteAllText(tmp.Combine("tree", "f"), "x");
+        string[] args = ["commit", "-b", "os/main", "--timestamp=@1700000000", "-s", "detached", "--add-detached-metadata-string=note=hello world", "--tree=dir=" + tmp.Combine("tree")];
+        string theirs = tmp.Combine("theirs");
+        string ours = tmp.Combine("ours");
+        ExternalTool.Output("ostree", "--repo=" + theirs, "init", "--mode=archive");
+        ExternalTool.Output("ostree", "--repo=" + ours, "init", "--mode=archive");
+        string theirCommit = ExternalTool.Output("ostree", ["--repo=" + theirs, .. args]).Trim();
+        string ourCommit = SampleTools.AptOstree(["ostree", args[0], "--repo=" + ours, .. args[1..]]).EnsureSuccess("commit").StandardOutput.Trim();
+
+        Assert.Equal(theirCommit, ourCommit);
+        string Commitmeta(string repo) => Path.Combine(repo, "objects", ourCommit[..2], ourCommit[2..] + ".commitmeta");
+        Assert.Equal(File.ReadAllBytes(Commitmeta(theirs)), File.ReadAllBytes(Commitmeta(ours)));
+        Assert.Equal("'hello world'\n", ExternalTool.Output("ostree", "--repo=" + ours, "show", "--print-detached-metadata-key=note", ourCommit));
+        ExternalTool.Output("ostree", "--repo=" + ours, "fsck");
+    }
+
+    [SkippableFact]
     public void PrintMetadataKeys_OfEveryKind_MatchOstree()
     {
         ExternalTool.Require("ostree");
