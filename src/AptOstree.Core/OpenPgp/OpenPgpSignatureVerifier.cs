@@ -1,6 +1,8 @@
 using System.Globalization;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Security;
 
 namespace AptOstree.OpenPgp;
 
@@ -166,8 +168,10 @@ public static class OpenPgpSignatureVerifier
 
                     problems.Add($"signature by {keyId} does not match the data");
                 }
-                catch (PgpException ex)
+                catch (Exception ex) when (ex is PgpException or GeneralSecurityException or SecurityUtilityException or CryptoException or ArgumentException or InvalidCastException)
                 {
+                    // The algorithm byte of the signature is not the key's (a corrupt or forged packet): BouncyCastle
+                    // reports that from its signer factory, not as a PgpException.
                     problems.Add($"signature by {keyId} cannot be checked: {ex.Message}");
                 }
             }

@@ -38,6 +38,14 @@ public sealed class ControlTextFuzzTests(ITestOutputHelper output)
                 }
             }
 
+            using (var reader = new Deb822Reader(new ForwardOnlyStream(c.Input), sourceName: "fuzz"))
+            {
+                while (reader.ReadAsync().AsTask().GetAwaiter().GetResult() is { } p)
+                {
+                    Touch(p);
+                }
+            }
+
             Touch(Deb822Paragraph.Parse(asText));
         });
     }

@@ -131,6 +131,25 @@ public sealed class FuzzRegressionTests
         Assert.Contains("fuzz/Release", ex.Message);
     }
 
+    [SkippableFact]
+    public void Signature_whose_algorithm_is_not_the_keys_is_a_bad_signature()
+    {
+        using var key = AptOstree.Testing.GpgTestKey.Create();
+        var data = "Origin: x\n"u8.ToArray();
+        var signature = key.Sign(data, "--detach-sign");
+        AptOstree.Apt.OpenPgpVerifier.VerifyDetached(data, signature, key.Keyring, "fuzz/Release");
+
+        // Old-format packet header (tag, 1/2/4 length bytes), then version, signature type, public-key algorithm.
+        var algorithmAt = (signature[0] & 0x40) == 0 ? (1 << (signature[0] & 3)) + 1 + 2 : throw new InvalidOperationException("gpg wrote a new-format packet");
+        foreach (var algorithm in new byte[] { 0, 1, 3, 16, 17, 18, 19, 20, 99 })
+        {
+            var forged = (byte[])signature.Clone();
+            forged[algorithmAt] = algorithm;
+            var ex = Assert.Throws<AptOstree.Apt.AptException>(() => AptOstree.Apt.OpenPgpVerifier.VerifyDetached(data, forged, key.Keyring, "fuzz/Release"));
+            Assert.Equal(AptOstree.AptErrorCodes.BadSignature, ex.ErrorCode);
+        }
+    }
+
     [Fact]
     public void Edsp_request_with_an_empty_architecture_is_refused_with_our_exception()
     {
