@@ -28,6 +28,8 @@ internal static class OstreeCommitCommand
         var bindRefs = new Option<string[]>("--bind-ref") { Description = "Add a ref to the ref binding (repeatable)." };
         var metadata = new Option<string[]>("--add-metadata-string") { Description = "KEY=VALUE string metadata (repeatable)." };
         var variantMetadata = new Option<string[]>("--add-metadata") { Description = "KEY=VALUE metadata, VALUE in GVariant text format (repeatable)." };
+        var statOverride = new Option<string?>("--statoverride") { Description = "File containing list of modifications to make to permissions." };
+        var skipList = new Option<string?>("--skip-list") { Description = "File containing list of files to skip." };
         var detachedMetadata = new Option<string[]>("--add-detached-metadata-string") { Description = "KEY=VALUE string detached metadata (repeatable)." };
         var keepMetadata = new Option<string[]>("--keep-metadata") { Description = "Keep metadata KEY and its associated VALUE from parent (repeatable)." };
         var gpgSign = new Option<string[]>("--gpg-sign") { Description = "GPG Key ID to sign the commit with (repeatable).", AllowMultipleArgumentsPerToken = false };
@@ -37,7 +39,7 @@ internal static class OstreeCommitCommand
         var path = new Argument<string?>("PATH") { Description = "Directory to commit (same as --tree=dir=PATH).", Arity = ArgumentArity.ZeroOrOne };
         var command = new Command("commit", "Commit a new revision.")
         {
-            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata, detachedMetadata,
+            repo, branch, subject, body, bodyFile, skipIfUnchanged, timestamp, parent, orphan, trees, canonical, ownerUid, ownerGid, noXattrs, noBindings, bindRefs, metadata, variantMetadata, keepMetadata, detachedMetadata, statOverride, skipList,
             gpgSign, gpgKeys.Homedir, gpgKeys.Keyring, sign, signType, path,
         };
         command.SetAction(parseResult =>
@@ -103,32 +105,44 @@ internal static class OstreeCommitCommand
                 return 1;
             }
 
+            // With a statoverride or skip list, the trees are read first, so an unmatched path fails before any commit.
+            var filter = CommitFilterFiles.Load(parseResult.GetValue(statOverride), parseResult.GetValue(skipList));
             Checksum commit;
-            if (specs.Count == 1 && specs[0].StartsWith("dir=", StringComparison.Ordinal))
+            if (filter is null && specs.Count == 1 && specs[0].StartsWith("dir=", StringComparison.Ordinal))
             {
                 commit = repository.Commit(specs[0][4..], options);
             }
-            else if (specs.Count == 1 && specs[0].StartsWith("tar=", StringComparison.Ordinal))
+            else if (filter is null && specs.Count == 1 && specs[0].StartsWith("tar=", StringComparison.Ordinal))
             {
                 using var tar = File.OpenRead(specs[0][4..]);
                 commit = repository.CommitTar(tar, options);
             }
             else
             {
+                var layerOptions = new CommitOptions
+                {
+                    CanonicalPermissions = options.CanonicalPermissions,
+                    OwnerUid = options.OwnerUid,
+                    OwnerGid = options.OwnerGid,
+                    NoXattrs = options.NoXattrs,
+                    NoBindings = true,
+                    Orphan = true,
+                    Filter = filter is null ? null : filter.Apply,
+                };
                 var tree = new MutableTree();
                 foreach (var spec in specs)
                 {
-                    var layerRepo = repository;
                     Checksum layer = spec.StartsWith("dir=", StringComparison.Ordinal)
-                        ? repository.Commit(spec[4..], options with { Branch = null, NoBindings = true, SkipIfUnchanged = false })
+                        ? repository.Commit(spec[4..], layerOptions)
                         : spec.StartsWith("tar=", StringComparison.Ordinal)
-                            ? CommitTar(repository, spec[4..], options)
+                            ? CommitTar(repository, spec[4..], layerOptions)
                             : spec.StartsWith("ref=", StringComparison.Ordinal)
                                 ? repository.ResolveRev(spec[4..])
-                                : throw new AptOstreeException($"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
-                    Overlay(tree, MutableTree.FromCommit(layerRepo, layer));
+                                : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
+                    Overlay(tree, MutableTree.FromCommit(repository, layer));
                 }
 
+                filter?.EnsureAllMatched();
                 commit = repository.CommitTree(tree, options);
             }
 
@@ -177,7 +191,7 @@ internal static class OstreeCommitCommand
     private static Checksum CommitTar(OstreeRepository repository, string file, CommitOptions options)
     {
         using var tar = File.OpenRead(file);
-        return repository.CommitTar(tar, options with { Branch = null, NoBindings = true, SkipIfUnchanged = false });
+        return repository.CommitTar(tar, options);
     }
 
     private static void Overlay(MutableTree target, MutableTree layer)

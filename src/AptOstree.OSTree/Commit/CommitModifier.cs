@@ -9,7 +9,26 @@ internal sealed class CommitModifier
         SkipXattrs = Canonical || options.NoXattrs || repository.DisableXattrs;
         OwnerUid = Canonical ? 0 : options.OwnerUid;
         OwnerGid = Canonical ? 0 : options.OwnerGid;
+        Filter = options.Filter;
     }
+
+    /// <summary>
+    /// The entry at <paramref name="path"/> after <see cref="Filter"/>: null when it is to be left out, else its
+    /// (possibly changed) owner and mode, with the file type kept.
+    /// </summary>
+    public (uint Uid, uint Gid, uint Mode)? Apply(string path, uint uid, uint gid, uint mode)
+    {
+        if (Filter is null)
+        {
+            return (uid, gid, mode);
+        }
+
+        return Filter(new CommitEntry(path, uid, gid, mode)) is { } kept
+            ? (kept.Uid, kept.Gid, (mode & UnixMode.TypeMask) | (kept.Mode & ~UnixMode.TypeMask))
+            : null;
+    }
+
+    public Func<CommitEntry, CommitEntry?>? Filter { get; }
 
     public bool Canonical { get; }
 

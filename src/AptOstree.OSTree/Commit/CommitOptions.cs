@@ -65,6 +65,14 @@ public sealed record CommitOptions
     /// <summary>ed25519 secret keys (libostree's 64-byte form) that sign the new commit the same way (<c>--sign</c>).</summary>
     public IReadOnlyList<byte[]>? Ed25519SecretKeys { get; init; }
 
+    /// <summary>
+    /// Called for every file, symlink and directory before it is stored, as libostree's commit filter is: return
+    /// null to leave it out (a directory with everything below it), or the entry, with its owner or permission bits
+    /// changed if wanted (the file type cannot change). Runs before <see cref="OwnerUid"/>, <see cref="OwnerGid"/> and
+    /// <see cref="CanonicalPermissions"/> apply. Files are re-read rather than taken from <see cref="DevInoCache"/>.
+    /// </summary>
+    public Func<CommitEntry, CommitEntry?>? Filter { get; init; }
+
     /// <summary>(device, inode) → checksum of files hardlinked from this repository, so they are not rehashed.</summary>
     public DevInoCache? DevInoCache { get; init; }
 

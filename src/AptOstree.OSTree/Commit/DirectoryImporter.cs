@@ -36,47 +36,62 @@ internal sealed class DirectoryImporter
             throw new AptOstreeException(OSTreeErrorCodes.UnsupportedFileType, $"{directory} is not a directory.");
         }
 
-        ImportDirectory(directory, st, tree);
+        var root = _modifier.Apply("/", st.Uid, st.Gid, st.Mode);
+        if (root is not null)
+        {
+            ImportDirectory(directory, "/", root.Value, tree);
+        }
     }
 
-    private void ImportDirectory(string path, PosixFileStatus st, MutableTree tree)
+    /// <param name="path">Where the directory is on disk.</param>
+    /// <param name="treePath">Where it is in the committed tree, as the commit filter sees it.</param>
+    /// <param name="meta">Its owner and mode after the commit filter.</param>
+    /// <param name="tree">The tree to fill.</param>
+    private void ImportDirectory(string path, string treePath, (uint Uid, uint Gid, uint Mode) meta, MutableTree tree)
     {
-        tree.Meta = _modifier.Directory(st.Uid, st.Gid, st.Mode, ReadXattrs(path));
+        tree.Meta = _modifier.Directory(meta.Uid, meta.Gid, meta.Mode, ReadXattrs(path));
         var names = _fs.ListDirectory(path);
         foreach (var name in names)
         {
             string child = path == "/" ? "/" + name : path + "/" + name;
+            string treeChild = treePath == "/" ? "/" + name : treePath + "/" + name;
             var cst = _fs.GetStatus(child);
+            if (!cst.IsDirectory && !cst.IsRegularFile && !cst.IsSymbolicLink)
+            {
+                throw new AptOstreeException(OSTreeErrorCodes.UnsupportedFileType, $"{child} is a {cst.FileType}; OSTree can only store regular files, symlinks and directories.");
+            }
+
+            if (_modifier.Apply(treeChild, cst.Uid, cst.Gid, cst.Mode) is not { } kept)
+            {
+                continue;
+            }
+
             if (cst.IsDirectory)
             {
-                ImportDirectory(child, cst, tree.GetOrCreateDirectory(name));
-            }
-            else if (cst.IsRegularFile || cst.IsSymbolicLink)
-            {
-                tree.SetFile(name, ImportFile(child, cst));
-                _options.Progress?.Report(new OperationProgress("commit", ++_files, null, ProgressUnit.Files));
+                ImportDirectory(child, treeChild, kept, tree.GetOrCreateDirectory(name));
             }
             else
             {
-                throw new AptOstreeException(OSTreeErrorCodes.UnsupportedFileType, $"{child} is a {cst.FileType}; OSTree can only store regular files, symlinks and directories.");
+                tree.SetFile(name, ImportFile(child, cst, kept));
+                _options.Progress?.Report(new OperationProgress("commit", ++_files, null, ProgressUnit.Files));
             }
         }
     }
 
-    private Checksum ImportFile(string path, PosixFileStatus st)
+    private Checksum ImportFile(string path, PosixFileStatus st, (uint Uid, uint Gid, uint Mode) meta)
     {
-        if (_options.DevInoCache is { } cache && cache.TryGet(st.Device, st.Inode, out var cached) && TryReuse(path, st, cached))
+        if (_modifier.Filter is null && _options.DevInoCache is { } cache && cache.TryGet(st.Device, st.Inode, out var cached) && TryReuse(path, st, cached))
         {
             return cached;
         }
 
         if (st.IsSymbolicLink)
         {
-            var link = _modifier.File(st.Uid, st.Gid, st.Mode, _fs.ReadSymbolicLink(path), ReadXattrs(path));
+            var link = _modifier.File(meta.Uid, meta.Gid, meta.Mode, _fs.ReadSymbolicLink(path), ReadXattrs(path));
             return _transaction.WriteContent(link, null, 0);
         }
 
-        var header = _modifier.File(st.Uid, st.Gid, st.Mode, string.Empty, ReadXattrs(path));
+        var header = _modifier.File(meta.Uid, meta.Gid, meta.Mode, string.Empty, ReadXattrs(path));
         using var stream = _fs.OpenRead(path);
         return _transaction.WriteContent(header, stream, st.Size);
     }

@@ -26,14 +26,37 @@ internal sealed class TarImporter
         ArgumentNullException.ThrowIfNull(tar);
         using var reader = new TarReader(tar, leaveOpen: true);
         long count = 0;
+        var skipped = new List<string>();
         TarEntry? entry;
         while ((entry = reader.GetNextEntry()) is not null)
         {
             string[] parts = SplitPath(entry.Name);
             var xattrs = Xattrs(entry);
-            uint mode = (uint)entry.Mode;
-            uint uid = (uint)entry.Uid;
-            uint gid = (uint)entry.Gid;
+            uint type = entry.EntryType switch
+            {
+                TarEntryType.Directory => UnixMode.Directory,
+                TarEntryType.SymbolicLink => UnixMode.Symlink,
+                _ => UnixMode.Regular,
+            };
+            string treePath = "/" + string.Join('/', parts);
+            if (skipped.Any(d => treePath.StartsWith(d, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            if (_modifier.Apply(treePath, (uint)entry.Uid, (uint)entry.Gid, type | (uint)entry.Mode) is not { } kept)
+            {
+                // A directory left out takes the entries below it along, as in a directory commit.
+                if (entry.EntryType == TarEntryType.Directory)
+                {
+                    skipped.Add(treePath == "/" ? "/" : treePath + "/");
+                }
+
+                continue;
+            }
+
+            var (uid, gid, fullMode) = kept;
+            uint mode = fullMode & ~UnixMode.TypeMask;
             if (entry.EntryType == TarEntryType.Directory)
             {
                 var dir = tree.EnsureDirectory(string.Join('/', parts));
