@@ -54,7 +54,7 @@ internal sealed class DirectoryImporter
         foreach (var name in names)
         {
             string child = path == "/" ? "/" + name : path + "/" + name;
-            string treeChild = treePath == "/" ? "/" + name : treePath + "/" + name;
+            string treeChild = _modifier.Filter is null ? string.Empty : treePath == "/" ? "/" + name : treePath + "/" + name;
             var cst = _fs.GetStatus(child);
             if (!cst.IsDirectory && !cst.IsRegularFile && !cst.IsSymbolicLink)
             {

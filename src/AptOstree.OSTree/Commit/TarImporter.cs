@@ -38,8 +38,8 @@ internal sealed class TarImporter
                 TarEntryType.SymbolicLink => UnixMode.Symlink,
                 _ => UnixMode.Regular,
             };
-            string treePath = "/" + string.Join('/', parts);
-            if (skipped.Any(d => treePath.StartsWith(d, StringComparison.Ordinal)))
+            string treePath = _modifier.Filter is null ? string.Empty : "/" + string.Join('/', parts);
+            if (skipped.Count > 0 && skipped.Any(d => treePath.StartsWith(d, StringComparison.Ordinal)))
             {
                 continue;
             }
