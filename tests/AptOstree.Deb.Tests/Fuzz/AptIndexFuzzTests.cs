@@ -92,14 +92,12 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Deb822_sources()
+    public void Sources_lists()
     {
         var random = new Random(906);
-        FuzzHarness.Run(output, "sources", ControlTextFuzzTests.Cases(random, FuzzInputs.Sources, 400 * FuzzHarness.Scale), c =>
-        {
-            var text = Encoding.UTF8.GetString(c.Input);
-            _ = SourcesList.ParseDeb822(text, "fuzz.sources");
-            _ = SourcesList.ParseOneLine(text.Split('\n')[0], "fuzz.list");
-        });
+        FuzzHarness.Run(output, "deb822 sources", ControlTextFuzzTests.Cases(random, FuzzInputs.Sources, 400 * FuzzHarness.Scale), c =>
+            _ = SourcesList.ParseDeb822(Encoding.UTF8.GetString(c.Input), "fuzz.sources"));
+        FuzzHarness.Run(output, "one-line sources", ControlTextFuzzTests.Cases(random, FuzzInputs.OneLineSources, 400 * FuzzHarness.Scale), c =>
+            _ = SourcesList.ParseOneLine(Encoding.UTF8.GetString(c.Input), "fuzz.list"));
     }
 }

@@ -163,6 +163,11 @@ internal static class FuzzInputs
         }
     }
 
+    /// <summary>A one-line-style sources.list with options.</summary>
+    public const string OneLineSources =
+        "# comment\ndeb [arch=amd64,i386 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example.invalid/debian bookworm main contrib\n" +
+        "deb-src http://mirror.example.invalid/debian bookworm-updates main\ndeb [ trusted=yes ] file:/srv/repo ./\n";
+
     /// <summary>Version strings worth mutating: epochs, tildes, revisions, odd but valid characters.</summary>
     public static IReadOnlyList<string> Versions { get; } =
     [

@@ -81,6 +81,13 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
     {
         var plain = FuzzInputs.DataTar();
         var compressed = Compress(plain, compression);
+        using (var decoded = DebDecompressor.Open(new MemoryStream(compressed), compression))
+        {
+            var roundTrip = new MemoryStream();
+            decoded.CopyTo(roundTrip);
+            Assert.Equal(plain, roundTrip.ToArray());
+        }
+
         var random = new Random(seed);
         FuzzHarness.Run(output, $"{compression} stream (seed {seed})", Cases(), c => FuzzTargets.Decompress(c.Input, compression));
 
