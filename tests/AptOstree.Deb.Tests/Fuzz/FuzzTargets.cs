@@ -84,25 +84,9 @@ internal static class FuzzTargets
 }
 
 /// <summary>A read-only, non-seekable view of a byte array (like a pipe): readers must not rely on Length or Position.</summary>
-internal sealed class ForwardOnlyStream(byte[] data) : Stream
+internal sealed class ForwardOnlyStream(byte[] data) : AptOstree.IO.ForwardOnlyReadStream
 {
     private int position;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -111,14 +95,4 @@ internal sealed class ForwardOnlyStream(byte[] data) : Stream
         position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
