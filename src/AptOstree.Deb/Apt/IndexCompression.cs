@@ -64,8 +64,30 @@ public static class IndexCompressionFormats
         return fileName.EndsWith(".xz", StringComparison.Ordinal) ? IndexCompression.Xz : IndexCompression.None;
     }
 
-    /// <summary>Wraps <paramref name="compressed"/> in a decoding stream (the wrapper owns it).</summary>
-    public static Stream OpenDecoded(Stream compressed, IndexCompression compression)
+    /// <summary>
+    /// Wraps <paramref name="compressed"/> in a decoding stream (the wrapper owns it). Corrupt data surfaces while
+    /// reading, as <see cref="InvalidFormatException"/> (<see cref="AptErrorCodes.InvalidCompression"/>).
+    /// </summary>
+    public static Stream OpenDecoded(Stream compressed, IndexCompression compression) =>
+        Guarded(OpenDecodedUnguarded(compressed, compression), compression, "index");
+
+    /// <summary>Opens an index file, decoding it according to its extension; corrupt data surfaces as <see cref="InvalidFormatException"/> naming the file.</summary>
+    public static Stream OpenFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        var compression = FromFileName(path);
+        return Guarded(OpenDecodedUnguarded(file, compression), compression, path);
+    }
+
+    private static Stream Guarded(Stream decoded, IndexCompression compression, string sourceName) =>
+        compression == IndexCompression.None ? decoded : new DecodingFailureGuardStream(decoded, $"{sourceName}: cannot decode {compression} data");
+
+    /// <summary>The decoder failures a corrupt compressed index can raise (never our own exceptions).</summary>
+    internal static bool IsDecoderFailure(Exception ex) =>
+        ex is not AptOstreeException and (InvalidDataException or IOException or InvalidOperationException or ArgumentException or ZstdException or IndexOutOfRangeException or NotSupportedException);
+
+    private static Stream OpenDecodedUnguarded(Stream compressed, IndexCompression compression)
     {
         ArgumentNullException.ThrowIfNull(compressed);
         return compression switch
@@ -76,14 +98,6 @@ public static class IndexCompressionFormats
             IndexCompression.Xz => DebDecompressor.Open(compressed, DebCompression.Xz, DecompressionLimits.Default, "index", "Packages.xz"),
             _ => compressed,
         };
-    }
-
-    /// <summary>Opens an index file, decoding it according to its extension.</summary>
-    public static Stream OpenFile(string path)
-    {
-        ArgumentNullException.ThrowIfNull(path);
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-        return OpenDecoded(file, FromFileName(path));
     }
 
     /// <summary>Reads and decodes a whole index file into memory, turning decoder failures into <see cref="InvalidFormatException"/>.</summary>
@@ -117,12 +131,12 @@ public static class IndexCompressionFormats
                 return LibLz4Frame.Decode(File.ReadAllBytes(path));
             }
 
-            using var stream = OpenDecoded(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), compression);
+            using var stream = OpenDecodedUnguarded(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16), compression);
             var buffer = new MemoryStream();
             stream.CopyTo(buffer);
             return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         }
-        catch (Exception ex) when (ex is not AptOstreeException and (InvalidDataException or IOException or InvalidOperationException or ArgumentException or ZstdException or IndexOutOfRangeException or NotSupportedException))
+        catch (Exception ex) when (IsDecoderFailure(ex))
         {
             throw new InvalidFormatException(AptErrorCodes.InvalidCompression, $"{path}: cannot decode {compression} data: {ex.Message}", ex, path);
         }
