@@ -26,7 +26,7 @@ public sealed class AptIndexFuzzTests(ITestOutputHelper output)
             _ = release.Date;
             _ = release.ValidUntil;
             _ = release.DefaultPin;
-            _ = release.ToOrigin("main", "http://mirror.example.invalid/debian");
+            _ = release.ToOrigin("main", "file:/srv/mirror/debian");
             release.EnsureFresh(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), clockSkew: TimeSpan.FromDays(36500));
         });
     }

@@ -165,8 +165,8 @@ internal static class FuzzInputs
 
     /// <summary>A one-line-style sources.list with options.</summary>
     public const string OneLineSources =
-        "# comment\ndeb [arch=amd64,i386 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://mirror.example.invalid/debian bookworm main contrib\n" +
-        "deb-src http://mirror.example.invalid/debian bookworm-updates main\ndeb [ trusted=yes ] file:/srv/repo ./\n";
+        "# comment\ndeb [arch=amd64,i386 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] file:/srv/mirror/debian bookworm main contrib\n" +
+        "deb-src file:/srv/mirror/debian bookworm-updates main\ndeb [ trusted=yes ] file:/srv/repo ./\n";
 
     /// <summary>Version strings worth mutating: epochs, tildes, revisions, odd but valid characters.</summary>
     public static IReadOnlyList<string> Versions { get; } =
@@ -339,7 +339,7 @@ internal static class FuzzInputs
         "Package: removed-one\nStatus: deinstall ok config-files\nPriority: optional\nSection: misc\nArchitecture: all\nVersion: 1.0\nDescription: gone\n";
 
     private const string FallbackRelease =
-        "Origin: Debian\nLabel: Debian\nSuite: oldstable\nVersion: 12.12\nCodename: bookworm\nChangelogs: https://metadata.example.invalid/changelogs/@CHANGEPATH@_changelog\n" +
+        "Origin: Debian\nLabel: Debian\nSuite: oldstable\nVersion: 12.12\nCodename: bookworm\nChangelogs: file:/srv/changelogs/@CHANGEPATH@_changelog\n" +
         "Date: Sat, 06 Sep 2025 10:10:29 UTC\nValid-Until: Sat, 13 Sep 2025 10:10:29 UTC\nAcquire-By-Hash: yes\nNo-Support-for-Architecture-all: Packages\n" +
         "Architectures: all amd64 arm64\nComponents: main contrib non-free-firmware non-free\nDescription: Debian 12.12 Released 06 September 2025\nSHA256:\n" +
         " 0ff2b2a3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f   738242 contrib/Contents-all\n" +
@@ -350,6 +350,6 @@ internal static class FuzzInputs
         "-----BEGIN PGP SIGNATURE-----\n\niQIzBAEBCAAdFiEEuOXxMXbSp6dSIAKAeNujvEfvImUFAmsGQ+kACgkQeNujvEfvImVj5hAAhsp0pXHtQnZXzZRT3H4JX0LJf3aN9iWG4J/4Ge3eBFQpRjidiolMy37aEQ/H/Z9VFsEozg==\n=HCV/\n-----END PGP SIGNATURE-----\n";
 
     private const string FallbackSources =
-        "Types: deb deb-src\nURIs: http://mirror.example.invalid/debian\nSuites: bookworm bookworm-updates\nComponents: main contrib\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n" +
-        "Types: deb\nURIs: http://mirror.example.invalid/debian-security\nSuites: bookworm-security\nComponents: main\nArchitectures: amd64 i386\nEnabled: yes\n";
+        "Types: deb deb-src\nURIs: file:/srv/mirror/debian\nSuites: bookworm bookworm-updates\nComponents: main contrib\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n\n" +
+        "Types: deb\nURIs: file:/srv/mirror/debian-security\nSuites: bookworm-security\nComponents: main\nArchitectures: amd64 i386\nEnabled: yes\n";
 }
