@@ -6,17 +6,15 @@ using AptOstree.OSTree;
 namespace AptOstree.Cli.Commands;
 
 /// <summary>
-/// The "Found N signatures" block <c>ostree show</c> prints after a signed commit: each signature checked against the
-/// keys of every remote, <c>/usr/share/ostree/trusted.gpg.d</c> and <c>--gpg-homedir</c>'s <c>*.gpg</c>, described
-/// as libostree's <c>ostree_gpg_verify_result_describe</c> does.
+/// The "Found N signatures" block <c>ostree show</c> prints after a signed commit: each signature checked against
+/// <see cref="RemoteStore.AllTrustedGpgKeys"/> with <c>--gpg-homedir</c>, described as libostree's
+/// <c>ostree_gpg_verify_result_describe</c> does.
 /// </summary>
 internal static class OstreeGpgSignatureText
 {
-    private const string GlobalKeyringDirectory = "/usr/share/ostree/trusted.gpg.d";
-
     public static string Describe(OstreeRepository repository, Checksum commit, string? homedir)
     {
-        var checks = GpgCommitSigner.Check(repository, commit, TrustedKeys(repository, homedir));
+        var checks = GpgCommitSigner.Check(repository, commit, repository.Remotes.AllTrustedGpgKeys(homedir));
         if (checks.Count == 0)
         {
             return string.Empty;
@@ -68,29 +66,5 @@ internal static class OstreeGpgSignatureText
     {
         var local = time.ToLocalTime();
         return string.Create(CultureInfo.InvariantCulture, $"{local:ddd MMM} {local.Day,2} {local:HH:mm:ss yyyy}");
-    }
-
-    private static OpenPgpKeyring TrustedKeys(OstreeRepository repository, string? homedir)
-    {
-        var keyrings = repository.Remotes.List().Select(r => repository.Remotes.TrustedGpgKeys(r.Name)).ToList();
-        foreach (string? directory in new[] { GlobalKeyringDirectory, homedir })
-        {
-            if (directory is not null && Directory.Exists(directory))
-            {
-                // Like libostree, every *.gpg file counts, and one that is no keyring (gpg's trustdb.gpg) is passed over.
-                foreach (string file in Directory.EnumerateFiles(directory, "*.gpg").Order(StringComparer.Ordinal))
-                {
-                    try
-                    {
-                        keyrings.Add(OpenPgpKeyring.LoadFile(file));
-                    }
-                    catch (InvalidFormatException)
-                    {
-                    }
-                }
-            }
-        }
-
-        return OpenPgpKeyring.Combine(keyrings);
     }
 }

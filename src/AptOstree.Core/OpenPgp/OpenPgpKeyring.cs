@@ -101,12 +101,30 @@ public sealed class OpenPgpKeyring
     public OpenPgpKeyring Select(IEnumerable<string> keyIds)
     {
         ArgumentNullException.ThrowIfNull(keyIds);
-        var names = keyIds.Select(id => (id.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? id[2..] : id).ToUpperInvariant()).ToList();
+        var names = keyIds.ToList();
         return new OpenPgpKeyring(_rings.Where(ring => ring.GetPublicKeys().Any(key =>
         {
             string fingerprint = Convert.ToHexString(key.GetFingerprint());
-            return names.Any(n => n.Length is 8 or 16 or 40 && fingerprint.EndsWith(n, StringComparison.Ordinal));
+            return names.Any(n => NamesKey(n, fingerprint));
         })).ToList());
+    }
+
+    /// <summary>
+    /// Whether <paramref name="name"/> — a fingerprint (40 hex digits) or a long (16) or short (8) key id, optionally
+    /// <c>0x</c>-prefixed, in either case — names the key whose fingerprint or 16-digit key id is <paramref name="key"/>.
+    /// </summary>
+    public static bool NamesKey(string name, string key)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(key);
+        string id = (name.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? name[2..] : name).ToUpperInvariant();
+        if (id.Length is not (8 or 16 or 40) || !id.All(Uri.IsHexDigit))
+        {
+            return false;
+        }
+
+        string target = key.ToUpperInvariant();
+        return id.Length > target.Length ? target.Length == 16 && id.EndsWith(target, StringComparison.Ordinal) : target.EndsWith(id, StringComparison.Ordinal);
     }
 
     /// <summary>

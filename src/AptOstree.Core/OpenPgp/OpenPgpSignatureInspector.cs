@@ -58,7 +58,7 @@ public static class OpenPgpSignatureInspector
         DateTimeOffset? primaryExpires = Expiry(primary, ring.GetValidSeconds(primary));
         bool revoked = key.HasRevocation() || primary.HasRevocation();
         bool keyExpired = keyExpires < now || primaryExpires < now;
-        bool weakDigest = signature.HashAlgorithm is HashAlgorithmTag.MD5 or HashAlgorithmTag.Sha1 or HashAlgorithmTag.RipeMD160 or HashAlgorithmTag.MD2;
+        bool weakDigest = OpenPgpSignatureVerifier.IsWeakDigest(signature.HashAlgorithm);
         var (name, email) = SplitUserId(primary.GetUserIds().FirstOrDefault() ?? string.Empty);
         return new OpenPgpSignatureCheck(
             cryptographicallyGood && !revoked && !keyExpired && !signatureExpired && !weakDigest,

@@ -123,7 +123,7 @@ public static class OpenPgpSignatureVerifier
         foreach (var sig in signatures)
         {
             string keyId = sig.KeyId.ToString("X16", CultureInfo.InvariantCulture);
-            if (sig.HashAlgorithm is HashAlgorithmTag.MD5 or HashAlgorithmTag.Sha1 or HashAlgorithmTag.RipeMD160 or HashAlgorithmTag.MD2)
+            if (IsWeakDigest(sig.HashAlgorithm))
             {
                 problems.Add($"signature by {keyId} uses the weak digest {sig.HashAlgorithm}");
                 continue;
@@ -190,6 +190,10 @@ public static class OpenPgpSignatureVerifier
 
         return valid;
     }
+
+    /// <summary>Digests gpgv and APT no longer accept for data signatures.</summary>
+    internal static bool IsWeakDigest(HashAlgorithmTag algorithm) =>
+        algorithm is HashAlgorithmTag.MD5 or HashAlgorithmTag.Sha1 or HashAlgorithmTag.RipeMD160 or HashAlgorithmTag.MD2;
 
     /// <summary>
     /// OpenPGP canonical text: lines joined with CR LF. (Removing trailing blanks is the cleartext framework's rule,

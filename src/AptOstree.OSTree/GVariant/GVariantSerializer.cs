@@ -22,6 +22,10 @@ public static class GVariantSerializer
         return buffer.ToArray();
     }
 
+    /// <summary>An <c>a{sv}</c> (metadata, detached metadata, a signature container) in normal form, keys in the order given.</summary>
+    internal static byte[] SerializeVarDict(IEnumerable<KeyValuePair<string, GVariantValue>> entries) =>
+        Serialize("a{sv}", entries.Select(kv => (object)new object[] { kv.Key, kv.Value }).ToArray());
+
     /// <summary>The member types of a tuple or dict-entry type (<c>(sa{sv})</c> → <c>s</c>, <c>a{sv}</c>).</summary>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not a supported tuple or dict-entry type.</exception>
     public static IReadOnlyList<string> MemberTypes(string type)

@@ -17,8 +17,6 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
 {
     public static readonly RemoteVerification None = new(false, false, []);
 
-    private const string GlobalKeyringDirectory = "/usr/share/ostree/trusted.gpg.d";
-
     /// <summary>Whether each pulled commit needs a valid GPG signature by <see cref="GpgKeyring"/>.</summary>
     public bool GpgVerifyCommits { get; init; }
 
@@ -74,7 +72,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
     private static List<string> GpgKeyringFilesOf(OstreeRemote remote, string repositoryPath)
     {
         var files = new List<string>();
-        string own = Path.Combine(repositoryPath, remote.Name + ".trustedkeys.gpg");
+        string own = RemoteStore.TrustedKeysFile(repositoryPath, remote.Name);
         if (File.Exists(own))
         {
             files.Add(own);
@@ -99,15 +97,15 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
             }
         }
 
-        if (!File.Exists(own) && Directory.Exists(GlobalKeyringDirectory))
+        if (!File.Exists(own) && Directory.Exists(RemoteStore.GlobalGpgKeyringDirectory))
         {
-            files.AddRange(KeyringsIn(GlobalKeyringDirectory));
+            files.AddRange(KeyringsIn(RemoteStore.GlobalGpgKeyringDirectory));
         }
 
         return files;
     }
 
-    private static IEnumerable<string> KeyringsIn(string directory) =>
+    internal static IEnumerable<string> KeyringsIn(string directory) =>
         Directory.EnumerateFiles(directory, "*.gpg").Order(StringComparer.Ordinal);
 
     private static RemoteVerification ForEd25519(OstreeRemote remote)

@@ -94,7 +94,44 @@ public sealed class RemoteStore
         }
     }
 
-    internal string TrustedKeysPath(string name) => Path.Combine(_repo.Path, name + ".trustedkeys.gpg");
+    /// <summary>
+    /// The keys <c>ostree show</c> checks a commit's GPG signatures with: every remote's own keyring,
+    /// <c>/usr/share/ostree/trusted.gpg.d</c> and the <c>*.gpg</c> files of <paramref name="keyringDirectory"/> (a
+    /// <c>--gpg-homedir</c>). As in libostree, a <c>*.gpg</c> file there that holds no keys (gpg's <c>trustdb.gpg</c>) is passed over.
+    /// </summary>
+    /// <exception cref="AptOstreeException">A remote's own keyring is unreadable.</exception>
+    public OpenPgpKeyring AllTrustedGpgKeys(string? keyringDirectory = null)
+    {
+        var keyrings = List().Select(r => TrustedGpgKeys(r.Name)).ToList();
+        foreach (string? directory in new[] { GlobalGpgKeyringDirectory, keyringDirectory })
+        {
+            if (directory is null || !Directory.Exists(directory))
+            {
+                continue;
+            }
+
+            foreach (string file in RemoteVerification.KeyringsIn(directory))
+            {
+                try
+                {
+                    keyrings.Add(OpenPgpKeyring.LoadFile(file));
+                }
+                catch (InvalidFormatException)
+                {
+                }
+            }
+        }
+
+        return OpenPgpKeyring.Combine(keyrings);
+    }
+
+    /// <summary>Keyrings every remote without its own keyring trusts, as in libostree.</summary>
+    internal const string GlobalGpgKeyringDirectory = "/usr/share/ostree/trusted.gpg.d";
+
+    /// <summary>A remote's own keyring, written by <c>ostree remote gpg-import</c>.</summary>
+    internal static string TrustedKeysFile(string repositoryPath, string remoteName) => Path.Combine(repositoryPath, remoteName + ".trustedkeys.gpg");
+
+    private string TrustedKeysPath(string name) => TrustedKeysFile(_repo.Path, name);
 
     /// <summary>Removes a remote; true if it existed.</summary>
     public bool Remove(string name)

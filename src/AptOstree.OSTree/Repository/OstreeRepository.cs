@@ -215,15 +215,14 @@ public sealed class OstreeRepository
     {
         using var transaction = BeginTransaction();
         import?.Invoke(transaction, tree);
-        var commit = WriteCommit(transaction, tree, options);
-        bool isNew = !ReturnedParent(commit, options);
-        if (isNew && options.DetachedMetadata is { Count: > 0 } detached)
+        var (commit, written) = WriteCommit(transaction, tree, options);
+        if (written && options.DetachedMetadata is { Count: > 0 } detached)
         {
-            transaction.WriteMetadata(ObjectType.CommitMeta, GVariant.GVariantSerializer.Serialize("a{sv}", detached.Select(kv => (object)new object[] { kv.Key, kv.Value }).ToArray()), commit);
+            transaction.WriteMetadata(ObjectType.CommitMeta, GVariant.GVariantSerializer.SerializeVarDict(detached), commit);
         }
 
         transaction.Complete();
-        if (isNew)
+        if (written)
         {
             SignCommit(commit, options);
         }
@@ -239,11 +238,6 @@ public sealed class OstreeRepository
         return commit;
     }
 
-    /// <summary>Whether <see cref="CommitOptions.SkipIfUnchanged"/> returned the branch's current commit instead of a new one.</summary>
-    private bool ReturnedParent(Checksum commit, CommitOptions options) =>
-        options.SkipIfUnchanged && (commit == options.Parent
-            || (options.Parent is null && !options.Orphan && options.Branch is not null && Refs.TryResolve(options.Branch) == commit));
-
     private void SignCommit(Checksum commit, CommitOptions options)
     {
         foreach (var key in options.GpgSigningKeys ?? [])
@@ -257,7 +251,8 @@ public sealed class OstreeRepository
         }
     }
 
-    internal Checksum WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options)
+    /// <returns>The commit, and whether it was written (false when <see cref="CommitOptions.SkipIfUnchanged"/> returned the parent).</returns>
+    internal (Checksum Commit, bool Written) WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options)
     {
         var (rootTree, rootMeta) = tree.WriteTo(transaction);
         Checksum? parent = options.Parent;
@@ -269,7 +264,7 @@ public sealed class OstreeRepository
         if (options.SkipIfUnchanged && parent is Checksum previous
             && Objects.ReadCommit(previous) is { } parentCommit && parentCommit.RootTree == rootTree && parentCommit.RootMeta == rootMeta)
         {
-            return previous;
+            return (previous, false);
         }
 
         var metadata = new List<KeyValuePair<string, GVariant.GVariantValue>>(options.Metadata ?? []);
@@ -292,6 +287,6 @@ public sealed class OstreeRepository
             ? (ulong)ts.ToUnixTimeSeconds()
             : ulong.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), out ulong sde) ? sde : (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var commit = new OstreeCommit(metadata, parent, options.Subject ?? string.Empty, options.Body ?? string.Empty, timestamp, rootTree, rootMeta);
-        return transaction.WriteMetadata(ObjectType.Commit, commit.Serialize());
+        return (transaction.WriteMetadata(ObjectType.Commit, commit.Serialize()), true);
     }
 }

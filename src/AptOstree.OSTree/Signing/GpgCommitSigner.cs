@@ -48,7 +48,7 @@ public static class GpgCommitSigner
         repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: false);
         var detached = repository.Objects.ReadDetachedMetadata(commit);
         var signatures = SignatureContainer.Read(detached, MetadataKey);
-        var kept = signatures.Where(s => !OpenPgpSignatureVerifier.IssuerKeyIds([s]).Any(issuer => keyIds.Any(id => NamesKey(id, issuer)))).ToList();
+        var kept = signatures.Where(s => !OpenPgpSignatureVerifier.IssuerKeyIds([s]).Any(issuer => keyIds.Any(id => OpenPgpKeyring.NamesKey(id, issuer.ToString("X16", System.Globalization.CultureInfo.InvariantCulture))))).ToList();
         int deleted = signatures.Count - kept.Count;
         if (deleted > 0)
         {
@@ -83,13 +83,5 @@ public static class GpgCommitSigner
         ArgumentNullException.ThrowIfNull(keyring);
         byte[] data = repository.Objects.ReadMetadataBytes(commit, ObjectType.Commit, verify: true);
         return OpenPgpSignatureInspector.Check(data, SignatureContainer.Read(repository.Objects.ReadDetachedMetadata(commit), MetadataKey), keyring);
-    }
-
-    /// <summary>Whether a fingerprint (40 hex digits) or long (16) or short (8) key id names the key with id <paramref name="keyId"/>.</summary>
-    private static bool NamesKey(string name, long keyId)
-    {
-        string id = name.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? name[2..] : name;
-        string full = keyId.ToString("X16", System.Globalization.CultureInfo.InvariantCulture);
-        return id.Length is 8 or 16 or 40 && id.All(Uri.IsHexDigit) && full.EndsWith(id.Length == 40 ? id[24..].ToUpperInvariant() : id.ToUpperInvariant(), StringComparison.Ordinal);
     }
 }

@@ -1,3 +1,4 @@
+using AptOstree.OpenPgp;
 using System.Globalization;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
@@ -108,12 +109,7 @@ public sealed class GpgSigningKey
         return generator.Generate().GetEncoded();
     }
 
-    private static bool Matches(PgpPublicKey key, string keyId)
-    {
-        string id = keyId.StartsWith("0x", StringComparison.OrdinalIgnoreCase) ? keyId[2..] : keyId;
-        string fingerprint = Convert.ToHexString(key.GetFingerprint());
-        return id.Length is 8 or 16 or 40 && id.All(Uri.IsHexDigit) && fingerprint.EndsWith(id.ToUpperInvariant(), StringComparison.Ordinal);
-    }
+    private static bool Matches(PgpPublicKey key, string keyId) => OpenPgpKeyring.NamesKey(keyId, Convert.ToHexString(key.GetFingerprint()));
 
     private static bool MatchesUserId(PgpPublicKey primary, string keyId) =>
         primary.GetUserIds().Any(uid => uid.Contains(keyId.Trim('<', '>'), StringComparison.OrdinalIgnoreCase));

@@ -60,6 +60,6 @@ internal static class SignatureContainer
             entries.Add(entry);
         }
 
-        return GVariantSerializer.Serialize("a{sv}", entries.Select(kv => (object)new object[] { kv.Key, kv.Value }).ToArray());
+        return GVariantSerializer.SerializeVarDict(entries);
     }
 }
