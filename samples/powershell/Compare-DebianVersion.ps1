@@ -12,4 +12,4 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'Import-AptOstree.ps1') -AssemblyDirectory $AssemblyDirectory
 
-$Version | ForEach-Object { [AptOstree.Deb.Versioning.DebianVersion]::Parse($_) } | Sort-Object | ForEach-Object { $_.ToString() }
+$Version | ForEach-Object { [AptOstree.Deb.DebianVersion]::Parse($_) } | Sort-Object | ForEach-Object { $_.ToString() }

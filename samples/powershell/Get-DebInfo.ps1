@@ -13,7 +13,7 @@ param(
 $ErrorActionPreference = 'Stop'
 . (Join-Path $PSScriptRoot 'Import-AptOstree.ps1') -AssemblyDirectory $AssemblyDirectory
 
-$package = [AptOstree.Deb.Package.DebPackage]::Open((Resolve-Path $Path).Path)
+$package = [AptOstree.Deb.DebPackage]::Open((Resolve-Path $Path).Path)
 try {
     $package.Control.ControlText.TrimEnd()
     ''

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Solver.Edsp;
-using AptOstree.Deb.Solver.Loading;
 using BenchmarkDotNet.Attributes;
 
 namespace AptOstree.Benchmarks.Deb;

@@ -1,6 +1,4 @@
-using AptOstree.Deb.Building;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
+using AptOstree.Deb;
 using BenchmarkDotNet.Attributes;
 
 namespace AptOstree.Benchmarks.Deb;

@@ -1,5 +1,4 @@
-using AptOstree.Deb.Control;
-using AptOstree.Deb.Versioning;
+using AptOstree.Deb;
 using BenchmarkDotNet.Attributes;
 
 namespace AptOstree.Benchmarks.Deb;

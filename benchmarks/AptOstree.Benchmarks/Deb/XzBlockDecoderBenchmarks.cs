@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AptOstree.Deb.Compression;
+using AptOstree.Deb;
 using BenchmarkDotNet.Attributes;
 
 namespace AptOstree.Benchmarks.Deb;

@@ -1,3 +1,4 @@
+using AptOstree.OSTree;
 using System.CommandLine;
 using System.Globalization;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Runtime;
 using Microsoft.Win32.SafeHandles;
-using AptOstree.Deb.Solver.Edsp;
+using AptOstree.Deb.Solver;
 
 namespace AptOstree.Cli.Commands;
 

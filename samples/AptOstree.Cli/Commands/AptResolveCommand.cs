@@ -1,3 +1,4 @@
+using AptOstree.Deb;
 using System.CommandLine;
 using System.Text.Json;
 using AptOstree.Deb.Solver;

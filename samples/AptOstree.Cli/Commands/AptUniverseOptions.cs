@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
 
 namespace AptOstree.Cli.Commands;

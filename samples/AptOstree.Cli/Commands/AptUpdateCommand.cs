@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 
 namespace AptOstree.Cli.Commands;
 

@@ -28,14 +28,14 @@ internal sealed class CommitFilterFiles
             int space = line.IndexOf(' ', StringComparison.Ordinal);
             if (space < 0)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Malformed statoverride file {statOverrideFile} (no space found): '{line}'.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Malformed statoverride file {statOverrideFile} (no space found): '{line}'.");
             }
 
             bool replace = line.StartsWith('=');
             string number = line[(replace ? 1 : 0)..space];
             if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double mode) || mode < 0 || mode > 0xFFFF)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Malformed statoverride file {statOverrideFile}: '{number}' is not a mode.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Malformed statoverride file {statOverrideFile}: '{number}' is not a mode.");
             }
 
             (replace ? filter._modeOverrides : filter._modeAdds)[line[(space + 1)..]] = (uint)mode;
@@ -68,12 +68,12 @@ internal sealed class CommitFilterFiles
     {
         if (_modeAdds.Count > 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Unmatched statoverride paths: " + string.Join(", ", _modeAdds.Keys.Order(StringComparer.Ordinal)));
+            throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Unmatched statoverride paths: " + string.Join(", ", _modeAdds.Keys.Order(StringComparer.Ordinal)));
         }
 
         if (_skip.Count > 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Unmatched skip-list paths: " + string.Join(", ", _skip.Order(StringComparer.Ordinal)));
+            throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Unmatched skip-list paths: " + string.Join(", ", _skip.Order(StringComparer.Ordinal)));
         }
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
-using AptOstree.Deb.Building;
-using AptOstree.Deb.Compression;
+using AptOstree.Deb;
 
 namespace AptOstree.Cli.Commands;
 

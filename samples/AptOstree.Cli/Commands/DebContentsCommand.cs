@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using AptOstree.Deb.Package;
-using AptOstree.Deb.Tar;
+using AptOstree.Deb;
 
 namespace AptOstree.Cli.Commands;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using AptOstree.Deb.Package;
+using AptOstree.Deb;
 
 namespace AptOstree.Cli.Commands;
 

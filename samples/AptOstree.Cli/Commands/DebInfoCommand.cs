@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
+using AptOstree.Deb;
 
 namespace AptOstree.Cli.Commands;
 

@@ -45,11 +45,11 @@ internal sealed class GpgKeyOptions
         Process process;
         try
         {
-            process = Process.Start(psi) ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, "gpg could not be started.");
+            process = Process.Start(psi) ?? throw new AptOstreeException(OstreeErrorCodes.InvalidKey, "gpg could not be started.");
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, "gpg is not installed; export the key with gpg --export-secret-keys and pass --keyring=FILE.", ex);
+            throw new AptOstreeException(OstreeErrorCodes.InvalidKey, "gpg is not installed; export the key with gpg --export-secret-keys and pass --keyring=FILE.", ex);
         }
 
         using (process)
@@ -59,7 +59,7 @@ internal sealed class GpgKeyOptions
             process.WaitForExit();
             if (process.ExitCode != 0 || exported.Length == 0)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"gpg --export-secret-keys {keyId} failed (no such secret key{(homedir is null ? string.Empty : " in " + homedir)}?): {errors.Result.Trim()}");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"gpg --export-secret-keys {keyId} failed (no such secret key{(homedir is null ? string.Empty : " in " + homedir)}?): {errors.Result.Trim()}");
             }
         }
 

@@ -48,7 +48,7 @@ internal static class OstreeCommitCommand
             var parentText = parseResult.GetValue(parent);
             if (parseResult.GetValue(branch) is null && !parseResult.GetValue(orphan))
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "A branch must be specified with --branch, or use --orphan.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "A branch must be specified with --branch, or use --orphan.");
             }
 
             var options = new CommitOptions
@@ -73,7 +73,7 @@ internal static class OstreeCommitCommand
             };
             if (parseResult.GetValue(signType) != "ed25519")
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Unsupported --sign-type '{parseResult.GetValue(signType)}': only ed25519 is supported.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Unsupported --sign-type '{parseResult.GetValue(signType)}': only ed25519 is supported.");
             }
 
             // Keys are read before anything is written, and sign the commit before the branch moves.
@@ -138,7 +138,7 @@ internal static class OstreeCommitCommand
                             ? CommitTar(repository, spec[4..], layerOptions)
                             : spec.StartsWith("ref=", StringComparison.Ordinal)
                                 ? repository.ResolveRev(spec[4..])
-                                : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
+                                : throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
                     Overlay(tree, MutableTree.FromCommit(repository, layer));
                 }
 
@@ -157,7 +157,7 @@ internal static class OstreeCommitCommand
         {
             int eq = kv.IndexOf('=', StringComparison.Ordinal);
             return eq <= 0
-                ? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"{option} expects KEY=VALUE, got '{kv}'.")
+                ? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"{option} expects KEY=VALUE, got '{kv}'.")
                 : new KeyValuePair<string, GVariantValue>(kv[..eq], value(kv[(eq + 1)..]));
         });
 
@@ -165,10 +165,10 @@ internal static class OstreeCommitCommand
     private static List<KeyValuePair<string, GVariantValue>> KeptMetadata(OstreeRepository repository, CommitOptions options, string[] keys)
     {
         var parent = options.Parent ?? (options.Orphan || options.Branch is null ? null : repository.Refs.TryResolve(options.Branch))
-            ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Either --branch or --parent must be specified when using --keep-metadata.");
+            ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Either --branch or --parent must be specified when using --keep-metadata.");
         var commit = repository.ReadCommit(parent);
         return keys.Select(key => new KeyValuePair<string, GVariantValue>(key, commit.GetMetadata(key)
-            ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Missing metadata key '{key}' from commit '{parent}'.")))
+            ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Missing metadata key '{key}' from commit '{parent}'.")))
             .ToList();
     }
 
@@ -224,6 +224,6 @@ internal static class OstreeCommitCommand
         string cleaned = text.EndsWith(" UTC", StringComparison.Ordinal) ? text[..^4] + "Z" : text;
         return DateTimeOffset.TryParse(cleaned, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ts)
             ? ts
-            : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Could not parse timestamp '{text}'.");
+            : throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Could not parse timestamp '{text}'.");
     }
 }

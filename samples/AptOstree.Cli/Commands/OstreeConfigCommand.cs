@@ -24,11 +24,11 @@ internal static class OstreeConfigCommand
                 case "get" when newValue is null:
                     if (!repository.Config.Groups.Contains(section, StringComparer.Ordinal))
                     {
-                        throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have group '{section}'.");
+                        throw new AptOstreeException(OstreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have group '{section}'.");
                     }
 
                     Console.WriteLine(repository.Config.GetString(section, name)
-                        ?? throw new AptOstreeException(OSTreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have key '{name}' in group '{section}'."));
+                        ?? throw new AptOstreeException(OstreeErrorCodes.ConfigKeyNotFound, $"{repository.Path}/config does not have key '{name}' in group '{section}'."));
                     return 0;
                 case "set" when newValue is not null:
                     repository.Config.SetString(section, name, newValue);
@@ -43,9 +43,9 @@ internal static class OstreeConfigCommand
 
                     return 0;
                 case "get" or "set" or "unset":
-                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Usage: config (get KEY|set KEY VALUE|unset KEY).");
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Usage: config (get KEY|set KEY VALUE|unset KEY).");
                 default:
-                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Unknown config action '{parseResult.GetValue(action)}': expected get, set or unset.");
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Unknown config action '{parseResult.GetValue(action)}': expected get, set or unset.");
             }
         });
         return command;
@@ -61,7 +61,7 @@ internal static class OstreeConfigCommand
 
         int dot = key.IndexOf('.', StringComparison.Ordinal);
         return dot < 0
-            ? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Key '{key}' must be of the form \"sectionname.keyname\".")
+            ? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Key '{key}' must be of the form \"sectionname.keyname\".")
             : (key[..dot], key[(dot + 1)..]);
     }
 }

@@ -98,7 +98,7 @@ internal static class OstreeInspectCommands
             // Like ostree: the value's GVariant text, type-annotated and byte-swapped as ostree prints on little-endian hosts.
             if (parseResult.GetValue(key) is string k)
             {
-                var value = commit.GetMetadata(k) ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"No such metadata key '{k}'.");
+                var value = commit.GetMetadata(k) ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"No such metadata key '{k}'.");
                 Console.WriteLine(GVariantText.Print(value.Type, GVariantText.ByteSwap(value.Value)));
                 return 0;
             }
@@ -106,7 +106,7 @@ internal static class OstreeInspectCommands
             if (parseResult.GetValue(detachedKey) is string d)
             {
                 var detached = repository.Objects.ReadDetachedMetadata(checksum)?.FirstOrDefault(kv => kv.Key == d).Value
-                    ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"No such metadata key '{d}'.");
+                    ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"No such metadata key '{d}'.");
                 Console.WriteLine(GVariantText.Print(detached.Type, GVariantText.ByteSwap(detached.Value)));
                 return 0;
             }

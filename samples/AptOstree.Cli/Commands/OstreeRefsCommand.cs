@@ -29,7 +29,7 @@ internal static class OstreeRefsCommand
             {
                 if (args.Length != 1)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, args.Length == 0
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, args.Length == 0
                         ? "You must specify a revision when creating a new ref."
                         : "You must specify only 1 existing ref when creating a new ref.");
                 }
@@ -42,7 +42,7 @@ internal static class OstreeRefsCommand
             {
                 if (args.Length == 0)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "At least one PREFIX is required when deleting refs.");
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "At least one PREFIX is required when deleting refs.");
                 }
 
                 foreach (var prefix in args)
@@ -103,7 +103,7 @@ internal static class OstreeRefsCommand
         string refPrefix = prefix[(colon + 1)..];
         if (refPrefix.Length > 0 ? !RefStore.IsValidName(refPrefix) : colon < 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Listing refs: invalid refspec '{prefix}'.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Listing refs: invalid refspec '{prefix}'.");
         }
 
         if (refPrefix.Length > 0 && all.ContainsKey(prefix))
@@ -123,14 +123,14 @@ internal static class OstreeRefsCommand
         bool replacingAlias = alias && repository.Refs.ListAliases().ContainsKey(newRef);
         if (!replacingAlias && !force && repository.Refs.List().ContainsKey(newRef))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"--create specified but ref {newRef} already exists.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"--create specified but ref {newRef} already exists.");
         }
 
         if (alias)
         {
             if (newRef.Contains(':', StringComparison.Ordinal))
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Cannot create alias to remote ref: {newRef}");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Cannot create alias to remote ref: {newRef}");
             }
 
             repository.Refs.SetAlias(newRef, rev);
@@ -147,7 +147,7 @@ internal static class OstreeRefsCommand
         {
             if (aliases.FirstOrDefault(a => a.Value == name).Key is string aliasName)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Ref '{name}' has an active alias: '{aliasName}'.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Ref '{name}' has an active alias: '{aliasName}'.");
             }
 
             repository.Refs.Delete(name);

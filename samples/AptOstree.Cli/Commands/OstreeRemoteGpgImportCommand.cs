@@ -30,7 +30,7 @@ internal static class OstreeRemoteGpgImportCommand
 
             if (sources.Count == 0)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "No keys to import: give --keyring=FILE or --stdin.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "No keys to import: give --keyring=FILE or --stdin.");
             }
 
             var keys = OpenPgpKeyring.Combine(sources);

@@ -20,22 +20,22 @@ internal static class OstreeRevParseCommand
             {
                 if (given.Length > 0)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Cannot specify arguments with --single.");
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Cannot specify arguments with --single.");
                 }
 
                 var commits = repository.Objects.Enumerate().Where(o => o.Type == ObjectType.Commit).Take(2).ToList();
                 Console.WriteLine(commits.Count switch
                 {
                     1 => commits[0].Checksum.ToString(),
-                    0 => throw new AptOstreeException(OSTreeErrorCodes.ObjectNotFound, $"No commit objects found in {repository.Path}."),
-                    _ => throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Multiple commit objects found in {repository.Path}."),
+                    0 => throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"No commit objects found in {repository.Path}."),
+                    _ => throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Multiple commit objects found in {repository.Path}."),
                 });
                 return 0;
             }
 
             if (given.Length == 0)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "A REV argument is required.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "A REV argument is required.");
             }
 
             foreach (var rev in given)

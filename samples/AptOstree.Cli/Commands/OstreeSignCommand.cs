@@ -58,7 +58,7 @@ internal static class OstreeSignCommand
         }
         catch (FormatException)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"ed25519 key '{(text.Length > 12 ? text[..12] + "…" : text)}' is not base64.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"ed25519 key '{(text.Length > 12 ? text[..12] + "…" : text)}' is not base64.");
         }
     }
 }

@@ -45,13 +45,13 @@ internal static class OstreeSummaryCommand
 
             if (!parseResult.GetValue(view))
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "No option specified; use -u to update summary or --view to view it.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "No option specified; use -u to update summary or --view to view it.");
             }
 
             string path = Path.Combine(repository.Path, "summary");
             if (!File.Exists(path))
             {
-                throw new AptOstreeException(OSTreeErrorCodes.ObjectNotFound, $"{repository.Path} has no summary file (create one with summary -u).");
+                throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{repository.Path} has no summary file (create one with summary -u).");
             }
 
             var summary = GVariantSerializer.Deserialize(SummaryType, File.ReadAllBytes(path), path, requireNormalForm: false);

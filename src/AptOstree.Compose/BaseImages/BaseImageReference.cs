@@ -2,7 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace AptOstree.Compose.BaseImages;
+namespace AptOstree.Compose;
 
 /// <summary>
 /// A base image as users name it — <c>DISTRIBUTION:RELEASE</c>, e.g. <c>debian:12</c> or <c>ubuntu:24.04</c> —

@@ -1,10 +1,9 @@
 using AptOstree.Posix;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the services of AptOstree.Core with a DI container.</summary>
 public static class CoreServiceCollectionExtensions

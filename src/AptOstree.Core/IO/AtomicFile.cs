@@ -1,9 +1,8 @@
-using AptOstree.Logging;
 using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.IO;
+namespace AptOstree;
 
 /// <summary>
 /// Writes a file so that readers see either the old content or the new, never a mix:

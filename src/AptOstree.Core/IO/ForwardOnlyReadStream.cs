@@ -1,4 +1,4 @@
-namespace AptOstree.IO;
+namespace AptOstree;
 
 /// <summary>
 /// Base of the SDK's forward-only, read-only wrapper streams (decompression guards, hashing and counting

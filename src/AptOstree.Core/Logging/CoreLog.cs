@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.Logging;
+namespace AptOstree;
 
 /// <summary>The [LoggerMessage] catalog of AptOstree.Core (event ids 1000–1999).</summary>
 internal static partial class CoreLog

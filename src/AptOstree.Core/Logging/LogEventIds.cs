@@ -1,4 +1,4 @@
-namespace AptOstree.Logging;
+namespace AptOstree;
 
 /// <summary>
 /// Event-id ranges, one per package, so that a log line's id says where it came from:

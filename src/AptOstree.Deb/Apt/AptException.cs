@@ -1,4 +1,4 @@
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>An APT repository or solver operation failed; <see cref="AptOstreeException.ErrorCode"/> is one of <see cref="AptErrorCodes"/>.</summary>
 public class AptException : AptOstreeException

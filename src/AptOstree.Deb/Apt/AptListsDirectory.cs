@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using AptOstree.Deb.Dpkg;
 using AptOstree.Deb.Solver;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// APT's own list directory (<c>/var/lib/apt/lists</c>): the Packages indexes <c>apt-get update</c> fetched,

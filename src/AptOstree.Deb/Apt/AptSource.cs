@@ -1,4 +1,4 @@
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>One repository entry of sources.list / a .sources file, expanded to a single URI and suite.</summary>
 /// <param name="Type"><c>deb</c> or <c>deb-src</c>.</param>

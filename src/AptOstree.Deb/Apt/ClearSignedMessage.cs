@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// An OpenPGP cleartext-signed message (an <c>InRelease</c> file) split exactly as APT's

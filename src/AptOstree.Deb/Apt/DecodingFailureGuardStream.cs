@@ -1,6 +1,5 @@
-using AptOstree.IO;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>Reads through a decoder, turning its failures on corrupt input into <see cref="InvalidFormatException"/> (<see cref="AptErrorCodes.InvalidCompression"/>).</summary>
 internal sealed class DecodingFailureGuardStream(Stream decoded, string what) : ForwardOnlyReadStream

@@ -1,10 +1,9 @@
 using System.IO.Compression;
 using System.Runtime.InteropServices;
 using K4os.Compression.LZ4.Streams;
-using AptOstree.Deb.Compression;
 using ZstdSharp;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>Compression formats of repository index files, with APT's default cost order.</summary>
 public enum IndexCompression

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// The LZ4 frame decoder of the system <c>liblz4.so.1</c> (installed with apt, which keeps its lists as .lz4):

@@ -1,7 +1,7 @@
 using System.Text;
 using AptOstree.OpenPgp;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// Verifies APT repository signatures: the cleartext signature of <c>InRelease</c> (parsed by APT's rules, see

@@ -3,7 +3,7 @@ using AptOstree.Deb.Solver;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// Downloads .debs in parallel into a cache directory (<c>name_version_arch.deb</c>, version colons escaped as

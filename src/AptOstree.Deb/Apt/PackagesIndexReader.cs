@@ -1,8 +1,6 @@
-using AptOstree.Deb.Control;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Solver.Loading;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>Reads <c>Packages</c> indexes (and dpkg status files) into <see cref="UniversePackage"/> records.</summary>
 public static class PackagesIndexReader
@@ -45,7 +43,7 @@ public static class PackagesIndexReader
 
         string name = Required("Package").ToLowerInvariant();
         string version = Required("Version");
-        if (!Deb.Versioning.DebianVersion.TryParse(version, out _))
+        if (!DebianVersion.TryParse(version, out _))
         {
             throw new InvalidFormatException(AptErrorCodes.InvalidIndexStanza, $"{sourceName}: package {name} at line {paragraph.LineNumber} has an invalid Version '{version}'.", null, sourceName, $"line {paragraph.LineNumber}");
         }

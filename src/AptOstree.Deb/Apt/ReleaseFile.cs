@@ -1,8 +1,7 @@
 using System.Globalization;
-using AptOstree.Deb.Control;
 using AptOstree.Deb.Solver;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>One file listed in a Release file's <c>SHA256</c> section.</summary>
 /// <param name="Path">Path relative to the Release file's directory.</param>

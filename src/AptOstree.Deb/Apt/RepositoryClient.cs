@@ -1,11 +1,9 @@
 using System.Security.Cryptography;
-using AptOstree.IO;
-using AptOstree.Logging;
 using AptOstree.OpenPgp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// <c>apt-get update</c> for one or more sources: fetches InRelease (or Release + Release.gpg), verifies the

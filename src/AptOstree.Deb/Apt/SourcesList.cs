@@ -1,6 +1,5 @@
-using AptOstree.Deb.Control;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>Reads APT source entries: one-line <c>.list</c> files and deb822 <c>.sources</c> files.</summary>
 public static class SourcesList

@@ -1,8 +1,7 @@
 using System.Net;
-using AptOstree.Logging;
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.Apt;
+namespace AptOstree.Deb.Apt;
 
 /// <summary>Fetches repository files over http(s), <c>file:</c> URIs and plain local paths; retries transient failures.</summary>
 internal sealed class UriFetcher(HttpClient http, ILogger logger, int attempts = 3)

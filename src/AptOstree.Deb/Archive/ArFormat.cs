@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>Constants of the common <c>ar</c> format as used by .deb files.</summary>
 public static class ArFormat

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// One member of an <c>ar</c> archive. <see cref="Data"/> reads exactly the member's bytes and stays

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>The 60-byte header of one <c>ar</c> member, parsed the way dpkg parses it.</summary>
 /// <param name="Name">Member name with trailing spaces and one trailing <c>/</c> removed.</param>

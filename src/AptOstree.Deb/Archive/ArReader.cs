@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Forward-only reader of a common <c>ar</c> archive (the container of a .deb) over any readable stream.

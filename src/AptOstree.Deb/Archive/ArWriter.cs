@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Writes a common <c>ar</c> archive the way dpkg-deb does: the global magic, then per member a

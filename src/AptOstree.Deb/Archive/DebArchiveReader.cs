@@ -1,11 +1,9 @@
 using System.Globalization;
 using System.Text;
-using AptOstree.Deb.Compression;
-using AptOstree.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Walks the members of a .deb in the order dpkg-deb requires (<c>src/deb/extract.c</c>): <c>debian-binary</c>

@@ -1,6 +1,5 @@
-using AptOstree.Deb.Compression;
 
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>A control or data member of a .deb: its name, codec and position in the file.</summary>
 /// <param name="Name">Member name, e.g. <c>data.tar.xz</c>.</param>

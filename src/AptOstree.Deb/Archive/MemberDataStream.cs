@@ -1,7 +1,7 @@
-namespace AptOstree.Deb.Archive;
+namespace AptOstree.Deb;
 
 /// <summary>A read-only window of a fixed length over the archive stream; a short read means a truncated archive.</summary>
-internal sealed class MemberDataStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class MemberDataStream : AptOstree.ForwardOnlyReadStream
 {
     private readonly Stream inner;
     private readonly string sourceName;

@@ -1,6 +1,5 @@
-using AptOstree.Deb.Tar;
 
-namespace AptOstree.Deb.Building;
+namespace AptOstree.Deb;
 
 /// <summary>One entry for the data archive of a package being built.</summary>
 public sealed record DebBuildEntry

@@ -2,17 +2,11 @@ using System.Formats.Tar;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using AptOstree.Deb.Archive;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
-using AptOstree.Deb.Tar;
-using AptOstree.IO;
-using AptOstree.Logging;
 using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.Deb.Building;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Builds a .deb the way deb-apt.md §1.6 recommends, so that <c>dpkg-deb</c> and <c>dpkg --unpack</c> accept it:

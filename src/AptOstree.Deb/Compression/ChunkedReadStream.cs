@@ -1,12 +1,12 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A forward-only stream served from filled buffers ("chunks") that a producer hands over one at a time. Subclasses
 /// say how the next chunk is taken and how a consumed one is given back; this class copies them out in order.
 /// </summary>
-internal abstract class ChunkedReadStream : AptOstree.IO.ForwardOnlyReadStream
+internal abstract class ChunkedReadStream : AptOstree.ForwardOnlyReadStream
 {
     private byte[]? current;
     private int currentOffset;

@@ -1,7 +1,7 @@
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>Pass-through read stream that counts the bytes read (the compressed side of a decoder).</summary>
-internal sealed class CountingReadStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class CountingReadStream : AptOstree.ForwardOnlyReadStream
 {
     private readonly Stream inner;
     private readonly bool leaveOpen;

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>The compressions a .deb member may use; the member name suffix selects it.</summary>
 public enum DebCompression

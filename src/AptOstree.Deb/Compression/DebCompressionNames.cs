@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>Maps compressions to member-name suffixes and command-line names.</summary>
 public static class DebCompressionNames

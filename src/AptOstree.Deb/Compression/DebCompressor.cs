@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>Opens compressing streams for writing .deb members.</summary>
 public static class DebCompressor

@@ -3,7 +3,7 @@ using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.LZMA;
 using SharpCompress.Compressors.Xz;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Opens decompressing streams for .deb members. xz and lzma use the system liblzma when it can be loaded

@@ -1,10 +1,10 @@
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Wraps a decompressor: turns its exceptions into <see cref="InvalidFormatException"/> naming the member,
 /// counts output and enforces <see cref="DecompressionLimits"/>.
 /// </summary>
-internal sealed class DecompressionGuardStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
 {
     private readonly Stream decoder;
     private readonly Func<long> compressedBytesRead;

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Safety limits against decompression bombs. The ratio is only checked once more than

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The few entry points of the system liblzma (<c>liblzma.so.5</c>) used for fast xz/lzma coding.

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A liblzma coder as a <see cref="Stream"/>: either a decoder (read side) over a compressed stream or an

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A byte range of a seekable file or stream read by offset, safe to call from several threads at once

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>One block of an xz file as its index records it.</summary>
 /// <param name="Offset">Where the block header starts, from the start of the file.</param>

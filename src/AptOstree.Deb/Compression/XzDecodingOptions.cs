@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>How xz data is decoded: threads and memory of the native multi-threaded and parallel block decoders.</summary>
 public sealed record XzDecodingOptions

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace AptOstree.Deb.Compression;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Reads the block layout of a seekable xz file from its end: for each stream (last first) the stream footer,

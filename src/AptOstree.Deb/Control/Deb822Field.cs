@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>One field of a deb822 paragraph.</summary>
 /// <param name="Name">The field name as written (lookups ignore case).</param>

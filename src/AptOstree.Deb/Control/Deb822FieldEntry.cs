@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>Where one field lives inside its paragraph's raw text (no strings are cut until asked for).</summary>
 internal struct Deb822FieldEntry

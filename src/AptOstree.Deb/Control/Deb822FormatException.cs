@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>deb822 text (a control file, a Packages/Sources index, a Release file, dpkg's status) that breaks the syntax.</summary>
 public class Deb822FormatException : InvalidFormatException

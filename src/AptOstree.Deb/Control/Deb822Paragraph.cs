@@ -2,7 +2,7 @@ using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// One deb822 paragraph (stanza): an ordered list of fields looked up case-insensitively, with the exact source

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The line-level deb822 grammar, shared by <see cref="Deb822Reader"/> and <see cref="Deb822Paragraph.Parse(string, Deb822ReaderOptions?)"/>.

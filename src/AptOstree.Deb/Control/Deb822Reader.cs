@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Reads deb822 paragraphs one at a time from a stream or text reader (Packages and Sources indexes, Release files,

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>How strictly a <see cref="Deb822Reader"/> reads; the defaults suit Packages, Release and status files.</summary>
 public sealed record Deb822ReaderOptions

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>Helpers that interpret or format deb822 values.</summary>
 public static class Deb822Values

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Control;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Writes deb822 paragraphs: each paragraph's <see cref="Deb822Paragraph.RawText"/> verbatim, separated by one empty

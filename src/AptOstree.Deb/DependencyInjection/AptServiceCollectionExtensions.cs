@@ -1,10 +1,9 @@
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers APT repositories and the solver with a DI container.</summary>
 public static class AptServiceCollectionExtensions

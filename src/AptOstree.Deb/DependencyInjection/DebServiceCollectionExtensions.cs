@@ -1,9 +1,8 @@
-using AptOstree.Deb.Package;
-using Microsoft.Extensions.DependencyInjection;
+using AptOstree.Deb;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the services of AptOstree.Deb with a DI container.</summary>
 public static class DebServiceCollectionExtensions

@@ -1,5 +1,4 @@
-using AptOstree.Apt;
-using AptOstree.Deb.Control;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
 
 namespace AptOstree.Deb.Dpkg;

@@ -1,4 +1,4 @@
-namespace AptOstree;
+namespace AptOstree.Deb;
 
 /// <summary>Stable error codes of APT repositories and the dependency solver (range AO4000–AO4999).</summary>
 public static class AptErrorCodes

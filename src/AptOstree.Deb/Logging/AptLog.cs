@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.Logging;
+namespace AptOstree.Deb;
 
 /// <summary>The [LoggerMessage] catalog of APT repositories and the solver (event ids 4000–4999).</summary>
 internal static partial class AptLog

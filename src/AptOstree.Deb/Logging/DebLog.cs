@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.Logging;
+namespace AptOstree.Deb;
 
 /// <summary>The [LoggerMessage] catalog of the .deb format layer (event ids 2000–2299).</summary>
 internal static partial class DebLog

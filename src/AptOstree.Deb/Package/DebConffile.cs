@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>A line of the <c>conffiles</c> control file.</summary>
 /// <param name="Path">Absolute path of the configuration file.</param>

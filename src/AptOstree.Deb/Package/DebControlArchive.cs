@@ -1,8 +1,6 @@
 using System.Text;
-using AptOstree.Deb.Control;
-using AptOstree.Deb.Tar;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>The files of a .deb's control member, read into memory, with typed views of the well-known ones.</summary>
 public sealed class DebControlArchive

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>One file of the control archive (<c>control</c>, <c>md5sums</c>, a maintainer script, ...).</summary>
 /// <param name="Name">Name without the leading <c>./</c>, e.g. <c>postinst</c>.</param>

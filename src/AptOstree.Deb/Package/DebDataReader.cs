@@ -1,6 +1,5 @@
-using AptOstree.Deb.Tar;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Forward-only reader of the entries of a .deb's data member. <see cref="DataStream"/> holds the current regular

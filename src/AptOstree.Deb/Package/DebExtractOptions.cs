@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>Options of <see cref="DebPackage.ExtractTo(string, DebExtractOptions?, IProgress{OperationProgress}?, CancellationToken)"/>.</summary>
 public sealed record DebExtractOptions

@@ -1,6 +1,5 @@
-using AptOstree.Deb.Tar;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>What an extraction produced.</summary>
 public sealed record DebExtractResult

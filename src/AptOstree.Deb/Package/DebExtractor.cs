@@ -1,8 +1,7 @@
 using System.Buffers;
-using AptOstree.Deb.Tar;
 using AptOstree.Posix;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Writes tar entries below a root directory the way <c>dpkg-deb -x</c> (GNU tar <c>-xp</c>) does, without ever

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>A line of the <c>md5sums</c> control file.</summary>
 /// <param name="Md5">Lower-case hexadecimal MD5 of the file.</param>

@@ -1,12 +1,8 @@
-using AptOstree.Deb.Archive;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Tar;
-using AptOstree.Logging;
 using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A .deb opened for reading: the format version, the control archive (fields, conffiles, md5sums, maintainer

@@ -1,6 +1,5 @@
-using AptOstree.Deb.Compression;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>Options for reading .deb files.</summary>
 public sealed record DebReaderOptions

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace AptOstree.Deb.Package;
+namespace AptOstree.Deb;
 
 /// <summary>User and group names of the host (<c>/etc/passwd</c>, <c>/etc/group</c>), used like GNU tar maps owner names.</summary>
 internal sealed class HostAccounts

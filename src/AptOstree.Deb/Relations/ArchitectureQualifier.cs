@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The Multi-Arch qualifier after a package name in a relation: <c>:any</c> (any architecture, for

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// An architecture restriction list <c>[amd64 arm64]</c> or <c>[!i386 !hurd-any]</c> on a build dependency: the

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A build profile formula, <c>&lt;!nocheck&gt; &lt;stage1 !cross&gt;</c>: each <c>&lt;…&gt;</c> group is an AND of

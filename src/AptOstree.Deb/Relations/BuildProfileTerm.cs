@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>One build profile name inside <c>&lt;…&gt;</c>, possibly negated (<c>!nocheck</c>).</summary>
 /// <param name="Name">The profile name, without <c>!</c>.</param>

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Debian architecture names and wildcards with dpkg's semantics (<c>dpkg-architecture --is</c>, <c>Dpkg::Arch::debarch_is</c>):

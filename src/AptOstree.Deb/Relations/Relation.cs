@@ -1,7 +1,6 @@
 using System.Text;
-using AptOstree.Deb.Versioning;
 
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// One package relation: <c>name[:archqual] [(op version)] [[arch list]] [&lt;profiles&gt;…]</c>, e.g.

@@ -1,6 +1,6 @@
 using System.Collections;
 
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>An OR group, <c>a | b (&gt;= 1) | c</c>: satisfied when any alternative is; the order is the preference.</summary>
 public sealed class RelationAlternatives : IReadOnlyList<Relation>, IEquatable<RelationAlternatives>

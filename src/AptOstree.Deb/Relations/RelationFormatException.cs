@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>A relationship field (<c>Depends</c>, <c>Provides</c>, <c>Build-Depends</c>, …) that breaks the grammar.</summary>
 public class RelationFormatException : InvalidFormatException

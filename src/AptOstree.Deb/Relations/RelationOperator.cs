@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>The version operator of a relation, <c>name (OP version)</c>.</summary>
 public enum RelationOperator

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>Spelling and evaluation of <see cref="RelationOperator"/>.</summary>
 public static class RelationOperatorExtensions

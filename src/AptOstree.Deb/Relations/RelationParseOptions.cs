@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Which parts of the relationship grammar a field allows. <see cref="Default"/> accepts everything APT accepts;

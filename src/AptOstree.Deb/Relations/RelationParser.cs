@@ -1,6 +1,5 @@
-using AptOstree.Deb.Versioning;
 
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>A hand-written recursive-descent parser for the relationship grammar (Policy §7.1, dpkg <c>deb-control(5)</c>).</summary>
 internal sealed class RelationParser

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Diagnostics.CodeAnalysis;
 
-namespace AptOstree.Deb.Relations;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A whole relationship field: comma-separated AND of <see cref="RelationAlternatives"/> groups, e.g. the value of

@@ -52,7 +52,7 @@ internal readonly record struct DependencyAtom(string Name, ArchitectureQualifie
             return true;
         }
 
-        int c = Versioning.DebianVersion.Compare(version, Version!);
+        int c = DebianVersion.Compare(version, Version!);
         return Operator switch
         {
             VersionOperator.StrictlyEarlier => c < 0,

@@ -1,4 +1,3 @@
-using AptOstree.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -231,7 +230,7 @@ public sealed class DependencySolver
             .Where(id => wanted.Architecture is null
                 ? _universe.EffectiveArchitecture(packages[id].Architecture) == _universe.NativeArchitecture || packages[id].MultiArch == MultiArchKind.Foreign
                 : _universe.EffectiveArchitecture(packages[id].Architecture) == _universe.EffectiveArchitecture(wanted.Architecture))
-            .Where(id => wanted.Version is null || Versioning.DebianVersion.Compare(packages[id].Version, wanted.Version) == 0)
+            .Where(id => wanted.Version is null || DebianVersion.Compare(packages[id].Version, wanted.Version) == 0)
             .Where(id => wanted.Suite is null || (packages[id].Origin?.Matches(wanted.Suite) ?? false))
             .Where(id => wanted.Version is not null || wanted.Suite is not null || _universe.IsCandidateId(id) || packages[id].IsInstalled)
             .OrderByDescending(id => _universe.IsCandidateId(id))

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text;
-using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver;
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver;
 
@@ -131,7 +130,7 @@ public sealed class PackageUniverse
             int s = _slot[i];
             int b = best[s];
             if (installedVersion[s] is { } installed && !packages[i].IsInstalled && packages[i].Pin < 1000
-                && Versioning.DebianVersion.Compare(packages[i].Version, installed) < 0)
+                && DebianVersion.Compare(packages[i].Version, installed) < 0)
             {
                 continue;
             }
@@ -426,7 +425,7 @@ public sealed class PackageUniverse
         }
 
         c = pb.Pin.CompareTo(pa.Pin);
-        return c != 0 ? c : Versioning.DebianVersion.Compare(pb.Version, pa.Version);
+        return c != 0 ? c : DebianVersion.Compare(pb.Version, pa.Version);
     }
 
     /// <summary>
@@ -474,7 +473,7 @@ public sealed class PackageUniverse
             c = string.CompareOrdinal(pa.Name, pb.Name);
         }
 
-        return c != 0 ? c : Versioning.DebianVersion.Compare(pb.Version, pa.Version);
+        return c != 0 ? c : DebianVersion.Compare(pb.Version, pa.Version);
     }
 
     /// <summary><see cref="MentionRank"/> of a version's name (plus one), remembered per version.</summary>
@@ -554,7 +553,7 @@ public sealed class PackageUniverse
             return a.Pin > b.Pin;
         }
 
-        return Versioning.DebianVersion.Compare(a.Version, b.Version) > 0;
+        return DebianVersion.Compare(a.Version, b.Version) > 0;
     }
 
     private CompiledPackage Compile(UniversePackage p)

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using AptOstree.Deb.Relations;
-using AptOstree.Deb.Versioning;
 
 namespace AptOstree.Deb.Solver;
 

@@ -507,7 +507,7 @@ internal sealed class SearchEngine
         }
 
         var q = _universe.Packages[other];
-        return p.MultiArch == MultiArchKind.Same && q.MultiArch == MultiArchKind.Same && Versioning.DebianVersion.Compare(p.Version, q.Version) == 0;
+        return p.MultiArch == MultiArchKind.Same && q.MultiArch == MultiArchKind.Same && DebianVersion.Compare(p.Version, q.Version) == 0;
     }
 
     private void SetFalse(int id, int because)

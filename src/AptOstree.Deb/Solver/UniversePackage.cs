@@ -1,4 +1,3 @@
-using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Solver;
 

@@ -1,4 +1,4 @@
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 
 namespace AptOstree.Deb.Solver;
 

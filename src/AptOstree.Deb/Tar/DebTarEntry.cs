@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The metadata of one tar entry of a .deb member, exactly as recorded in the archive.

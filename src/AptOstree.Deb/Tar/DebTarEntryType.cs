@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>The kinds of tar entries a .deb may contain (dpkg's <c>tarfn.h</c>).</summary>
 public enum DebTarEntryType

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>Normalises tar entry names to relative paths and recognises names that would escape a directory.</summary>
 public static class DebTarPath

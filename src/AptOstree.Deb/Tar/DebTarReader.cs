@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Forward-only reader of the tar stream inside a .deb member (GNU and ustar, also pax as GNU tar accepts it),

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Writes a pax extended header (<c>typeflag 'x'</c>: a ustar header block, then the records padded to 512 bytes)

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
 
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The <c>SCHILY.xattr.NAME=VALUE</c> records of a pax extended header (<c>LENGTH KEYWORD=VALUE\n</c>, LENGTH

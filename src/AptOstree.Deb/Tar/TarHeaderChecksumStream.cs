@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Tar;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// Stream between the decompressed tar bytes and System.Formats.Tar that follows the tar block structure:
@@ -8,7 +8,7 @@ namespace AptOstree.Deb.Tar;
 /// it splits records at newlines instead of using their lengths, rejects a value that contains a newline byte.
 /// A header's size field says how many data blocks follow; an all-zero block ends the inspection.
 /// </summary>
-internal sealed class TarHeaderChecksumStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
 {
     private const int Block = 512;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace AptOstree.Deb.Versioning;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// A Debian package version <c>[epoch:]upstream[-revision]</c> that orders exactly like

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Versioning;
+namespace AptOstree.Deb;
 
 /// <summary>A text is not a Debian version (dpkg's <c>parseversion</c> would reject it).</summary>
 public class DebianVersionFormatException : InvalidFormatException

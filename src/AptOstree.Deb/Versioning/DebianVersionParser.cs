@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AptOstree.Deb.Versioning;
+namespace AptOstree.Deb;
 
 /// <summary>dpkg's <c>parseversion</c> rules: which texts are versions and where their parts are.</summary>
 internal static class DebianVersionParser

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Versioning;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The semantics of <c>dpkg --compare-versions A RELATION B</c>, including its treatment of an empty

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace AptOstree.Deb.Versioning;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// dpkg's ordering (<c>lib/dpkg/version.c</c>): <c>dpkg_version_compare</c> and <c>verrevcmp</c>. The one

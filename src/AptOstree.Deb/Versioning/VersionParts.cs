@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Versioning;
+namespace AptOstree.Deb;
 
 /// <summary>Offsets of a version's parts inside its text, as found by <see cref="DebianVersionParser.Split"/>.</summary>
 internal struct VersionParts

@@ -30,7 +30,7 @@ public sealed class CommitBrowser
         var (entry, tree) = Lookup(c, path, commit);
         if (tree is not null || entry.IsDirectory)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.PathNotFound, $"{path} is a directory in commit {commit}.");
+            throw new AptOstreeException(OstreeErrorCodes.PathNotFound, $"{path} is a directory in commit {commit}.");
         }
 
         return _repo.Objects.OpenContent(entry.Checksum);
@@ -165,7 +165,7 @@ public sealed class CommitBrowser
             }
             else
             {
-                throw new AptOstreeException(OSTreeErrorCodes.PathNotFound, $"No such file or directory: {path} in commit {commitChecksum}.");
+                throw new AptOstreeException(OstreeErrorCodes.PathNotFound, $"No such file or directory: {path} in commit {commitChecksum}.");
             }
         }
 

@@ -34,7 +34,7 @@ internal sealed class CheckoutEngine
         };
         if (options.RequireHardlinks && !_canHardlink)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.HardlinkImpossible, repository.Mode switch
+            throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, repository.Mode switch
             {
                 RepoMode.BareUser or RepoMode.BareUserOnly => "User repository mode requires user checkout mode to hardlink.",
                 RepoMode.Archive => "Archive repositories cannot be checked out with hard links.",
@@ -68,7 +68,7 @@ internal sealed class CheckoutEngine
                 }
                 else
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.PathNotFound, $"No such file or directory: /{subpath} in commit {commit}.");
+                    throw new AptOstreeException(OstreeErrorCodes.PathNotFound, $"No such file or directory: /{subpath} in commit {commit}.");
                 }
             }
         }
@@ -81,7 +81,7 @@ internal sealed class CheckoutEngine
 
         if (_options.RequireHardlinks && parent is not null && _fs.GetStatus(parent).Device != _fs.GetStatus(_repo.Objects.Directory).Device)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.HardlinkImpossible, $"Unable to do hardlink checkout across devices ({destination} vs {_repo.Path}).");
+            throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, $"Unable to do hardlink checkout across devices ({destination} vs {_repo.Path}).");
         }
 
         CheckoutDirectory(destination, tree, meta);
@@ -221,7 +221,7 @@ internal sealed class CheckoutEngine
             var st = _fs.GetStatus(path);
             if (_options.Overwrite == CheckoutOverwriteMode.None)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {path}");
+                throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {path}");
             }
 
             if (!st.IsDirectory)
@@ -274,7 +274,7 @@ internal sealed class CheckoutEngine
 
             if (_options.RequireHardlinks)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.HardlinkImpossible, $"Hard link of {ObjectStore.Name(checksum, ObjectType.File)} to {dest} failed and hard links are required.");
+                throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, $"Hard link of {ObjectStore.Name(checksum, ObjectType.File)} to {dest} failed and hard links are required.");
             }
         }
 
@@ -310,17 +310,17 @@ internal sealed class CheckoutEngine
                         hashing.CopyTo(output, 128 * 1024);
                         if (hashing.Finish() != checksum)
                         {
-                            throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "corrupted object: content does not match its checksum");
+                            throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "corrupted object: content does not match its checksum");
                         }
                     }
                     catch (InvalidDataException ex)
                     {
-                        throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "compressed content is corrupt: " + ex.Message, ex);
+                        throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "compressed content is corrupt: " + ex.Message, ex);
                     }
 
                     if (output.Length != full.Size)
                     {
-                        throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), $"content is {output.Length} bytes, its header says {full.Size}");
+                        throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), $"content is {output.Length} bytes, its header says {full.Size}");
                     }
                 }
 
@@ -384,7 +384,7 @@ internal sealed class CheckoutEngine
     private static unsafe uint? ReadUserMetaMode(string objectPath)
     {
         byte* buffer = stackalloc byte[512];
-        nint n = Native.OstreeNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
+        nint n = OstreeNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
         return n >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(buffer + 8, 4)) : null;
     }
 
@@ -393,7 +393,7 @@ internal sealed class CheckoutEngine
         if (_options.Overwrite == CheckoutOverwriteMode.UnionFiles)
         {
             string tmp = $"{dir}/.ostree-checkout-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
-            if (Native.OstreeNative.Link(objectPath, tmp) != 0)
+            if (OstreeNative.Link(objectPath, tmp) != 0)
             {
                 return false;
             }
@@ -402,7 +402,7 @@ internal sealed class CheckoutEngine
             return true;
         }
 
-        if (Native.OstreeNative.Link(objectPath, dest) == 0)
+        if (OstreeNative.Link(objectPath, dest) == 0)
         {
             return true;
         }
@@ -415,7 +415,7 @@ internal sealed class CheckoutEngine
                 return true;
             }
 
-            throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"File exists: {dest}");
+            throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {dest}");
         }
 
         return false;
@@ -429,25 +429,25 @@ internal sealed class CheckoutEngine
             case CheckoutOverwriteMode.UnionFiles:
                 if (_fs.TryGetStatus(dest, out var st) && st.IsDirectory)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"Cannot replace directory {dest} with a file.");
+                    throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"Cannot replace directory {dest} with a file.");
                 }
 
                 _fs.Rename(tmp, dest);
                 break;
             case CheckoutOverwriteMode.AddFiles:
-                if (Native.OstreeNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+                if (OstreeNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"Could not create {dest}.");
+                    throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"Could not create {dest}.");
                 }
 
                 _fs.Delete(tmp);
                 break;
             default:
-                if (Native.OstreeNative.Link(tmp, dest) != 0)
+                if (OstreeNative.Link(tmp, dest) != 0)
                 {
                     int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     _fs.Delete(tmp);
-                    throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, errno == PosixErrno.EEXIST ? $"File exists: {dest}" : $"Could not create {dest} (errno {errno}).");
+                    throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, errno == PosixErrno.EEXIST ? $"File exists: {dest}" : $"Could not create {dest} (errno {errno}).");
                 }
 
                 _fs.Delete(tmp);

@@ -63,13 +63,13 @@ public sealed record CheckoutOptions
     /// threads mostly wait for the disk, and more of them keep more reads in flight), at most
     /// <see cref="DefaultMaxParallelismCap"/>. 1 walks the tree on the calling thread only.
     /// </summary>
-    /// <exception cref="AptOstreeException">The value is less than 1 (<see cref="OSTreeErrorCodes.InvalidOption"/>).</exception>
+    /// <exception cref="AptOstreeException">The value is less than 1 (<see cref="OstreeErrorCodes.InvalidOption"/>).</exception>
     public int? MaxParallelism
     {
         get => _maxParallelism;
         init => _maxParallelism = value is null or >= 1
             ? value
-            : throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"MaxParallelism must be at least 1 (or null for one per processor), not {value}.");
+            : throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"MaxParallelism must be at least 1 (or null for one per processor), not {value}.");
     }
 
     /// <summary>

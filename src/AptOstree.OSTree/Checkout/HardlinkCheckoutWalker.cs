@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
-using AptOstree.OSTree.Native;
 
 namespace AptOstree.OSTree;
 
@@ -165,7 +164,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
                 {
                     int errno = Marshal.GetLastPInvokeError();
                     throw errno == PosixErrno.EEXIST
-                        ? new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {child.Path}")
+                        ? new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {child.Path}")
                         : Fail("mkdirat", child.Path, errno);
                 }
             }
@@ -363,7 +362,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
                 {
                     if (Marshal.GetLastPInvokeError() == PosixErrno.EEXIST)
                     {
-                        throw new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}");
+                        throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}");
                     }
 
                     return false;
@@ -509,7 +508,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         header.Validate(source);
         if (new ReadOnlySpan<byte>(target, length).Contains((byte)0))
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
         }
 
         target[length] = 0;
@@ -523,7 +522,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 int errno = Marshal.GetLastPInvokeError();
                 throw errno == PosixErrno.EEXIST
-                    ? new AptOstreeException(OSTreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}")
+                    ? new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}")
                     : Fail("symlinkat", dir.Path + "/" + name, errno);
             }
         }
@@ -553,7 +552,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
         if (fd < 0)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, source, "object not found in " + _repo.Path);
+            throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, source, "object not found in " + _repo.Path);
         }
 
         byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
@@ -593,7 +592,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             var actual = Checksum.Compute(data);
             if (actual != checksum)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, source, $"corrupted object: content hashes to {actual}");
+                throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, source, $"corrupted object: content hashes to {actual}");
             }
 
             return parse(data, source);

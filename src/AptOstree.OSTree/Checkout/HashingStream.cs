@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace AptOstree.OSTree;
 
 /// <summary>A read-only pass-through stream that computes a content object's checksum while it is read.</summary>
-internal sealed class HashingStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class HashingStream : AptOstree.ForwardOnlyReadStream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);

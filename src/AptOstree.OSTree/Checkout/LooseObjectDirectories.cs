@@ -1,5 +1,4 @@
 using System.Text;
-using AptOstree.OSTree.Native;
 
 namespace AptOstree.OSTree;
 

@@ -33,7 +33,7 @@ internal sealed class DirectoryImporter
         var st = _fs.GetStatus(directory);
         if (!st.IsDirectory)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.UnsupportedFileType, $"{directory} is not a directory.");
+            throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{directory} is not a directory.");
         }
 
         var root = _modifier.Apply("/", st.Uid, st.Gid, st.Mode);
@@ -58,7 +58,7 @@ internal sealed class DirectoryImporter
             var cst = _fs.GetStatus(child);
             if (!cst.IsDirectory && !cst.IsRegularFile && !cst.IsSymbolicLink)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.UnsupportedFileType, $"{child} is a {cst.FileType}; OSTree can only store regular files, symlinks and directories.");
+                throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{child} is a {cst.FileType}; OSTree can only store regular files, symlinks and directories.");
             }
 
             if (_modifier.Apply(treeChild, cst.Uid, cst.Gid, cst.Mode) is not { } kept)

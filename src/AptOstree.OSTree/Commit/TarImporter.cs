@@ -70,7 +70,7 @@ internal sealed class TarImporter
 
             if (parts.Length == 0)
             {
-                throw new InvalidFormatException(OSTreeErrorCodes.InvalidObject, $"tar entry '{entry.Name}' has no file name.", null, "tar", entry.Name);
+                throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"tar entry '{entry.Name}' has no file name.", null, "tar", entry.Name);
             }
 
             var parent = tree.EnsureDirectory(string.Join('/', parts[..^1]));
@@ -89,12 +89,12 @@ internal sealed class TarImporter
                     string target = string.Join('/', SplitPath(entry.LinkName));
                     if (!_byPath.TryGetValue(target, out checksum))
                     {
-                        throw new InvalidFormatException(OSTreeErrorCodes.InvalidObject, $"tar hard link '{entry.Name}' points to '{entry.LinkName}', which is not an earlier file of the archive.", null, "tar", entry.Name);
+                        throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"tar hard link '{entry.Name}' points to '{entry.LinkName}', which is not an earlier file of the archive.", null, "tar", entry.Name);
                     }
 
                     break;
                 default:
-                    throw new AptOstreeException(OSTreeErrorCodes.UnsupportedFileType, $"tar entry '{entry.Name}' is a {entry.EntryType}; OSTree can only store regular files, symlinks and directories.");
+                    throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"tar entry '{entry.Name}' is a {entry.EntryType}; OSTree can only store regular files, symlinks and directories.");
             }
 
             _byPath[key] = checksum;

@@ -1,8 +1,7 @@
 using AptOstree.OSTree.Sysroot;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace AptOstree.OSTree.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the deployment manager.</summary>
 public static class DeploymentServiceCollectionExtensions

@@ -1,4 +1,4 @@
-namespace AptOstree;
+namespace AptOstree.OSTree;
 
 /// <summary>Stable error codes of the deployment manager (AO5000–AO5999). Codes are never reused or renumbered.</summary>
 public static partial class DeploymentErrorCodes

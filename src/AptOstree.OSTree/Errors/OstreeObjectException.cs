@@ -11,18 +11,18 @@ public class OstreeObjectException : InvalidFormatException
 
     /// <summary>Creates the exception.</summary>
     public OstreeObjectException(string message)
-        : base(OSTreeErrorCodes.InvalidObject, message)
+        : base(OstreeErrorCodes.InvalidObject, message)
     {
     }
 
     /// <summary>Creates the exception.</summary>
     public OstreeObjectException(string message, Exception? innerException)
-        : base(OSTreeErrorCodes.InvalidObject, message, innerException)
+        : base(OstreeErrorCodes.InvalidObject, message, innerException)
     {
     }
 
     /// <summary>Creates the exception for a named object.</summary>
-    /// <param name="errorCode">One of <see cref="OSTreeErrorCodes"/>.</param>
+    /// <param name="errorCode">One of <see cref="OstreeErrorCodes"/>.</param>
     /// <param name="objectName">The object, as <c>checksum.type</c>.</param>
     /// <param name="message">What is wrong with it.</param>
     /// <param name="innerException">The underlying cause.</param>

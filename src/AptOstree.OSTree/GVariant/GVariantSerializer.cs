@@ -421,5 +421,5 @@ public static class GVariantSerializer
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static InvalidFormatException Error(string source, string message, int offset, Exception? inner = null) =>
-        new(OSTreeErrorCodes.InvalidGVariant, $"{source}: {message} (offset {offset}).", inner, source, $"offset {offset}");
+        new(OstreeErrorCodes.InvalidGVariant, $"{source}: {message} (offset {offset}).", inner, source, $"offset {offset}");
 }

@@ -129,7 +129,7 @@ public static class GVariantText
     /// Parses one value in the GVariant text format (the subset <see cref="GVariantTextParser"/> describes); the whole
     /// text must be consumed.
     /// </summary>
-    /// <exception cref="AptOstreeException">The text is not such a value (<see cref="OSTreeErrorCodes.InvalidOption"/>, naming the offset).</exception>
+    /// <exception cref="AptOstreeException">The text is not such a value (<see cref="OstreeErrorCodes.InvalidOption"/>, naming the offset).</exception>
     public static GVariantValue Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

@@ -342,5 +342,5 @@ internal sealed class GVariantTextParser
     }
 
     private AptOstreeException Error(string message) =>
-        new(OSTreeErrorCodes.InvalidOption, $"Error parsing variant '{_text}' at {_at}: {message}.");
+        new(OstreeErrorCodes.InvalidOption, $"Error parsing variant '{_text}' at {_at}: {message}.");
 }

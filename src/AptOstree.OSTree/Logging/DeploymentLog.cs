@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.Logging;
+namespace AptOstree.OSTree;
 
 /// <summary>The [LoggerMessage] catalog of the deployment manager (event ids 5000–5999).</summary>
 internal static partial class DeploymentLog

@@ -1,4 +1,3 @@
-using AptOstree.OSTree.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace AptOstree.OSTree;
@@ -35,7 +34,7 @@ public sealed class RepositoryChecker
             }
             catch (Exception ex) when (ex is AptOstreeException or IOException or InvalidDataException)
             {
-                Report(problems, name, $"fsck {name}: {ex.Message}", ex is AptOstreeException a ? a.ErrorCode : OSTreeErrorCodes.CorruptObject);
+                Report(problems, name, $"fsck {name}: {ex.Message}", ex is AptOstreeException a ? a.ErrorCode : OstreeErrorCodes.CorruptObject);
             }
 
             progress?.Report(new OperationProgress("fsck", objects, all.Count, ProgressUnit.Objects, name.ToString()));
@@ -67,7 +66,7 @@ public sealed class RepositoryChecker
 
     private void Report(List<FsckProblem> problems, ObjectName? name, string message, string code)
     {
-        OSTreeLog.FsckProblem(_repo.Logger, message);
+        OstreeLog.FsckProblem(_repo.Logger, message);
         problems.Add(new FsckProblem(name, message, code));
     }
 
@@ -101,7 +100,7 @@ public sealed class RepositoryChecker
 
         if (!_repo.Objects.Contains(meta, ObjectType.DirMeta))
         {
-            Report(problems, new ObjectName(meta, ObjectType.DirMeta), $"In commit {commit}: object {meta}.dirmeta is missing", OSTreeErrorCodes.ObjectNotFound);
+            Report(problems, new ObjectName(meta, ObjectType.DirMeta), $"In commit {commit}: object {meta}.dirmeta is missing", OstreeErrorCodes.ObjectNotFound);
         }
 
         DirTree dirtree;
@@ -119,7 +118,7 @@ public sealed class RepositoryChecker
         {
             if (visited.Add(new ObjectName(f.Checksum, ObjectType.File)) && !_repo.Objects.Contains(f.Checksum, ObjectType.File))
             {
-                Report(problems, new ObjectName(f.Checksum, ObjectType.File), $"In commit {commit}: object {f.Checksum}.file ('{f.Name}') is missing", OSTreeErrorCodes.ObjectNotFound);
+                Report(problems, new ObjectName(f.Checksum, ObjectType.File), $"In commit {commit}: object {f.Checksum}.file ('{f.Name}') is missing", OstreeErrorCodes.ObjectNotFound);
             }
         }
 
@@ -148,12 +147,12 @@ public sealed class RepositoryChecker
                     var actual = ContentChecksum.Compute(content.Header, content.Content, out long length);
                     if (content.Header.IsRegularFile && length != content.Size)
                     {
-                        throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, name.ToString(), $"content is {length} bytes, its header says {content.Size}");
+                        throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, name.ToString(), $"content is {length} bytes, its header says {content.Size}");
                     }
 
                     if (actual != name.Checksum)
                     {
-                        throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, name.ToString(), $"corrupted object: content hashes to {actual}");
+                        throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, name.ToString(), $"corrupted object: content hashes to {actual}");
                     }
                 }
 

@@ -1,4 +1,3 @@
-using AptOstree.OSTree.Logging;
 
 namespace AptOstree.OSTree;
 
@@ -73,7 +72,7 @@ public sealed class RepositoryPruner
             }
         }
 
-        OSTreeLog.Pruned(_repo.Logger, pruned, bytes);
+        OstreeLog.Pruned(_repo.Logger, pruned, bytes);
         return new PruneResult(all.Count, pruned, bytes);
     }
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.OSTree.Native;
+namespace AptOstree.OSTree;
 
 /// <summary>
 /// Directory-fd-relative libc calls for the hardlink checkout. Paths are NUL-terminated UTF-8 spans the caller

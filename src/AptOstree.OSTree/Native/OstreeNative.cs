@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.OSTree.Native;
+namespace AptOstree.OSTree;
 
 /// <summary>libc calls the repository needs beyond <see cref="Posix.IPosixFileSystem"/>: OFD locks and syncfs.</summary>
 internal static partial class OstreeNative

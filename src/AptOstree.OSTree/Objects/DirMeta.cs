@@ -36,7 +36,7 @@ public sealed record DirMeta(uint Uid, uint Gid, uint Mode, IReadOnlyList<Extend
             BinaryPrimitives.ReverseEndianness((uint)t[2]), ExtendedAttribute.FromGVariant(t[3], source));
         if (!UnixMode.IsDirectory(meta.Mode) || (meta.Mode & ~(UnixMode.TypeMask | UnixMode.PermissionMask)) != 0)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"dirmeta mode 0{Convert.ToString(meta.Mode, 8)} is not a directory mode");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"dirmeta mode 0{Convert.ToString(meta.Mode, 8)} is not a directory mode");
         }
 
         ExtendedAttribute.ValidateSorted(meta.Xattrs, source);

@@ -102,7 +102,7 @@ public sealed record DirTree(IReadOnlyList<DirTreeFile> Files, IReadOnlyList<Dir
             files[i] = new DirTreeFile(name, ReadChecksum(e[1], source, name));
             if (i > 0 && Utf8Ordinal.Instance.Compare(files[i - 1].Name, name) >= 0)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"file entries are not sorted (or duplicated) at '{name}'");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"file entries are not sorted (or duplicated) at '{name}'");
             }
         }
 
@@ -114,7 +114,7 @@ public sealed record DirTree(IReadOnlyList<DirTreeFile> Files, IReadOnlyList<Dir
             dirs[i] = new DirTreeDirectory(name, ReadChecksum(e[1], source, name), ReadChecksum(e[2], source, name));
             if (i > 0 && Utf8Ordinal.Instance.Compare(dirs[i - 1].Name, name) >= 0)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"directory entries are not sorted (or duplicated) at '{name}'");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"directory entries are not sorted (or duplicated) at '{name}'");
             }
         }
 
@@ -123,7 +123,7 @@ public sealed record DirTree(IReadOnlyList<DirTreeFile> Files, IReadOnlyList<Dir
         {
             if (tree.FindFile(d.Name) is not null)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"'{d.Name}' is listed both as a file and as a directory");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"'{d.Name}' is listed both as a file and as a directory");
             }
         }
 
@@ -136,7 +136,7 @@ public sealed record DirTree(IReadOnlyList<DirTreeFile> Files, IReadOnlyList<Dir
         ArgumentNullException.ThrowIfNull(name);
         if (name.Length == 0 || name == "." || name == ".." || name.Contains('/', StringComparison.Ordinal) || name.Contains('\0', StringComparison.Ordinal))
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"Invalid / in filename or reserved name '{name}'");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"Invalid / in filename or reserved name '{name}'");
         }
 
         return name;
@@ -147,6 +147,6 @@ public sealed record DirTree(IReadOnlyList<DirTreeFile> Files, IReadOnlyList<Dir
         var bytes = (byte[])value;
         return bytes.Length == Checksum.ByteLength
             ? Checksum.FromBytes(bytes)
-            : throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"entry '{name}' has a {bytes.Length}-byte checksum, expected 32");
+            : throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"entry '{name}' has a {bytes.Length}-byte checksum, expected 32");
     }
 }

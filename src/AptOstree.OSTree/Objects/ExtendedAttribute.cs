@@ -45,7 +45,7 @@ public sealed record ExtendedAttribute(string Name, byte[] Value)
             var name = (byte[])pair[0];
             if (name.Length < 2 || name[^1] != 0 || Array.IndexOf(name, (byte)0) != name.Length - 1)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"xattr {i} has an empty or malformed name");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"xattr {i} has an empty or malformed name");
             }
 
             result[i] = new ExtendedAttribute(Encoding.UTF8.GetString(name, 0, name.Length - 1), (byte[])pair[1]);
@@ -60,7 +60,7 @@ public sealed record ExtendedAttribute(string Name, byte[] Value)
         {
             if (Utf8Ordinal.Instance.Compare(attributes[i - 1].Name, attributes[i].Name) >= 0)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"xattrs are not sorted or contain a duplicate at '{attributes[i].Name}'");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"xattrs are not sorted or contain a duplicate at '{attributes[i].Name}'");
             }
         }
     }

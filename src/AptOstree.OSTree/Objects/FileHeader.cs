@@ -79,20 +79,20 @@ public sealed record FileHeader(uint Uid, uint Gid, uint Mode, string SymlinkTar
     {
         if (data.Length < 8)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "archive object is shorter than its 8-byte length prefix");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "archive object is shorter than its 8-byte length prefix");
         }
 
         uint h = BinaryPrimitives.ReadUInt32BigEndian(data);
         if (h == 0 || h > data.Length - 8)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"archive header length {h} is invalid for a {data.Length}-byte object");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"archive header length {h} is invalid for a {data.Length}-byte object");
         }
 
         var t = (object[])GVariantSerializer.Deserialize(ArchiveType, data.Slice(8, (int)h), source, requireNormalForm: false);
         size = BinaryPrimitives.ReverseEndianness((ulong)t[0]);
         if ((uint)t[4] != 0)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "archive header has a non-zero rdev");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "archive header has a non-zero rdev");
         }
 
         headerLength = 8 + (int)h;
@@ -108,22 +108,22 @@ public sealed record FileHeader(uint Uid, uint Gid, uint Mode, string SymlinkTar
     {
         if (!IsRegularFile && !IsSymlink)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"mode 0{Convert.ToString(Mode, 8)} is neither a regular file nor a symlink");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"mode 0{Convert.ToString(Mode, 8)} is neither a regular file nor a symlink");
         }
 
         if ((Mode & ~(UnixMode.TypeMask | UnixMode.PermissionMask)) != 0)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"mode 0{Convert.ToString(Mode, 8)} has invalid bits");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"mode 0{Convert.ToString(Mode, 8)} has invalid bits");
         }
 
         if (IsSymlink && SymlinkTarget.Length == 0)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "symlink has an empty target");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "symlink has an empty target");
         }
 
         if (SymlinkTarget.Contains('\0', StringComparison.Ordinal))
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
         }
 
         ExtendedAttribute.ValidateSorted(Xattrs, source);

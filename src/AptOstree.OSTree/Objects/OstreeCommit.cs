@@ -65,7 +65,7 @@ public sealed record OstreeCommit(
             var key = (string)entry[0];
             if (key.Length == 0)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "commit metadata has an empty key");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "commit metadata has an empty key");
             }
 
             meta.Add(new(key, (GVariantValue)entry[1]));
@@ -74,14 +74,14 @@ public sealed record OstreeCommit(
         var parent = (byte[])t[1];
         if (parent.Length is not 0 and not Checksum.ByteLength)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, $"parent checksum has {parent.Length} bytes");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, $"parent checksum has {parent.Length} bytes");
         }
 
         var tree = (byte[])t[6];
         var dmeta = (byte[])t[7];
         if (tree.Length != Checksum.ByteLength || dmeta.Length != Checksum.ByteLength)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, source, "root dirtree/dirmeta checksum is not 32 bytes");
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "root dirtree/dirmeta checksum is not 32 bytes");
         }
 
         return new OstreeCommit(

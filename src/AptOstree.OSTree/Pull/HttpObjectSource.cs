@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Net;
-using AptOstree.OSTree.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace AptOstree.OSTree;
@@ -45,11 +44,11 @@ internal sealed class HttpObjectSource : IObjectSource
         {
             try
             {
-                OSTreeLog.Fetching(_logger, path);
+                OstreeLog.Fetching(_logger, path);
                 using var response = await _http.GetAsync(new Uri(_base, path), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Server returned HTTP {(int)response.StatusCode} for {_base}{path}.");
+                    throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Server returned HTTP {(int)response.StatusCode} for {_base}{path}.");
                 }
 
                 using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -58,7 +57,7 @@ internal sealed class HttpObjectSource : IObjectSource
                 uint h = BinaryPrimitives.ReadUInt32BigEndian(prefix);
                 if (h == 0 || h > 1024 * 1024)
                 {
-                    throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, ObjectStore.Name(checksum, ObjectType.File), $"archive header length {h} is invalid");
+                    throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, ObjectStore.Name(checksum, ObjectType.File), $"archive header length {h} is invalid");
                 }
 
                 byte[] all = new byte[8 + h];
@@ -83,7 +82,7 @@ internal sealed class HttpObjectSource : IObjectSource
             }
             catch (InvalidDataException ex)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "compressed content is corrupt: " + ex.Message, ex);
+                throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "compressed content is corrupt: " + ex.Message, ex);
             }
         }
     }
@@ -108,7 +107,7 @@ internal sealed class HttpObjectSource : IObjectSource
         {
             try
             {
-                OSTreeLog.Fetching(_logger, relative);
+                OstreeLog.Fetching(_logger, relative);
                 using var response = await _http.GetAsync(new Uri(_base, relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
                 if (response.StatusCode == HttpStatusCode.NotFound)
                 {
@@ -117,7 +116,7 @@ internal sealed class HttpObjectSource : IObjectSource
 
                 if (!response.IsSuccessStatusCode)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Server returned HTTP {(int)response.StatusCode} for {_base}{relative}.");
+                    throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Server returned HTTP {(int)response.StatusCode} for {_base}{relative}.");
                 }
 
                 using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -129,7 +128,7 @@ internal sealed class HttpObjectSource : IObjectSource
                     buffer.Write(chunk, 0, n);
                     if (buffer.Length > limit)
                     {
-                        throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"{_base}{relative} exceeded maximum size of {limit} bytes.");
+                        throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"{_base}{relative} exceeded maximum size of {limit} bytes.");
                     }
                 }
 

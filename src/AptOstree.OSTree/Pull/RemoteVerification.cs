@@ -57,7 +57,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
             }
             catch (InvalidFormatException ex)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': GPG keyring {file} cannot be read: {ex.Message}", ex);
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': GPG keyring {file} cannot be read: {ex.Message}", ex);
             }
         }
 
@@ -92,7 +92,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
                 }
                 else
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': gpgkeypath {path} does not exist.");
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': gpgkeypath {path} does not exist.");
                 }
             }
         }
@@ -127,7 +127,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
         {
             if (!File.Exists(file))
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': verification-ed25519-file {file} does not exist.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': verification-ed25519-file {file} does not exist.");
             }
 
             keyTexts.AddRange(File.ReadAllLines(file).Select(l => l.Trim()).Where(l => l.Length > 0));
@@ -135,7 +135,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
 
         if (keyTexts.Count == 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}' requires signature verification but has no verification-ed25519-key or verification-ed25519-file.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}' requires signature verification but has no verification-ed25519-key or verification-ed25519-file.");
         }
 
         var keys = new List<byte[]>();
@@ -148,10 +148,10 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
             }
             catch (FormatException ex)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': an ed25519 public key is not base64.", ex);
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': an ed25519 public key is not base64.", ex);
             }
 
-            keys.Add(key.Length == 32 ? key : throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': an ed25519 public key has 32 bytes, not {key.Length}."));
+            keys.Add(key.Length == 32 ? key : throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': an ed25519 public key has 32 bytes, not {key.Length}."));
         }
 
         return new RemoteVerification(commits, summary, keys);
@@ -175,7 +175,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
         var unsupported = types.Where(t => t != "ed25519").ToArray();
         return unsupported.Length == 0
             ? types.Length > 0
-            : throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remote.Name}': signature type '{unsupported[0]}' is not supported (only ed25519).");
+            : throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remote.Name}': signature type '{unsupported[0]}' is not supported (only ed25519).");
     }
 
     private static bool ParseBoolean(OstreeRemote remote, string key)
@@ -183,7 +183,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
         string? value = remote.Options.GetValueOrDefault(key)?.Trim();
         return value is not null && (IsTrue(value) || (IsFalse(value)
             ? false
-            : throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remote.Name}': {key}={value} is not a boolean.")));
+            : throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remote.Name}': {key}={value} is not a boolean.")));
     }
 
     private static bool IsTrue(string value) => value is "true" or "1" or "yes";

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using AptOstree.IO;
-using AptOstree.OSTree.Logging;
 
 namespace AptOstree.OSTree;
 
@@ -31,7 +29,7 @@ public sealed class RepositoryPuller
         bool isChecksum = Checksum.TryParse(rev, out var direct);
         Checksum target = isChecksum
             ? direct
-            : source.Refs.TryResolve(rev) ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Ref '{rev}' not found on {objects.Description}.");
+            : source.Refs.TryResolve(rev) ?? throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Ref '{rev}' not found on {objects.Description}.");
         var verification = await LocalVerificationAsync(objects, options, cancellationToken).ConfigureAwait(false);
         await PullCommitsAsync(objects, target, isChecksum ? null : rev, null, verification, MaxMetadataSize, options, cancellationToken).ConfigureAwait(false);
         if (!isChecksum)
@@ -68,7 +66,7 @@ public sealed class RepositoryPuller
         using var session = await OpenRemoteAsync(remoteName, options, cancellationToken).ConfigureAwait(false);
         if (session.Summary is null || session.SummaryBytes is null)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Fetching all refs was requested in mirror mode, but remote '{remoteName}' ({session.Source.Description}) does not have a summary.");
+            throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Fetching all refs was requested in mirror mode, but remote '{remoteName}' ({session.Source.Description}) does not have a summary.");
         }
 
         var result = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
@@ -110,8 +108,8 @@ public sealed class RepositoryPuller
             return RemoteVerification.None;
         }
 
-        string remoteName = options.Remote ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, "Must specify a remote name (--remote) to enable GPG verification: its trusted keys are used.");
-        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
+        string remoteName = options.Remote ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Must specify a remote name (--remote) to enable GPG verification: its trusted keys are used.");
+        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
         var verification = RemoteVerification.ForGpgOnly(remote, _repo.Path, options.GpgVerify, options.GpgVerifySummary);
         if (options.GpgVerifySummary)
         {
@@ -125,17 +123,17 @@ public sealed class RepositoryPuller
 
     private async Task<RemoteSession> OpenRemoteAsync(string remoteName, PullOptions options, CancellationToken cancellationToken)
     {
-        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
+        var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
         string? remoteCollection = remote.Options.GetValueOrDefault("collection-id");
         if (remoteCollection is not null && !RefStore.IsValidCollectionId(remoteCollection))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}': invalid collection-id '{remoteCollection}'.");
+            throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}': invalid collection-id '{remoteCollection}'.");
         }
 
         var verification = RemoteVerification.For(remote, _repo.Path);
         if (!Uri.TryCreate(remote.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' has an unsupported URL '{remote.Url}'.");
+            throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' has an unsupported URL '{remote.Url}'.");
         }
 
         IObjectSource source = uri.IsFile
@@ -169,12 +167,12 @@ public sealed class RepositoryPuller
     {
         if (summary is null)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a signed summary (sign-verify-summary=true), but {source.Description} has no summary.");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a signed summary (sign-verify-summary=true), but {source.Description} has no summary.");
         }
 
         if (signature is null)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a signed summary (sign-verify-summary=true), but {source.Description} has no summary.sig.");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a signed summary (sign-verify-summary=true), but {source.Description} has no summary.sig.");
         }
 
         bool valid;
@@ -184,12 +182,12 @@ public sealed class RepositoryPuller
         }
         catch (InvalidFormatException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': summary.sig from {source.Description} is malformed: {ex.Message}", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': summary.sig from {source.Description} is malformed: {ex.Message}", ex);
         }
 
         if (!valid)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': no valid ed25519 signature on the summary from {source.Description} (summary or summary.sig tampered with, or signed with another key).");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': no valid ed25519 signature on the summary from {source.Description} (summary or summary.sig tampered with, or signed with another key).");
         }
     }
 
@@ -197,7 +195,7 @@ public sealed class RepositoryPuller
     {
         if (summary is null || signature is null)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a GPG-signed summary (gpg-verify-summary=true), but {source.Description} has no {(summary is null ? "summary" : "summary.sig")}.");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}' requires a GPG-signed summary (gpg-verify-summary=true), but {source.Description} has no {(summary is null ? "summary" : "summary.sig")}.");
         }
 
         try
@@ -206,7 +204,7 @@ public sealed class RepositoryPuller
         }
         catch (AptOstreeException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': the summary from {source.Description}: {ex.Message} ({verification.DescribeGpgKeys()})", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Remote '{remoteName}': the summary from {source.Description}: {ex.Message} ({verification.DescribeGpgKeys()})", ex);
         }
     }
 
@@ -224,7 +222,7 @@ public sealed class RepositoryPuller
             // Like libostree, a remote with a summary is resolved through it (a stale summary gives its commit).
             var entry = session.Summary.Find(session.RemoteCollection, refName)
                 ?? session.Summary.Find(null, refName)
-                ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, session.RemoteCollection is null
+                ?? throw new AptOstreeException(OstreeErrorCodes.RefNotFound, session.RemoteCollection is null
                     ? $"No such branch '{refName}' in the summary of remote '{session.Name}'."
                     : $"No such branch ({session.RemoteCollection}, {refName}) in the summary of remote '{session.Name}'.");
             target = entry.Commit;
@@ -233,7 +231,7 @@ public sealed class RepositoryPuller
         else
         {
             target = await session.Source.ResolveRefAsync(refName, cancellationToken).ConfigureAwait(false)
-                ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Ref '{refName}' not found on {session.Source.Description}.");
+                ?? throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Ref '{refName}' not found on {session.Source.Description}.");
         }
 
         // The collection the ref belongs to: the remote's configured one, else (mirroring) the summary's.
@@ -275,7 +273,7 @@ public sealed class RepositoryPuller
                 {
                     if (depth == 0)
                     {
-                        throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, ObjectStore.Name(c, ObjectType.Commit), "not found on " + source.Description);
+                        throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(c, ObjectType.Commit), "not found on " + source.Description);
                     }
 
                     break;
@@ -324,7 +322,7 @@ public sealed class RepositoryPuller
             }
         }
 
-        OSTreeLog.Pulled(_repo.Logger, target, fetched);
+        OstreeLog.Pulled(_repo.Logger, target, fetched);
     }
 
     /// <summary>libostree's binding rules: a ref binding must list the ref; with a known collection, the commit must be bound to it.</summary>
@@ -332,7 +330,7 @@ public sealed class RepositoryPuller
     {
         if (commit.GetMetadata("ostree.ref-binding")?.AsStrings() is { } bindings && !bindings.Contains(refName))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Commit {checksum} is bound to refs [{string.Join(", ", bindings)}], not '{refName}'.");
+            throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Commit {checksum} is bound to refs [{string.Join(", ", bindings)}], not '{refName}'.");
         }
 
         if (collectionId is null)
@@ -343,12 +341,12 @@ public sealed class RepositoryPuller
         string? bound = commit.GetMetadata("ostree.collection-binding")?.AsString();
         if (bound is null)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Expected commit {checksum} to be bound to collection '{collectionId}', but it has no collection binding.");
+            throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Expected commit {checksum} to be bound to collection '{collectionId}', but it has no collection binding.");
         }
 
         if (bound != collectionId)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Commit {checksum} is bound to collection '{bound}', not '{collectionId}'.");
+            throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Commit {checksum} is bound to collection '{bound}', not '{collectionId}'.");
         }
     }
 
@@ -357,12 +355,12 @@ public sealed class RepositoryPuller
         var signatures = detached is null ? [] : SignatureContainer.Read(SignatureContainer.Parse(detached, ObjectStore.Name(checksum, ObjectType.CommitMeta)), Ed25519Signatures.MetadataKey);
         if (signatures.Count == 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description} has no ed25519 signature, and the remote requires one (sign-verify).");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description} has no ed25519 signature, and the remote requires one (sign-verify).");
         }
 
         if (!Ed25519Signatures.VerifyAny(commit, signatures, verification.PublicKeys))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"No valid ed25519 signature on commit {checksum} from {source.Description} for the remote's keys.");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"No valid ed25519 signature on commit {checksum} from {source.Description} for the remote's keys.");
         }
     }
 
@@ -375,11 +373,11 @@ public sealed class RepositoryPuller
         }
         catch (InvalidFormatException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description}: its detached metadata is malformed: {ex.Message}", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"Commit {checksum} from {source.Description}: its detached metadata is malformed: {ex.Message}", ex);
         }
-        catch (AptOstreeException ex) when (ex.ErrorCode == OSTreeErrorCodes.SignatureInvalid)
+        catch (AptOstreeException ex) when (ex.ErrorCode == OstreeErrorCodes.SignatureInvalid)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"{ex.Message} ({verification.DescribeGpgKeys()})", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"{ex.Message} ({verification.DescribeGpgKeys()})", ex);
         }
     }
 
@@ -389,7 +387,7 @@ public sealed class RepositoryPuller
         if (!transaction.Has(meta, ObjectType.DirMeta))
         {
             var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                ?? throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
+                ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
             DirMeta.Parse(bytes, ObjectStore.Name(meta, ObjectType.DirMeta));
             transaction.WriteMetadata(ObjectType.DirMeta, bytes, meta);
             fetched++;
@@ -403,7 +401,7 @@ public sealed class RepositoryPuller
         else
         {
             treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                ?? throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
+                ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
             fetched++;
         }
 

@@ -51,7 +51,7 @@ internal sealed class RepositorySummary
 
         if (collectionId is not null && !RefStore.IsValidCollectionId(collectionId))
         {
-            throw new InvalidFormatException(OSTreeErrorCodes.InvalidObject, $"{sourceName}: invalid collection ID '{collectionId}'.", null, sourceName, "ostree.summary.collection-id");
+            throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{sourceName}: invalid collection ID '{collectionId}'.", null, sourceName, "ostree.summary.collection-id");
         }
 
         return new RepositorySummary(ParseRefList((object[])t[0], sourceName), collectionId, map);
@@ -73,7 +73,7 @@ internal sealed class RepositorySummary
             var csum = (byte[])inner[1];
             if (csum.Length != Checksum.ByteLength)
             {
-                throw new InvalidFormatException(OSTreeErrorCodes.InvalidObject, $"{sourceName}: ref '{entry[0]}' has a {csum.Length}-byte checksum.", null, sourceName, (string)entry[0]);
+                throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{sourceName}: ref '{entry[0]}' has a {csum.Length}-byte checksum.", null, sourceName, (string)entry[0]);
             }
 
             result[(string)entry[0]] = (Checksum.FromBytes(csum), (ulong)inner[0]);

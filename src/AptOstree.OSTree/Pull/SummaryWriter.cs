@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using AptOstree.IO;
 using AptOstree.OSTree.GVariant;
 
 namespace AptOstree.OSTree;

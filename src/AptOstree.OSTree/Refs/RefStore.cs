@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using AptOstree.IO;
 
 namespace AptOstree.OSTree;
 
@@ -28,11 +27,11 @@ public sealed partial class RefStore
             up++;
         }
 
-        var checksum = ResolvePartialChecksum(rev) ?? TryResolve(rev) ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Refspec '{rev}' not found in {_repo.Path}.");
+        var checksum = ResolvePartialChecksum(rev) ?? TryResolve(rev) ?? throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Refspec '{rev}' not found in {_repo.Path}.");
         for (int i = 0; i < up; i++)
         {
             checksum = _repo.Objects.ReadCommit(checksum).Parent
-                ?? throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Commit {checksum} has no parent.");
+                ?? throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Commit {checksum} has no parent.");
         }
 
         return checksum;
@@ -69,7 +68,7 @@ public sealed partial class RefStore
 
                 if (found is not null && found.Value != candidate)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Refspec '{prefix}' is ambiguous: it is a prefix of commits {found} and {candidate}.");
+                    throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Refspec '{prefix}' is ambiguous: it is a prefix of commits {found} and {candidate}.");
                 }
 
                 found = candidate;
@@ -107,13 +106,13 @@ public sealed partial class RefStore
         string text = File.ReadAllText(path).Trim();
         return Checksum.TryParse(text, out var value)
             ? value
-            : throw new InvalidFormatException(OSTreeErrorCodes.InvalidObject, $"Ref file {path} does not hold a checksum.", null, path);
+            : throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"Ref file {path} does not hold a checksum.", null, path);
     }
 
     /// <summary>Sets (or with null, deletes) a local ref, or a remote ref when spelled <c>REMOTE:REF</c>.</summary>
     public void Set(string refspec, Checksum? value)
     {
-        string path = PathOf(refspec) ?? throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid ref name '{refspec}'.");
+        string path = PathOf(refspec) ?? throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Invalid ref name '{refspec}'.");
         if (value is null)
         {
             if (File.Exists(path))
@@ -190,13 +189,13 @@ public sealed partial class RefStore
         ArgumentException.ThrowIfNullOrEmpty(target);
         if (!IsValidName(alias) || !IsValidName(target))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid alias '{alias}' -> '{target}'.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Invalid alias '{alias}' -> '{target}'.");
         }
 
         string heads = Path.Combine(_repo.Path, "refs", "heads");
         if (!File.Exists(Path.Combine(heads, target)))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.RefNotFound, $"Cannot create alias to non-existent ref: {target}");
+            throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Cannot create alias to non-existent ref: {target}");
         }
 
         string path = Path.Combine(heads, alias);
@@ -255,7 +254,7 @@ public sealed partial class RefStore
     {
         if (!IsValidName(refName) || !IsValidCollectionId(collectionId))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid collection ref ({collectionId}, {refName}).");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Invalid collection ref ({collectionId}, {refName}).");
         }
 
         WriteRefFile(Path.Combine(_repo.Path, "refs", "mirrors", collectionId, refName), value);
@@ -339,7 +338,7 @@ public sealed partial class RefStore
     {
         if (!IsValidName(collectionRef.Name) || !IsValidCollectionId(collectionRef.CollectionId))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid collection ref {collectionRef}.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Invalid collection ref {collectionRef}.");
         }
 
         return collectionRef.CollectionId == _repo.Config.Get("core", "collection-id")

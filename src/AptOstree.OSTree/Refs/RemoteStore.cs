@@ -1,4 +1,3 @@
-using AptOstree.IO;
 using AptOstree.OpenPgp;
 
 namespace AptOstree.OSTree;
@@ -41,7 +40,7 @@ public sealed class RemoteStore
     {
         if (!RefStore.IsValidName(name) || name.Contains('/', StringComparison.Ordinal))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidRefName, $"Invalid remote name '{name}'.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Invalid remote name '{name}'.");
         }
 
         string group = $"remote \"{name}\"";
@@ -61,7 +60,7 @@ public sealed class RemoteStore
     /// atomically), as <c>ostree remote gpg-import</c> does; a key already there takes in what the new copy adds.
     /// </summary>
     /// <returns>How many certificates were new.</returns>
-    /// <exception cref="AptOstreeException">No such remote (<see cref="OSTreeErrorCodes.RemoteFailed"/>), or its keyring is unreadable.</exception>
+    /// <exception cref="AptOstreeException">No such remote (<see cref="OstreeErrorCodes.RemoteFailed"/>), or its keyring is unreadable.</exception>
     public int ImportGpgKeys(string name, OpenPgpKeyring keys)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -74,10 +73,10 @@ public sealed class RemoteStore
     }
 
     /// <summary>The remote's own trusted GPG keys (<c>REPO/NAME.trustedkeys.gpg</c>); empty when it has none.</summary>
-    /// <exception cref="AptOstreeException">No such remote (<see cref="OSTreeErrorCodes.RemoteFailed"/>), or its keyring is unreadable.</exception>
+    /// <exception cref="AptOstreeException">No such remote (<see cref="OstreeErrorCodes.RemoteFailed"/>), or its keyring is unreadable.</exception>
     public OpenPgpKeyring TrustedGpgKeys(string name)
     {
-        _ = Get(name) ?? throw new AptOstreeException(OSTreeErrorCodes.RemoteFailed, $"Remote '{name}' is not configured in {_repo.Path}/config.");
+        _ = Get(name) ?? throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{name}' is not configured in {_repo.Path}/config.");
         string path = TrustedKeysPath(name);
         if (!File.Exists(path) || new FileInfo(path).Length == 0)
         {
@@ -90,7 +89,7 @@ public sealed class RemoteStore
         }
         catch (InvalidFormatException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"Remote '{name}': GPG keyring {path} cannot be read: {ex.Message}", ex);
+            throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{name}': GPG keyring {path} cannot be read: {ex.Message}", ex);
         }
     }
 

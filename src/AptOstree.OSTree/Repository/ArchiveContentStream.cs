@@ -6,7 +6,7 @@ namespace AptOstree.OSTree;
 /// The uncompressed content of an archive (<c>.filez</c>) object: its raw DEFLATE payload inflated, with corrupt
 /// compressed data reported as our <see cref="OstreeObjectException"/> naming the object.
 /// </summary>
-internal sealed class ArchiveContentStream : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class ArchiveContentStream : AptOstree.ForwardOnlyReadStream
 {
     private readonly DeflateStream _inflater;
     private readonly string _name;
@@ -27,7 +27,7 @@ internal sealed class ArchiveContentStream : AptOstree.IO.ForwardOnlyReadStream
         }
         catch (InvalidDataException ex)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, _name, "compressed content is corrupt: " + ex.Message, ex);
+            throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, _name, "compressed content is corrupt: " + ex.Message, ex);
         }
     }
 

@@ -40,7 +40,7 @@ public sealed class KeyFile
             int eq = line.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0 || current is null)
             {
-                throw new InvalidFormatException(OSTreeErrorCodes.InvalidRepository, $"{sourceName}:{lineNo}: expected '[group]' or 'key=value', found '{line}'.", null, sourceName, $"line {lineNo}");
+                throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{sourceName}:{lineNo}: expected '[group]' or 'key=value', found '{line}'.", null, sourceName, $"line {lineNo}");
             }
 
             current.Add(new(line[..eq].Trim(), line[(eq + 1)..].Trim()));

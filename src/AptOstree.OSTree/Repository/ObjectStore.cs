@@ -37,7 +37,7 @@ public sealed class ObjectStore
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, $"{checksum}.{type.Extension()}", "object not found in " + _repo.Path, ex);
+            throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, $"{checksum}.{type.Extension()}", "object not found in " + _repo.Path, ex);
         }
 
         if (verify && type != ObjectType.CommitMeta)
@@ -45,7 +45,7 @@ public sealed class ObjectStore
             var actual = Checksum.Compute(data);
             if (actual != checksum)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.CorruptObject, $"{checksum}.{type.Extension()}", $"corrupted object: content hashes to {actual}");
+                throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, $"{checksum}.{type.Extension()}", $"corrupted object: content hashes to {actual}");
             }
         }
 
@@ -95,7 +95,7 @@ public sealed class ObjectStore
         var fs = _repo.FileSystem;
         if (!fs.TryGetStatus(path, out var st))
         {
-            throw new OstreeObjectException(OSTreeErrorCodes.ObjectNotFound, name, "object not found in " + _repo.Path);
+            throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, name, "object not found in " + _repo.Path);
         }
 
         switch (_repo.Mode)
@@ -105,7 +105,7 @@ public sealed class ObjectStore
             case RepoMode.BareUser:
             {
                 byte[] meta = fs.GetExtendedAttribute(path, UserMetaXattr)
-                    ?? throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, name, "bare-user object has no user.ostreemeta xattr");
+                    ?? throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "bare-user object has no user.ostreemeta xattr");
                 var header = FileHeader.ParseUserMeta(meta, name);
                 if (header.IsSymlink)
                 {
@@ -134,7 +134,7 @@ public sealed class ObjectStore
 
                 if (!st.IsRegularFile)
                 {
-                    throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, name, "object is neither a regular file nor a symlink");
+                    throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "object is neither a regular file nor a symlink");
                 }
 
                 var header = new FileHeader(uid, gid, st.Mode, string.Empty, xattrs);
@@ -225,13 +225,13 @@ public sealed class ObjectStore
             Span<byte> prefix = stackalloc byte[8];
             if (file.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) != 8)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, name, "archive object is shorter than its 8-byte length prefix");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "archive object is shorter than its 8-byte length prefix");
             }
 
             uint h = BinaryPrimitives.ReadUInt32BigEndian(prefix);
             if (h == 0 || h > file.Length - 8)
             {
-                throw new OstreeObjectException(OSTreeErrorCodes.InvalidObject, name, $"archive header length {h} is invalid for a {file.Length}-byte object");
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, $"archive header length {h} is invalid for a {file.Length}-byte object");
             }
 
             byte[] all = new byte[8 + h];

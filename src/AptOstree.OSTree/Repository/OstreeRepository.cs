@@ -1,4 +1,3 @@
-using AptOstree.IO;
 using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,7 +24,7 @@ public sealed class OstreeRepository
         string modeText = config.Get("core", "mode") ?? "bare";
         if (!RepoModeExtensions.TryParse(modeText, out var mode))
         {
-            throw new InvalidFormatException(OSTreeErrorCodes.InvalidRepository, $"{path}/config: unknown core.mode '{modeText}'.", null, $"{path}/config", "core.mode");
+            throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{path}/config: unknown core.mode '{modeText}'.", null, $"{path}/config", "core.mode");
         }
 
         Mode = mode;
@@ -80,7 +79,7 @@ public sealed class OstreeRepository
         ArgumentException.ThrowIfNullOrEmpty(path);
         if (mode == RepoMode.BareSplitXattrs)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.UnsupportedMode, "bare-split-xattrs repositories are read-only (writing is experimental and broken upstream).");
+            throw new AptOstreeException(OstreeErrorCodes.UnsupportedMode, "bare-split-xattrs repositories are read-only (writing is experimental and broken upstream).");
         }
 
         path = System.IO.Path.GetFullPath(path);
@@ -89,7 +88,7 @@ public sealed class OstreeRepository
             var existing = Open(path, options);
             return existing.Mode == mode
                 ? existing
-                : throw new AptOstreeException(OSTreeErrorCodes.InvalidRepository, $"{path} already is a {existing.Mode.ToConfigString()} repository.");
+                : throw new AptOstreeException(OstreeErrorCodes.InvalidRepository, $"{path} already is a {existing.Mode.ToConfigString()} repository.");
         }
 
         Directory.CreateDirectory(path);
@@ -119,18 +118,18 @@ public sealed class OstreeRepository
         string configPath = System.IO.Path.Combine(path, "config");
         if (!Directory.Exists(System.IO.Path.Combine(path, "objects")) || !File.Exists(configPath))
         {
-            throw new InvalidFormatException(OSTreeErrorCodes.InvalidRepository, $"{path} is not an OSTree repository (no objects/ or config).", null, path);
+            throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{path} is not an OSTree repository (no objects/ or config).", null, path);
         }
 
         var config = KeyFile.Parse(File.ReadAllText(configPath), configPath);
         if (config.Get("core", "repo_version") != "1")
         {
-            throw new InvalidFormatException(OSTreeErrorCodes.InvalidRepository, $"{configPath}: Invalid repository version '{config.Get("core", "repo_version")}'.", null, configPath, "core.repo_version");
+            throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{configPath}: Invalid repository version '{config.Get("core", "repo_version")}'.", null, configPath, "core.repo_version");
         }
 
         if (config.GetBoolean("core", "archive", false))
         {
-            throw new InvalidFormatException(OSTreeErrorCodes.InvalidRepository, $"{configPath}: legacy core.archive=true repositories are not supported.", null, configPath, "core.archive");
+            throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{configPath}: legacy core.archive=true repositories are not supported.", null, configPath, "core.archive");
         }
 
         Directory.CreateDirectory(System.IO.Path.Combine(path, "tmp"));
@@ -234,7 +233,7 @@ public sealed class OstreeRepository
             Refs.Set(options.Branch, commit);
         }
 
-        Logging.OSTreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
+        OstreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
         return commit;
     }
 

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using AptOstree.OSTree.Native;
 
 namespace AptOstree.OSTree;
 
@@ -36,12 +35,12 @@ public sealed class RepositoryLock : IDisposable
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno is not 11 and not 13)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.LockFailed, $"Locking {repositoryPath}/.lock failed: {Marshal.GetPInvokeErrorMessage(errno)}.");
+                    throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Locking {repositoryPath}/.lock failed: {Marshal.GetPInvokeErrorMessage(errno)}.");
                 }
 
                 if (DateTime.UtcNow > deadline)
                 {
-                    throw new AptOstreeException(OSTreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repositoryPath}/.lock.");
+                    throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repositoryPath}/.lock.");
                 }
 
                 cancellationToken.ThrowIfCancellationRequested();

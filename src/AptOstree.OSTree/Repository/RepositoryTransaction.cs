@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using AptOstree.OSTree.Native;
 using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
@@ -182,7 +181,7 @@ internal sealed class RepositoryTransaction : IDisposable
         var mode = _repo.Mode;
         if (mode == RepoMode.BareUserOnly && (header.Mode & UnixMode.PermissionMask & ~0x1FDu) != 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.UnsupportedMode, $"Content object with mode 0{Convert.ToString(header.Mode, 8)} has bits (setuid, setgid, sticky or o+w) that bare-user-only repositories cannot store; commit with canonical permissions.");
+            throw new AptOstreeException(OstreeErrorCodes.UnsupportedMode, $"Content object with mode 0{Convert.ToString(header.Mode, 8)} has bits (setuid, setgid, sticky or o+w) that bare-user-only repositories cannot store; commit with canonical permissions.");
         }
 
         byte[] buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -224,7 +223,7 @@ internal sealed class RepositoryTransaction : IDisposable
 
         if (total != size)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidObject, $"Content stream had {total} bytes, {size} were announced.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidObject, $"Content stream had {total} bytes, {size} were announced.");
         }
 
         switch (mode)
@@ -251,7 +250,7 @@ internal sealed class RepositoryTransaction : IDisposable
             case RepoMode.Archive:
                 break;
             default:
-                throw new AptOstreeException(OSTreeErrorCodes.UnsupportedMode, $"Cannot write into a {mode.ToConfigString()} repository.");
+                throw new AptOstreeException(OstreeErrorCodes.UnsupportedMode, $"Cannot write into a {mode.ToConfigString()} repository.");
         }
     }
 
@@ -288,7 +287,7 @@ internal sealed class RepositoryTransaction : IDisposable
 
                 break;
             default:
-                throw new AptOstreeException(OSTreeErrorCodes.UnsupportedMode, $"Cannot write into a {_repo.Mode.ToConfigString()} repository.");
+                throw new AptOstreeException(OstreeErrorCodes.UnsupportedMode, $"Cannot write into a {_repo.Mode.ToConfigString()} repository.");
         }
     }
 }

@@ -48,7 +48,7 @@ public static class Ed25519CommitSigner
     {
         if (!Verify(repository, commit, publicKeys))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"No valid ed25519 signature on commit {commit}.");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"No valid ed25519 signature on commit {commit}.");
         }
     }
 

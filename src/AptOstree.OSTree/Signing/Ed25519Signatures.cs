@@ -26,7 +26,7 @@ internal static class Ed25519Signatures
         {
             if (key.Length != 32)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 public key has 32 bytes, not {key.Length}.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"An ed25519 public key has 32 bytes, not {key.Length}.");
             }
 
             Ed25519PublicKeyParameters pub;
@@ -36,7 +36,7 @@ internal static class Ed25519Signatures
             }
             catch (ArgumentException ex)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 public key ({Convert.ToBase64String(key)}) is not a point on the curve.", ex);
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"An ed25519 public key ({Convert.ToBase64String(key)}) is not a point on the curve.", ex);
             }
 
             foreach (byte[] signature in signatures)
@@ -59,6 +59,6 @@ internal static class Ed25519Signatures
         ArgumentNullException.ThrowIfNull(secretKey);
         return secretKey.Length is 32 or 64
             ? new Ed25519PrivateKeyParameters(secretKey, 0)
-            : throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"An ed25519 secret key has 64 bytes (or a 32-byte seed), not {secretKey.Length}.");
+            : throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"An ed25519 secret key has 64 bytes (or a 32-byte seed), not {secretKey.Length}.");
     }
 }

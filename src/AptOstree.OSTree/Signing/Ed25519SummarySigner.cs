@@ -1,4 +1,3 @@
-using AptOstree.IO;
 
 namespace AptOstree.OSTree;
 
@@ -21,7 +20,7 @@ public static class Ed25519SummarySigner
         string summaryPath = Path.Combine(repository.Path, "summary");
         if (!File.Exists(summaryPath))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.ObjectNotFound, $"{summaryPath} does not exist; run summary -u first.");
+            throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{summaryPath} does not exist; run summary -u first.");
         }
 
         byte[] summary = File.ReadAllBytes(summaryPath);
@@ -36,7 +35,7 @@ public static class Ed25519SummarySigner
 
         if (bytes is null)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, "No keys passed for signing summary.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidKey, "No keys passed for signing summary.");
         }
 
         AtomicFile.Write(sigPath, bytes, 0x1A4, repository.Fsync, repository.FileSystem);

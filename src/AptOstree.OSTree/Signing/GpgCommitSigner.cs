@@ -16,7 +16,7 @@ public static class GpgCommitSigner
     /// Signs a commit and appends the signature to <c>ostree.gpgsigs</c>, keeping other keys and signatures.
     /// Like libostree, a commit that already carries a signature by the same key is refused.
     /// </summary>
-    /// <exception cref="AptOstreeException">The commit is missing or corrupt, or already signed by this key (<see cref="OSTreeErrorCodes.InvalidOption"/>).</exception>
+    /// <exception cref="AptOstreeException">The commit is missing or corrupt, or already signed by this key (<see cref="OstreeErrorCodes.InvalidOption"/>).</exception>
     public static void Sign(OstreeRepository repository, Checksum commit, GpgSigningKey key)
     {
         ArgumentNullException.ThrowIfNull(repository);
@@ -25,7 +25,7 @@ public static class GpgCommitSigner
         var detached = repository.Objects.ReadDetachedMetadata(commit);
         if (OpenPgpSignatureVerifier.IssuerKeyIds(SignatureContainer.Read(detached, MetadataKey)).Contains(key.KeyId))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidOption, $"Commit {commit} is already signed with GPG key {key.SigningKeyId}.");
+            throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Commit {commit} is already signed with GPG key {key.SigningKeyId}.");
         }
 
         byte[] bytes = SignatureContainer.Append(detached, key.Sign(data), MetadataKey);
@@ -63,7 +63,7 @@ public static class GpgCommitSigner
 
     /// <summary>Verifies the commit's GPG signatures against <paramref name="keyring"/>.</summary>
     /// <returns>The primary-key fingerprints of every valid signature.</returns>
-    /// <exception cref="AptOstreeException">No signature, or none valid by a trusted key (<see cref="OSTreeErrorCodes.SignatureInvalid"/>, naming the commit).</exception>
+    /// <exception cref="AptOstreeException">No signature, or none valid by a trusted key (<see cref="OstreeErrorCodes.SignatureInvalid"/>, naming the commit).</exception>
     public static IReadOnlyList<string> Verify(OstreeRepository repository, Checksum commit, OpenPgpKeyring keyring)
     {
         ArgumentNullException.ThrowIfNull(repository);

@@ -15,7 +15,7 @@ internal static class GpgSignatures
         var signatures = SignatureContainer.Read(detached, GpgCommitSigner.MetadataKey);
         if (signatures.Count == 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"GPG verification enabled, but no signatures found on commit {commit} from {origin} (use gpg-verify=false in the remote config to disable).");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"GPG verification enabled, but no signatures found on commit {commit} from {origin} (use gpg-verify=false in the remote config to disable).");
         }
 
         try
@@ -24,7 +24,7 @@ internal static class GpgSignatures
         }
         catch (OpenPgpSignatureException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"No valid GPG signature on commit {commit} from {origin}: {string.Join("; ", ex.Problems)}.", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"No valid GPG signature on commit {commit} from {origin}: {string.Join("; ", ex.Problems)}.", ex);
         }
     }
 }

@@ -37,7 +37,7 @@ public sealed class GpgSigningKey
     /// <param name="keyId">Fingerprint, long/short key id, or user-id substring.</param>
     /// <param name="passphrase">The key's passphrase; null for an unprotected key.</param>
     /// <param name="sourceName">Names the keyring in messages.</param>
-    /// <exception cref="AptOstreeException">Unreadable keyring, no such signing key, or a wrong passphrase (<see cref="OSTreeErrorCodes.InvalidKey"/>).</exception>
+    /// <exception cref="AptOstreeException">Unreadable keyring, no such signing key, or a wrong passphrase (<see cref="OstreeErrorCodes.InvalidKey"/>).</exception>
     public static GpgSigningKey Load(Stream stream, string keyId, string? passphrase = null, string sourceName = "secret keyring")
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -50,7 +50,7 @@ public sealed class GpgSigningKey
         }
         catch (Exception ex) when (ex is PgpException or IOException or ArgumentException or InvalidOperationException)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"{sourceName} is not an OpenPGP secret keyring: {ex.Message}", ex);
+            throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName} is not an OpenPGP secret keyring: {ex.Message}", ex);
         }
 
         foreach (var ring in rings)
@@ -68,7 +68,7 @@ public sealed class GpgSigningKey
                 : named;
             if (!CanSign(chosen.PublicKey) || chosen.IsPrivateKeyEmpty)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"{sourceName}: key {keyId} has no usable secret signing key.");
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName}: key {keyId} has no usable secret signing key.");
             }
 
             PgpPrivateKey privateKey;
@@ -78,17 +78,17 @@ public sealed class GpgSigningKey
             }
             catch (PgpException ex)
             {
-                throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"{sourceName}: the secret key {keyId} cannot be unlocked (protected by a passphrase?): {ex.Message}", ex);
+                throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName}: the secret key {keyId} cannot be unlocked (protected by a passphrase?): {ex.Message}", ex);
             }
 
             return new GpgSigningKey(privateKey, chosen.PublicKey, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
         }
 
-        throw new AptOstreeException(OSTreeErrorCodes.InvalidKey, $"{sourceName} holds no secret key matching '{keyId}'.");
+        throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName} holds no secret key matching '{keyId}'.");
     }
 
     /// <summary>Reads the key named <paramref name="keyId"/> from a secret keyring file.</summary>
-    /// <exception cref="AptOstreeException">Unreadable keyring, no such signing key, or a wrong passphrase (<see cref="OSTreeErrorCodes.InvalidKey"/>).</exception>
+    /// <exception cref="AptOstreeException">Unreadable keyring, no such signing key, or a wrong passphrase (<see cref="OstreeErrorCodes.InvalidKey"/>).</exception>
     public static GpgSigningKey LoadFile(string path, string keyId, string? passphrase = null)
     {
         ArgumentNullException.ThrowIfNull(path);

@@ -1,4 +1,3 @@
-using AptOstree.IO;
 using AptOstree.OpenPgp;
 
 namespace AptOstree.OSTree;
@@ -11,7 +10,7 @@ namespace AptOstree.OSTree;
 public static class GpgSummarySigner
 {
     /// <summary>Signs <c>REPO/summary</c> with <paramref name="key"/> and writes <c>summary.sig</c> atomically.</summary>
-    /// <exception cref="AptOstreeException">No summary (<see cref="OSTreeErrorCodes.ObjectNotFound"/>), or a malformed <c>summary.sig</c>.</exception>
+    /// <exception cref="AptOstreeException">No summary (<see cref="OstreeErrorCodes.ObjectNotFound"/>), or a malformed <c>summary.sig</c>.</exception>
     public static void Sign(OstreeRepository repository, GpgSigningKey key)
     {
         ArgumentNullException.ThrowIfNull(repository);
@@ -19,7 +18,7 @@ public static class GpgSummarySigner
         string summaryPath = Path.Combine(repository.Path, "summary");
         if (!File.Exists(summaryPath))
         {
-            throw new AptOstreeException(OSTreeErrorCodes.ObjectNotFound, $"{summaryPath} does not exist; run summary -u first.");
+            throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{summaryPath} does not exist; run summary -u first.");
         }
 
         byte[] summary = File.ReadAllBytes(summaryPath);
@@ -31,7 +30,7 @@ public static class GpgSummarySigner
 
     /// <summary>Verifies the GPG signatures in <paramref name="signatureFile"/> (<c>summary.sig</c> bytes) over <paramref name="summary"/>.</summary>
     /// <returns>The primary-key fingerprints of every valid signature.</returns>
-    /// <exception cref="AptOstreeException">Malformed <c>summary.sig</c>, no GPG signature, or none valid by a key of <paramref name="keyring"/> (<see cref="OSTreeErrorCodes.SignatureInvalid"/>).</exception>
+    /// <exception cref="AptOstreeException">Malformed <c>summary.sig</c>, no GPG signature, or none valid by a key of <paramref name="keyring"/> (<see cref="OstreeErrorCodes.SignatureInvalid"/>).</exception>
     public static IReadOnlyList<string> Verify(ReadOnlySpan<byte> summary, ReadOnlySpan<byte> signatureFile, OpenPgpKeyring keyring)
     {
         ArgumentNullException.ThrowIfNull(keyring);
@@ -42,12 +41,12 @@ public static class GpgSummarySigner
         }
         catch (InvalidFormatException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"summary.sig is malformed: {ex.Message}", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"summary.sig is malformed: {ex.Message}", ex);
         }
 
         if (signatures.Count == 0)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, "GPG verification of the summary enabled, but summary.sig holds no GPG signatures.");
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, "GPG verification of the summary enabled, but summary.sig holds no GPG signatures.");
         }
 
         try
@@ -56,7 +55,7 @@ public static class GpgSummarySigner
         }
         catch (OpenPgpSignatureException ex)
         {
-            throw new AptOstreeException(OSTreeErrorCodes.SignatureInvalid, $"No valid GPG signature on the summary: {string.Join("; ", ex.Problems)}.", ex);
+            throw new AptOstreeException(OstreeErrorCodes.SignatureInvalid, $"No valid GPG signature on the summary: {string.Join("; ", ex.Problems)}.", ex);
         }
     }
 }

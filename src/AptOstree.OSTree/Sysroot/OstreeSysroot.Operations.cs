@@ -1,4 +1,3 @@
-using AptOstree.IO;
 
 namespace AptOstree.OSTree.Sysroot;
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using AptOstree.IO;
-using AptOstree.Logging;
 
 namespace AptOstree.OSTree.Sysroot;
 

@@ -1,5 +1,3 @@
-using AptOstree.IO;
-using AptOstree.Logging;
 using AptOstree.Posix;
 
 namespace AptOstree.OSTree.Sysroot;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using AptOstree.IO;
-using AptOstree.Logging;
 using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,3 @@
-using AptOstree.Compose.BaseImages;
 using AptOstree.Testing;
 
 namespace AptOstree.Compose.Tests.BaseImages;

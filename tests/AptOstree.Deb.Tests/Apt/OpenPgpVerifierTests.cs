@@ -1,4 +1,4 @@
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.OpenPgp;
 using AptOstree.Testing;
 

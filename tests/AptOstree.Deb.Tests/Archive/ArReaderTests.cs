@@ -1,5 +1,4 @@
 using System.Text;
-using AptOstree.Deb.Archive;
 
 namespace AptOstree.Deb.Tests.Archive;
 

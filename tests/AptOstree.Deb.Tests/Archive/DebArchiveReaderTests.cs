@@ -1,5 +1,3 @@
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
 using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Archive;

@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using System.Text;
-using AptOstree.Deb.Archive;
-using AptOstree.Deb.Compression;
 
 namespace AptOstree.Deb.Tests.Archive;
 

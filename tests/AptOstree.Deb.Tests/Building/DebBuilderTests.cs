@@ -1,7 +1,3 @@
-using AptOstree.Deb.Building;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
-using AptOstree.Deb.Tar;
 using AptOstree.Deb.Tests.Package;
 using AptOstree.Posix;
 using AptOstree.Testing;

@@ -1,5 +1,3 @@
-using AptOstree.Deb.Building;
-using AptOstree.Deb.Compression;
 
 namespace AptOstree.Deb.Tests.Building;
 

@@ -1,4 +1,3 @@
-using AptOstree.Deb.Compression;
 using AptOstree.Deb.Tests.Archive;
 
 namespace AptOstree.Deb.Tests.Compression;

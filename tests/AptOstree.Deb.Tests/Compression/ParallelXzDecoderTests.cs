@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using AptOstree.Deb.Compression;
 using AptOstree.Deb.Tests.Archive;
 using AptOstree.Testing;
 

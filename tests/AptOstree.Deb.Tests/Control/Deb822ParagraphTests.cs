@@ -1,4 +1,3 @@
-using AptOstree.Deb.Control;
 
 namespace AptOstree.Deb.Tests.Control;
 

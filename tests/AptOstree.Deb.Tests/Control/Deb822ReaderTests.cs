@@ -1,5 +1,4 @@
 using System.Text;
-using AptOstree.Deb.Control;
 
 namespace AptOstree.Deb.Tests.Control;
 

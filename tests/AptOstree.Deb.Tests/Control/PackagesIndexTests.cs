@@ -1,6 +1,4 @@
 using System.Text.Json;
-using AptOstree.Deb.Control;
-using AptOstree.Deb.Relations;
 using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Control;

@@ -1,8 +1,7 @@
 using System.Text;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Dpkg;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Solver.Edsp;
 using AptOstree.Testing;
 using Xunit.Abstractions;
 

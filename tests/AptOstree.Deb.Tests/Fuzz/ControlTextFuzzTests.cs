@@ -1,8 +1,5 @@
 using System.Text;
-using AptOstree.Deb.Control;
-using AptOstree.Deb.Relations;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Versioning;
 using Xunit.Abstractions;
 
 namespace AptOstree.Deb.Tests.Fuzz;

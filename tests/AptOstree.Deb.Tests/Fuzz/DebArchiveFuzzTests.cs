@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using AptOstree.Deb.Compression;
 using AptOstree.Deb.Tests.Archive;
 using Xunit.Abstractions;
 

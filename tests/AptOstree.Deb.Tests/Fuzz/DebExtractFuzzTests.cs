@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using System.Text;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
 using AptOstree.Deb.Tests.Archive;
 using AptOstree.Deb.Tests.Package;
 using AptOstree.Testing;

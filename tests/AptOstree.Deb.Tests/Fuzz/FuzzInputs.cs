@@ -1,8 +1,5 @@
 using System.Text;
-using AptOstree.Apt;
-using AptOstree.Deb.Building;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Tar;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Tests.Archive;
 using AptOstree.Deb.Tests.Building;
 
@@ -97,7 +94,7 @@ internal static class FuzzInputs
     /// <summary>The raw bytes of the first ar member whose name starts with <paramref name="prefix"/>.</summary>
     public static byte[] MemberOf(byte[] deb, string prefix)
     {
-        using var ar = new AptOstree.Deb.Archive.ArReader(new MemoryStream(deb));
+        using var ar = new AptOstree.Deb.ArReader(new MemoryStream(deb));
         while (ar.GetNextMember() is { } member)
         {
             if (member.Name.StartsWith(prefix, StringComparison.Ordinal))

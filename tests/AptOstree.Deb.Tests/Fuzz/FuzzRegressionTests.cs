@@ -1,10 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Solver.Edsp;
-using AptOstree.Deb.Tar;
 using AptOstree.Deb.Tests.Archive;
 
 namespace AptOstree.Deb.Tests.Fuzz;
@@ -126,8 +122,8 @@ public sealed class FuzzRegressionTests
         // UnsupportedPacketVersionException, which is neither a PgpException nor an IOException.
         byte[] block = [0x9C, 0x01, 0x85];
         using var key = AptOstree.Testing.GpgTestKey.Create();
-        var ex = Assert.Throws<AptOstree.Apt.AptException>(() => AptOstree.Apt.OpenPgpVerifier.VerifyDetached("Origin: x\n"u8, block, key.Keyring, "fuzz/Release"));
-        Assert.Equal(AptOstree.AptErrorCodes.BadSignature, ex.ErrorCode);
+        var ex = Assert.Throws<AptOstree.Deb.Apt.AptException>(() => AptOstree.Deb.Apt.OpenPgpVerifier.VerifyDetached("Origin: x\n"u8, block, key.Keyring, "fuzz/Release"));
+        Assert.Equal(AptErrorCodes.BadSignature, ex.ErrorCode);
         Assert.Contains("fuzz/Release", ex.Message);
     }
 
@@ -137,7 +133,7 @@ public sealed class FuzzRegressionTests
         using var key = AptOstree.Testing.GpgTestKey.Create();
         var data = "Origin: x\n"u8.ToArray();
         var signature = key.Sign(data, "--detach-sign");
-        AptOstree.Apt.OpenPgpVerifier.VerifyDetached(data, signature, key.Keyring, "fuzz/Release");
+        AptOstree.Deb.Apt.OpenPgpVerifier.VerifyDetached(data, signature, key.Keyring, "fuzz/Release");
 
         // Old-format packet header (tag, 1/2/4 length bytes), then version, signature type, public-key algorithm.
         var algorithmAt = (signature[0] & 0x40) == 0 ? (1 << (signature[0] & 3)) + 1 + 2 : throw new InvalidOperationException("gpg wrote a new-format packet");
@@ -145,8 +141,8 @@ public sealed class FuzzRegressionTests
         {
             var forged = (byte[])signature.Clone();
             forged[algorithmAt] = algorithm;
-            var ex = Assert.Throws<AptOstree.Apt.AptException>(() => AptOstree.Apt.OpenPgpVerifier.VerifyDetached(data, forged, key.Keyring, "fuzz/Release"));
-            Assert.Equal(AptOstree.AptErrorCodes.BadSignature, ex.ErrorCode);
+            var ex = Assert.Throws<AptOstree.Deb.Apt.AptException>(() => AptOstree.Deb.Apt.OpenPgpVerifier.VerifyDetached(data, forged, key.Keyring, "fuzz/Release"));
+            Assert.Equal(AptErrorCodes.BadSignature, ex.ErrorCode);
         }
     }
 
@@ -155,7 +151,7 @@ public sealed class FuzzRegressionTests
     {
         var scenario = "Request: EDSP 0.5\nArchitecture:\n"u8.ToArray();
         var ex = Assert.Throws<InvalidFormatException>(() => EdspScenario.Read(new MemoryStream(scenario)));
-        Assert.Equal(AptOstree.AptErrorCodes.InvalidEdsp, ex.ErrorCode);
+        Assert.Equal(AptErrorCodes.InvalidEdsp, ex.ErrorCode);
         Assert.Contains("Architecture", ex.Message);
 
         var answer = new MemoryStream();
@@ -170,7 +166,7 @@ public sealed class FuzzRegressionTests
     public void Blank_package_request_is_refused_with_our_exception(string text)
     {
         var ex = Assert.Throws<AptOstreeException>(() => PackageRequest.Parse(text));
-        Assert.Equal(AptOstree.AptErrorCodes.UnknownPackage, ex.ErrorCode);
+        Assert.Equal(AptErrorCodes.UnknownPackage, ex.ErrorCode);
         Assert.Contains($"'{text}'", ex.Message);
     }
 

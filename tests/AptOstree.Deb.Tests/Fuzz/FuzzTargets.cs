@@ -1,7 +1,3 @@
-using AptOstree.Deb.Archive;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
-using AptOstree.Deb.Tar;
 
 namespace AptOstree.Deb.Tests.Fuzz;
 
@@ -84,7 +80,7 @@ internal static class FuzzTargets
 }
 
 /// <summary>A read-only, non-seekable view of a byte array (like a pipe): readers must not rely on Length or Position.</summary>
-internal sealed class ForwardOnlyStream(byte[] data) : AptOstree.IO.ForwardOnlyReadStream
+internal sealed class ForwardOnlyStream(byte[] data) : AptOstree.ForwardOnlyReadStream
 {
     private int position;
 

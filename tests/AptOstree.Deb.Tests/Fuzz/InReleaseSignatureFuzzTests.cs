@@ -1,5 +1,5 @@
 using System.Text;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.OpenPgp;
 using AptOstree.Testing;
 using Xunit.Abstractions;

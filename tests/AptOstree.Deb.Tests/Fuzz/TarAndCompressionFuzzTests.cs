@@ -1,5 +1,4 @@
-using AptOstree.Apt;
-using AptOstree.Deb.Compression;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Tests.Archive;
 using Xunit.Abstractions;
 
@@ -115,12 +114,12 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
         var third = tar.Length / 3;
         byte[] xz = [.. RawDeb.Compress(tar[..third], DebCompression.Xz), .. RawDeb.Compress(tar[third..(2 * third)], DebCompression.Xz), .. RawDeb.Compress(tar[(2 * third)..], DebCompression.Xz)];
         var control = RawDeb.ControlTarGz();
-        var options = new AptOstree.Deb.Package.DebReaderOptions { Xz = new XzDecodingOptions { Threads = 2 } };
+        var options = new AptOstree.Deb.DebReaderOptions { Xz = new XzDecodingOptions { Threads = 2 } };
         var random = new Random(606);
         FuzzHarness.Run(output, "xz index", Cases(), c =>
         {
             var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", control), ("data.tar.xz", c.Input));
-            using (var package = AptOstree.Deb.Package.DebPackage.Open(new MemoryStream(deb), sourceName: "fuzz.deb", options: options))
+            using (var package = AptOstree.Deb.DebPackage.Open(new MemoryStream(deb), sourceName: "fuzz.deb", options: options))
             {
                 _ = package.GetDataEntries();
             }

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using AptOstree.Deb.Compression;
 
 namespace AptOstree.Deb.Tests.Fuzz;
 

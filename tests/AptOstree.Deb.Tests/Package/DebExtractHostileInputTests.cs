@@ -1,6 +1,4 @@
 using System.Formats.Tar;
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
 using AptOstree.Deb.Tests.Archive;
 using AptOstree.Testing;
 

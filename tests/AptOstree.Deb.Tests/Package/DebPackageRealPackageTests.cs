@@ -1,4 +1,3 @@
-using AptOstree.Deb.Package;
 using AptOstree.Posix;
 using AptOstree.Testing;
 
@@ -48,7 +47,7 @@ public sealed class DebPackageRealPackageTests
     {
         var deb = RealDebs.Get("perl-base");
         using var pkg = DebPackage.Open(deb);
-        Assert.Contains(pkg.GetDataEntries(), e => e.Type == Tar.DebTarEntryType.HardLink);
+        Assert.Contains(pkg.GetDataEntries(), e => e.Type == DebTarEntryType.HardLink);
     }
 
     /// <summary>

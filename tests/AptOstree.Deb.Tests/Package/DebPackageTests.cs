@@ -1,10 +1,7 @@
-using AptOstree.Deb.Compression;
-using AptOstree.Deb.Package;
 using AptOstree.Deb.Tests.Archive;
 using AptOstree.Deb.Tests.Building;
-using AptOstree.DependencyInjection;
-using AptOstree.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Package;
 

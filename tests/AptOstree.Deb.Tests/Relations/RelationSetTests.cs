@@ -1,5 +1,3 @@
-using AptOstree.Deb.Relations;
-using AptOstree.Deb.Versioning;
 
 namespace AptOstree.Deb.Tests.Relations;
 

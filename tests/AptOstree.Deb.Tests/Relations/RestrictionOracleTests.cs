@@ -1,4 +1,3 @@
-using AptOstree.Deb.Relations;
 using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Relations;

@@ -1,6 +1,6 @@
 using System.Text;
-using AptOstree.Apt;
-using AptOstree.Deb.Solver.Edsp;
+using AptOstree.Deb.Apt;
+using AptOstree.Deb.Solver;
 
 namespace AptOstree.Deb.Tests.Solver;
 
@@ -37,7 +37,7 @@ public sealed class EdspPipeReadTests
     }
 
     /// <summary>No length, no seeking, at most a few bytes per read: what a pipe gives.</summary>
-    private sealed class PipeLikeStream(byte[] data) : AptOstree.IO.ForwardOnlyReadStream
+    private sealed class PipeLikeStream(byte[] data) : AptOstree.ForwardOnlyReadStream
     {
         private int _position;
 

@@ -1,4 +1,4 @@
-using AptOstree.Deb.Solver.Edsp;
+using AptOstree.Deb.Solver;
 using AptOstree.Testing;
 using Xunit.Abstractions;
 

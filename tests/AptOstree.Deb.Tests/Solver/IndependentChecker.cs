@@ -1,6 +1,4 @@
-using AptOstree.Deb.Relations;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Versioning;
 
 namespace AptOstree.Deb.Tests.Solver;
 
@@ -33,7 +31,7 @@ internal static class IndependentChecker
             }
         }
 
-        string native = AptOstree.Apt.AptListsDirectory.NativeArchitecture;
+        string native = AptOstree.Deb.Apt.AptListsDirectory.NativeArchitecture;
 
         // An explicit architecture qualifier (libc6-x32:i386) only hits packages of that architecture.
         bool ArchOk(Relation r, UniversePackage q) =>

@@ -66,6 +66,6 @@ public sealed class LazyConflictExclusionTests
 
         var p = universe.Packages[a];
         var q = universe.Packages[b];
-        return p.MultiArch == MultiArchKind.Same && q.MultiArch == MultiArchKind.Same && AptOstree.Deb.Versioning.DebianVersion.Compare(p.Version, q.Version) == 0;
+        return p.MultiArch == MultiArchKind.Same && q.MultiArch == MultiArchKind.Same && AptOstree.Deb.DebianVersion.Compare(p.Version, q.Version) == 0;
     }
 }

@@ -1,8 +1,7 @@
 using System.Text.RegularExpressions;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
 using AptOstree.Deb.Tests.Dpkg;
-using AptOstree.Deb.Versioning;
 using AptOstree.Testing;
 using Xunit.Abstractions;
 

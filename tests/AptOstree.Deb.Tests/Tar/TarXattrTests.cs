@@ -1,7 +1,4 @@
 using System.Text;
-using AptOstree.Deb.Building;
-using AptOstree.Deb.Package;
-using AptOstree.Deb.Tar;
 using AptOstree.Posix;
 using AptOstree.Testing;
 

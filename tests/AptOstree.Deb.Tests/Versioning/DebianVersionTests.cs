@@ -1,4 +1,3 @@
-using AptOstree.Deb.Versioning;
 
 namespace AptOstree.Deb.Tests.Versioning;
 

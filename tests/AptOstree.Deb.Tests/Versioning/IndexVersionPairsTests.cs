@@ -1,7 +1,4 @@
-using AptOstree.Deb.Control;
-using AptOstree.Deb.Relations;
 using AptOstree.Deb.Tests.Control;
-using AptOstree.Deb.Versioning;
 using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Versioning;

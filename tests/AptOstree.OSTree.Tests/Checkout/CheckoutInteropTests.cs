@@ -171,6 +171,6 @@ public class CheckoutInteropTests
         OstreeTestTrees.Ostree("--repo=" + repo.Path, "checkout", "-U", "--subpath=/sub", "t", tmp.Combine("ref-sub"));
         Assert.Equal(OstreeTestTrees.Describe(tmp.Combine("ref-sub"), xattrs: false), OstreeTestTrees.Describe(tmp.Combine("sub"), xattrs: false));
         var ex = Assert.ThrowsAny<AptOstreeException>(() => repo.Checkout("t", tmp.Combine("sub"), new CheckoutOptions { Mode = CheckoutMode.User }));
-        Assert.Equal(OSTreeErrorCodes.CheckoutConflict, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.CheckoutConflict, ex.ErrorCode);
     }
 }

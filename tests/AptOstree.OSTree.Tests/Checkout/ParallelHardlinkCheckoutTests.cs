@@ -147,7 +147,7 @@ public class ParallelHardlinkCheckoutTests
             string co = tmp.Combine("co-" + workers);
             var ex = Assert.ThrowsAny<AptOstreeException>(() => ours.Checkout("t", co,
                 new CheckoutOptions { RequireHardlinks = true, ProcessPassthroughWhiteouts = true, MaxParallelism = workers }));
-            Assert.Equal(OSTreeErrorCodes.CheckoutConflict, ex.ErrorCode);
+            Assert.Equal(OstreeErrorCodes.CheckoutConflict, ex.ErrorCode);
             Assert.Equal(PosixFileType.CharacterDevice, Fs.GetStatus(Path.Combine(co, "s9")).FileType);
         }
     }
@@ -164,7 +164,7 @@ public class ParallelHardlinkCheckoutTests
         string co = tmp.Combine("co");
         repo.Checkout("t", co, new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 3 });
         var ex = Assert.ThrowsAny<AptOstreeException>(() => repo.Checkout("t", co, new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 3 }));
-        Assert.Equal(OSTreeErrorCodes.CheckoutConflict, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.CheckoutConflict, ex.ErrorCode);
 
         // Other tests run in this process at the same time, so count only descriptors that point into this test's
         // directory (the walker's directory and object-directory fds all do).
@@ -232,7 +232,7 @@ public class ParallelHardlinkCheckoutTests
         bytes[^1] ^= 0xFF;
         File.WriteAllBytes(path, bytes);
         var ex = Assert.ThrowsAny<AptOstreeException>(() => repo.Checkout("t", tmp.Combine("co"), new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 2 }));
-        Assert.Equal(OSTreeErrorCodes.CorruptObject, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.CorruptObject, ex.ErrorCode);
         Assert.Contains(victim + ".dirtree", ex.Message, StringComparison.Ordinal);
     }
 
@@ -243,7 +243,7 @@ public class ParallelHardlinkCheckoutTests
     public void MaxParallelismBelowOneIsRejected(int value)
     {
         var ex = Assert.Throws<AptOstreeException>(() => new CheckoutOptions { MaxParallelism = value });
-        Assert.Equal(OSTreeErrorCodes.InvalidOption, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidOption, ex.ErrorCode);
         Assert.Contains(value.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
         var valid = new CheckoutOptions { MaxParallelism = 3 };
         Assert.Throws<AptOstreeException>(() => valid with { MaxParallelism = value });

@@ -150,7 +150,7 @@ public class FuzzRegressionTests
     {
         byte[] notAPoint = new byte[32];
         var ex = Assert.Throws<AptOstreeException>(() => Ed25519Signatures.VerifyAny("data"u8, [new byte[64]], [notAPoint]));
-        Assert.Equal(OSTreeErrorCodes.InvalidKey, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidKey, ex.ErrorCode);
     }
 
     [Fact]
@@ -187,7 +187,7 @@ public class FuzzRegressionTests
         using (var opened = repo.Objects.OpenContent(checksum))
         {
             var ex = Assert.Throws<OstreeObjectException>(() => opened.Content.CopyTo(Stream.Null));
-            Assert.Equal(OSTreeErrorCodes.CorruptObject, ex.ErrorCode);
+            Assert.Equal(OstreeErrorCodes.CorruptObject, ex.ErrorCode);
             Assert.Contains(checksum + ".file", ex.Message, StringComparison.Ordinal);
         }
 
@@ -225,7 +225,7 @@ public class FuzzRegressionTests
     private static void AssertTextRefused(string text)
     {
         var ex = Assert.ThrowsAny<AptOstreeException>(() => GVariantText.Parse(text));
-        Assert.Equal(OSTreeErrorCodes.InvalidOption, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidOption, ex.ErrorCode);
         Assert.Contains(" at ", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -64,6 +64,6 @@ public class GVariantSerializerTests
         // ("a", 1) with non-zero padding bytes: readable framing, but not normal form.
         var ex = Assert.Throws<InvalidFormatException>(() => GVariantSerializer.Deserialize("(su)", Convert.FromHexString("6100AAAA0100000002"), "x"));
         Assert.Contains("normal form", ex.Message, StringComparison.Ordinal);
-        Assert.Equal(OSTreeErrorCodes.InvalidGVariant, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidGVariant, ex.ErrorCode);
     }
 }

@@ -53,7 +53,7 @@ public class GVariantTextTests
     public void Parse_BadText_IsOurErrorNamingTheOffset(string text)
     {
         var ex = Assert.Throws<AptOstreeException>(() => GVariantText.Parse(text));
-        Assert.Equal(OSTreeErrorCodes.InvalidOption, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidOption, ex.ErrorCode);
         Assert.Contains(" at ", ex.Message, StringComparison.Ordinal);
     }
 }

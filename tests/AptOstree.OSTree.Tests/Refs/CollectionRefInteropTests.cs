@@ -160,7 +160,7 @@ public class CollectionRefInteropTests
         var ours = OstreeRepository.Create(tmp.Combine("ours"), RepoMode.Archive);
         ours.Remotes.Add("o", "file://" + source, options: new Dictionary<string, string> { ["collection-id"] = "org.example.Wrong" });
         var ex = await Assert.ThrowsAsync<AptOstreeException>(() => ours.PullAsync("o", "os/stable"));
-        Assert.Equal(OSTreeErrorCodes.RemoteFailed, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.RemoteFailed, ex.ErrorCode);
         Assert.Contains("bound to collection 'org.example.Os', not 'org.example.Wrong'", ex.Message, StringComparison.Ordinal);
         Assert.Empty(ours.Refs.List());
 
@@ -187,7 +187,7 @@ public class CollectionRefInteropTests
         {
             Assert.False(RefStore.IsValidCollectionId(bad), bad);
             var ex = Assert.Throws<AptOstreeException>(() => repo.Refs.SetCollectionRef(new CollectionRef(bad, "r"), commit));
-            Assert.Equal(OSTreeErrorCodes.InvalidRefName, ex.ErrorCode);
+            Assert.Equal(OstreeErrorCodes.InvalidRefName, ex.ErrorCode);
         }
     }
 

@@ -21,7 +21,7 @@ public class Ed25519CommitSignerTests
         Assert.True(Ed25519CommitSigner.Verify(repo, commit, [pub]));
         Assert.False(Ed25519CommitSigner.Verify(repo, commit, [otherPub]));
         var ex = Assert.Throws<AptOstreeException>(() => Ed25519CommitSigner.EnsureValid(repo, commit, [otherPub]));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
 
         // Detached metadata is in libostree's shape (a{sv} with an aay), as ostree itself reads it.
         if (ExternalTool.Exists("ostree"))

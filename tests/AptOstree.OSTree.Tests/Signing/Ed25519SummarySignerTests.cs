@@ -86,19 +86,19 @@ public class Ed25519SummarySignerTests
         var served = SignedRepo(tmp, out _, out _);
         var noKeys = Client(tmp, "nokeys", "file://" + served.Path, new() { ["sign-verify"] = "true" });
         var ex = await Assert.ThrowsAsync<AptOstreeException>(() => noKeys.PullAsync("o", "t"));
-        Assert.Equal(OSTreeErrorCodes.InvalidKey, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidKey, ex.ErrorCode);
         var badKey = Client(tmp, "badkey", "file://" + served.Path, new() { ["sign-verify"] = "true", ["verification-ed25519-key"] = "AAAA" });
         ex = await Assert.ThrowsAsync<AptOstreeException>(() => badKey.PullAsync("o", "t"));
-        Assert.Equal(OSTreeErrorCodes.InvalidKey, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidKey, ex.ErrorCode);
         var gpgType = Client(tmp, "type", "file://" + served.Path, new() { ["sign-verify"] = "spki", ["verification-ed25519-key"] = "AAAA" });
         ex = await Assert.ThrowsAsync<AptOstreeException>(() => gpgType.PullAsync("o", "t"));
-        Assert.Equal(OSTreeErrorCodes.RemoteFailed, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.RemoteFailed, ex.ErrorCode);
     }
 
     private static async Task AssertRejected(OstreeRepository repo, string refName, string messagePart)
     {
         var ex = await Assert.ThrowsAsync<AptOstreeException>(() => repo.PullAsync("o", refName));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
         Assert.Null(repo.Refs.TryResolve("o:" + refName));
     }

@@ -31,7 +31,7 @@ public class GpgCommitSignerTests
 
         // libostree refuses a second signature by the same key.
         var again = Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Sign(repo, commit, GpgSigningKey.LoadFile(gpg.SecretKeyring, gpg.Fingerprint)));
-        Assert.Equal(OSTreeErrorCodes.InvalidOption, again.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidOption, again.ErrorCode);
 
         // A second key appends; both verify, here and for ostree.
         using var second = GpgTestKey.Create("second@example.invalid", algorithm);
@@ -72,7 +72,7 @@ public class GpgCommitSignerTests
         // A short key id names the key too; with none left the commit is unsigned for ostree and for us.
         Assert.Equal(1, GpgCommitSigner.DeleteSignatures(repo, commit, ["0x" + second.Fingerprint[^8..]]));
         Assert.DoesNotContain("signature", Show(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, commit, second.Keyring)).ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, commit, second.Keyring)).ErrorCode);
         Assert.True(Ed25519CommitSigner.Verify(repo, commit, [edPublic]));
         OstreeTestTrees.Ostree("--repo=" + repo.Path, "fsck");
     }
@@ -91,14 +91,14 @@ public class GpgCommitSignerTests
 
         // Wrong key.
         var ex = Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, commit, stranger.Keyring));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains(commit.ToString(), ex.Message, StringComparison.Ordinal);
         Assert.Contains("NO_PUBKEY", ex.Message, StringComparison.Ordinal);
 
         // Unsigned commit.
         var unsigned = CommitFile(repo, tmp, "unsigned");
         ex = Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, unsigned, gpg.Keyring));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains("no signatures", ex.Message, StringComparison.Ordinal);
 
         // The signature carried to another commit (the commit tampered with) does not match.
@@ -113,7 +113,7 @@ public class GpgCommitSignerTests
         byte[] signature = Assert.Single(SignatureContainer.Read(repo.Objects.ReadDetachedMetadata(truncatedCommit), GpgCommitSigner.MetadataKey));
         File.WriteAllBytes(repo.Objects.GetLoosePath(truncatedCommit, ObjectType.CommitMeta), SignatureContainer.Append(null, signature[..^20], GpgCommitSigner.MetadataKey));
         ex = Assert.Throws<AptOstreeException>(() => GpgCommitSigner.Verify(repo, truncatedCommit, gpg.Keyring));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains(truncatedCommit.ToString(), ex.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<OpenPgpSignatureException>(ex.InnerException);
     }
@@ -147,7 +147,7 @@ public class GpgCommitSignerTests
         byte[] changed = File.ReadAllBytes(summary);
         changed[^1] ^= 1;
         var ex = Assert.Throws<AptOstreeException>(() => GpgSummarySigner.Verify(changed, File.ReadAllBytes(sig), gpg.Keyring));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
     }
 
     private static Checksum CommitFile(OstreeRepository repo, TempDirectory tmp, string content)

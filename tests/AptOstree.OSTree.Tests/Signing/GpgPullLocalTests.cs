@@ -55,20 +55,20 @@ public class GpgPullLocalTests
 
         Assert.False(Ostree("unsigned", "--gpg-verify", "--remote=o"));
         var unsigned = await Ours("unsigned", verify);
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, unsigned?.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, unsigned?.ErrorCode);
         Assert.Contains("no signatures found", unsigned!.Message, StringComparison.Ordinal);
         Assert.Null(ours.Refs.TryResolve("o:unsigned"));
 
         // Without --remote there are no keys to verify with; without the flag nothing is checked.
         Assert.False(Ostree("unsigned", "--gpg-verify"));
-        Assert.Equal(OSTreeErrorCodes.InvalidOption, (await Ours("unsigned", new PullOptions { GpgVerify = true }))?.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidOption, (await Ours("unsigned", new PullOptions { GpgVerify = true }))?.ErrorCode);
         Assert.True(Ostree("unsigned", "--remote=o"));
         Assert.Null(await Ours("unsigned", new PullOptions { Remote = "o" }));
 
         // The summary: refused while the source has none, accepted once ostree signed it.
         var summaryOnly = new PullOptions { Remote = "o", GpgVerifySummary = true };
         Assert.False(Ostree("signed", "--gpg-verify-summary", "--remote=o"));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, (await Ours("signed", summaryOnly))?.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, (await Ours("signed", summaryOnly))?.ErrorCode);
         OstreeTestTrees.Ostree("--repo=" + source, "summary", "-u", "--gpg-sign=" + gpg.Email, "--gpg-homedir=" + gpg.Home);
         Assert.True(Ostree("signed", "--gpg-verify-summary", "--remote=o"));
         Assert.Null(await Ours("signed", summaryOnly));

@@ -93,14 +93,14 @@ public class GpgPullTests
         sig[^20] ^= 1; // inside the signature value (the last bytes are GVariant framing)
         File.WriteAllBytes(Path.Combine(served, "summary.sig"), sig);
         var ex = await Assert.ThrowsAsync<AptOstreeException>(() => repo.PullAsync("k", "t"));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains("summary", ex.Message, StringComparison.Ordinal);
     }
 
     private static async Task AssertRefused(OstreeRepository repo, string remote, string refName, string commit, string messagePart)
     {
         var ex = await Assert.ThrowsAsync<AptOstreeException>(() => repo.PullAsync(remote, refName));
-        Assert.Equal(OSTreeErrorCodes.SignatureInvalid, ex.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.SignatureInvalid, ex.ErrorCode);
         Assert.Contains(commit, ex.Message, StringComparison.Ordinal);
         Assert.Contains(messagePart, ex.Message, StringComparison.Ordinal);
         Assert.Null(repo.Refs.TryResolve(remote + ":" + refName));

@@ -38,7 +38,7 @@ public class SignedCommitTests
         // A key that cannot sign fails the commit before the branch moves.
         File.WriteAllText(Path.Combine(tree, "f"), "changed");
         var badKey = options with { Ed25519SecretKeys = [new byte[5]] };
-        Assert.Equal(OSTreeErrorCodes.InvalidKey, Assert.Throws<AptOstreeException>(() => repo.Commit(tree, badKey)).ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidKey, Assert.Throws<AptOstreeException>(() => repo.Commit(tree, badKey)).ErrorCode);
         Assert.Equal(commit, repo.Refs.Resolve("os/signed"));
         OstreeTestTrees.Ostree("--repo=" + repo.Path, "fsck");
     }

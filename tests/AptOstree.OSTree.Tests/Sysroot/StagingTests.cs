@@ -24,7 +24,7 @@ public sealed class StagingTests
         Assert.Equal(c2, staged.Commit);
         Assert.Equal(entries, Entries(sr));
         Assert.Single(OstreeStatus(sr));
-        Assert.Equal(AptOstree.DeploymentErrorCodes.StagingState, Assert.Throws<AptOstreeException>(() => ours.Deploy(Branch, new DeployOptions { Stateroot = Os })).ErrorCode);
+        Assert.Equal(DeploymentErrorCodes.StagingState, Assert.Throws<AptOstreeException>(() => ours.Deploy(Branch, new DeployOptions { Stateroot = Os })).ErrorCode);
 
         // A local change after staging still reaches the new deployment.
         File.WriteAllText($"{ours.GetDeploymentDirectory(first)}/etc/hostname", "changed-after-staging\n");
@@ -34,7 +34,7 @@ public sealed class StagingTests
         Assert.Equal(OstreeStatus(sr), OurStatus(ours));
         Assert.Equal("changed-after-staging\n", File.ReadAllText($"{ours.GetDeploymentDirectory(finalized)}/etc/hostname"));
         Assert.Equal("rw", finalized.KernelArguments.ToString());
-        Assert.Equal(AptOstree.DeploymentErrorCodes.StagingState, Assert.Throws<AptOstreeException>(() => ours.FinalizeStaged()).ErrorCode);
+        Assert.Equal(DeploymentErrorCodes.StagingState, Assert.Throws<AptOstreeException>(() => ours.FinalizeStaged()).ErrorCode);
     }
 
     [SkippableFact]

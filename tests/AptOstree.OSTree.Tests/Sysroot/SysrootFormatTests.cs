@@ -27,7 +27,7 @@ public sealed class SysrootFormatTests
     public void Keyfile_errors_name_the_line(string text, string where)
     {
         var ex = Assert.Throws<InvalidFormatException>(() => OriginKeyFile.Parse(text, "bad.origin"));
-        Assert.Equal(AptOstree.DeploymentErrorCodes.InvalidKeyFile, ex.ErrorCode);
+        Assert.Equal(DeploymentErrorCodes.InvalidKeyFile, ex.ErrorCode);
         Assert.Contains(where, ex.Message, StringComparison.Ordinal);
         Assert.Contains("bad.origin", ex.Message, StringComparison.Ordinal);
     }
@@ -84,5 +84,5 @@ public sealed class SysrootFormatTests
     [InlineData("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.x")]
     [InlineData("0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef.0")]
     public void Bad_deployment_names_are_rejected(string name) =>
-        Assert.Equal(AptOstree.DeploymentErrorCodes.InvalidDeploymentName, Assert.Throws<InvalidFormatException>(() => Deployment.ParseName(name)).ErrorCode);
+        Assert.Equal(DeploymentErrorCodes.InvalidDeploymentName, Assert.Throws<InvalidFormatException>(() => Deployment.ParseName(name)).ErrorCode);
 }

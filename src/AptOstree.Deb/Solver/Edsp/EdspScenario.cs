@@ -1,8 +1,6 @@
-using AptOstree.Apt;
-using AptOstree.Deb.Control;
-using AptOstree.Deb.Solver.Loading;
+using AptOstree.Deb.Apt;
 
-namespace AptOstree.Deb.Solver.Edsp;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// An EDSP 0.5 scenario as APT writes it to an external solver: the request stanza followed by one stanza per

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace AptOstree.Deb.Solver.Edsp;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>Runs the solver on an EDSP scenario and writes the EDSP answer (progress, then a solution or an Error stanza).</summary>
 public static class EdspSolver

@@ -2,11 +2,9 @@ using System.Globalization;
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Unicode;
-using AptOstree.Apt;
-using AptOstree.Deb.Solver.Edsp;
-using AptOstree.Deb.Versioning;
+using AptOstree.Deb.Apt;
 
-namespace AptOstree.Deb.Solver.Loading;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// Reads Packages (and EDSP) stanzas straight from the UTF-8 bytes of a decoded index, extracting only the

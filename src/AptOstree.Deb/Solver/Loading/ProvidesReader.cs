@@ -1,6 +1,5 @@
-using AptOstree.Deb.Versioning;
 
-namespace AptOstree.Deb.Solver.Loading;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// Reads a Provides field straight from its raw ASCII bytes into (name, version) pairs for the universe's provider

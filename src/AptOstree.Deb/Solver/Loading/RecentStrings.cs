@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace AptOstree.Deb.Solver.Loading;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// Shares strings for short ASCII values that repeat (architectures, sections, source names) through a small

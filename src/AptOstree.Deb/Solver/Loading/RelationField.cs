@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Solver.Loading;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>The relationship fields a <see cref="UniversePackage"/> keeps (<see cref="RelationTexts"/>).</summary>
 internal enum RelationField

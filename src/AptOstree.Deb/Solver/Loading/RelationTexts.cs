@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 
-namespace AptOstree.Deb.Solver.Loading;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// The eight relationship fields of one <see cref="UniversePackage"/>. Values read by <see cref="PackageStanzaScanner"/>

@@ -1,4 +1,4 @@
-namespace AptOstree.Deb.Solver.Loading;
+namespace AptOstree.Deb.Solver;
 
 /// <summary>The fields <see cref="PackageStanzaScanner"/> extracts from a Packages or EDSP stanza; every other field is skipped.</summary>
 internal enum StanzaField

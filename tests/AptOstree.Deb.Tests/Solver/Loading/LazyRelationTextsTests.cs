@@ -1,7 +1,6 @@
 using System.Text;
-using AptOstree.Apt;
+using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
-using AptOstree.Deb.Solver.Loading;
 
 namespace AptOstree.Deb.Tests.Solver.Loading;
 

@@ -1,11 +1,10 @@
-using AptOstree.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection;
+using AptOstree.OSTree;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-namespace AptOstree.OSTree.DependencyInjection;
+namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the OSTree repository services.</summary>
-public static class OSTreeServiceCollectionExtensions
+public static class OstreeServiceCollectionExtensions
 {
     /// <summary>Adds <see cref="OstreeRepositoryFactory"/> (and the Core services it needs).</summary>
     public static IServiceCollection AddAptOstreeOSTree(this IServiceCollection services)

@@ -1,7 +1,7 @@
 namespace AptOstree.OSTree;
 
 /// <summary>Stable error codes of the OSTree repository layer (AO3000–AO3999). Codes are never reused.</summary>
-public static class OSTreeErrorCodes
+public static class OstreeErrorCodes
 {
     /// <summary>A GVariant is malformed or not in normal form.</summary>
     public const string InvalidGVariant = "AO3001";
