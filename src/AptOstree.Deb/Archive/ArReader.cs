@@ -10,14 +10,14 @@ namespace AptOstree.Deb;
 /// </summary>
 public sealed class ArReader : IDisposable, IAsyncDisposable
 {
-    private readonly Stream stream;
-    private readonly bool leaveOpen;
-    private readonly byte[] header = new byte[ArFormat.HeaderSize];
-    private long offset;
-    private bool magicRead;
-    private MemberDataStream? current;
-    private bool pendingPad;
-    private bool disposed;
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly byte[] _header = new byte[ArFormat.HeaderSize];
+    private long _offset;
+    private bool _magicRead;
+    private MemberDataStream? _current;
+    private bool _pendingPad;
+    private bool _disposed;
 
     /// <summary>Creates a reader over <paramref name="stream"/>.</summary>
     /// <param name="stream">The archive; need not be seekable (skipping then reads through).</param>
@@ -31,10 +31,10 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
             throw new ArgumentException("The stream must be readable.", nameof(stream));
         }
 
-        this.stream = stream;
-        this.leaveOpen = leaveOpen;
+        this._stream = stream;
+        this._leaveOpen = leaveOpen;
         SourceName = sourceName ?? "<stream>";
-        offset = stream.CanSeek ? stream.Position : 0;
+        _offset = stream.CanSeek ? stream.Position : 0;
     }
 
     /// <summary>The name used in error messages.</summary>
@@ -43,88 +43,88 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
     /// <summary>Reads the next member header; null at the end of the archive. Invalidates the previous member's data stream.</summary>
     public ArMember? GetNextMember()
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (!magicRead)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_magicRead)
         {
             var magic = new byte[ArFormat.Magic.Length];
-            var got = stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
+            var got = _stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false);
             CheckMagic(magic, got);
         }
 
         FinishCurrent();
-        if (pendingPad)
+        if (_pendingPad)
         {
             Span<byte> pad = stackalloc byte[1];
-            var n = stream.ReadAtLeast(pad, 1, throwOnEndOfStream: false);
-            pendingPad = false;
+            var n = _stream.ReadAtLeast(pad, 1, throwOnEndOfStream: false);
+            _pendingPad = false;
             if (n == 0)
             {
                 return null;
             }
 
-            offset++;
+            _offset++;
         }
 
-        var read = stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        var read = _stream.ReadAtLeast(_header, _header.Length, throwOnEndOfStream: false);
         return ParseHeader(read);
     }
 
     /// <summary>Async twin of <see cref="GetNextMember"/>.</summary>
     public async ValueTask<ArMember?> GetNextMemberAsync(CancellationToken cancellationToken = default)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (!magicRead)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_magicRead)
         {
             var magic = new byte[ArFormat.Magic.Length];
-            var got = await stream.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            var got = await _stream.ReadAtLeastAsync(magic, magic.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
             CheckMagic(magic, got);
         }
 
-        if (current is not null && current.Remaining > 0)
+        if (_current is not null && _current.Remaining > 0)
         {
-            if (stream.CanSeek)
+            if (_stream.CanSeek)
             {
-                current.SkipRest();
+                _current.SkipRest();
             }
             else
             {
                 var scratch = new byte[81920];
-                while (await current.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+                while (await _current.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
                 {
                 }
             }
         }
 
         FinishCurrent();
-        if (pendingPad)
+        if (_pendingPad)
         {
             var pad = new byte[1];
-            var n = await stream.ReadAtLeastAsync(pad, 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            pendingPad = false;
+            var n = await _stream.ReadAtLeastAsync(pad, 1, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            _pendingPad = false;
             if (n == 0)
             {
                 return null;
             }
 
-            offset++;
+            _offset++;
         }
 
-        var read = await stream.ReadAtLeastAsync(header, header.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+        var read = await _stream.ReadAtLeastAsync(_header, _header.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
         return ParseHeader(read);
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        if (!leaveOpen)
+        _disposed = true;
+        if (!_leaveOpen)
         {
-            stream.Dispose();
+            _stream.Dispose();
         }
     }
 
@@ -205,21 +205,21 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
                 location: "offset 0");
         }
 
-        magicRead = true;
-        offset += magic.Length;
+        _magicRead = true;
+        _offset += magic.Length;
     }
 
     private void FinishCurrent()
     {
-        if (current is null)
+        if (_current is null)
         {
             return;
         }
 
-        current.SkipRest();
-        offset += current.Length;
-        pendingPad = (current.Length & 1) == 1;
-        current = null;
+        _current.SkipRest();
+        _offset += _current.Length;
+        _pendingPad = (_current.Length & 1) == 1;
+        _current = null;
     }
 
     private ArMember? ParseHeader(int read)
@@ -233,19 +233,19 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
         {
             throw new InvalidFormatException(
                 DebErrorCodes.TruncatedArchive,
-                $"{SourceName}: truncated ar member header at offset {offset}: got {read} of {ArFormat.HeaderSize} bytes.",
+                $"{SourceName}: truncated ar member header at offset {_offset}: got {read} of {ArFormat.HeaderSize} bytes.",
                 source: SourceName,
-                location: $"offset {offset}");
+                location: $"offset {_offset}");
         }
 
-        var h = header.AsSpan();
+        var h = _header.AsSpan();
         if (h[58] != (byte)'`' || h[59] != (byte)'\n')
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidMemberHeader,
-                $"{SourceName}: bad ar member header magic at offset {offset} (expected '`\\n' at the end of the 60-byte header).",
+                $"{SourceName}: bad ar member header magic at offset {_offset} (expected '`\\n' at the end of the 60-byte header).",
                 source: SourceName,
-                location: $"offset {offset}");
+                location: $"offset {_offset}");
         }
 
         var name = ParseName(h[..16]);
@@ -253,9 +253,9 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidMemberHeader,
-                $"{SourceName}: invalid character '{(char)h[48 + bad]}' in the size field of ar member '{name}' at offset {offset}.",
+                $"{SourceName}: invalid character '{(char)h[48 + bad]}' in the size field of ar member '{name}' at offset {_offset}.",
                 source: SourceName,
-                location: $"{name}@{offset}");
+                location: $"{name}@{_offset}");
         }
 
         var memberHeader = new ArMemberHeader(
@@ -265,10 +265,10 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
             (int)ParseLenient(h.Slice(34, 6), 10),
             (uint)ParseLenient(h.Slice(40, 8), 8),
             size,
-            offset);
-        offset += ArFormat.HeaderSize;
-        current = new MemberDataStream(stream, SourceName, name, offset, size);
-        return new ArMember(memberHeader, current);
+            _offset);
+        _offset += ArFormat.HeaderSize;
+        _current = new MemberDataStream(_stream, SourceName, name, _offset, size);
+        return new ArMember(memberHeader, _current);
     }
 
     private string ParseName(ReadOnlySpan<byte> field)
@@ -290,9 +290,9 @@ public sealed class ArReader : IDisposable, IAsyncDisposable
             {
                 throw new InvalidFormatException(
                     DebErrorCodes.InvalidMemberHeader,
-                    $"{SourceName}: ar member name at offset {offset} contains a non-printable byte 0x{c:x2}.",
+                    $"{SourceName}: ar member name at offset {_offset} contains a non-printable byte 0x{c:x2}.",
                     source: SourceName,
-                    location: $"offset {offset}");
+                    location: $"offset {_offset}");
             }
         }
 

@@ -10,10 +10,10 @@ namespace AptOstree.Deb;
 /// </summary>
 public sealed class ArWriter : IDisposable, IAsyncDisposable
 {
-    private readonly Stream stream;
-    private readonly bool leaveOpen;
-    private bool magicWritten;
-    private bool disposed;
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private bool _magicWritten;
+    private bool _disposed;
 
     /// <summary>Creates a writer over a writable stream.</summary>
     public ArWriter(Stream stream, bool leaveOpen = false)
@@ -24,15 +24,15 @@ public sealed class ArWriter : IDisposable, IAsyncDisposable
             throw new ArgumentException("The stream must be writable.", nameof(stream));
         }
 
-        this.stream = stream;
-        this.leaveOpen = leaveOpen;
+        this._stream = stream;
+        this._leaveOpen = leaveOpen;
     }
 
     /// <summary>Writes a member whose data is in memory.</summary>
     public void WriteMember(string name, ReadOnlySpan<byte> data, long modificationTime = 0)
     {
         WriteHeader(name, data.Length, modificationTime);
-        stream.Write(data);
+        _stream.Write(data);
         WritePad(data.Length);
     }
 
@@ -51,7 +51,7 @@ public sealed class ArWriter : IDisposable, IAsyncDisposable
                 throw new InvalidOperationException($"The data of ar member '{name}' ended {left} bytes short of the announced {length} bytes.");
             }
 
-            stream.Write(buffer, 0, n);
+            _stream.Write(buffer, 0, n);
             left -= n;
         }
 
@@ -73,7 +73,7 @@ public sealed class ArWriter : IDisposable, IAsyncDisposable
                 throw new InvalidOperationException($"The data of ar member '{name}' ended {left} bytes short of the announced {length} bytes.");
             }
 
-            await stream.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
+            await _stream.WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
             left -= n;
         }
 
@@ -83,21 +83,21 @@ public sealed class ArWriter : IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        if (!magicWritten)
+        _disposed = true;
+        if (!_magicWritten)
         {
-            stream.Write(ArFormat.Magic);
+            _stream.Write(ArFormat.Magic);
         }
 
-        stream.Flush();
-        if (!leaveOpen)
+        _stream.Flush();
+        if (!_leaveOpen)
         {
-            stream.Dispose();
+            _stream.Dispose();
         }
     }
 
@@ -110,7 +110,7 @@ public sealed class ArWriter : IDisposable, IAsyncDisposable
 
     private void WriteHeader(string name, long length, long modificationTime)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentException.ThrowIfNullOrEmpty(name);
         if (name.Length > ArFormat.MaxNameLength || name.Any(c => c is <= ' ' or > '~' or '/'))
         {
@@ -122,23 +122,23 @@ public sealed class ArWriter : IDisposable, IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(length), length, "An ar member holds 0 to 9999999999 bytes.");
         }
 
-        if (!magicWritten)
+        if (!_magicWritten)
         {
-            stream.Write(ArFormat.Magic);
-            magicWritten = true;
+            _stream.Write(ArFormat.Magic);
+            _magicWritten = true;
         }
 
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"{name,-16}{Math.Clamp(modificationTime, 0, 999_999_999_999),-12}{0,-6}{0,-6}{"100644",-8}{length,-10}`\n");
-        stream.Write(Encoding.ASCII.GetBytes(text));
+        _stream.Write(Encoding.ASCII.GetBytes(text));
     }
 
     private void WritePad(long length)
     {
         if ((length & 1) == 1)
         {
-            stream.WriteByte((byte)'\n');
+            _stream.WriteByte((byte)'\n');
         }
     }
 }

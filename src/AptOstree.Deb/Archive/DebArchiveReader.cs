@@ -14,19 +14,19 @@ namespace AptOstree.Deb;
 public sealed class DebArchiveReader : IDisposable
 {
     private const int MaxVersionMemberSize = 1024;
-    private readonly ArReader ar;
-    private readonly ILogger logger;
-    private int state;
+    private readonly ArReader _ar;
+    private readonly ILogger _logger;
+    private int _state;
 
     /// <summary>Creates a reader over a .deb stream.</summary>
     public DebArchiveReader(Stream stream, bool leaveOpen = false, string? sourceName = null, ILogger? logger = null)
     {
-        ar = new ArReader(stream, leaveOpen, sourceName);
-        this.logger = logger ?? NullLogger.Instance;
+        _ar = new ArReader(stream, leaveOpen, sourceName);
+        this._logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The name used in messages.</summary>
-    public string SourceName => ar.SourceName;
+    public string SourceName => _ar.SourceName;
 
     /// <summary>The format version from <c>debian-binary</c> (after <see cref="ReadFormatVersion"/>).</summary>
     public Version? FormatVersion { get; private set; }
@@ -35,7 +35,7 @@ public sealed class DebArchiveReader : IDisposable
     public Version ReadFormatVersion()
     {
         Expect(0, "debian-binary");
-        var member = ar.GetNextMember();
+        var member = _ar.GetNextMember();
         if (member is null || member.Name != "debian-binary")
         {
             throw new InvalidFormatException(
@@ -73,7 +73,7 @@ public sealed class DebArchiveReader : IDisposable
             throw new InvalidFormatException(DebErrorCodes.UnsupportedFormatVersion, $"{SourceName}: archive has format version {line}; only 2.x is supported.", source: SourceName, location: "debian-binary");
         }
 
-        state = 1;
+        _state = 1;
         FormatVersion = new Version(major, minor);
         return FormatVersion;
     }
@@ -101,7 +101,7 @@ public sealed class DebArchiveReader : IDisposable
                 location: member.Name);
         }
 
-        state = 2;
+        _state = 2;
         return (new DebMemberInfo(member.Name, compression, member.Size, member.Header.DataOffset), member);
     }
 
@@ -133,25 +133,25 @@ public sealed class DebArchiveReader : IDisposable
                 location: member.Name);
         }
 
-        state = 3;
+        _state = 3;
         return (new DebMemberInfo(member.Name, compression, member.Size, member.Header.DataOffset), member);
     }
 
     /// <inheritdoc />
-    public void Dispose() => ar.Dispose();
+    public void Dispose() => _ar.Dispose();
 
     private ArMember NextCritical(string wanted)
     {
         while (true)
         {
-            var member = ar.GetNextMember() ?? throw new InvalidFormatException(
+            var member = _ar.GetNextMember() ?? throw new InvalidFormatException(
                 DebErrorCodes.InvalidMemberOrder,
                 $"{SourceName}: unexpected end of archive: missing '{wanted}' member.",
                 source: SourceName,
                 location: "end of archive");
             if (member.Name.StartsWith('_'))
             {
-                DebLog.SkippedMember(logger, member.Name, SourceName);
+                DebLog.SkippedMember(_logger, member.Name, SourceName);
                 continue;
             }
 
@@ -161,7 +161,7 @@ public sealed class DebArchiveReader : IDisposable
 
     private void Expect(int expected, string what)
     {
-        if (state != expected)
+        if (_state != expected)
         {
             throw new InvalidOperationException($"Members must be read in order; '{what}' is not next.");
         }

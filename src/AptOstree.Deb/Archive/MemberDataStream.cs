@@ -3,29 +3,29 @@ namespace AptOstree.Deb;
 /// <summary>A read-only window of a fixed length over the archive stream; a short read means a truncated archive.</summary>
 internal sealed class MemberDataStream : AptOstree.ForwardOnlyReadStream
 {
-    private readonly Stream inner;
-    private readonly string sourceName;
-    private readonly string memberName;
-    private readonly long length;
-    private readonly long dataOffset;
-    private long position;
+    private readonly Stream _inner;
+    private readonly string _sourceName;
+    private readonly string _memberName;
+    private readonly long _length;
+    private readonly long _dataOffset;
+    private long _position;
 
     public MemberDataStream(Stream inner, string sourceName, string memberName, long dataOffset, long length)
     {
-        this.inner = inner;
-        this.sourceName = sourceName;
-        this.memberName = memberName;
-        this.dataOffset = dataOffset;
-        this.length = length;
+        this._inner = inner;
+        this._sourceName = sourceName;
+        this._memberName = memberName;
+        this._dataOffset = dataOffset;
+        this._length = length;
     }
 
-    public long Remaining => length - position;
+    public long Remaining => _length - _position;
 
-    public override long Length => length;
+    public override long Length => _length;
 
     public override long Position
     {
-        get => position;
+        get => _position;
         set => throw new NotSupportedException();
     }
 
@@ -37,7 +37,7 @@ internal sealed class MemberDataStream : AptOstree.ForwardOnlyReadStream
         }
 
         var want = (int)Math.Min(buffer.Length, Remaining);
-        var n = inner.Read(buffer[..want]);
+        var n = _inner.Read(buffer[..want]);
         return Advance(n);
     }
 
@@ -49,7 +49,7 @@ internal sealed class MemberDataStream : AptOstree.ForwardOnlyReadStream
         }
 
         var want = (int)Math.Min(buffer.Length, Remaining);
-        var n = await inner.ReadAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
+        var n = await _inner.ReadAsync(buffer[..want], cancellationToken).ConfigureAwait(false);
         return Advance(n);
     }
 
@@ -64,16 +64,16 @@ internal sealed class MemberDataStream : AptOstree.ForwardOnlyReadStream
             return;
         }
 
-        if (inner.CanSeek)
+        if (_inner.CanSeek)
         {
-            var target = inner.Position + Remaining;
-            if (target > inner.Length)
+            var target = _inner.Position + Remaining;
+            if (target > _inner.Length)
             {
-                throw Truncated(inner.Length - inner.Position + position);
+                throw Truncated(_inner.Length - _inner.Position + _position);
             }
 
-            inner.Position = target;
-            position = length;
+            _inner.Position = target;
+            _position = _length;
             return;
         }
 
@@ -91,16 +91,16 @@ internal sealed class MemberDataStream : AptOstree.ForwardOnlyReadStream
     {
         if (n == 0)
         {
-            throw Truncated(position);
+            throw Truncated(_position);
         }
 
-        position += n;
+        _position += n;
         return n;
     }
 
     private InvalidFormatException Truncated(long got) => new(
         DebErrorCodes.TruncatedArchive,
-        $"{sourceName}: ar member '{memberName}' is truncated: header promises {length} bytes at offset {dataOffset}, the archive ends after {got}.",
-        source: sourceName,
-        location: $"{memberName}@{dataOffset + got}");
+        $"{_sourceName}: ar member '{_memberName}' is truncated: header promises {_length} bytes at offset {_dataOffset}, the archive ends after {got}.",
+        source: _sourceName,
+        location: $"{_memberName}@{_dataOffset + got}");
 }

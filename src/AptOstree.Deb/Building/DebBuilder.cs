@@ -16,9 +16,9 @@ namespace AptOstree.Deb;
 /// </summary>
 public sealed class DebBuilder
 {
-    private readonly List<DebControlFile> controlFiles = [];
-    private readonly Dictionary<string, DebBuildEntry> entries = new(StringComparer.Ordinal);
-    private ILogger logger = NullLogger.Instance;
+    private readonly List<DebControlFile> _controlFiles = [];
+    private readonly Dictionary<string, DebBuildEntry> _entries = new(StringComparer.Ordinal);
+    private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Compression of the data member (default xz, like Debian).</summary>
     public DebCompression Compression { get; set; } = DebCompression.Xz;
@@ -46,7 +46,7 @@ public sealed class DebBuilder
     public bool AllowExtendedAttributes { get; set; }
 
     /// <summary>The data entries added so far, by normalised path.</summary>
-    public IReadOnlyCollection<DebBuildEntry> Entries => entries.Values;
+    public IReadOnlyCollection<DebBuildEntry> Entries => _entries.Values;
 
     /// <summary>
     /// Reads a package tree like <c>dpkg-deb --build</c>: <c>DEBIAN/</c> holds the control files, everything else is
@@ -119,8 +119,8 @@ public sealed class DebBuilder
             throw new ArgumentException($"Control file name '{name}' must be a plain file name.", nameof(name));
         }
 
-        controlFiles.RemoveAll(f => f.Name == name);
-        controlFiles.Add(new DebControlFile(name, permissions, content));
+        _controlFiles.RemoveAll(f => f.Name == name);
+        _controlFiles.Add(new DebControlFile(name, permissions, content));
         return this;
     }
 
@@ -192,14 +192,14 @@ public sealed class DebBuilder
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Link entry '{entry.Path}' needs a target.", null);
         }
 
-        entries[path] = entry with { Path = path };
+        _entries[path] = entry with { Path = path };
         return this;
     }
 
     /// <summary>Uses <paramref name="logger"/> for build messages.</summary>
     public DebBuilder WithLogger(ILogger logger)
     {
-        this.logger = logger ?? NullLogger.Instance;
+        this._logger = logger ?? NullLogger.Instance;
         return this;
     }
 
@@ -226,7 +226,7 @@ public sealed class DebBuilder
         }
 
         var codec = DebCompressionNames.GetName(Compression);
-        DebLog.Built(logger, full, entries.Count, codec);
+        DebLog.Built(_logger, full, _entries.Count, codec);
     }
 
     /// <summary>Async twin of <see cref="Build(string, CancellationToken)"/>.</summary>
@@ -236,7 +236,7 @@ public sealed class DebBuilder
     public void Build(Stream output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(output);
-        if (!controlFiles.Any(f => f.Name == "control"))
+        if (!_controlFiles.Any(f => f.Name == "control"))
         {
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "The package has no control file; call SetControl or SetControlFields.", null);
         }
@@ -351,8 +351,8 @@ public sealed class DebBuilder
     /// <summary>Adds missing parents, sorts by name and makes the first name of each hard-link group carry the content.</summary>
     private List<DebBuildEntry> Plan()
     {
-        var all = new Dictionary<string, DebBuildEntry>(entries, StringComparer.Ordinal);
-        foreach (var path in entries.Keys)
+        var all = new Dictionary<string, DebBuildEntry>(_entries, StringComparer.Ordinal);
+        foreach (var path in _entries.Keys)
         {
             var parent = DebTarPath.GetParent(path);
             while (true)
@@ -404,7 +404,7 @@ public sealed class DebBuilder
 
     private void WriteControlTar(Stream output, List<DebBuildEntry> dataEntries)
     {
-        var files = controlFiles.ToList();
+        var files = _controlFiles.ToList();
         if (GenerateMd5Sums && !files.Any(f => f.Name == "md5sums"))
         {
             files.Add(new DebControlFile("md5sums", 0x1A4, Md5Sums(dataEntries, files)));

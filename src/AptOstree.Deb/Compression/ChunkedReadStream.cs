@@ -8,14 +8,14 @@ namespace AptOstree.Deb;
 /// </summary>
 internal abstract class ChunkedReadStream : AptOstree.ForwardOnlyReadStream
 {
-    private byte[]? current;
-    private int currentOffset;
-    private int currentLength;
-    private long position;
+    private byte[]? _current;
+    private int _currentOffset;
+    private int _currentLength;
+    private long _position;
 
     public override long Position
     {
-        get => position;
+        get => _position;
         set => throw new NotSupportedException();
     }
 
@@ -24,27 +24,27 @@ internal abstract class ChunkedReadStream : AptOstree.ForwardOnlyReadStream
         var total = 0;
         while (total < buffer.Length)
         {
-            if (current is null || currentOffset == currentLength)
+            if (_current is null || _currentOffset == _currentLength)
             {
-                var consumed = current;
-                current = null;
+                var consumed = _current;
+                _current = null;
                 if (!TryTakeChunk(consumed, wait: total == 0, out var chunk, out var length))
                 {
                     break;
                 }
 
-                current = chunk;
-                currentLength = length;
-                currentOffset = 0;
+                _current = chunk;
+                _currentLength = length;
+                _currentOffset = 0;
             }
 
-            var n = Math.Min(buffer.Length - total, currentLength - currentOffset);
-            current.AsSpan(currentOffset, n).CopyTo(buffer[total..]);
-            currentOffset += n;
+            var n = Math.Min(buffer.Length - total, _currentLength - _currentOffset);
+            _current.AsSpan(_currentOffset, n).CopyTo(buffer[total..]);
+            _currentOffset += n;
             total += n;
         }
 
-        position += total;
+        _position += total;
         return total;
     }
 
@@ -57,8 +57,8 @@ internal abstract class ChunkedReadStream : AptOstree.ForwardOnlyReadStream
     /// <summary>Hands the chunk being read, if any, to the subclass to give back on disposal.</summary>
     protected byte[]? DetachCurrentChunk()
     {
-        var chunk = current;
-        current = null;
+        var chunk = _current;
+        _current = null;
         return chunk;
     }
 }

@@ -3,18 +3,18 @@ namespace AptOstree.Deb;
 /// <summary>Pass-through read stream that counts the bytes read (the compressed side of a decoder).</summary>
 internal sealed class CountingReadStream : AptOstree.ForwardOnlyReadStream
 {
-    private readonly Stream inner;
-    private readonly bool leaveOpen;
+    private readonly Stream _inner;
+    private readonly bool _leaveOpen;
 
     public CountingReadStream(Stream inner, bool leaveOpen)
     {
-        this.inner = inner;
-        this.leaveOpen = leaveOpen;
+        this._inner = inner;
+        this._leaveOpen = leaveOpen;
     }
 
     public long BytesRead { get; private set; }
 
-    public override long Length => inner.Length;
+    public override long Length => _inner.Length;
 
     public override long Position
     {
@@ -24,14 +24,14 @@ internal sealed class CountingReadStream : AptOstree.ForwardOnlyReadStream
 
     public override int Read(Span<byte> buffer)
     {
-        var n = inner.Read(buffer);
+        var n = _inner.Read(buffer);
         BytesRead += n;
         return n;
     }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        var n = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var n = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         BytesRead += n;
         return n;
     }
@@ -41,9 +41,9 @@ internal sealed class CountingReadStream : AptOstree.ForwardOnlyReadStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && !leaveOpen)
+        if (disposing && !_leaveOpen)
         {
-            inner.Dispose();
+            _inner.Dispose();
         }
 
         base.Dispose(disposing);

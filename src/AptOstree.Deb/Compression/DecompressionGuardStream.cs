@@ -6,13 +6,13 @@ namespace AptOstree.Deb;
 /// </summary>
 internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
 {
-    private readonly Stream decoder;
-    private readonly Func<long> compressedBytesRead;
-    private readonly DecompressionLimits limits;
-    private readonly string sourceName;
-    private readonly string memberName;
-    private readonly DebCompression compression;
-    private long produced;
+    private readonly Stream _decoder;
+    private readonly Func<long> _compressedBytesRead;
+    private readonly DecompressionLimits _limits;
+    private readonly string _sourceName;
+    private readonly string _memberName;
+    private readonly DebCompression _compression;
+    private long _produced;
 
     public DecompressionGuardStream(Stream decoder, CountingReadStream compressed, DebCompression compression, DecompressionLimits limits, string sourceName, string memberName)
         : this(decoder, () => compressed.BytesRead, compression, limits, sourceName, memberName)
@@ -27,17 +27,17 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
     /// <param name="memberName">Member name for messages.</param>
     public DecompressionGuardStream(Stream decoder, Func<long> compressedBytesRead, DebCompression compression, DecompressionLimits limits, string sourceName, string memberName)
     {
-        this.decoder = decoder;
-        this.compressedBytesRead = compressedBytesRead;
-        this.compression = compression;
-        this.limits = limits;
-        this.sourceName = sourceName;
-        this.memberName = memberName;
+        this._decoder = decoder;
+        this._compressedBytesRead = compressedBytesRead;
+        this._compression = compression;
+        this._limits = limits;
+        this._sourceName = sourceName;
+        this._memberName = memberName;
     }
 
     public override long Position
     {
-        get => produced;
+        get => _produced;
         set => throw new NotSupportedException();
     }
 
@@ -47,7 +47,7 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
         long compressedRead;
         try
         {
-            n = decoder.Read(buffer);
+            n = _decoder.Read(buffer);
         }
         catch (AptOstreeException)
         {
@@ -57,23 +57,23 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
         {
             throw new InvalidFormatException(
                 DebErrorCodes.CorruptCompressedData,
-                $"{sourceName}: corrupt {DebCompressionNames.GetName(compression)} data in member '{memberName}' (compressed offset {compressedBytesRead()}, decompressed offset {produced}): {ex.Message}",
+                $"{_sourceName}: corrupt {DebCompressionNames.GetName(_compression)} data in member '{_memberName}' (compressed offset {_compressedBytesRead()}, decompressed offset {_produced}): {ex.Message}",
                 ex,
-                sourceName,
-                $"{memberName}@{compressedBytesRead()}");
+                _sourceName,
+                $"{_memberName}@{_compressedBytesRead()}");
         }
 
-        compressedRead = compressedBytesRead();
+        compressedRead = _compressedBytesRead();
 
-        produced += n;
-        if (produced > limits.MaxDecompressedBytes)
+        _produced += n;
+        if (_produced > _limits.MaxDecompressedBytes)
         {
-            throw Limit($"decompresses to more than {limits.MaxDecompressedBytes} bytes");
+            throw Limit($"decompresses to more than {_limits.MaxDecompressedBytes} bytes");
         }
 
-        if (produced > limits.RatioGracePeriodBytes && produced > limits.MaxExpansionRatio * Math.Max(1, compressedRead))
+        if (_produced > _limits.RatioGracePeriodBytes && _produced > _limits.MaxExpansionRatio * Math.Max(1, compressedRead))
         {
-            throw Limit($"expands {produced} bytes from {compressedRead} compressed bytes, more than the allowed ratio {limits.MaxExpansionRatio}:1 (a decompression bomb?)");
+            throw Limit($"expands {_produced} bytes from {compressedRead} compressed bytes, more than the allowed ratio {_limits.MaxExpansionRatio}:1 (a decompression bomb?)");
         }
 
         return n;
@@ -92,7 +92,7 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
     {
         if (disposing)
         {
-            decoder.Dispose();
+            _decoder.Dispose();
         }
 
         base.Dispose(disposing);
@@ -100,7 +100,7 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
 
     private InvalidFormatException Limit(string what) => new(
         DebErrorCodes.DecompressionLimitExceeded,
-        $"{sourceName}: member '{memberName}' {what}.",
-        source: sourceName,
-        location: memberName);
+        $"{_sourceName}: member '{_memberName}' {what}.",
+        source: _sourceName,
+        location: _memberName);
 }

@@ -10,41 +10,41 @@ namespace AptOstree.Deb;
 internal sealed unsafe class LzmaNativeStream : Stream
 {
     private const int BufferSize = 1 << 20;
-    private readonly Stream inner;
-    private readonly bool leaveOpen;
-    private readonly bool decoding;
-    private readonly string what;
-    private LibLzma.LzmaStream* strm;
-    private byte* buffer;
-    private bool innerEnded;
-    private bool finished;
+    private readonly Stream _inner;
+    private readonly bool _leaveOpen;
+    private readonly bool _decoding;
+    private readonly string _what;
+    private LibLzma.LzmaStream* _strm;
+    private byte* _buffer;
+    private bool _innerEnded;
+    private bool _finished;
 
     private LzmaNativeStream(Stream inner, bool leaveOpen, bool decoding, string what)
     {
-        this.inner = inner;
-        this.leaveOpen = leaveOpen;
-        this.decoding = decoding;
-        this.what = what;
-        strm = (LibLzma.LzmaStream*)NativeMemory.AllocZeroed((nuint)sizeof(LibLzma.LzmaStream));
-        buffer = (byte*)NativeMemory.Alloc(BufferSize);
+        this._inner = inner;
+        this._leaveOpen = leaveOpen;
+        this._decoding = decoding;
+        this._what = what;
+        _strm = (LibLzma.LzmaStream*)NativeMemory.AllocZeroed((nuint)sizeof(LibLzma.LzmaStream));
+        _buffer = (byte*)NativeMemory.Alloc(BufferSize);
     }
 
-    public override bool CanRead => decoding;
+    public override bool CanRead => _decoding;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => !decoding;
+    public override bool CanWrite => !_decoding;
 
     public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
-        get => decoding ? (long)strm->TotalOut : (long)strm->TotalIn;
+        get => _decoding ? (long)_strm->TotalOut : (long)_strm->TotalIn;
         set => throw new NotSupportedException();
     }
 
     /// <summary>Bytes consumed from the compressed stream so far.</summary>
-    public long CompressedPosition => (long)strm->TotalIn;
+    public long CompressedPosition => (long)_strm->TotalIn;
 
     /// <summary>Creates an xz (or, with <paramref name="alone"/>, lzma-alone) decoder.</summary>
     public static LzmaNativeStream CreateDecoder(Stream compressed, bool leaveOpen, bool alone, int threads, ulong memlimitThreading)
@@ -53,16 +53,16 @@ internal sealed unsafe class LzmaNativeStream : Stream
         int ret;
         if (alone)
         {
-            ret = LibLzma.AloneDecoder(s.strm, ulong.MaxValue);
+            ret = LibLzma.AloneDecoder(s._strm, ulong.MaxValue);
         }
         else if (threads > 1 && LibLzma.HasMultithreadedDecoder)
         {
             var mt = new LibLzma.LzmaMt { Threads = (uint)threads, MemlimitThreading = memlimitThreading, MemlimitStop = ulong.MaxValue };
-            ret = LibLzma.StreamDecoderMt(s.strm, &mt);
+            ret = LibLzma.StreamDecoderMt(s._strm, &mt);
         }
         else
         {
-            ret = LibLzma.StreamDecoder(s.strm, ulong.MaxValue, 0);
+            ret = LibLzma.StreamDecoder(s._strm, ulong.MaxValue, 0);
         }
 
         s.CheckInit(ret);
@@ -77,11 +77,11 @@ internal sealed unsafe class LzmaNativeStream : Stream
         if (threads > 1)
         {
             var mt = new LibLzma.LzmaMt { Threads = (uint)threads, Preset = preset, Check = LibLzma.LZMA_CHECK_CRC64 };
-            ret = LibLzma.StreamEncoderMt(s.strm, &mt);
+            ret = LibLzma.StreamEncoderMt(s._strm, &mt);
         }
         else
         {
-            ret = LibLzma.EasyEncoder(s.strm, preset, LibLzma.LZMA_CHECK_CRC64);
+            ret = LibLzma.EasyEncoder(s._strm, preset, LibLzma.LZMA_CHECK_CRC64);
         }
 
         s.CheckInit(ret);
@@ -92,47 +92,47 @@ internal sealed unsafe class LzmaNativeStream : Stream
 
     public override int Read(Span<byte> destination)
     {
-        if (!decoding)
+        if (!_decoding)
         {
             throw new NotSupportedException();
         }
 
-        ObjectDisposedException.ThrowIf(strm is null, this);
-        if (finished || destination.IsEmpty)
+        ObjectDisposedException.ThrowIf(_strm is null, this);
+        if (_finished || destination.IsEmpty)
         {
             return 0;
         }
 
         fixed (byte* outPtr = destination)
         {
-            strm->NextOut = outPtr;
-            strm->AvailOut = (nuint)destination.Length;
+            _strm->NextOut = outPtr;
+            _strm->AvailOut = (nuint)destination.Length;
             while (true)
             {
-                if (strm->AvailIn == 0 && !innerEnded)
+                if (_strm->AvailIn == 0 && !_innerEnded)
                 {
-                    var n = inner.Read(new Span<byte>(buffer, BufferSize));
+                    var n = _inner.Read(new Span<byte>(_buffer, BufferSize));
                     if (n == 0)
                     {
-                        innerEnded = true;
+                        _innerEnded = true;
                     }
 
-                    strm->NextIn = buffer;
-                    strm->AvailIn = (nuint)n;
+                    _strm->NextIn = _buffer;
+                    _strm->AvailIn = (nuint)n;
                 }
 
-                var ret = LibLzma.Code(strm, innerEnded ? LibLzma.LZMA_FINISH : LibLzma.LZMA_RUN);
-                var produced = destination.Length - (int)strm->AvailOut;
-                strm->NextOut = null;
+                var ret = LibLzma.Code(_strm, _innerEnded ? LibLzma.LZMA_FINISH : LibLzma.LZMA_RUN);
+                var produced = destination.Length - (int)_strm->AvailOut;
+                _strm->NextOut = null;
                 if (ret == LibLzma.LZMA_STREAM_END)
                 {
-                    finished = true;
+                    _finished = true;
                     return produced;
                 }
 
                 if (ret != LibLzma.LZMA_OK)
                 {
-                    throw new InvalidDataException($"{what}: {LibLzma.Describe(ret)} (after {strm->TotalIn} compressed bytes, {strm->TotalOut} decompressed bytes)");
+                    throw new InvalidDataException($"{_what}: {LibLzma.Describe(ret)} (after {_strm->TotalIn} compressed bytes, {_strm->TotalOut} decompressed bytes)");
                 }
 
                 if (produced > 0)
@@ -140,7 +140,7 @@ internal sealed unsafe class LzmaNativeStream : Stream
                     return produced;
                 }
 
-                strm->NextOut = outPtr;
+                _strm->NextOut = outPtr;
             }
         }
     }
@@ -149,30 +149,30 @@ internal sealed unsafe class LzmaNativeStream : Stream
 
     public override void Write(ReadOnlySpan<byte> source)
     {
-        if (decoding)
+        if (_decoding)
         {
             throw new NotSupportedException();
         }
 
-        ObjectDisposedException.ThrowIf(strm is null, this);
+        ObjectDisposedException.ThrowIf(_strm is null, this);
         fixed (byte* inPtr = source)
         {
-            strm->NextIn = inPtr;
-            strm->AvailIn = (nuint)source.Length;
-            while (strm->AvailIn > 0)
+            _strm->NextIn = inPtr;
+            _strm->AvailIn = (nuint)source.Length;
+            while (_strm->AvailIn > 0)
             {
                 Encode(LibLzma.LZMA_RUN);
             }
 
-            strm->NextIn = null;
+            _strm->NextIn = null;
         }
     }
 
     public override void Flush()
     {
-        if (!decoding)
+        if (!_decoding)
         {
-            inner.Flush();
+            _inner.Flush();
         }
     }
 
@@ -182,30 +182,30 @@ internal sealed unsafe class LzmaNativeStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (strm is not null)
+        if (_strm is not null)
         {
             try
             {
-                if (disposing && !decoding)
+                if (disposing && !_decoding)
                 {
-                    while (!finished)
+                    while (!_finished)
                     {
                         Encode(LibLzma.LZMA_FINISH);
                     }
 
-                    inner.Flush();
+                    _inner.Flush();
                 }
             }
             finally
             {
-                LibLzma.End(strm);
-                NativeMemory.Free(strm);
-                NativeMemory.Free(buffer);
-                strm = null;
-                buffer = null;
-                if (disposing && !leaveOpen)
+                LibLzma.End(_strm);
+                NativeMemory.Free(_strm);
+                NativeMemory.Free(_buffer);
+                _strm = null;
+                _buffer = null;
+                if (disposing && !_leaveOpen)
                 {
-                    inner.Dispose();
+                    _inner.Dispose();
                 }
             }
         }
@@ -215,18 +215,18 @@ internal sealed unsafe class LzmaNativeStream : Stream
 
     private void Encode(int action)
     {
-        strm->NextOut = buffer;
-        strm->AvailOut = BufferSize;
-        var ret = LibLzma.Code(strm, action);
-        var produced = BufferSize - (int)strm->AvailOut;
+        _strm->NextOut = _buffer;
+        _strm->AvailOut = BufferSize;
+        var ret = LibLzma.Code(_strm, action);
+        var produced = BufferSize - (int)_strm->AvailOut;
         if (produced > 0)
         {
-            inner.Write(new ReadOnlySpan<byte>(buffer, produced));
+            _inner.Write(new ReadOnlySpan<byte>(_buffer, produced));
         }
 
         if (ret == LibLzma.LZMA_STREAM_END)
         {
-            finished = true;
+            _finished = true;
         }
         else if (ret != LibLzma.LZMA_OK)
         {
@@ -239,7 +239,7 @@ internal sealed unsafe class LzmaNativeStream : Stream
         if (ret != LibLzma.LZMA_OK)
         {
             Dispose();
-            throw new InvalidOperationException($"liblzma {what} coder initialisation failed: {LibLzma.Describe(ret)}");
+            throw new InvalidOperationException($"liblzma {_what} coder initialisation failed: {LibLzma.Describe(ret)}");
         }
     }
 }

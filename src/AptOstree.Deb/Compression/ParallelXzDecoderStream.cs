@@ -20,30 +20,30 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
 {
     private const int HeadDepth = 4;
     private const int InputBufferSize = 1 << 16;
-    private readonly RandomAccessSource source;
-    private readonly List<XzBlock> blocks;
-    private readonly int chunkSize;
-    private readonly long aheadLimit;
-    private readonly object gate = new();
-    private readonly Dictionary<int, BlockOutput> outputs = [];
-    private readonly Stack<byte[]> freeChunks = new();
-    private readonly Thread[] workers;
-    private int nextBlock;
-    private int head;
-    private long bufferedAhead;
-    private bool stopping;
+    private readonly RandomAccessSource _source;
+    private readonly List<XzBlock> _blocks;
+    private readonly int _chunkSize;
+    private readonly long _aheadLimit;
+    private readonly object _gate = new();
+    private readonly Dictionary<int, BlockOutput> _outputs = [];
+    private readonly Stack<byte[]> _freeChunks = new();
+    private readonly Thread[] _workers;
+    private int _nextBlock;
+    private int _head;
+    private long _bufferedAhead;
+    private bool _stopping;
 
     public ParallelXzDecoderStream(RandomAccessSource source, List<XzBlock> blocks, int threads, long aheadLimit, int chunkSize = 1 << 17)
     {
-        this.source = source;
-        this.blocks = blocks;
-        this.chunkSize = chunkSize;
-        this.aheadLimit = aheadLimit;
-        workers = new Thread[Math.Clamp(threads, 1, Math.Max(1, blocks.Count))];
-        for (var i = 0; i < workers.Length; i++)
+        this._source = source;
+        this._blocks = blocks;
+        this._chunkSize = chunkSize;
+        this._aheadLimit = aheadLimit;
+        _workers = new Thread[Math.Clamp(threads, 1, Math.Max(1, blocks.Count))];
+        for (var i = 0; i < _workers.Length; i++)
         {
-            workers[i] = new Thread(Work) { IsBackground = true, Name = $"xz-block-{i}" };
-            workers[i].Start();
+            _workers[i] = new Thread(Work) { IsBackground = true, Name = $"xz-block-{i}" };
+            _workers[i].Start();
         }
     }
 
@@ -52,8 +52,8 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
     {
         get
         {
-            var b = Volatile.Read(ref head);
-            return b < blocks.Count ? blocks[b].Offset + blocks[b].PaddedSize : source.Length;
+            var b = Volatile.Read(ref _head);
+            return b < _blocks.Count ? _blocks[b].Offset + _blocks[b].PaddedSize : _source.Length;
         }
     }
 
@@ -61,13 +61,13 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
     {
         if (disposing)
         {
-            lock (gate)
+            lock (_gate)
             {
-                stopping = true;
-                Monitor.PulseAll(gate);
+                _stopping = true;
+                Monitor.PulseAll(_gate);
             }
 
-            foreach (var worker in workers)
+            foreach (var worker in _workers)
             {
                 worker.Join();
             }
@@ -81,22 +81,22 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
     {
         chunk = null;
         length = 0;
-        lock (gate)
+        lock (_gate)
         {
             if (consumed is not null)
             {
-                freeChunks.Push(consumed);
-                Monitor.PulseAll(gate);
+                _freeChunks.Push(consumed);
+                Monitor.PulseAll(_gate);
             }
 
-            while (head < blocks.Count)
+            while (_head < _blocks.Count)
             {
-                var output = GetOutput(head);
+                var output = GetOutput(_head);
                 if (output.Chunks.TryDequeue(out var ready))
                 {
                     chunk = ready.Buffer;
                     length = ready.Length;
-                    Monitor.PulseAll(gate);
+                    Monitor.PulseAll(_gate);
                     return true;
                 }
 
@@ -113,14 +113,14 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
 
                 if (output.Complete)
                 {
-                    outputs.Remove(head);
-                    head++;
-                    if (head < blocks.Count && outputs.TryGetValue(head, out var next))
+                    _outputs.Remove(_head);
+                    _head++;
+                    if (_head < _blocks.Count && _outputs.TryGetValue(_head, out var next))
                     {
-                        bufferedAhead -= next.BufferedBytes;
+                        _bufferedAhead -= next.BufferedBytes;
                     }
 
-                    Monitor.PulseAll(gate);
+                    Monitor.PulseAll(_gate);
                     continue;
                 }
 
@@ -129,7 +129,7 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
                     return false;
                 }
 
-                Monitor.Wait(gate);
+                Monitor.Wait(_gate);
             }
 
             return false;
@@ -138,10 +138,10 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
 
     private BlockOutput GetOutput(int block)
     {
-        if (!outputs.TryGetValue(block, out var output))
+        if (!_outputs.TryGetValue(block, out var output))
         {
             output = new BlockOutput();
-            outputs[block] = output;
+            _outputs[block] = output;
         }
 
         return output;
@@ -158,28 +158,28 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
             while (true)
             {
                 int index;
-                lock (gate)
+                lock (_gate)
                 {
-                    if (stopping || nextBlock >= blocks.Count)
+                    if (_stopping || _nextBlock >= _blocks.Count)
                     {
                         return;
                     }
 
-                    index = nextBlock++;
+                    index = _nextBlock++;
                     GetOutput(index);
                 }
 
                 try
                 {
                     DecodeBlock(index, strm, block, filters, input);
-                    lock (gate)
+                    lock (_gate)
                     {
-                        if (outputs.TryGetValue(index, out var done))
+                        if (_outputs.TryGetValue(index, out var done))
                         {
                             done.Complete = true;
                         }
 
-                        Monitor.PulseAll(gate);
+                        Monitor.PulseAll(_gate);
                     }
                 }
                 catch (OperationCanceledException)
@@ -188,17 +188,17 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
                 }
                 catch (Exception ex)
                 {
-                    lock (gate)
+                    lock (_gate)
                     {
-                        if (outputs.TryGetValue(index, out var failed))
+                        if (_outputs.TryGetValue(index, out var failed))
                         {
                             failed.Error = ExceptionDispatchInfo.Capture(ex);
                         }
 
                         // Blocks are claimed in order, so every block before this one is already being decoded and
                         // the reader gets all their output before this error; nothing after it is needed.
-                        nextBlock = blocks.Count;
-                        Monitor.PulseAll(gate);
+                        _nextBlock = _blocks.Count;
+                        Monitor.PulseAll(_gate);
                     }
 
                     return;
@@ -217,9 +217,9 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
 
     private void DecodeBlock(int index, LibLzma.LzmaStream* strm, LibLzma.LzmaBlock* block, LibLzma.LzmaFilter* filters, byte* input)
     {
-        var info = blocks[index];
+        var info = _blocks[index];
         var headerSizeByte = stackalloc byte[1];
-        source.ReadExactly(info.Offset, new Span<byte>(headerSizeByte, 1));
+        _source.ReadExactly(info.Offset, new Span<byte>(headerSizeByte, 1));
         if (headerSizeByte[0] == 0)
         {
             throw BlockError(index, info.Offset, "an index indicator where the index puts a block header");
@@ -232,7 +232,7 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
         }
 
         var header = stackalloc byte[headerSize];
-        source.ReadExactly(info.Offset, new Span<byte>(header, headerSize));
+        _source.ReadExactly(info.Offset, new Span<byte>(header, headerSize));
         *block = default;
         block->Version = 1;
         block->HeaderSize = (uint)headerSize;
@@ -272,7 +272,7 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
             {
                 if (strm->AvailIn == 0 && inputOffset < inputEnd)
                 {
-                    var n = source.Read(inputOffset, new Span<byte>(input, (int)Math.Min(InputBufferSize, inputEnd - inputOffset)));
+                    var n = _source.Read(inputOffset, new Span<byte>(input, (int)Math.Min(InputBufferSize, inputEnd - inputOffset)));
                     if (n == 0)
                     {
                         throw BlockError(index, inputOffset, "the file ends inside the block");
@@ -328,9 +328,9 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
             strm->AvailIn = 0;
             if (chunk is not null)
             {
-                lock (gate)
+                lock (_gate)
                 {
-                    freeChunks.Push(chunk);
+                    _freeChunks.Push(chunk);
                 }
             }
         }
@@ -338,44 +338,44 @@ internal sealed unsafe class ParallelXzDecoderStream : ChunkedReadStream
 
     private byte[] TakeFreeChunk()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (freeChunks.TryPop(out var chunk))
+            if (_freeChunks.TryPop(out var chunk))
             {
                 return chunk;
             }
         }
 
-        return GC.AllocateUninitializedArray<byte>(chunkSize);
+        return GC.AllocateUninitializedArray<byte>(_chunkSize);
     }
 
     /// <summary>Queues a full chunk, first waiting while the block is ahead of the reader and the budget is used up.</summary>
     private void Publish(int index, byte[] chunk, int length)
     {
-        lock (gate)
+        lock (_gate)
         {
             while (true)
             {
-                if (stopping)
+                if (_stopping)
                 {
                     throw new OperationCanceledException();
                 }
 
-                var output = outputs[index];
-                if (index == head ? output.Chunks.Count < HeadDepth : bufferedAhead + length <= aheadLimit)
+                var output = _outputs[index];
+                if (index == _head ? output.Chunks.Count < HeadDepth : _bufferedAhead + length <= _aheadLimit)
                 {
                     output.Chunks.Enqueue((chunk, length));
-                    if (index != head)
+                    if (index != _head)
                     {
                         output.BufferedBytes += length;
-                        bufferedAhead += length;
+                        _bufferedAhead += length;
                     }
 
-                    Monitor.PulseAll(gate);
+                    Monitor.PulseAll(_gate);
                     return;
                 }
 
-                Monitor.Wait(gate);
+                Monitor.Wait(_gate);
             }
         }
     }

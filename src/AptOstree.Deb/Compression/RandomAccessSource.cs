@@ -47,14 +47,14 @@ internal abstract class RandomAccessSource
 
     private sealed class LockedStreamRange(Stream stream, long start, long length) : RandomAccessSource
     {
-        private readonly Lock gate = new();
+        private readonly Lock _gate = new();
 
         public override long Length => length;
 
         public override int Read(long offset, Span<byte> destination)
         {
             var count = Clamp(offset, length, destination.Length);
-            lock (gate)
+            lock (_gate)
             {
                 stream.Position = start + offset;
                 return stream.Read(destination[..count]);

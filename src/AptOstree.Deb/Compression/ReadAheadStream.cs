@@ -12,20 +12,20 @@ namespace AptOstree.Deb;
 /// </summary>
 internal sealed class ReadAheadStream : ChunkedReadStream
 {
-    private readonly Stream inner;
-    private readonly BlockingCollection<(byte[]? Buffer, int Length, ExceptionDispatchInfo? Error)> queue;
-    private readonly CancellationTokenSource stop = new();
-    private readonly Thread thread;
-    private readonly int chunkSize;
-    private bool ended;
+    private readonly Stream _inner;
+    private readonly BlockingCollection<(byte[]? Buffer, int Length, ExceptionDispatchInfo? Error)> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Thread _thread;
+    private readonly int _chunkSize;
+    private bool _ended;
 
     public ReadAheadStream(Stream inner, int chunkSize = 1 << 20, int depth = 4)
     {
-        this.inner = inner;
-        this.chunkSize = chunkSize;
-        queue = new(depth);
-        thread = new Thread(Produce) { IsBackground = true, Name = "deb-readahead" };
-        thread.Start();
+        this._inner = inner;
+        this._chunkSize = chunkSize;
+        _queue = new(depth);
+        _thread = new Thread(Produce) { IsBackground = true, Name = "deb-readahead" };
+        _thread.Start();
     }
 
     protected override bool TryTakeChunk(byte[]? consumed, bool wait, [NotNullWhen(true)] out byte[]? chunk, out int length)
@@ -37,21 +37,21 @@ internal sealed class ReadAheadStream : ChunkedReadStream
 
         chunk = null;
         length = 0;
-        if (ended || (!wait && queue.Count == 0))
+        if (_ended || (!wait && _queue.Count == 0))
         {
             return false;
         }
 
-        var (buffer, filled, error) = queue.Take();
+        var (buffer, filled, error) = _queue.Take();
         if (error is not null)
         {
-            ended = true;
+            _ended = true;
             error.Throw();
         }
 
         if (buffer is null)
         {
-            ended = true;
+            _ended = true;
             return false;
         }
 
@@ -64,8 +64,8 @@ internal sealed class ReadAheadStream : ChunkedReadStream
     {
         if (disposing)
         {
-            stop.Cancel();
-            while (queue.TryTake(out var item))
+            _stop.Cancel();
+            while (_queue.TryTake(out var item))
             {
                 if (item.Buffer is not null)
                 {
@@ -73,8 +73,8 @@ internal sealed class ReadAheadStream : ChunkedReadStream
                 }
             }
 
-            thread.Join();
-            while (queue.TryTake(out var item))
+            _thread.Join();
+            while (_queue.TryTake(out var item))
             {
                 if (item.Buffer is not null)
                 {
@@ -87,9 +87,9 @@ internal sealed class ReadAheadStream : ChunkedReadStream
                 ArrayPool<byte>.Shared.Return(current);
             }
 
-            inner.Dispose();
-            queue.Dispose();
-            stop.Dispose();
+            _inner.Dispose();
+            _queue.Dispose();
+            _stop.Dispose();
         }
 
         base.Dispose(disposing);
@@ -99,13 +99,13 @@ internal sealed class ReadAheadStream : ChunkedReadStream
     {
         try
         {
-            while (!stop.IsCancellationRequested)
+            while (!_stop.IsCancellationRequested)
             {
-                var chunk = ArrayPool<byte>.Shared.Rent(chunkSize);
+                var chunk = ArrayPool<byte>.Shared.Rent(_chunkSize);
                 var filled = 0;
-                while (filled < chunkSize)
+                while (filled < _chunkSize)
                 {
-                    var n = inner.Read(chunk, filled, chunkSize - filled);
+                    var n = _inner.Read(chunk, filled, _chunkSize - filled);
                     if (n == 0)
                     {
                         break;
@@ -117,11 +117,11 @@ internal sealed class ReadAheadStream : ChunkedReadStream
                 if (filled == 0)
                 {
                     ArrayPool<byte>.Shared.Return(chunk);
-                    queue.Add((null, 0, null), stop.Token);
+                    _queue.Add((null, 0, null), _stop.Token);
                     return;
                 }
 
-                queue.Add((chunk, filled, null), stop.Token);
+                _queue.Add((chunk, filled, null), _stop.Token);
             }
         }
         catch (OperationCanceledException)
@@ -131,7 +131,7 @@ internal sealed class ReadAheadStream : ChunkedReadStream
         {
             try
             {
-                queue.Add((null, 0, ExceptionDispatchInfo.Capture(ex)), stop.Token);
+                _queue.Add((null, 0, ExceptionDispatchInfo.Capture(ex)), _stop.Token);
             }
             catch (OperationCanceledException)
             {

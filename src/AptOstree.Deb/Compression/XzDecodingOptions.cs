@@ -5,9 +5,9 @@ namespace AptOstree.Deb;
 /// <summary>How xz data is decoded: threads and memory of the native multi-threaded and parallel block decoders.</summary>
 public sealed record XzDecodingOptions
 {
-    private readonly int threads = Environment.ProcessorCount;
-    private readonly long threadingMemoryLimit = 48L * 1024 * 1024;
-    private readonly long parallelReadAheadLimit = 24L * 1024 * 1024;
+    private readonly int _threads = Environment.ProcessorCount;
+    private readonly long _threadingMemoryLimit = 48L * 1024 * 1024;
+    private readonly long _parallelReadAheadLimit = 24L * 1024 * 1024;
 
     /// <summary>
     /// The defaults, read once from the environment: <c>APTOSTREE_XZ_THREADS</c> (else the processor count) and
@@ -18,8 +18,8 @@ public sealed record XzDecodingOptions
     /// <summary>Threads for the native decoders. 1 selects the single-threaded decoder, which needs about 10 MiB.</summary>
     public int Threads
     {
-        get => threads;
-        init => threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "At least one thread.");
+        get => _threads;
+        init => _threads = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "At least one thread.");
     }
 
     /// <summary>
@@ -28,8 +28,8 @@ public sealed record XzDecodingOptions
     /// </summary>
     public long ThreadingMemoryLimit
     {
-        get => threadingMemoryLimit;
-        init => threadingMemoryLimit = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ThreadingMemoryLimit), value, "Must be positive.");
+        get => _threadingMemoryLimit;
+        init => _threadingMemoryLimit = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ThreadingMemoryLimit), value, "Must be positive.");
     }
 
     /// <summary>
@@ -40,8 +40,8 @@ public sealed record XzDecodingOptions
     /// </summary>
     public long ParallelReadAheadLimit
     {
-        get => parallelReadAheadLimit;
-        init => parallelReadAheadLimit = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ParallelReadAheadLimit), value, "Must be positive.");
+        get => _parallelReadAheadLimit;
+        init => _parallelReadAheadLimit = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(ParallelReadAheadLimit), value, "Must be positive.");
     }
 
     /// <summary>The defaults with <c>APTOSTREE_XZ_THREADS</c> and <c>APTOSTREE_XZ_READAHEAD_MIB</c> applied when set to a positive number.</summary>

@@ -8,18 +8,18 @@ public sealed class DebControlArchive
     /// <summary>Names of maintainer scripts dpkg runs (plus debconf's <c>config</c>).</summary>
     public static IReadOnlyList<string> MaintainerScriptNames { get; } = ["preinst", "postinst", "prerm", "postrm", "config"];
 
-    private readonly Dictionary<string, DebControlFile> byName;
-    private Deb822Paragraph? fields;
+    private readonly Dictionary<string, DebControlFile> _byName;
+    private Deb822Paragraph? _fields;
 
     /// <summary>Creates the archive view from its files.</summary>
     public DebControlArchive(IEnumerable<DebControlFile> files)
     {
         ArgumentNullException.ThrowIfNull(files);
         Files = files.ToArray();
-        byName = new(StringComparer.Ordinal);
+        _byName = new(StringComparer.Ordinal);
         foreach (var f in Files)
         {
-            byName[f.Name] = f;
+            _byName[f.Name] = f;
         }
     }
 
@@ -36,7 +36,7 @@ public sealed class DebControlArchive
     /// The <c>control</c> file parsed as one deb822 paragraph (field order kept, names case-insensitive).
     /// Throws <see cref="Deb822FormatException"/> when it is malformed.
     /// </summary>
-    public Deb822Paragraph Fields => fields ??= Deb822Paragraph.Parse(ControlText);
+    public Deb822Paragraph Fields => _fields ??= Deb822Paragraph.Parse(ControlText);
 
     /// <summary>Lines of <c>conffiles</c>.</summary>
     public IReadOnlyList<DebConffile> Conffiles => Lines("conffiles")
@@ -73,7 +73,7 @@ public sealed class DebControlArchive
     public DebControlFile? GetFile(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return byName.GetValueOrDefault(DebTarPath.Normalize(name));
+        return _byName.GetValueOrDefault(DebTarPath.Normalize(name));
     }
 
     private IEnumerable<string> Lines(string name) =>

@@ -7,22 +7,22 @@ namespace AptOstree.Deb;
 /// </summary>
 public sealed class DebDataReader : IDisposable
 {
-    private readonly DebTarReader tar;
+    private readonly DebTarReader _tar;
 
     internal DebDataReader(DebTarReader tar)
     {
-        this.tar = tar;
+        this._tar = tar;
     }
 
     /// <summary>Content of the current regular-file entry, or null.</summary>
-    public Stream? DataStream => tar.DataStream;
+    public Stream? DataStream => _tar.DataStream;
 
     /// <summary>The next entry, or null at the end.</summary>
-    public DebTarEntry? GetNextEntry() => tar.GetNextEntry();
+    public DebTarEntry? GetNextEntry() => _tar.GetNextEntry();
 
     /// <summary>All remaining entries (their content is skipped).</summary>
-    public IEnumerable<DebTarEntry> EnumerateEntries() => tar.EnumerateEntries();
+    public IEnumerable<DebTarEntry> EnumerateEntries() => _tar.EnumerateEntries();
 
     /// <inheritdoc />
-    public void Dispose() => tar.Dispose();
+    public void Dispose() => _tar.Dispose();
 }

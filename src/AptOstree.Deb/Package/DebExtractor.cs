@@ -13,67 +13,67 @@ namespace AptOstree.Deb;
 internal sealed class DebExtractor
 {
     private const int CopyBufferSize = 1 << 18;
-    private readonly string root;
-    private readonly string sourceName;
-    private readonly DebExtractOptions options;
-    private readonly IPosixFileSystem fs;
-    private readonly bool isRoot;
-    private readonly HashSet<string> verifiedDirectories = new(StringComparer.Ordinal) { string.Empty };
-    private readonly HashSet<string> extractedFiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DebTarEntry> pendingSymlinks = new(StringComparer.Ordinal);
-    private readonly List<string> pendingSymlinkOrder = [];
-    private readonly List<(string Path, DebTarEntry Entry)> directories = [];
-    private readonly List<DebTarEntry> notApplied = [];
-    private int entries;
-    private int files;
-    private int hardLinks;
-    private int specials;
-    private long bytes;
+    private readonly string _root;
+    private readonly string _sourceName;
+    private readonly DebExtractOptions _options;
+    private readonly IPosixFileSystem _fs;
+    private readonly bool _isRoot;
+    private readonly HashSet<string> _verifiedDirectories = new(StringComparer.Ordinal) { string.Empty };
+    private readonly HashSet<string> _extractedFiles = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DebTarEntry> _pendingSymlinks = new(StringComparer.Ordinal);
+    private readonly List<string> _pendingSymlinkOrder = [];
+    private readonly List<(string Path, DebTarEntry Entry)> _directories = [];
+    private readonly List<DebTarEntry> _notApplied = [];
+    private int _entries;
+    private int _files;
+    private int _hardLinks;
+    private int _specials;
+    private long _bytes;
 
     public DebExtractor(string root, string sourceName, DebExtractOptions options, IPosixFileSystem fs)
     {
-        this.root = Path.GetFullPath(root).TrimEnd('/');
-        if (this.root.Length == 0)
+        this._root = Path.GetFullPath(root).TrimEnd('/');
+        if (this._root.Length == 0)
         {
-            this.root = "/";
+            this._root = "/";
         }
 
-        this.sourceName = sourceName;
-        this.options = options;
-        this.fs = fs;
-        isRoot = fs is LibcPosixFileSystem && LibcPosixFileSystem.IsRoot;
-        Directory.CreateDirectory(this.root);
+        this._sourceName = sourceName;
+        this._options = options;
+        this._fs = fs;
+        _isRoot = fs is LibcPosixFileSystem && LibcPosixFileSystem.IsRoot;
+        Directory.CreateDirectory(this._root);
     }
 
-    public long BytesWritten => bytes;
+    public long BytesWritten => _bytes;
 
-    public int EntriesHandled => entries;
+    public int EntriesHandled => _entries;
 
     public void Apply(DebTarEntry entry, Stream? data)
     {
-        entries++;
+        _entries++;
         var path = DebTarPath.Normalize(entry.Name);
         if (!DebTarPath.IsSafe(path))
         {
-            throw new UnsafePathException(entry.Name, root, $"tar entry in {sourceName} has a '..' component");
+            throw new UnsafePathException(entry.Name, _root, $"tar entry in {_sourceName} has a '..' component");
         }
 
         if (path.Length == 0)
         {
             if (entry.Type != DebTarEntryType.Directory)
             {
-                throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{sourceName}: tar entry '{entry.Name}' names the extraction root but is not a directory.", source: sourceName, location: entry.Name);
+                throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{_sourceName}: tar entry '{entry.Name}' names the extraction root but is not a directory.", source: _sourceName, location: entry.Name);
             }
 
-            directories.Add((string.Empty, entry));
+            _directories.Add((string.Empty, entry));
             return;
         }
 
         EnsureParent(path, entry.Name);
         var full = Full(path);
-        if (pendingSymlinks.Remove(path))
+        if (_pendingSymlinks.Remove(path))
         {
-            pendingSymlinkOrder.Remove(path);
+            _pendingSymlinkOrder.Remove(path);
         }
 
         switch (entry.Type)
@@ -88,13 +88,13 @@ internal sealed class DebExtractor
                 MakeHardLink(path, full, entry);
                 break;
             case DebTarEntryType.SymbolicLink:
-                if (verifiedDirectories.Contains(path))
+                if (_verifiedDirectories.Contains(path))
                 {
                     throw Conflict(entry, "a directory of that name was extracted earlier");
                 }
 
-                pendingSymlinks[path] = entry;
-                pendingSymlinkOrder.Add(path);
+                _pendingSymlinks[path] = entry;
+                _pendingSymlinkOrder.Add(path);
                 break;
             case DebTarEntryType.CharacterDevice:
             case DebTarEntryType.BlockDevice:
@@ -102,52 +102,52 @@ internal sealed class DebExtractor
                 MakeNode(path, full, entry);
                 break;
             default:
-                throw new InvalidFormatException(DebErrorCodes.UnsupportedTarEntry, $"{sourceName}: unsupported tar entry type {entry.Type} for '{entry.Name}'.", source: sourceName, location: entry.Name);
+                throw new InvalidFormatException(DebErrorCodes.UnsupportedTarEntry, $"{_sourceName}: unsupported tar entry type {entry.Type} for '{entry.Name}'.", source: _sourceName, location: entry.Name);
         }
     }
 
     public DebExtractResult Finish()
     {
-        foreach (var path in pendingSymlinkOrder)
+        foreach (var path in _pendingSymlinkOrder)
         {
-            var entry = pendingSymlinks[path];
+            var entry = _pendingSymlinks[path];
             CheckParentsFresh(path, entry.Name);
             var full = Full(path);
             RemoveExisting(full, entry);
-            fs.CreateSymbolicLink(entry.LinkTarget!, full);
+            _fs.CreateSymbolicLink(entry.LinkTarget!, full);
             ApplyOwner(full, entry);
-            fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+            _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
         }
 
-        for (var i = directories.Count - 1; i >= 0; i--)
+        for (var i = _directories.Count - 1; i >= 0; i--)
         {
-            var (path, entry) = directories[i];
-            var full = path.Length == 0 ? root : Full(path);
+            var (path, entry) = _directories[i];
+            var full = path.Length == 0 ? _root : Full(path);
             ApplyOwner(full, entry);
-            fs.SetPermissions(full, entry.Permissions);
+            _fs.SetPermissions(full, entry.Permissions);
             ApplyXattrs(full, entry);
-            fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+            _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
         }
 
         return new DebExtractResult
         {
-            Entries = entries,
-            Files = files,
-            Directories = directories.Count,
-            SymbolicLinks = pendingSymlinkOrder.Count,
-            HardLinks = hardLinks,
-            SpecialFiles = specials,
-            Bytes = bytes,
-            MetadataNotApplied = notApplied,
+            Entries = _entries,
+            Files = _files,
+            Directories = _directories.Count,
+            SymbolicLinks = _pendingSymlinkOrder.Count,
+            HardLinks = _hardLinks,
+            SpecialFiles = _specials,
+            Bytes = _bytes,
+            MetadataNotApplied = _notApplied,
         };
     }
 
-    private string Full(string path) => root == "/" ? "/" + path : root + "/" + path;
+    private string Full(string path) => _root == "/" ? "/" + path : _root + "/" + path;
 
     private void EnsureParent(string path, string name)
     {
         var parent = DebTarPath.GetParent(path);
-        if (verifiedDirectories.Contains(parent))
+        if (_verifiedDirectories.Contains(parent))
         {
             return;
         }
@@ -157,32 +157,32 @@ internal sealed class DebExtractor
         {
             prefixEnd = parent.IndexOf('/', prefixEnd + 1);
             var prefix = prefixEnd < 0 ? parent : parent[..prefixEnd];
-            if (!verifiedDirectories.Contains(prefix))
+            if (!_verifiedDirectories.Contains(prefix))
             {
-                if (pendingSymlinks.ContainsKey(prefix))
+                if (_pendingSymlinks.ContainsKey(prefix))
                 {
-                    throw new UnsafePathException(name, root, $"it would be written through the symlink '{prefix}' planted earlier in {sourceName}");
+                    throw new UnsafePathException(name, _root, $"it would be written through the symlink '{prefix}' planted earlier in {_sourceName}");
                 }
 
                 var full = Full(prefix);
-                if (fs.TryGetStatus(full, out var st))
+                if (_fs.TryGetStatus(full, out var st))
                 {
                     if (st.IsSymbolicLink)
                     {
-                        throw new UnsafePathException(name, root, $"its parent '{prefix}' is an existing symlink");
+                        throw new UnsafePathException(name, _root, $"its parent '{prefix}' is an existing symlink");
                     }
 
                     if (!st.IsDirectory)
                     {
-                        throw new InvalidFormatException(DebErrorCodes.ExtractionConflict, $"{sourceName}: cannot extract '{name}': '{prefix}' exists and is not a directory.", source: sourceName, location: name);
+                        throw new InvalidFormatException(DebErrorCodes.ExtractionConflict, $"{_sourceName}: cannot extract '{name}': '{prefix}' exists and is not a directory.", source: _sourceName, location: name);
                     }
                 }
                 else
                 {
-                    fs.CreateDirectory(full, 0x1ED);
+                    _fs.CreateDirectory(full, 0x1ED);
                 }
 
-                verifiedDirectories.Add(prefix);
+                _verifiedDirectories.Add(prefix);
             }
 
             if (prefixEnd < 0)
@@ -205,9 +205,9 @@ internal sealed class DebExtractor
         {
             end = parent.IndexOf('/', end + 1);
             var prefix = end < 0 ? parent : parent[..end];
-            if (!fs.TryGetStatus(Full(prefix), out var st) || !st.IsDirectory)
+            if (!_fs.TryGetStatus(Full(prefix), out var st) || !st.IsDirectory)
             {
-                throw new UnsafePathException(name, root, $"its parent '{prefix}' is no longer a plain directory");
+                throw new UnsafePathException(name, _root, $"its parent '{prefix}' is no longer a plain directory");
             }
         }
         while (end >= 0);
@@ -215,21 +215,21 @@ internal sealed class DebExtractor
 
     private void MakeDirectory(string path, string full, DebTarEntry entry)
     {
-        if (fs.TryGetStatus(full, out var st))
+        if (_fs.TryGetStatus(full, out var st))
         {
             if (!st.IsDirectory)
             {
-                fs.Delete(full);
-                fs.CreateDirectory(full, 0x1C0);
+                _fs.Delete(full);
+                _fs.CreateDirectory(full, 0x1C0);
             }
         }
         else
         {
-            fs.CreateDirectory(full, 0x1C0);
+            _fs.CreateDirectory(full, 0x1C0);
         }
 
-        verifiedDirectories.Add(path);
-        directories.Add((path, entry));
+        _verifiedDirectories.Add(path);
+        _directories.Add((path, entry));
     }
 
     private void WriteFile(string path, string full, DebTarEntry entry, Stream data)
@@ -274,16 +274,16 @@ internal sealed class DebExtractor
 
         if (written != entry.Size)
         {
-            throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{sourceName}: tar data of '{entry.Name}' is truncated: {written} of {entry.Size} bytes.", source: sourceName, location: entry.Name);
+            throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{_sourceName}: tar data of '{entry.Name}' is truncated: {written} of {entry.Size} bytes.", source: _sourceName, location: entry.Name);
         }
 
         ApplyOwner(full, entry);
-        fs.SetPermissions(full, entry.Permissions);
+        _fs.SetPermissions(full, entry.Permissions);
         ApplyXattrs(full, entry);
-        fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
-        extractedFiles.Add(path);
-        files++;
-        bytes += written;
+        _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+        _extractedFiles.Add(path);
+        _files++;
+        _bytes += written;
     }
 
     private void MakeHardLink(string path, string full, DebTarEntry entry)
@@ -291,15 +291,15 @@ internal sealed class DebExtractor
         var target = DebTarPath.Normalize(entry.LinkTarget!);
         if (!DebTarPath.IsSafe(target) || target.Length == 0)
         {
-            throw new UnsafePathException(entry.Name, root, $"hard link target '{entry.LinkTarget}' leaves the extraction directory");
+            throw new UnsafePathException(entry.Name, _root, $"hard link target '{entry.LinkTarget}' leaves the extraction directory");
         }
 
-        if (!extractedFiles.Contains(target))
+        if (!_extractedFiles.Contains(target))
         {
             throw new InvalidFormatException(
                 DebErrorCodes.HardLinkTargetMissing,
-                $"{sourceName}: hard link '{entry.Name}' points at '{entry.LinkTarget}', which was not extracted earlier from this archive.",
-                source: sourceName,
+                $"{_sourceName}: hard link '{entry.Name}' points at '{entry.LinkTarget}', which was not extracted earlier from this archive.",
+                source: _sourceName,
                 location: entry.Name);
         }
 
@@ -311,39 +311,39 @@ internal sealed class DebExtractor
         var targetFull = Full(target);
         try
         {
-            fs.CreateHardLink(targetFull, full);
+            _fs.CreateHardLink(targetFull, full);
         }
         catch (PosixException ex) when (ex.IsAlreadyExists)
         {
             RemoveExisting(full, entry);
-            fs.CreateHardLink(targetFull, full);
+            _fs.CreateHardLink(targetFull, full);
         }
 
-        extractedFiles.Add(path);
-        hardLinks++;
+        _extractedFiles.Add(path);
+        _hardLinks++;
     }
 
     private void MakeNode(string path, string full, DebTarEntry entry)
     {
-        if (entry.Type != DebTarEntryType.Fifo && !isRoot)
+        if (entry.Type != DebTarEntryType.Fifo && !_isRoot)
         {
-            notApplied.Add(entry);
+            _notApplied.Add(entry);
             return;
         }
 
         RemoveExistingIfAny(full, entry);
         var device = entry.Type == DebTarEntryType.Fifo ? 0 : PosixDevice.Make((uint)entry.DeviceMajor, (uint)entry.DeviceMinor);
-        fs.CreateNode(full, entry.Mode, device);
+        _fs.CreateNode(full, entry.Mode, device);
         ApplyOwner(full, entry);
-        fs.SetPermissions(full, entry.Permissions);
-        fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
-        extractedFiles.Add(path);
-        specials++;
+        _fs.SetPermissions(full, entry.Permissions);
+        _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+        _extractedFiles.Add(path);
+        _specials++;
     }
 
     private void RemoveExistingIfAny(string full, DebTarEntry entry)
     {
-        if (fs.TryGetStatus(full, out _))
+        if (_fs.TryGetStatus(full, out _))
         {
             RemoveExisting(full, entry);
         }
@@ -351,14 +351,14 @@ internal sealed class DebExtractor
 
     private void RemoveExisting(string full, DebTarEntry entry)
     {
-        if (!fs.TryGetStatus(full, out var st))
+        if (!_fs.TryGetStatus(full, out var st))
         {
             return;
         }
 
         if (st.IsDirectory)
         {
-            if (fs.ListDirectory(full).Count > 0)
+            if (_fs.ListDirectory(full).Count > 0)
             {
                 throw Conflict(entry, "a non-empty directory is in the way");
             }
@@ -366,28 +366,28 @@ internal sealed class DebExtractor
             // The directory is replaced: later entries below its path must check it again, and Finish must not give
             // the replacement the directory's mode and times.
             var path = DebTarPath.Normalize(entry.Name);
-            verifiedDirectories.Remove(path);
-            directories.RemoveAll(d => d.Path == path);
+            _verifiedDirectories.Remove(path);
+            _directories.RemoveAll(d => d.Path == path);
         }
 
-        fs.Delete(full);
+        _fs.Delete(full);
     }
 
     private InvalidFormatException Conflict(DebTarEntry entry, string why) =>
-        new(DebErrorCodes.ExtractionConflict, $"{sourceName}: cannot extract '{entry.Name}': {why}.", source: sourceName, location: entry.Name);
+        new(DebErrorCodes.ExtractionConflict, $"{_sourceName}: cannot extract '{entry.Name}': {why}.", source: _sourceName, location: entry.Name);
 
     private void ApplyOwner(string full, DebTarEntry entry)
     {
-        if (!options.PreserveOwnership)
+        if (!_options.PreserveOwnership)
         {
             return;
         }
 
-        if (!isRoot)
+        if (!_isRoot)
         {
             if (entry.Uid != 0 || entry.Gid != 0)
             {
-                notApplied.Add(entry);
+                _notApplied.Add(entry);
             }
 
             return;
@@ -397,22 +397,22 @@ internal sealed class DebExtractor
         var gid = HostAccounts.Instance.ResolveGid(entry.GroupName, entry.Gid);
         if (uid < 0 || gid < 0)
         {
-            throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{sourceName}: tar entry '{entry.Name}' has a negative owner id.", source: sourceName, location: entry.Name);
+            throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{_sourceName}: tar entry '{entry.Name}' has a negative owner id.", source: _sourceName, location: entry.Name);
         }
 
-        fs.SetOwner(full, (uint)uid, (uint)gid);
+        _fs.SetOwner(full, (uint)uid, (uint)gid);
     }
 
     private void ApplyXattrs(string full, DebTarEntry entry)
     {
-        if (!options.ApplyExtendedAttributes || entry.ExtendedAttributes.Count == 0)
+        if (!_options.ApplyExtendedAttributes || entry.ExtendedAttributes.Count == 0)
         {
             return;
         }
 
         foreach (var (name, value) in entry.ExtendedAttributes)
         {
-            fs.SetExtendedAttribute(full, name, value.ToArray());
+            _fs.SetExtendedAttribute(full, name, value.ToArray());
         }
     }
 }

@@ -16,19 +16,19 @@ namespace AptOstree.Deb;
 /// </remarks>
 public sealed class DebPackage : IDisposable, IAsyncDisposable
 {
-    private readonly Stream stream;
-    private readonly bool leaveOpen;
-    private readonly DebReaderOptions options;
-    private readonly ILogger logger;
-    private bool dataOpened;
-    private bool disposed;
+    private readonly Stream _stream;
+    private readonly bool _leaveOpen;
+    private readonly DebReaderOptions _options;
+    private readonly ILogger _logger;
+    private bool _dataOpened;
+    private bool _disposed;
 
     private DebPackage(Stream stream, bool leaveOpen, string sourceName, DebReaderOptions options, ILogger logger)
     {
-        this.stream = stream;
-        this.leaveOpen = leaveOpen;
-        this.options = options;
-        this.logger = logger;
+        this._stream = stream;
+        this._leaveOpen = leaveOpen;
+        this._options = options;
+        this._logger = logger;
         SourceName = sourceName;
         using var reader = new DebArchiveReader(stream, leaveOpen: true, sourceName, logger);
         FormatVersion = reader.ReadFormatVersion();
@@ -108,15 +108,15 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
 
-        disposed = true;
-        if (!leaveOpen)
+        _disposed = true;
+        if (!_leaveOpen)
         {
-            stream.Dispose();
+            _stream.Dispose();
         }
     }
 
@@ -147,51 +147,51 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         progress?.Report(new OperationProgress("extract", result.Bytes, result.Bytes, ProgressUnit.Bytes));
         foreach (var e in result.MetadataNotApplied)
         {
-            DebLog.MetadataNotApplied(logger, e.Name);
+            DebLog.MetadataNotApplied(_logger, e.Name);
         }
 
-        DebLog.Extracted(logger, SourceName, directory, result.Entries, result.Bytes);
+        DebLog.Extracted(_logger, SourceName, directory, result.Entries, result.Bytes);
         return result;
     }
 
     private DebTarReader OpenDataTar(bool readAhead)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
-        if (stream.CanSeek)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_stream.CanSeek)
         {
             // Nothing after the data member is read, so its size was never checked against the archive; the random
             // access of the parallel xz decoder would otherwise start at an offset the stream does not have.
-            if (DataMember.Size > stream.Length - DataMember.DataOffset)
+            if (DataMember.Size > _stream.Length - DataMember.DataOffset)
             {
                 throw new InvalidFormatException(
                     DebErrorCodes.TruncatedArchive,
-                    $"{SourceName}: ar member '{DataMember.Name}' is truncated: header promises {DataMember.Size} bytes at offset {DataMember.DataOffset}, the archive ends after {stream.Length - DataMember.DataOffset}.",
+                    $"{SourceName}: ar member '{DataMember.Name}' is truncated: header promises {DataMember.Size} bytes at offset {DataMember.DataOffset}, the archive ends after {_stream.Length - DataMember.DataOffset}.",
                     source: SourceName,
-                    location: $"{DataMember.Name}@{stream.Length}");
+                    location: $"{DataMember.Name}@{_stream.Length}");
             }
 
-            stream.Position = DataMember.DataOffset;
+            _stream.Position = DataMember.DataOffset;
         }
-        else if (dataOpened)
+        else if (_dataOpened)
         {
             throw new InvalidOperationException($"{SourceName} was opened from a non-seekable stream; its data member can be read only once.");
         }
 
-        dataOpened = true;
-        if (DataMember.Compression == DebCompression.Xz && stream.CanSeek)
+        _dataOpened = true;
+        if (DataMember.Compression == DebCompression.Xz && _stream.CanSeek)
         {
-            var parallel = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(stream, DataMember.DataOffset, DataMember.Size), options.Limits, SourceName, DataMember.Name, options.Xz);
+            var parallel = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(_stream, DataMember.DataOffset, DataMember.Size), _options.Limits, SourceName, DataMember.Name, _options.Xz);
             if (parallel is not null)
             {
                 // The block workers already decode ahead of the reader; a read-ahead thread would only add a copy.
                 return new DebTarReader(parallel, leaveOpen: false, SourceName, DataMember.Name);
             }
 
-            stream.Position = DataMember.DataOffset;
+            _stream.Position = DataMember.DataOffset;
         }
 
-        var raw = new MemberDataStream(stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
-        Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, options.Limits, SourceName, DataMember.Name, xz: options.Xz);
+        var raw = new MemberDataStream(_stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
+        Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, _options.Limits, SourceName, DataMember.Name, xz: _options.Xz);
         if (readAhead)
         {
             decompressed = new ReadAheadStream(decompressed);
@@ -202,8 +202,8 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
 
     private DebControlArchive ReadControl(Stream memberData, DebMemberInfo info)
     {
-        var limits = options.Limits with { MaxDecompressedBytes = Math.Min(options.Limits.MaxDecompressedBytes, options.MaxControlSize) };
-        using var decompressed = DebDecompressor.Open(memberData, info.Compression, limits, SourceName, info.Name, leaveOpen: true, xz: options.Xz);
+        var limits = _options.Limits with { MaxDecompressedBytes = Math.Min(_options.Limits.MaxDecompressedBytes, _options.MaxControlSize) };
+        using var decompressed = DebDecompressor.Open(memberData, info.Compression, limits, SourceName, info.Name, leaveOpen: true, xz: _options.Xz);
         using var tar = new DebTarReader(decompressed, leaveOpen: true, SourceName, info.Name);
         var files = new List<DebControlFile>();
         while (tar.GetNextEntry() is { } entry)

@@ -9,14 +9,14 @@ namespace AptOstree.Deb;
 /// </summary>
 public sealed class DebPackageReader
 {
-    private readonly ILogger logger;
+    private readonly ILogger _logger;
 
     /// <summary>Creates a reader.</summary>
     /// <param name="logger">Logger; none when null.</param>
     /// <param name="options">Reader options; <see cref="DebReaderOptions.Default"/> when null.</param>
     public DebPackageReader(ILogger<DebPackageReader>? logger = null, DebReaderOptions? options = null)
     {
-        this.logger = (ILogger?)logger ?? NullLogger.Instance;
+        this._logger = (ILogger?)logger ?? NullLogger.Instance;
         Options = options ?? DebReaderOptions.Default;
     }
 
@@ -24,11 +24,11 @@ public sealed class DebPackageReader
     public DebReaderOptions Options { get; }
 
     /// <summary>Opens a .deb file.</summary>
-    public DebPackage Open(string path) => DebPackage.Open(path, Options, logger);
+    public DebPackage Open(string path) => DebPackage.Open(path, Options, _logger);
 
     /// <summary>Reads a .deb from a stream.</summary>
-    public DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null) => DebPackage.Open(stream, leaveOpen, sourceName, Options, logger);
+    public DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null) => DebPackage.Open(stream, leaveOpen, sourceName, Options, _logger);
 
     /// <summary>Opens a .deb file on the thread pool.</summary>
-    public Task<DebPackage> OpenAsync(string path, CancellationToken cancellationToken = default) => DebPackage.OpenAsync(path, Options, logger, cancellationToken);
+    public Task<DebPackage> OpenAsync(string path, CancellationToken cancellationToken = default) => DebPackage.OpenAsync(path, Options, _logger, cancellationToken);
 }

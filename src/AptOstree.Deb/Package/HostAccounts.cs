@@ -6,24 +6,24 @@ namespace AptOstree.Deb;
 internal sealed class HostAccounts
 {
     private static readonly Lazy<HostAccounts> Shared = new(() => new HostAccounts("/etc/passwd", "/etc/group"));
-    private readonly Dictionary<string, int> users;
-    private readonly Dictionary<string, int> groups;
+    private readonly Dictionary<string, int> _users;
+    private readonly Dictionary<string, int> _groups;
 
     public HostAccounts(string passwdPath, string groupPath)
     {
-        users = Load(passwdPath);
-        groups = Load(groupPath);
+        _users = Load(passwdPath);
+        _groups = Load(groupPath);
     }
 
     public static HostAccounts Instance => Shared.Value;
 
-    public int ResolveUid(string name, int fallback) => name.Length > 0 && users.TryGetValue(name, out var id) ? id : fallback;
+    public int ResolveUid(string name, int fallback) => name.Length > 0 && _users.TryGetValue(name, out var id) ? id : fallback;
 
-    public int ResolveGid(string name, int fallback) => name.Length > 0 && groups.TryGetValue(name, out var id) ? id : fallback;
+    public int ResolveGid(string name, int fallback) => name.Length > 0 && _groups.TryGetValue(name, out var id) ? id : fallback;
 
-    public string? UserName(int uid) => users.FirstOrDefault(p => p.Value == uid).Key;
+    public string? UserName(int uid) => _users.FirstOrDefault(p => p.Value == uid).Key;
 
-    public string? GroupName(int gid) => groups.FirstOrDefault(p => p.Value == gid).Key;
+    public string? GroupName(int gid) => _groups.FirstOrDefault(p => p.Value == gid).Key;
 
     private static Dictionary<string, int> Load(string path)
     {

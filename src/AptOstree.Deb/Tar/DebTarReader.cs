@@ -9,15 +9,15 @@ namespace AptOstree.Deb;
 /// </summary>
 public sealed class DebTarReader : IDisposable
 {
-    private readonly TarReader reader;
-    private readonly TarHeaderChecksumStream headerStream;
-    private readonly Stream tarStream;
-    private readonly bool leaveOpen;
-    private readonly string sourceName;
-    private readonly string memberName;
-    private int index;
-    private string? previousName;
-    private Stream? dataStream;
+    private readonly TarReader _reader;
+    private readonly TarHeaderChecksumStream _headerStream;
+    private readonly Stream _tarStream;
+    private readonly bool _leaveOpen;
+    private readonly string _sourceName;
+    private readonly string _memberName;
+    private int _index;
+    private string? _previousName;
+    private Stream? _dataStream;
 
     /// <summary>Creates a reader over a decompressed tar stream.</summary>
     /// <param name="tarStream">The tar bytes (already decompressed).</param>
@@ -27,16 +27,16 @@ public sealed class DebTarReader : IDisposable
     public DebTarReader(Stream tarStream, bool leaveOpen = false, string? sourceName = null, string? memberName = null)
     {
         ArgumentNullException.ThrowIfNull(tarStream);
-        this.sourceName = sourceName ?? "<stream>";
-        this.memberName = memberName ?? "<tar>";
-        headerStream = new TarHeaderChecksumStream(tarStream, this.sourceName, this.memberName);
-        reader = new TarReader(headerStream, leaveOpen: false);
-        this.leaveOpen = leaveOpen;
-        this.tarStream = tarStream;
+        this._sourceName = sourceName ?? "<stream>";
+        this._memberName = memberName ?? "<tar>";
+        _headerStream = new TarHeaderChecksumStream(tarStream, this._sourceName, this._memberName);
+        _reader = new TarReader(_headerStream, leaveOpen: false);
+        this._leaveOpen = leaveOpen;
+        this._tarStream = tarStream;
     }
 
     /// <summary>The content of the current regular-file entry, or null; valid until the next entry.</summary>
-    public Stream? DataStream => dataStream;
+    public Stream? DataStream => _dataStream;
 
     /// <summary>Reads the next entry; null at the end of the archive.</summary>
     public DebTarEntry? GetNextEntry()
@@ -46,43 +46,43 @@ public sealed class DebTarReader : IDisposable
             TarEntry? entry;
             try
             {
-                entry = reader.GetNextEntry(copyData: false);
+                entry = _reader.GetNextEntry(copyData: false);
             }
             catch (Exception ex) when (ex is InvalidDataException or EndOfStreamException or FormatException or ArgumentException or OverflowException or InvalidOperationException or IOException && ex is not AptOstreeException)
             {
                 throw new InvalidFormatException(
                     DebErrorCodes.InvalidTar,
-                    $"{sourceName}: invalid tar data in member '{memberName}' at entry #{index + 1}{(previousName is null ? string.Empty : $" (after '{previousName}')")}: {ex.Message}",
+                    $"{_sourceName}: invalid tar data in member '{_memberName}' at entry #{_index + 1}{(_previousName is null ? string.Empty : $" (after '{_previousName}')")}: {ex.Message}",
                     ex,
-                    sourceName,
-                    $"{memberName}#{index + 1}");
+                    _sourceName,
+                    $"{_memberName}#{_index + 1}");
             }
             catch (NotSupportedException ex)
             {
                 // System.Formats.Tar refuses some type flags (GNU sparse 'S') while reading the header; dpkg refuses them too.
                 throw new InvalidFormatException(
                     DebErrorCodes.UnsupportedTarEntry,
-                    $"{sourceName}: tar entry #{index + 1} in member '{memberName}'{(previousName is null ? string.Empty : $" (after '{previousName}')")} is not supported: {ex.Message}",
+                    $"{_sourceName}: tar entry #{_index + 1} in member '{_memberName}'{(_previousName is null ? string.Empty : $" (after '{_previousName}')")} is not supported: {ex.Message}",
                     ex,
-                    sourceName,
-                    $"{memberName}#{index + 1}");
+                    _sourceName,
+                    $"{_memberName}#{_index + 1}");
             }
 
             if (entry is null)
             {
-                dataStream = null;
+                _dataStream = null;
                 return null;
             }
 
-            index++;
+            _index++;
             if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
             {
                 continue;
             }
 
             var mapped = Map(entry);
-            previousName = mapped.Name;
-            dataStream = mapped.Type == DebTarEntryType.RegularFile ? entry.DataStream ?? Stream.Null : null;
+            _previousName = mapped.Name;
+            _dataStream = mapped.Type == DebTarEntryType.RegularFile ? entry.DataStream ?? Stream.Null : null;
             return mapped;
         }
     }
@@ -99,10 +99,10 @@ public sealed class DebTarReader : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        reader.Dispose();
-        if (!leaveOpen)
+        _reader.Dispose();
+        if (!_leaveOpen)
         {
-            tarStream.Dispose();
+            _tarStream.Dispose();
         }
     }
 
@@ -119,32 +119,32 @@ public sealed class DebTarReader : IDisposable
             TarEntryType.Fifo => DebTarEntryType.Fifo,
             _ => throw new InvalidFormatException(
                 DebErrorCodes.UnsupportedTarEntry,
-                $"{sourceName}: tar entry '{entry.Name}' in member '{memberName}' has type '{(char)entry.EntryType}' ({entry.EntryType}), which dpkg does not handle.",
-                source: sourceName,
-                location: $"{memberName}:{entry.Name}"),
+                $"{_sourceName}: tar entry '{entry.Name}' in member '{_memberName}' has type '{(char)entry.EntryType}' ({entry.EntryType}), which dpkg does not handle.",
+                source: _sourceName,
+                location: $"{_memberName}:{entry.Name}"),
         };
 
         if (entry.Name.Length == 0)
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidTar,
-                $"{sourceName}: tar entry #{index} in member '{memberName}' has an empty name.",
-                source: sourceName,
-                location: $"{memberName}#{index}");
+                $"{_sourceName}: tar entry #{_index} in member '{_memberName}' has an empty name.",
+                source: _sourceName,
+                location: $"{_memberName}#{_index}");
         }
 
         if (type is DebTarEntryType.HardLink or DebTarEntryType.SymbolicLink && string.IsNullOrEmpty(entry.LinkName))
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidTar,
-                $"{sourceName}: link entry '{entry.Name}' in member '{memberName}' has an empty link target.",
-                source: sourceName,
-                location: $"{memberName}:{entry.Name}");
+                $"{_sourceName}: link entry '{entry.Name}' in member '{_memberName}' has an empty link target.",
+                source: _sourceName,
+                location: $"{_memberName}:{entry.Name}");
         }
 
         var posix = entry as PosixTarEntry;
         // The xattr values come from the raw pax records (bytes), which the header stream takes out for us.
-        var xattrs = headerStream.EntryExtendedAttributes;
+        var xattrs = _headerStream.EntryExtendedAttributes;
 
         var result = new DebTarEntry
         {

@@ -15,23 +15,23 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
     /// <summary>Pax extended headers larger than this are rejected (an xattr value is at most 64 KiB on Linux).</summary>
     private const int MaxPaxRecordsLength = 1 << 20;
 
-    private readonly Stream inner;
-    private readonly string sourceName;
-    private readonly string memberName;
-    private readonly byte[] header = new byte[Block];
-    private long inputPosition;
-    private long outputPosition;
-    private long nextHeader;
-    private byte[] pending = [];
-    private int pendingOffset;
-    private Dictionary<string, ReadOnlyMemory<byte>>? pendingAttributes;
-    private bool done;
+    private readonly Stream _inner;
+    private readonly string _sourceName;
+    private readonly string _memberName;
+    private readonly byte[] _header = new byte[Block];
+    private long _inputPosition;
+    private long _outputPosition;
+    private long _nextHeader;
+    private byte[] _pending = [];
+    private int _pendingOffset;
+    private Dictionary<string, ReadOnlyMemory<byte>>? _pendingAttributes;
+    private bool _done;
 
     public TarHeaderChecksumStream(Stream inner, string sourceName, string memberName)
     {
-        this.inner = inner;
-        this.sourceName = sourceName;
-        this.memberName = memberName;
+        this._inner = inner;
+        this._sourceName = sourceName;
+        this._memberName = memberName;
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
 
     public override long Position
     {
-        get => outputPosition;
+        get => _outputPosition;
         set => throw new NotSupportedException();
     }
 
@@ -54,29 +54,29 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
             return 0;
         }
 
-        if (pendingOffset == pending.Length && !done && inputPosition == nextHeader)
+        if (_pendingOffset == _pending.Length && !_done && _inputPosition == _nextHeader)
         {
-            var got = inner.ReadAtLeast(header, Block, throwOnEndOfStream: false);
-            inputPosition += got;
-            pending = got == Block ? NextHeader() : header[..got];
-            pendingOffset = 0;
+            var got = _inner.ReadAtLeast(_header, Block, throwOnEndOfStream: false);
+            _inputPosition += got;
+            _pending = got == Block ? NextHeader() : _header[..got];
+            _pendingOffset = 0;
         }
 
         int n;
-        if (pendingOffset < pending.Length)
+        if (_pendingOffset < _pending.Length)
         {
-            n = Math.Min(buffer.Length, pending.Length - pendingOffset);
-            pending.AsSpan(pendingOffset, n).CopyTo(buffer);
-            pendingOffset += n;
+            n = Math.Min(buffer.Length, _pending.Length - _pendingOffset);
+            _pending.AsSpan(_pendingOffset, n).CopyTo(buffer);
+            _pendingOffset += n;
         }
         else
         {
-            var limit = done ? buffer.Length : (int)Math.Min(buffer.Length, nextHeader - inputPosition);
-            n = inner.Read(buffer[..limit]);
-            inputPosition += n;
+            var limit = _done ? buffer.Length : (int)Math.Min(buffer.Length, _nextHeader - _inputPosition);
+            n = _inner.Read(buffer[..limit]);
+            _inputPosition += n;
         }
 
-        outputPosition += n;
+        _outputPosition += n;
         return n;
     }
 
@@ -134,12 +134,12 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
     /// <summary>Checks the header just read and returns the bytes to pass on in its place.</summary>
     private byte[] NextHeader()
     {
-        var at = inputPosition - Block;
-        var h = header.AsSpan();
+        var at = _inputPosition - Block;
+        var h = _header.AsSpan();
         if (!h.ContainsAnyExcept((byte)0))
         {
-            done = true;
-            return (byte[])header.Clone();
+            _done = true;
+            return (byte[])_header.Clone();
         }
 
         var stored = ParseNumber(h.Slice(148, 8));
@@ -156,9 +156,9 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidTar,
-                $"{sourceName}: invalid tar header checksum in member '{memberName}' at offset {at}.",
-                source: sourceName,
-                location: $"{memberName}@{at}");
+                $"{_sourceName}: invalid tar header checksum in member '{_memberName}' at offset {at}.",
+                source: _sourceName,
+                location: $"{_memberName}@{at}");
         }
 
         var size = ParseNumber(h.Slice(124, 12));
@@ -166,14 +166,14 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidTar,
-                $"{sourceName}: invalid size field in the tar header of member '{memberName}' at offset {at}.",
-                source: sourceName,
-                location: $"{memberName}@{at}");
+                $"{_sourceName}: invalid size field in the tar header of member '{_memberName}' at offset {at}.",
+                source: _sourceName,
+                location: $"{_memberName}@{at}");
         }
 
         var type = h[156];
         var hasData = type is not ((byte)'1' or (byte)'2' or (byte)'3' or (byte)'4' or (byte)'5' or (byte)'6');
-        nextHeader = inputPosition + (hasData ? (size + Block - 1) / Block * Block : 0);
+        _nextHeader = _inputPosition + (hasData ? (size + Block - 1) / Block * Block : 0);
         switch (type)
         {
             case (byte)'x':
@@ -182,12 +182,12 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
                 // Between an 'x' header and the entry it describes, GNU long-name and global headers may come.
                 break;
             default:
-                EntryExtendedAttributes = pendingAttributes;
-                pendingAttributes = null;
+                EntryExtendedAttributes = _pendingAttributes;
+                _pendingAttributes = null;
                 break;
         }
 
-        return (byte[])header.Clone();
+        return (byte[])_header.Clone();
     }
 
     /// <summary>Reads an 'x' header's records, keeps its attributes, and returns the header rewritten without them.</summary>
@@ -197,32 +197,32 @@ internal sealed class TarHeaderChecksumStream : AptOstree.ForwardOnlyReadStream
         {
             throw new InvalidFormatException(
                 DebErrorCodes.InvalidTar,
-                $"{sourceName}: the pax extended header in member '{memberName}' at offset {at} is {size} bytes, more than the {MaxPaxRecordsLength} accepted.",
-                source: sourceName,
-                location: $"{memberName}@{at}");
+                $"{_sourceName}: the pax extended header in member '{_memberName}' at offset {at} is {size} bytes, more than the {MaxPaxRecordsLength} accepted.",
+                source: _sourceName,
+                location: $"{_memberName}@{at}");
         }
 
         var padded = (int)((size + Block - 1) / Block * Block);
         var data = new byte[padded];
-        var got = inner.ReadAtLeast(data, padded, throwOnEndOfStream: false);
-        inputPosition += got;
+        var got = _inner.ReadAtLeast(data, padded, throwOnEndOfStream: false);
+        _inputPosition += got;
         if (got < padded)
         {
             // Truncated: pass on what there is and let System.Formats.Tar report it.
-            return [.. header, .. data.AsSpan(0, got)];
+            return [.. _header, .. data.AsSpan(0, got)];
         }
 
         var records = data.AsMemory(0, (int)size);
-        var location = $"{memberName}@{at}";
-        pendingAttributes = PaxXattrRecords.Parse(records, sourceName, location);
-        if (pendingAttributes is null)
+        var location = $"{_memberName}@{at}";
+        _pendingAttributes = PaxXattrRecords.Parse(records, _sourceName, location);
+        if (_pendingAttributes is null)
         {
-            return [.. header, .. data];
+            return [.. _header, .. data];
         }
 
-        var others = PaxXattrRecords.WithoutAttributes(records.Span, sourceName, location);
+        var others = PaxXattrRecords.WithoutAttributes(records.Span, _sourceName, location);
         var rewritten = new byte[Block + ((others.Length + Block - 1) / Block * Block)];
-        header.CopyTo(rewritten, 0);
+        _header.CopyTo(rewritten, 0);
         System.Text.Encoding.ASCII.GetBytes(Convert.ToString(others.Length, 8).PadLeft(11, '0'), rewritten.AsSpan(124));
         rewritten[135] = 0;
         WriteChecksum(rewritten.AsSpan(0, Block));

@@ -34,7 +34,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private readonly EmptyFileChecksums _emptyFiles = new();
 
     /// <summary>Set once <c>getxattrat</c> failed as unsupported (old kernel, seccomp); then the full-path call is used.</summary>
-    private static volatile bool s_getxattrAtUnavailable;
+    private static volatile bool _getxattrAtUnavailable;
 
     private LooseObjectDirectories? _objects;
     private DirTreePrefetcher? _prefetcher;
@@ -424,7 +424,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private nint GetUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p,
         ref bool pathWritten, byte* xattrName, byte* value, nuint size)
     {
-        if (!s_getxattrAtUnavailable && !_options.FullPathXattrsOnly && CheckoutNative.GetxattrAtKnown)
+        if (!_getxattrAtUnavailable && !_options.FullPathXattrsOnly && CheckoutNative.GetxattrAtKnown)
         {
             nint n = CheckoutNative.GetxattrAt(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow, xattrName, value, size);
             if (n >= 0)
@@ -442,7 +442,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             nint viaPath = FullPathLgetxattr(checksum, objectNameSpan, path, p, ref pathWritten, xattrName, value, size);
             if (viaPath >= 0)
             {
-                s_getxattrAtUnavailable = true;
+                _getxattrAtUnavailable = true;
             }
 
             return viaPath;

@@ -8,9 +8,9 @@ namespace AptOstree.Deb.Tests.Building;
 public sealed class DebBuilderTests : IDisposable
 {
     private static readonly string LongDir = string.Join('/', Enumerable.Range(0, 8).Select(i => $"long-directory-name-{i:D2}"));
-    private readonly TempDirectory temp = new("debarchive-build-");
+    private readonly TempDirectory _temp = new("debarchive-build-");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [SkippableTheory]
     [InlineData(DebCompression.Xz)]
@@ -20,7 +20,7 @@ public sealed class DebBuilderTests : IDisposable
     public void Dpkg_deb_reads_what_we_build(DebCompression compression)
     {
         ExternalTool.Require("dpkg-deb");
-        var deb = temp.Combine("rich.deb");
+        var deb = _temp.Combine("rich.deb");
         RichPackage(compression).Build(deb);
 
         var info = ExternalTool.Output("dpkg-deb", "-f", deb, "Package", "Version");
@@ -36,8 +36,8 @@ public sealed class DebBuilderTests : IDisposable
         Assert.Contains("./usr/bin/hello-again link to ./usr/bin/hello", listing);
 
         // dpkg-deb -x and our extractor produce the same tree from our package.
-        var theirs = temp.Combine("x-dpkg");
-        var ours = temp.Combine("x-ours");
+        var theirs = _temp.Combine("x-dpkg");
+        var ours = _temp.Combine("x-ours");
         Directory.CreateDirectory(theirs);
         ExternalTool.Output("dpkg-deb", "-x", deb, theirs);
         using (var pkg = DebPackage.Open(deb))
@@ -60,7 +60,7 @@ public sealed class DebBuilderTests : IDisposable
     {
         ExternalTool.Require("dpkg");
         Skip.IfNot(LibcPosixFileSystem.IsRoot, "dpkg --root installs need root here");
-        var deb = temp.Combine("rich.deb");
+        var deb = _temp.Combine("rich.deb");
         RichPackage(DebCompression.Xz).Build(deb);
         var root = DpkgInstall(deb);
         Assert.Equal("hello\n", File.ReadAllText(Path.Combine(root, "usr/bin/hello")));
@@ -100,7 +100,7 @@ public sealed class DebBuilderTests : IDisposable
         Assert.Contains("usr/bin/capable", refused.Message);
 
         // Why the default refuses: dpkg-deb lists the package, but dpkg's own tar reader rejects the pax header.
-        var deb = temp.Combine("xattr.deb");
+        var deb = _temp.Combine("xattr.deb");
         Package(allow: true).AddEntry(withXattr).Build(deb);
         Assert.Contains("./usr/bin/capable", ExternalTool.Output("dpkg-deb", "-c", deb));
         var root = PrepareDpkgRoot("xattr");
@@ -114,7 +114,7 @@ public sealed class DebBuilderTests : IDisposable
     public void From_directory_matches_dpkg_deb_build()
     {
         ExternalTool.Require("dpkg-deb");
-        var tree = temp.Combine("tree");
+        var tree = _temp.Combine("tree");
         Directory.CreateDirectory(Path.Combine(tree, "DEBIAN"));
         File.WriteAllText(Path.Combine(tree, "DEBIAN/control"), "Package: fromdir\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.invalid>\nDescription: d\n");
         Directory.CreateDirectory(Path.Combine(tree, "usr/share/doc/fromdir"));
@@ -125,16 +125,16 @@ public sealed class DebBuilderTests : IDisposable
         ExternalTool.Output("chmod", "-R", "go-w", tree);
         ExternalTool.Output("touch", "-h", "-d", "@1600000000", Path.Combine(tree, "usr/share/doc/fromdir/c"));
 
-        var ourDeb = temp.Combine("ours.deb");
+        var ourDeb = _temp.Combine("ours.deb");
         var builder = DebBuilder.FromDirectory(tree, rootOwnerGroup: true);
         builder.GenerateMd5Sums = false;
         builder.Timestamp = DateTimeOffset.UtcNow.AddDays(1);
         builder.Build(ourDeb);
-        var theirDeb = temp.Combine("theirs.deb");
+        var theirDeb = _temp.Combine("theirs.deb");
         ExternalTool.Output("dpkg-deb", "--root-owner-group", "-Zxz", "-b", tree, theirDeb);
 
-        var a = temp.Combine("a");
-        var b = temp.Combine("b");
+        var a = _temp.Combine("a");
+        var b = _temp.Combine("b");
         Directory.CreateDirectory(a);
         Directory.CreateDirectory(b);
         ExternalTool.Output("dpkg-deb", "-x", ourDeb, a);
@@ -192,7 +192,7 @@ public sealed class DebBuilderTests : IDisposable
     /// <summary>An empty root with the dpkg database directories dpkg --root needs.</summary>
     private string PrepareDpkgRoot(string name)
     {
-        var root = temp.Combine("root-" + name);
+        var root = _temp.Combine("root-" + name);
         foreach (var d in new[] { "var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers" })
         {
             Directory.CreateDirectory(Path.Combine(root, d));

@@ -15,10 +15,10 @@ namespace AptOstree.Deb.Tests.Fuzz;
 /// </summary>
 public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly TempDirectory sandbox = new("debextract-fuzz-");
-    private int caseNumber;
+    private readonly TempDirectory _sandbox = new("debextract-fuzz-");
+    private int _caseNumber;
 
-    public void Dispose() => sandbox.Dispose();
+    public void Dispose() => _sandbox.Dispose();
 
     [Theory]
     [InlineData(401)]
@@ -32,7 +32,7 @@ public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
         {
             for (var i = 0; i < 120 * FuzzHarness.Scale; i++)
             {
-                var (tar, description) = HostileTar(random, Outside(caseNumber + 1));
+                var (tar, description) = HostileTar(random, Outside(_caseNumber + 1));
                 var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", tar));
                 yield return new FuzzCase($"#{i}: {description}", deb);
             }
@@ -75,13 +75,13 @@ public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
         }
     }
 
-    private string Outside(int number) => sandbox.Combine(number.ToString(System.Globalization.CultureInfo.InvariantCulture), "outside");
+    private string Outside(int number) => _sandbox.Combine(number.ToString(System.Globalization.CultureInfo.InvariantCulture), "outside");
 
     /// <summary>Extracts into case-N/target next to case-N/outside (holding a sentinel) and checks nothing but target changed.</summary>
     private void ExtractChecked(byte[] deb)
     {
-        var number = Interlocked.Increment(ref caseNumber);
-        var caseDirectory = sandbox.Combine(number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var number = Interlocked.Increment(ref _caseNumber);
+        var caseDirectory = _sandbox.Combine(number.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var outside = Outside(number);
         Directory.CreateDirectory(outside);
         File.WriteAllText(Path.Combine(outside, "sentinel"), "untouched");
@@ -98,7 +98,7 @@ public sealed class DebExtractFuzzTests(ITestOutputHelper output) : IDisposable
             Assert.True(diff.Length == 0, $"extraction changed the directory next to the target:\n{diff}");
             var siblings = Directory.EnumerateFileSystemEntries(caseDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
             Assert.True(siblings.All(s => s is "outside" or "target"), $"extraction created {string.Join(", ", siblings)} next to the target");
-            var sandboxEntries = Directory.EnumerateFileSystemEntries(sandbox.Path).Count();
+            var sandboxEntries = Directory.EnumerateFileSystemEntries(_sandbox.Path).Count();
             Assert.True(sandboxEntries == number, $"extraction created something in the sandbox ({sandboxEntries} entries for {number} cases)");
         }
     }

@@ -82,13 +82,13 @@ internal static class FuzzTargets
 /// <summary>A read-only, non-seekable view of a byte array (like a pipe): readers must not rely on Length or Position.</summary>
 internal sealed class ForwardOnlyStream(byte[] data) : AptOstree.ForwardOnlyReadStream
 {
-    private int position;
+    private int _position;
 
     public override int Read(Span<byte> buffer)
     {
-        var n = Math.Min(buffer.Length, data.Length - position);
-        data.AsSpan(position, n).CopyTo(buffer);
-        position += n;
+        var n = Math.Min(buffer.Length, data.Length - _position);
+        data.AsSpan(_position, n).CopyTo(buffer);
+        _position += n;
         return n;
     }
 }

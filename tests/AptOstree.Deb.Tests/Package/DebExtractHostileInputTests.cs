@@ -7,18 +7,18 @@ namespace AptOstree.Deb.Tests.Package;
 /// <summary>Hostile or broken archives must fail with our exception and never write outside the target.</summary>
 public sealed class DebExtractHostileInputTests : IDisposable
 {
-    private readonly TempDirectory temp = new("debarchive-hostile-");
+    private readonly TempDirectory _temp = new("debarchive-hostile-");
 
-    private string Target => temp.Combine("target");
+    private string Target => _temp.Combine("target");
 
-    private string Outside => temp.Combine("outside");
+    private string Outside => _temp.Combine("outside");
 
     public DebExtractHostileInputTests()
     {
         Directory.CreateDirectory(Outside);
     }
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Dot_dot_component_is_refused()

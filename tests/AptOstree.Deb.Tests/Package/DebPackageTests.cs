@@ -7,9 +7,9 @@ namespace AptOstree.Deb.Tests.Package;
 
 public sealed class DebPackageTests : IDisposable
 {
-    private readonly TempDirectory temp = new("debarchive-pkg-");
+    private readonly TempDirectory _temp = new("debarchive-pkg-");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [Fact]
     public void Control_archive_exposes_raw_text_parsed_fields_and_well_known_files()
@@ -50,30 +50,30 @@ public sealed class DebPackageTests : IDisposable
         var bytes = TestDebs.Build("again", files: new Dictionary<string, string> { ["usr/share/again/a"] = "1" }, compression: DebCompression.Xz);
         using var pkg = DebPackage.Open(new MemoryStream(bytes));
         Assert.Equal(pkg.GetDataEntries().Count, pkg.GetDataEntries().Count);
-        pkg.ExtractTo(temp.Combine("one"));
-        pkg.ExtractTo(temp.Combine("one"));
-        Assert.Equal("1", File.ReadAllText(temp.Combine("one", "usr/share/again/a")));
+        pkg.ExtractTo(_temp.Combine("one"));
+        pkg.ExtractTo(_temp.Combine("one"));
+        Assert.Equal("1", File.ReadAllText(_temp.Combine("one", "usr/share/again/a")));
     }
 
     [Fact]
     public async Task Async_open_and_extract_report_progress_and_honour_cancellation()
     {
-        var path = temp.Combine("async.deb");
+        var path = _temp.Combine("async.deb");
         TestDebs.Create("async", files: Enumerable.Range(0, 200).ToDictionary(i => $"usr/share/async/f{i}", i => new string('x', i))).Build(path);
         await using var pkg = await DebPackage.OpenAsync(path);
         var reports = new List<OperationProgress>();
-        var result = await pkg.ExtractToAsync(temp.Combine("out"), progress: new SyncProgress(reports));
+        var result = await pkg.ExtractToAsync(_temp.Combine("out"), progress: new SyncProgress(reports));
         Assert.Equal(200, result.Files);
         Assert.Equal(result.Bytes, reports[^1].Completed);
         using var cts = new CancellationTokenSource();
         await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pkg.ExtractToAsync(temp.Combine("cancelled"), cancellationToken: cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pkg.ExtractToAsync(_temp.Combine("cancelled"), cancellationToken: cts.Token));
     }
 
     [Fact]
     public void Extraction_replaces_existing_files_and_symlinks_like_tar()
     {
-        var target = temp.Combine("replace");
+        var target = _temp.Combine("replace");
         Directory.CreateDirectory(Path.Combine(target, "d"));
         File.WriteAllText(Path.Combine(target, "d", "f"), "old");
         File.CreateSymbolicLink(Path.Combine(target, "d", "g"), "/etc/passwd");

@@ -20,15 +20,15 @@ public sealed class TarXattrTests : IDisposable
         ["user.empty"] = [],
     };
 
-    private readonly TempDirectory temp = new("aptostree-tar-xattr-");
+    private readonly TempDirectory _temp = new("aptostree-tar-xattr-");
 
-    public void Dispose() => temp.Dispose();
+    public void Dispose() => _temp.Dispose();
 
     [SkippableFact]
     public void Binary_values_written_by_gnu_tar_are_read_byte_exact()
     {
         RequireXattrs();
-        var source = temp.Combine("src");
+        var source = _temp.Combine("src");
         Directory.CreateDirectory(Path.Combine(source, "dir"));
         var file = Path.Combine(source, "dir", new string('f', 120)); // a GNU long name too
         File.WriteAllText(file, "content");
@@ -42,7 +42,7 @@ public sealed class TarXattrTests : IDisposable
         // GNU tar's default format with --xattrs (GNU headers after pax ones), and strict POSIX.
         foreach (var format in new[] { "default", "posix" })
         {
-            var archive = temp.Combine($"gnu-tar-{format}.tar");
+            var archive = _temp.Combine($"gnu-tar-{format}.tar");
             string[] formatOption = format == "default" ? [] : [$"--format={format}"];
             ExternalTool.Run("tar", ["--xattrs", "--xattrs-include=*", .. formatOption, "-cf", archive, "-C", source, "dir"]).EnsureSuccess("tar -c");
 
@@ -82,16 +82,16 @@ public sealed class TarXattrTests : IDisposable
         Assert.Equal(DebErrorCodes.InvalidBuildInput, Assert.Throws<AptOstreeException>(() => builder.AddEntry(tooLong)).ErrorCode);
         builder.AddEntry(tooLong with { ExtendedAttributes = new Dictionary<string, ReadOnlyMemory<byte>>() });
         builder.AddFile("usr/share/doc/plain", "no attributes");
-        var deb = temp.Combine("xattrs.deb");
+        var deb = _temp.Combine("xattrs.deb");
         builder.Build(deb);
 
         // dpkg-deb accepts the package and hands out its data.tar; GNU tar restores the attributes from it.
         var listing = ExternalTool.Output("dpkg-deb", "-c", deb);
         Assert.Contains("./usr/bin/ping", listing);
         Assert.Contains("./" + longPath, listing);
-        var dataTar = temp.Combine("data.tar");
+        var dataTar = _temp.Combine("data.tar");
         ExternalTool.Run("sh", ["-c", "dpkg-deb --fsys-tarfile \"$1\" > \"$2\"", "sh", deb, dataTar]).EnsureSuccess("dpkg-deb --fsys-tarfile");
-        var byGnuTar = temp.Combine("by-gnu-tar");
+        var byGnuTar = _temp.Combine("by-gnu-tar");
         Directory.CreateDirectory(byGnuTar);
         ExternalTool.Run("tar", ["--xattrs", "--xattrs-include=*", "-xf", dataTar, "-C", byGnuTar]).EnsureSuccess("tar -x --xattrs");
         AssertOnDisk(Attributes, Path.Combine(byGnuTar, "usr/bin/ping"));
@@ -104,7 +104,7 @@ public sealed class TarXattrTests : IDisposable
         AssertAttributes(Attributes, entries["usr/bin/ping"], "our package");
         Assert.Empty(entries["usr/share/doc/plain"].ExtendedAttributes);
         using var again = DebPackage.Open(deb);
-        var ours = temp.Combine("by-us");
+        var ours = _temp.Combine("by-us");
         again.ExtractTo(ours, new DebExtractOptions { ApplyExtendedAttributes = true });
         AssertOnDisk(Attributes, Path.Combine(ours, "usr/bin/ping"));
     }
@@ -170,7 +170,7 @@ public sealed class TarXattrTests : IDisposable
     private void RequireXattrs()
     {
         ExternalTool.Require("tar");
-        var probe = temp.Combine("probe");
+        var probe = _temp.Combine("probe");
         File.WriteAllText(probe, "");
         try
         {
