@@ -42,4 +42,17 @@ public class AptCliTests
             "no Packages indexes in /var/lib/apt/lists; run apt-get update.");
         OstreeCliTests.AssertOneLineError(SampleTools.AptOstree("apt", "resolve", "--status", "none", "install", "no-such-package-aptostree-test"), "AO4");
     }
+
+    [Theory]
+    [InlineData("update")]
+    [InlineData("resolve")]
+    [InlineData("download")]
+    [InlineData("check")]
+    public void Help_EveryListsVerb_HasOneDefaultListDirectory(string verb)
+    {
+        var result = SampleTools.AptOstree("apt", verb, "--help");
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("--cache, --lists <lists>", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("[default: /var/lib/apt/lists]", result.StandardOutput, StringComparison.Ordinal);
+    }
 }
