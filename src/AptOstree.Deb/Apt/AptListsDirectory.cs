@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using AptOstree.Deb.Dpkg;
 using AptOstree.Deb.Solver;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AptOstree.Deb.Apt;
 
@@ -158,8 +160,12 @@ public static class AptListsDirectory
     /// <param name="foreignArchitectures">Foreign architectures (the host dpkg's by default).</param>
     /// <param name="sources">Source entries used to recover download URIs besides the ones recorded in the directory
     /// (<see cref="RecordedSources"/>); the host's by default.</param>
-    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null, IReadOnlyList<AptSource>? sources = null)
+    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null, IReadOnlyList<AptSource>? sources = null) =>
+        LoadUniverseLogged(listsDirectory, statusFile, nativeArchitecture, foreignArchitectures, sources, NullLogger.Instance);
+
+    internal static PackageUniverse LoadUniverseLogged(string listsDirectory, string? statusFile, string? nativeArchitecture, IEnumerable<string>? foreignArchitectures, IReadOnlyList<AptSource>? sources, ILogger logger)
     {
+        ArgumentNullException.ThrowIfNull(listsDirectory);
         sources = [.. RecordedSources(listsDirectory), .. sources ?? SafeHostSources()];
         var indexes = FindPackagesIndexes(listsDirectory);
         if (indexes.Count == 0)
@@ -172,6 +178,7 @@ public static class AptListsDirectory
         {
             var origin = OriginOf(indexes[i], out int pin, sources);
             parts[i] = PackagesIndexReader.ReadFile(indexes[i], origin, pin);
+            AptLog.IndexLoaded(logger, indexes[i], parts[i].Count);
         });
         var installed = statusFile is null ? [] : DpkgStatusReader.ReadFile(statusFile);
         string native = nativeArchitecture ?? NativeArchitecture;
