@@ -210,12 +210,12 @@ public sealed class Deb822Paragraph : IReadOnlyList<Deb822Field>
         var parser = new Deb822Parser(options ?? Deb822ReaderOptions.Default, source);
         var span = text.AsSpan();
         var status = parser.Next(span, isFinal: true, out var consumed, out var paragraph);
-        if (status == Deb822Parser.Status.EndOfInput)
+        if (status == Deb822Grammar.Status.EndOfInput)
         {
             return Empty;
         }
 
-        if (parser.Next(span[consumed..], isFinal: true, out _, out var second) != Deb822Parser.Status.EndOfInput)
+        if (parser.Next(span[consumed..], isFinal: true, out _, out var second) != Deb822Grammar.Status.EndOfInput)
         {
             throw new Deb822FormatException(DebErrorCodes.Deb822MultipleParagraphs, "text holds more than one paragraph.", source, second?.LineNumber ?? 0);
         }

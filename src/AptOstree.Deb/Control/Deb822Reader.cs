@@ -165,7 +165,7 @@ public sealed class Deb822Reader : IDisposable, IAsyncDisposable
 
         var status = _parser.Next(_chars.AsSpan(_start, _end - _start), _eof, out var consumed, out paragraph);
         _start += consumed;
-        return status == Deb822Parser.Status.Paragraph;
+        return status == Deb822Grammar.Status.Paragraph;
     }
 
     private void Fill()

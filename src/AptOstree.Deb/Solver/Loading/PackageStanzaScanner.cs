@@ -8,9 +8,10 @@ namespace AptOstree.Deb.Solver;
 
 /// <summary>
 /// Reads Packages (and EDSP) stanzas straight from the UTF-8 bytes of a decoded index, extracting only the
-/// <see cref="StanzaField"/>s: no <c>Deb822Paragraph</c> per stanza, no string for fields nobody reads. The values
-/// follow the deb822 grammar of <c>Deb822Reader</c> (leading blanks after the colon dropped, continuation lines
-/// kept, trailing white space trimmed) and <see cref="ToPackage"/> applies the same conversions as
+/// <see cref="StanzaField"/>s: no <c>Deb822Paragraph</c> per stanza, no string for fields nobody reads. The lines
+/// are those of the SDK's one deb822 grammar (<see cref="Deb822Grammar"/>, which <c>Deb822Reader</c> reads too);
+/// values keep the reader's rules (leading blanks after the colon dropped, continuation lines kept, trailing white
+/// space trimmed) and <see cref="ToPackage"/> applies the same conversions as
 /// <see cref="PackagesIndexReader.FromParagraph"/>, so both paths give equal <see cref="UniversePackage"/> records.
 /// </summary>
 /// <remarks>
@@ -124,105 +125,21 @@ internal sealed class PackageStanzaScanner
     /// <summary>Advances to the next stanza; false at the end of the data.</summary>
     public bool MoveNext()
     {
-        var span = _data.Span;
-        while (_position < span.Length)
-        {
-            int end = LineEnd(span, _position);
-            if (!IsBlank(span[_position..end]))
-            {
-                break;
-            }
-
-            _position = Math.Min(end + 1, span.Length);
-            _line++;
-        }
-
-        if (_position >= span.Length)
+        Array.Fill(_length, -1);
+        var sink = new FieldSink(this);
+        int position = _position;
+        long line = _line;
+        var status = Deb822Grammar.Next(_data.Span, ref position, ref line, isFinal: true, allowComments: false, ref sink, out int start, out long startLine);
+        _position = position;
+        _line = line;
+        if (status != Deb822Grammar.Status.Paragraph)
         {
             return false;
         }
 
-        StanzaStart = _position;
-        StanzaLine = _line;
-        Array.Fill(_length, -1);
-        int current = -1;
-        bool anyField = false;
-        while (_position < span.Length)
-        {
-            int lineEnd = LineEnd(span, _position);
-            var text = span[_position..lineEnd];
-            if (IsBlank(text))
-            {
-                break;
-            }
-
-            byte first = text[0];
-            if (first is (byte)' ' or (byte)'\t')
-            {
-                if (!anyField)
-                {
-                    throw Malformed("continuation line before the first field of the paragraph.", _line);
-                }
-
-                if (current >= 0)
-                {
-                    _length[current] = lineEnd - _start[current];
-                }
-            }
-            else
-            {
-                // One scalar pass over the (short) name finds the colon and checks the name's bytes.
-                int colon = -1;
-                bool printable = true;
-                for (int k = 0; k < text.Length; k++)
-                {
-                    byte b = text[k];
-                    if (b == (byte)':')
-                    {
-                        colon = k;
-                        break;
-                    }
-
-                    printable &= b is >= (byte)'!' and <= (byte)'~';
-                }
-
-                if (colon < 0)
-                {
-                    throw Malformed($"line '{Shorten(text)}' is not 'Name: value', a continuation line or an empty line.", _line);
-                }
-
-                var name = text[..colon];
-                if (!printable || name.IsEmpty || name[0] is (byte)'#' or (byte)'-')
-                {
-                    throw Malformed($"'{Shorten(name)}' is not a valid field name (US-ASCII 0x21-0x7E, not starting with '#' or '-').", _line);
-                }
-
-                current = Identify(name);
-                if (current >= 0)
-                {
-                    if (_length[current] >= 0)
-                    {
-                        throw Malformed($"field '{Encoding.UTF8.GetString(name)}' appears more than once in the paragraph.", _line);
-                    }
-
-                    int valueStart = colon + 1;
-                    while (valueStart < text.Length && text[valueStart] is (byte)' ' or (byte)'\t')
-                    {
-                        valueStart++;
-                    }
-
-                    _start[current] = _position + valueStart;
-                    _length[current] = text.Length - valueStart;
-                }
-
-                anyField = true;
-            }
-
-            _position = Math.Min(lineEnd + 1, span.Length);
-            _line++;
-        }
-
-        StanzaEnd = _position;
+        StanzaStart = start;
+        StanzaLine = startLine;
+        StanzaEnd = position;
         return true;
     }
 
@@ -584,21 +501,38 @@ internal sealed class PackageStanzaScanner
 
     private static bool IsTrimmedByte(byte b) => b is (byte)' ' or (>= (byte)'\t' and <= (byte)'\r');
 
-    private static int LineEnd(ReadOnlySpan<byte> span, int position)
-    {
-        int nl = span[position..].IndexOf((byte)'\n');
-        return nl < 0 ? span.Length : position + nl;
-    }
-
-    private static bool IsBlank(ReadOnlySpan<byte> line) =>
-        line.IsEmpty || (line[0] is (byte)' ' or (byte)'\t' or (byte)'\r' && line.IndexOfAnyExcept(" \t\r"u8) < 0);
-
-    private static string Shorten(ReadOnlySpan<byte> text)
-    {
-        string s = Encoding.UTF8.GetString(text);
-        return s.Length <= 80 ? s : string.Concat(s.AsSpan(0, 77), "...");
-    }
-
     private InvalidFormatException Malformed(string what, long line) =>
         new(AptErrorCodes.InvalidIndexStanza, $"{_sourceName}: malformed stanza: line {line}: {what}", null, _sourceName, $"line {line}");
+
+    /// <summary>Keeps the value range of each <see cref="StanzaField"/> of the stanza; every other field is skipped.</summary>
+    private struct FieldSink(PackageStanzaScanner scanner) : IDeb822LineSink<byte>
+    {
+        private int _current = -1;
+
+        public void Field(ReadOnlySpan<byte> data, int lineStart, int colon, int valueStart, int lineEnd, long line)
+        {
+            _current = Identify(data[lineStart..colon]);
+            if (_current >= 0)
+            {
+                if (scanner._length[_current] >= 0)
+                {
+                    throw scanner.Malformed($"field '{Encoding.UTF8.GetString(data[lineStart..colon])}' appears more than once in the paragraph.", line);
+                }
+
+                scanner._start[_current] = valueStart;
+                scanner._length[_current] = lineEnd - valueStart;
+            }
+        }
+
+        public readonly void Continuation(int lineEnd, bool afterComment)
+        {
+            if (_current >= 0)
+            {
+                scanner._length[_current] = lineEnd - scanner._start[_current];
+            }
+        }
+
+        public readonly Exception Malformed(Deb822Malformation kind, long line, ReadOnlySpan<byte> text) =>
+            scanner.Malformed(Deb822Grammar.Describe(kind, Encoding.UTF8.GetString(text)), line);
+    }
 }
