@@ -37,7 +37,7 @@ public sealed class RelationSet : IReadOnlyList<RelationAlternatives>, IEquatabl
     public static RelationSet Parse(string text, RelationParseOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return new RelationParser(text, options ?? RelationParseOptions.Default).ParseSet();
+        return RelationParser.ParseSet(text, options ?? RelationParseOptions.Default);
     }
 
     /// <summary>Parses the value of field <paramref name="fieldName"/> with that field's rules (<see cref="RelationParseOptions.ForField"/>).</summary>

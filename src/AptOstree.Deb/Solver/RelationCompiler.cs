@@ -3,217 +3,45 @@ using System.Collections.Concurrent;
 namespace AptOstree.Deb.Solver;
 
 /// <summary>
-/// Turns the text of a binary relationship field into the solver's atoms: name, architecture qualifier, operator
-/// and version text. The common syntax is read directly; anything else (restrictions, obsolete operators, errors)
-/// goes through <see cref="RelationSet"/>, which gives the same atoms or the error.
+/// Turns the text of a binary relationship field into the solver's atoms (name, architecture qualifier, operator and
+/// version text) with the SDK's one relation grammar (<see cref="RelationReader"/>), under that field's rules
+/// (<see cref="RelationParseOptions.ForField"/>). Names are lower-cased and shared process-wide, up to a bound.
 /// </summary>
 internal static class RelationCompiler
 {
+    /// <summary>
+    /// Most names a process shares (about twice the distinct names of a full Debian release with its updates): the
+    /// table is process-wide, so past this bound new names are still returned, only not kept.
+    /// </summary>
+    internal const int MaxSharedNames = 1 << 17;
+
     private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> NameLookup = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly ConcurrentDictionary<string, RelationParseOptions> FieldRules = new(StringComparer.Ordinal);
+    private static int _sharedNames;
 
+    /// <summary>How many names the process-wide table holds (at most <see cref="MaxSharedNames"/>, give or take the threads adding at once).</summary>
+    internal static int SharedNameCount => Volatile.Read(ref _sharedNames);
+
+    /// <summary>The groups of <paramref name="text"/>, a value of <paramref name="field"/> of <paramref name="owner"/>.</summary>
+    /// <exception cref="InvalidFormatException">The text breaks the grammar (<see cref="AptErrorCodes.InvalidIndexStanza"/>, the relation error inside).</exception>
     public static List<List<DependencyAtom>> Parse(string text, string field, UniversePackage owner)
     {
-        bool single = field is "Conflicts" or "Breaks" or "Replaces" or "Provides";
-        if (TryParseCommon(text, allowAlternatives: !single, onlyEqual: field == "Provides", out var common))
-        {
-            return common;
-        }
-
-        return ParseWithRelationSet(text, field, owner);
-    }
-
-    /// <summary>The general path: <see cref="RelationSet"/>'s parser, then one atom per relation.</summary>
-    internal static List<List<DependencyAtom>> ParseWithRelationSet(string text, string field, UniversePackage owner)
-    {
-        RelationSet set;
+        var sink = new AtomSink([], field);
         try
         {
-            set = RelationSet.ParseField(field, text);
+            RelationReader.Read(text.AsSpan(), FieldRules.GetOrAdd(field, RelationParseOptions.ForField), ref sink);
         }
-        catch (InvalidFormatException ex)
+        catch (RelationFormatException ex)
         {
             throw new InvalidFormatException(AptErrorCodes.InvalidIndexStanza, $"Package {owner}: field {field} is malformed: {ex.Message}", ex, owner.Origin?.BaseUri, field);
         }
 
-        var groups = new List<List<DependencyAtom>>(set.Count);
-        foreach (var alternatives in set)
-        {
-            var group = new List<DependencyAtom>(alternatives.Count);
-            foreach (var relation in alternatives)
-            {
-                group.Add(ToAtom(relation));
-            }
-
-            groups.Add(group);
-        }
-
-        return groups;
+        return sink.Groups;
     }
 
-    /// <summary>Reads <c>name[:arch] [(op version)]</c> alternatives and groups; false for anything unusual.</summary>
-    private static bool TryParseCommon(string text, bool allowAlternatives, bool onlyEqual, out List<List<DependencyAtom>> groups)
-    {
-        groups = [];
-        int pos = SkipSpace(text, 0);
-        if (pos == text.Length)
-        {
-            return true;
-        }
-
-        while (true)
-        {
-            var group = new List<DependencyAtom>(1);
-            while (true)
-            {
-                if (!TryParseAtom(text, ref pos, onlyEqual, out var atom))
-                {
-                    return false;
-                }
-
-                group.Add(atom);
-                if (pos < text.Length && text[pos] == '|')
-                {
-                    if (!allowAlternatives)
-                    {
-                        return false;
-                    }
-
-                    pos = SkipSpace(text, pos + 1);
-                    continue;
-                }
-
-                break;
-            }
-
-            groups.Add(group);
-            if (pos == text.Length)
-            {
-                return true;
-            }
-
-            if (text[pos] != ',')
-            {
-                return false;
-            }
-
-            pos = SkipSpace(text, pos + 1);
-            if (pos == text.Length)
-            {
-                return true;
-            }
-
-            if (text[pos] == ',')
-            {
-                return false;
-            }
-        }
-    }
-
-    private static bool TryParseAtom(string text, ref int pos, bool onlyEqual, out DependencyAtom atom)
-    {
-        atom = default;
-        int nameStart = pos;
-        while (pos < text.Length && (char.IsAsciiLetterOrDigit(text[pos]) || text[pos] is '-' or '+' or '.' or '_'))
-        {
-            pos++;
-        }
-
-        if (pos == nameStart || !char.IsAsciiLetterOrDigit(text[nameStart]) || (pos < text.Length && !IsSpace(text[pos]) && text[pos] is not (',' or '|' or '(' or ':')))
-        {
-            return false;
-        }
-
-        var name = text.AsSpan(nameStart, pos - nameStart);
-        var qualifier = ArchitectureQualifier.None;
-        string? architecture = null;
-        if (pos < text.Length && text[pos] == ':')
-        {
-            int qualStart = ++pos;
-            while (pos < text.Length && (char.IsAsciiLetterOrDigit(text[pos]) || text[pos] == '-'))
-            {
-                pos++;
-            }
-
-            var qual = text.AsSpan(qualStart, pos - qualStart);
-            if (qual.IsEmpty)
-            {
-                return false;
-            }
-
-            if (qual.SequenceEqual("any"))
-            {
-                qualifier = ArchitectureQualifier.Any;
-            }
-            else if (qual.SequenceEqual("native"))
-            {
-                qualifier = ArchitectureQualifier.Native;
-            }
-            else
-            {
-                qualifier = ArchitectureQualifier.Specific;
-                architecture = qual.ToString();
-            }
-        }
-
-        pos = SkipSpace(text, pos);
-        var op = VersionOperator.None;
-        string? version = null;
-        if (pos < text.Length && text[pos] == '(')
-        {
-            pos = SkipSpace(text, pos + 1);
-            if (pos + 1 >= text.Length)
-            {
-                return false;
-            }
-
-            (op, int length) = (text[pos], text[pos + 1]) switch
-            {
-                ('<', '<') => (VersionOperator.StrictlyEarlier, 2),
-                ('<', '=') => (VersionOperator.EarlierOrEqual, 2),
-                ('>', '>') => (VersionOperator.StrictlyLater, 2),
-                ('>', '=') => (VersionOperator.LaterOrEqual, 2),
-                ('=', _) => (VersionOperator.Equal, 1),
-                _ => (VersionOperator.None, 0),
-            };
-            if (op == VersionOperator.None || (onlyEqual && op != VersionOperator.Equal))
-            {
-                return false;
-            }
-
-            pos = SkipSpace(text, pos + length);
-            int versionStart = pos;
-            while (pos < text.Length && !IsSpace(text[pos]) && text[pos] != ')')
-            {
-                pos++;
-            }
-
-            var versionText = text.AsSpan(versionStart, pos - versionStart);
-            if (versionText.IsEmpty || DebianVersionParser.Split(versionText, out var parts) is not null)
-            {
-                return false;
-            }
-
-            version = versionText[parts.Start..parts.End].ToString();
-            pos = SkipSpace(text, pos);
-            if (pos == text.Length || text[pos] != ')')
-            {
-                return false;
-            }
-
-            pos = SkipSpace(text, pos + 1);
-        }
-
-        if (pos < text.Length && text[pos] is '[' or '<')
-        {
-            return false;
-        }
-
-        atom = new DependencyAtom(InternLower(name), qualifier, architecture, op, version);
-        return true;
-    }
-
-    private static string InternLower(ReadOnlySpan<char> name)
+    /// <summary><paramref name="name"/> in lower case, shared with every other use of the same name while the table has room.</summary>
+    internal static string InternLower(ReadOnlySpan<char> name)
     {
         Span<char> lower = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
         name.ToLowerInvariant(lower);
@@ -222,41 +50,55 @@ internal static class RelationCompiler
             return known;
         }
 
-        var s = string.Intern(lower.ToString());
-        Names.TryAdd(s, s);
+        var s = lower.ToString();
+        if (Volatile.Read(ref _sharedNames) < MaxSharedNames && Names.TryAdd(s, s))
+        {
+            Interlocked.Increment(ref _sharedNames);
+        }
+
         return s;
     }
 
-    private static int SkipSpace(string text, int pos)
+    /// <summary>One atom per relation; architecture lists and build profiles (source fields only) do not make atoms.</summary>
+    private readonly struct AtomSink(List<List<DependencyAtom>> groups, string field) : IRelationSink<char>
     {
-        while (pos < text.Length && IsSpace(text[pos]))
+        public List<List<DependencyAtom>> Groups => groups;
+
+        public void ArchitectureTerm(ReadOnlySpan<char> text, int start, int length, bool negated)
         {
-            pos++;
         }
 
-        return pos;
-    }
-
-    private static bool IsSpace(char c) => c is ' ' or '\t' or '\n' or '\r';
-
-    private static DependencyAtom ToAtom(Relation relation)
-    {
-        var (qualifier, arch) = relation.ArchitectureQualifier switch
+        public void BuildProfileTerm(ReadOnlySpan<char> text, int start, int length, bool negated, bool startsList)
         {
-            null => (ArchitectureQualifier.None, (string?)null),
-            { IsAny: true } => (ArchitectureQualifier.Any, null),
-            { IsNative: true } => (ArchitectureQualifier.Native, null),
-            var q => (ArchitectureQualifier.Specific, q.Name),
-        };
-        var op = relation.Operator switch
+        }
+
+        public void Relation(ReadOnlySpan<char> text, in RelationSyntax r, bool alternative)
         {
-            RelationOperator.StrictlyEarlier => VersionOperator.StrictlyEarlier,
-            RelationOperator.EarlierOrEqual => VersionOperator.EarlierOrEqual,
-            RelationOperator.Equal => VersionOperator.Equal,
-            RelationOperator.LaterOrEqual => VersionOperator.LaterOrEqual,
-            RelationOperator.StrictlyLater => VersionOperator.StrictlyLater,
-            _ => VersionOperator.None,
-        };
-        return new DependencyAtom(string.Intern(relation.Name.ToLowerInvariant()), qualifier, arch, op, relation.Version?.OriginalText);
+            var qualifier = ArchitectureQualifier.None;
+            string? architecture = null;
+            if (r.QualifierLength >= 0)
+            {
+                var q = text.Slice(r.QualifierStart, r.QualifierLength);
+                (qualifier, architecture) = q.SequenceEqual("any") ? (ArchitectureQualifier.Any, null)
+                    : q.SequenceEqual("native") ? (ArchitectureQualifier.Native, (string?)null)
+                    : (ArchitectureQualifier.Specific, q.ToString());
+            }
+
+            var atom = new DependencyAtom(
+                InternLower(text.Slice(r.NameStart, r.NameLength)),
+                qualifier,
+                architecture,
+                (VersionOperator)r.Operator,
+                r.VersionLength < 0 ? null : text.Slice(r.VersionStart, r.VersionLength).ToString());
+            if (!alternative)
+            {
+                groups.Add(new List<DependencyAtom>(1));
+            }
+
+            groups[^1].Add(atom);
+        }
+
+        public Exception Error(ReadOnlySpan<char> text, string code, string problem, int offset, Exception? innerException) =>
+            new RelationFormatException(code, problem, field, text.ToString(), offset, innerException);
     }
 }
