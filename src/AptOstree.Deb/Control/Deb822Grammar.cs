@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace AptOstree.Deb;
 
@@ -31,6 +32,7 @@ internal static class Deb822Grammar
     /// <see cref="Status.NeedMoreData"/>, <paramref name="position"/> and <paramref name="line"/> stay at the
     /// paragraph's first line (the sink has seen a partial paragraph and must forget it).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Status Next<T, TSink>(ReadOnlySpan<T> data, ref int position, ref long line, bool isFinal, bool allowComments, ref TSink sink, out int start, out long startLine)
         where T : unmanaged, IBinaryInteger<T>
         where TSink : struct, IDeb822LineSink<T>

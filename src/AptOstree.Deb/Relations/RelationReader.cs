@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace AptOstree.Deb;
 
@@ -12,6 +13,7 @@ namespace AptOstree.Deb;
 internal static class RelationReader
 {
     /// <summary>Reads a whole field: comma-separated groups of <c>|</c>-separated relations; a trailing comma is allowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read<T, TSink>(ReadOnlySpan<T> text, RelationParseOptions options, ref TSink sink)
         where T : unmanaged, IBinaryInteger<T>
         where TSink : struct, IRelationSink<T>
@@ -52,6 +54,7 @@ internal static class RelationReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadRelation<T, TSink>(ReadOnlySpan<T> text, int pos, RelationParseOptions options, bool alternative, ref TSink sink)
         where T : unmanaged, IBinaryInteger<T>
         where TSink : struct, IRelationSink<T>
@@ -120,6 +123,7 @@ internal static class RelationReader
         return pos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadVersionConstraint<T, TSink>(ReadOnlySpan<T> text, int pos, RelationParseOptions options, ref TSink sink, out RelationOperator op, out int versionStart, out int versionLength)
         where T : unmanaged, IBinaryInteger<T>
         where TSink : struct, IRelationSink<T>
@@ -302,6 +306,7 @@ internal static class RelationReader
     }
 
     /// <summary>dpkg's package name rule: starts with a letter or digit, then letters, digits and <c>- + . _</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValidatePackageName<T, TSink>(ReadOnlySpan<T> text, int start, int end, ref TSink sink)
         where T : unmanaged, IBinaryInteger<T>
         where TSink : struct, IRelationSink<T>
@@ -326,6 +331,7 @@ internal static class RelationReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsValidVersion<T>(ReadOnlySpan<T> version, out DebianVersionFormatException? error)
         where T : unmanaged, IBinaryInteger<T>
     {
