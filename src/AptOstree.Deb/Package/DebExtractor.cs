@@ -20,18 +20,25 @@ internal sealed class DebExtractor
     private readonly bool _isRoot;
     private readonly HashSet<string> _verifiedDirectories = new(StringComparer.Ordinal) { string.Empty };
     private readonly HashSet<string> _extractedFiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DebTarEntry> _pendingSymlinks = new(StringComparer.Ordinal);
-    private readonly List<string> _pendingSymlinkOrder = [];
-    private readonly List<(string Path, DebTarEntry Entry)> _directories = [];
-    private readonly List<DebTarEntry> _notApplied = [];
+    private readonly Dictionary<string, (long Order, TarArchiveEntry Entry)> _pendingSymlinks = new(StringComparer.Ordinal);
+    private readonly List<DirectoryRecord> _directories = [];
+    private readonly Dictionary<string, List<DirectoryRecord>> _directoriesByPath = new(StringComparer.Ordinal);
+    private readonly Action<string> _tick;
+    private readonly List<TarArchiveEntry> _notApplied = [];
     private int _entries;
     private int _files;
     private int _hardLinks;
     private int _specials;
     private long _bytes;
 
-    public DebExtractor(string root, string sourceName, DebExtractOptions options, IPosixFileSystem fs)
+    /// <param name="root">The extraction directory.</param>
+    /// <param name="sourceName">The package, for messages.</param>
+    /// <param name="options">What to apply.</param>
+    /// <param name="fs">The file layer.</param>
+    /// <param name="tick">Called after every entry and every chunk of file content with the entry's name (progress and cancellation).</param>
+    public DebExtractor(string root, string sourceName, DebExtractOptions options, IPosixFileSystem fs, Action<string>? tick = null)
     {
+        _tick = tick ?? (_ => { });
         this._root = Path.GetFullPath(root).TrimEnd('/');
         if (this._root.Length == 0)
         {
@@ -49,68 +56,67 @@ internal sealed class DebExtractor
 
     public int EntriesHandled => _entries;
 
-    public void Apply(DebTarEntry entry, Stream? data)
+    public void Apply(TarArchiveEntry entry, Stream? data)
     {
         _entries++;
-        var path = DebTarPath.Normalize(entry.Name);
-        if (!DebTarPath.IsSafe(path))
+        var path = TarPath.Normalize(entry.Name);
+        if (!TarPath.IsSafe(path))
         {
             throw new UnsafePathException(entry.Name, _root, $"tar entry in {_sourceName} has a '..' component");
         }
 
         if (path.Length == 0)
         {
-            if (entry.Type != DebTarEntryType.Directory)
+            if (entry.Type != TarArchiveEntryType.Directory)
             {
                 throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{_sourceName}: tar entry '{entry.Name}' names the extraction root but is not a directory.", source: _sourceName, location: entry.Name);
             }
 
-            _directories.Add((string.Empty, entry));
+            AddDirectoryRecord(string.Empty, entry);
+            _tick(entry.Name);
             return;
         }
 
         EnsureParent(path, entry.Name);
         var full = Full(path);
-        if (_pendingSymlinks.Remove(path))
-        {
-            _pendingSymlinkOrder.Remove(path);
-        }
+        _pendingSymlinks.Remove(path);
 
         switch (entry.Type)
         {
-            case DebTarEntryType.Directory:
+            case TarArchiveEntryType.Directory:
                 MakeDirectory(path, full, entry);
                 break;
-            case DebTarEntryType.RegularFile:
+            case TarArchiveEntryType.RegularFile:
                 WriteFile(path, full, entry, data ?? Stream.Null);
                 break;
-            case DebTarEntryType.HardLink:
+            case TarArchiveEntryType.HardLink:
                 MakeHardLink(path, full, entry);
                 break;
-            case DebTarEntryType.SymbolicLink:
+            case TarArchiveEntryType.SymbolicLink:
                 if (_verifiedDirectories.Contains(path))
                 {
                     throw Conflict(entry, "a directory of that name was extracted earlier");
                 }
 
-                _pendingSymlinks[path] = entry;
-                _pendingSymlinkOrder.Add(path);
+                _pendingSymlinks[path] = (_entries, entry);
                 break;
-            case DebTarEntryType.CharacterDevice:
-            case DebTarEntryType.BlockDevice:
-            case DebTarEntryType.Fifo:
+            case TarArchiveEntryType.CharacterDevice:
+            case TarArchiveEntryType.BlockDevice:
+            case TarArchiveEntryType.Fifo:
                 MakeNode(path, full, entry);
                 break;
             default:
                 throw new InvalidFormatException(DebErrorCodes.UnsupportedTarEntry, $"{_sourceName}: unsupported tar entry type {entry.Type} for '{entry.Name}'.", source: _sourceName, location: entry.Name);
         }
+
+        _tick(entry.Name);
     }
 
     public DebExtractResult Finish()
     {
-        foreach (var path in _pendingSymlinkOrder)
+        var symlinks = _pendingSymlinks.OrderBy(p => p.Value.Order).ToList();
+        foreach (var (path, (_, entry)) in symlinks)
         {
-            var entry = _pendingSymlinks[path];
             CheckParentsFresh(path, entry.Name);
             var full = Full(path);
             RemoveExisting(full, entry);
@@ -121,7 +127,12 @@ internal sealed class DebExtractor
 
         for (var i = _directories.Count - 1; i >= 0; i--)
         {
-            var (path, entry) = _directories[i];
+            if (_directories[i].Removed)
+            {
+                continue;
+            }
+
+            var (path, entry) = (_directories[i].Path, _directories[i].Entry);
             var full = path.Length == 0 ? _root : Full(path);
             ApplyOwner(full, entry);
             _fs.SetPermissions(full, entry.Permissions);
@@ -133,8 +144,8 @@ internal sealed class DebExtractor
         {
             Entries = _entries,
             Files = _files,
-            Directories = _directories.Count,
-            SymbolicLinks = _pendingSymlinkOrder.Count,
+            Directories = _directories.Count(d => !d.Removed),
+            SymbolicLinks = symlinks.Count,
             HardLinks = _hardLinks,
             SpecialFiles = _specials,
             Bytes = _bytes,
@@ -146,7 +157,7 @@ internal sealed class DebExtractor
 
     private void EnsureParent(string path, string name)
     {
-        var parent = DebTarPath.GetParent(path);
+        var parent = TarPath.GetParent(path);
         if (_verifiedDirectories.Contains(parent))
         {
             return;
@@ -194,7 +205,7 @@ internal sealed class DebExtractor
 
     private void CheckParentsFresh(string path, string name)
     {
-        var parent = DebTarPath.GetParent(path);
+        var parent = TarPath.GetParent(path);
         if (parent.Length == 0)
         {
             return;
@@ -213,7 +224,7 @@ internal sealed class DebExtractor
         while (end >= 0);
     }
 
-    private void MakeDirectory(string path, string full, DebTarEntry entry)
+    private void MakeDirectory(string path, string full, TarArchiveEntry entry)
     {
         if (_fs.TryGetStatus(full, out var st))
         {
@@ -229,12 +240,29 @@ internal sealed class DebExtractor
         }
 
         _verifiedDirectories.Add(path);
-        _directories.Add((path, entry));
+        AddDirectoryRecord(path, entry);
     }
 
-    private void WriteFile(string path, string full, DebTarEntry entry, Stream data)
+    private void AddDirectoryRecord(string path, TarArchiveEntry entry)
+    {
+        var record = new DirectoryRecord(path, entry);
+        _directories.Add(record);
+        if (!_directoriesByPath.TryGetValue(path, out var list))
+        {
+            _directoriesByPath[path] = list = [];
+        }
+
+        list.Add(record);
+    }
+
+    private void WriteFile(string path, string full, TarArchiveEntry entry, Stream data)
     {
         FileStream output;
+        if (_verifiedDirectories.Contains(path))
+        {
+            RemoveExisting(full, entry);
+        }
+
         try
         {
             output = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
@@ -263,6 +291,7 @@ internal sealed class DebExtractor
 
                         output.Write(buffer, 0, n);
                         written += n;
+                        _tick(entry.Name);
                     }
                 }
                 finally
@@ -286,10 +315,10 @@ internal sealed class DebExtractor
         _bytes += written;
     }
 
-    private void MakeHardLink(string path, string full, DebTarEntry entry)
+    private void MakeHardLink(string path, string full, TarArchiveEntry entry)
     {
-        var target = DebTarPath.Normalize(entry.LinkTarget!);
-        if (!DebTarPath.IsSafe(target) || target.Length == 0)
+        var target = TarPath.Normalize(entry.LinkTarget!);
+        if (!TarPath.IsSafe(target) || target.Length == 0)
         {
             throw new UnsafePathException(entry.Name, _root, $"hard link target '{entry.LinkTarget}' leaves the extraction directory");
         }
@@ -323,16 +352,16 @@ internal sealed class DebExtractor
         _hardLinks++;
     }
 
-    private void MakeNode(string path, string full, DebTarEntry entry)
+    private void MakeNode(string path, string full, TarArchiveEntry entry)
     {
-        if (entry.Type != DebTarEntryType.Fifo && !_isRoot)
+        if (entry.Type != TarArchiveEntryType.Fifo && !_isRoot)
         {
             _notApplied.Add(entry);
             return;
         }
 
         RemoveExistingIfAny(full, entry);
-        var device = entry.Type == DebTarEntryType.Fifo ? 0 : PosixDevice.Make((uint)entry.DeviceMajor, (uint)entry.DeviceMinor);
+        var device = entry.Type == TarArchiveEntryType.Fifo ? 0 : PosixDevice.Make((uint)entry.DeviceMajor, (uint)entry.DeviceMinor);
         _fs.CreateNode(full, entry.Mode, device);
         ApplyOwner(full, entry);
         _fs.SetPermissions(full, entry.Permissions);
@@ -341,7 +370,7 @@ internal sealed class DebExtractor
         _specials++;
     }
 
-    private void RemoveExistingIfAny(string full, DebTarEntry entry)
+    private void RemoveExistingIfAny(string full, TarArchiveEntry entry)
     {
         if (_fs.TryGetStatus(full, out _))
         {
@@ -349,7 +378,7 @@ internal sealed class DebExtractor
         }
     }
 
-    private void RemoveExisting(string full, DebTarEntry entry)
+    private void RemoveExisting(string full, TarArchiveEntry entry)
     {
         if (!_fs.TryGetStatus(full, out var st))
         {
@@ -365,18 +394,24 @@ internal sealed class DebExtractor
 
             // The directory is replaced: later entries below its path must check it again, and Finish must not give
             // the replacement the directory's mode and times.
-            var path = DebTarPath.Normalize(entry.Name);
+            var path = TarPath.Normalize(entry.Name);
             _verifiedDirectories.Remove(path);
-            _directories.RemoveAll(d => d.Path == path);
+            if (_directoriesByPath.Remove(path, out var records))
+            {
+                foreach (var record in records)
+                {
+                    record.Removed = true;
+                }
+            }
         }
 
         _fs.Delete(full);
     }
 
-    private InvalidFormatException Conflict(DebTarEntry entry, string why) =>
+    private InvalidFormatException Conflict(TarArchiveEntry entry, string why) =>
         new(DebErrorCodes.ExtractionConflict, $"{_sourceName}: cannot extract '{entry.Name}': {why}.", source: _sourceName, location: entry.Name);
 
-    private void ApplyOwner(string full, DebTarEntry entry)
+    private void ApplyOwner(string full, TarArchiveEntry entry)
     {
         if (!_options.PreserveOwnership)
         {
@@ -403,7 +438,7 @@ internal sealed class DebExtractor
         _fs.SetOwner(full, (uint)uid, (uint)gid);
     }
 
-    private void ApplyXattrs(string full, DebTarEntry entry)
+    private void ApplyXattrs(string full, TarArchiveEntry entry)
     {
         if (!_options.ApplyExtendedAttributes || entry.ExtendedAttributes.Count == 0)
         {
@@ -414,5 +449,15 @@ internal sealed class DebExtractor
         {
             _fs.SetExtendedAttribute(full, name, value.ToArray());
         }
+    }
+
+    /// <summary>A directory whose mode and times are applied at the end, unless a later entry replaced it.</summary>
+    private sealed class DirectoryRecord(string path, TarArchiveEntry entry)
+    {
+        public string Path { get; } = path;
+
+        public TarArchiveEntry Entry { get; } = entry;
+
+        public bool Removed { get; set; }
     }
 }

@@ -17,10 +17,15 @@ internal sealed class CheckoutEngine
     private readonly bool _canHardlink;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
     private readonly ParallelOptions _parallelOptions;
+    private readonly IProgress<OperationProgress>? _progress;
+    private readonly CancellationToken _cancellationToken;
     private int _tmpCounter;
+    private long _filesDone;
 
-    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options)
+    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        _progress = progress;
+        _cancellationToken = cancellationToken;
         _repo = repository;
         _options = options;
         _fs = repository.FileSystem;
@@ -45,6 +50,7 @@ internal sealed class CheckoutEngine
 
     public void CheckoutCommit(Checksum commit, string destination)
     {
+        _cancellationToken.ThrowIfCancellationRequested();
         ArgumentException.ThrowIfNullOrEmpty(destination);
         destination = Path.GetFullPath(destination).TrimEnd('/');
         var c = _repo.Objects.ReadCommit(commit, verify: true);
@@ -85,6 +91,18 @@ internal sealed class CheckoutEngine
         }
 
         CheckoutDirectory(destination, tree, meta);
+        _progress?.Report(new OperationProgress("checkout", _filesDone, _filesDone, ProgressUnit.Files));
+    }
+
+    /// <summary>One file checked out: checks for cancellation and reports progress every 256 files (any thread).</summary>
+    internal void FileDone(string dir, string name)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var done = Interlocked.Increment(ref _filesDone);
+        if (_progress is not null && (done & 255) == 0)
+        {
+            _progress.Report(new OperationProgress("checkout", done, null, ProgressUnit.Files, dir + "/" + name));
+        }
     }
 
     private void EnsureDestinationDirectory(string path)
@@ -152,6 +170,7 @@ internal sealed class CheckoutEngine
             }
 
             CheckoutFile(path, name, file.Checksum);
+            FileDone(path, name);
         }
 
         // The first levels fan out over the cores; deeper levels run inline.

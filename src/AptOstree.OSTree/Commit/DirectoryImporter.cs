@@ -2,22 +2,25 @@ using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
-/// <summary>Reads a directory tree from disk into content objects and a <see cref="MutableTree"/>.</summary>
+/// <summary>
+/// Reads a directory tree from disk into content objects and a <see cref="MutableTree"/> (libostree's
+/// <c>write_directory_to_mtree</c>): a directory is merged into an existing one of the same name (its metadata
+/// replaced), a file replaces a file, and a file meeting a directory (or the reverse) fails. The walk is iterative.
+/// </summary>
 internal sealed class DirectoryImporter
 {
     private readonly OstreeRepository _repo;
     private readonly RepositoryTransaction _transaction;
-    private readonly CommitOptions _options;
-    private readonly CommitModifier _modifier;
+    private readonly ImportModifier _modifier;
+    private readonly ImportProgress _progress;
     private readonly IPosixFileSystem _fs;
-    private long _files;
 
-    public DirectoryImporter(OstreeRepository repository, RepositoryTransaction transaction, CommitOptions options)
+    public DirectoryImporter(OstreeRepository repository, RepositoryTransaction transaction, ImportModifier modifier, ImportProgress progress)
     {
         _repo = repository;
         _transaction = transaction;
-        _options = options;
-        _modifier = new CommitModifier(repository, options);
+        _modifier = modifier;
+        _progress = progress;
         _fs = repository.FileSystem;
     }
 
@@ -36,26 +39,53 @@ internal sealed class DirectoryImporter
             throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{directory} is not a directory.");
         }
 
-        var root = _modifier.Apply("/", st.Uid, st.Gid, st.Mode);
-        if (root is not null)
+        if (_progress.Wanted && _progress.Total is null)
         {
-            ImportDirectory(directory, "/", root.Value, tree);
+            _progress.Total = MeasureContent(directory);
+        }
+
+        if (_modifier.Apply("/", st.Uid, st.Gid, st.Mode) is not { } root)
+        {
+            return;
+        }
+
+        var pending = new Stack<(string Path, string TreePath, (uint Uid, uint Gid, uint Mode) Meta, MutableTree Tree)>();
+        pending.Push((directory, "/", root, tree));
+        while (pending.TryPop(out var item))
+        {
+            _progress.ThrowIfCancellationRequested();
+            ImportDirectory(item.Path, item.TreePath, item.Meta, item.Tree, pending);
         }
     }
 
-    /// <param name="path">Where the directory is on disk.</param>
-    /// <param name="treePath">Where it is in the committed tree, as the commit filter sees it.</param>
-    /// <param name="meta">Its owner and mode after the commit filter.</param>
-    /// <param name="tree">The tree to fill.</param>
-    private void ImportDirectory(string path, string treePath, (uint Uid, uint Gid, uint Mode) meta, MutableTree tree)
+    private void ImportDirectory(string path, string treePath, (uint Uid, uint Gid, uint Mode) meta, MutableTree tree, Stack<(string, string, (uint, uint, uint), MutableTree)> pending)
     {
-        tree.Meta = _modifier.Directory(meta.Uid, meta.Gid, meta.Mode, ReadXattrs(path));
-        var names = _fs.ListDirectory(path);
-        foreach (var name in names)
+        var xattrs = ReadXattrs(path);
+        if (_modifier.TakeOpaqueMarker(ref xattrs))
+        {
+            tree.Opaque = true;
+        }
+
+        tree.Meta = _modifier.Directory(meta.Uid, meta.Gid, meta.Mode, xattrs);
+        foreach (var name in _fs.ListDirectory(path).Order(StringComparer.Ordinal))
         {
             string child = path == "/" ? "/" + name : path + "/" + name;
-            string treeChild = _modifier.Filter is null ? string.Empty : treePath == "/" ? "/" + name : treePath + "/" + name;
+            string treeChild = treePath == "/" ? "/" + name : treePath + "/" + name;
             var cst = _fs.GetStatus(child);
+            if (!cst.IsDirectory && _modifier.WhiteoutTarget(name, cst.FileType == PosixFileType.CharacterDevice, cst.RDevice) is { } whiteout)
+            {
+                if (whiteout.Length == 0)
+                {
+                    tree.Opaque = true;
+                }
+                else
+                {
+                    tree.AddWhiteout(whiteout);
+                }
+
+                continue;
+            }
+
             if (!cst.IsDirectory && !cst.IsRegularFile && !cst.IsSymbolicLink)
             {
                 throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{child} is a {cst.FileType}; OSTree can only store regular files, symlinks and directories.");
@@ -68,19 +98,19 @@ internal sealed class DirectoryImporter
 
             if (cst.IsDirectory)
             {
-                ImportDirectory(child, treeChild, kept, tree.GetOrCreateDirectory(name));
+                pending.Push((child, treeChild, kept, tree.GetOrCreateDirectory(name)));
             }
             else
             {
-                tree.SetFile(name, ImportFile(child, cst, kept));
-                _options.Progress?.Report(new OperationProgress("commit", ++_files, null, ProgressUnit.Files));
+                tree.ReplaceFile(name, ImportFile(child, cst, kept));
+                _progress.FileDone(treeChild);
             }
         }
     }
 
     private Checksum ImportFile(string path, PosixFileStatus st, (uint Uid, uint Gid, uint Mode) meta)
     {
-        if (_modifier.Filter is null && _options.DevInoCache is { } cache && cache.TryGet(st.Device, st.Inode, out var cached) && TryReuse(path, st, cached))
+        if (_modifier.Filter is null && _modifier.Options.DevInoCache is { } cache && cache.TryGet(st.Device, st.Inode, out var cached) && TryReuse(path, st, cached))
         {
             return cached;
         }
@@ -93,7 +123,7 @@ internal sealed class DirectoryImporter
 
         var header = _modifier.File(meta.Uid, meta.Gid, meta.Mode, string.Empty, ReadXattrs(path));
         using var stream = _fs.OpenRead(path);
-        return _transaction.WriteContent(header, stream, st.Size);
+        return _transaction.WriteContent(header, _progress.Track(stream, path), st.Size);
     }
 
     private bool TryReuse(string path, PosixFileStatus st, Checksum cached)
@@ -117,6 +147,35 @@ internal sealed class DirectoryImporter
             && wanted.Xattrs.Zip(stored.Xattrs).All(p => p.First.Name == p.Second.Name && p.First.Value.AsSpan().SequenceEqual(p.Second.Value));
     }
 
+    /// <summary>The bytes of regular files below <paramref name="directory"/> (the progress total), by a stat-only walk.</summary>
+    private long MeasureContent(string directory)
+    {
+        long total = 0;
+        var pending = new Stack<string>();
+        pending.Push(directory);
+        while (pending.TryPop(out var path))
+        {
+            _progress.ThrowIfCancellationRequested();
+            foreach (var name in _fs.ListDirectory(path))
+            {
+                var child = path == "/" ? "/" + name : path + "/" + name;
+                if (_fs.TryGetStatus(child, out var st))
+                {
+                    if (st.IsDirectory)
+                    {
+                        pending.Push(child);
+                    }
+                    else if (st.IsRegularFile)
+                    {
+                        total += st.Size;
+                    }
+                }
+            }
+        }
+
+        return total;
+    }
+
     private IReadOnlyList<ExtendedAttribute> ReadXattrs(string path) =>
-        _modifier.SkipXattrs ? [] : ObjectStore.ReadXattrsFromInode(_fs, path);
+        _modifier.SkipXattrs && !_modifier.Options.OverlayWhiteouts ? [] : ObjectStore.ReadXattrsFromInode(_fs, path);
 }

@@ -132,7 +132,7 @@ public sealed class DebExtractHostileInputTests : IDisposable
         tar[512 + 10] ^= 1;
         var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", tar));
         var ex = Assert.Throws<InvalidFormatException>(() => Extract(deb));
-        Assert.Equal(DebErrorCodes.InvalidTar, ex.ErrorCode);
+        Assert.Equal(CoreErrorCodes.InvalidTar, ex.ErrorCode);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class DebExtractHostileInputTests : IDisposable
         RawDeb.PatchTypeFlag(tar, 512, (byte)'V');
         var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", tar));
         var ex = Assert.Throws<InvalidFormatException>(() => Extract(deb));
-        Assert.True(ex.ErrorCode is DebErrorCodes.UnsupportedTarEntry or DebErrorCodes.InvalidTar, ex.ErrorCode);
+        Assert.True(ex.ErrorCode is CoreErrorCodes.UnsupportedTarEntry or CoreErrorCodes.InvalidTar, ex.ErrorCode);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class DebExtractHostileInputTests : IDisposable
         var data = RawDeb.Compress(RawDeb.Tar(RawDeb.Dir("./"), RawDeb.File("./f", new string('y', 200_000)), RawDeb.File("./g", "z")), compression);
         var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar" + DebCompressionNames.GetSuffix(compression), data[..(data.Length / 2)]));
         var ex = Assert.Throws<InvalidFormatException>(() => Extract(deb));
-        Assert.True(ex.ErrorCode is DebErrorCodes.CorruptCompressedData or DebErrorCodes.InvalidTar, ex.ToString());
+        Assert.True(ex.ErrorCode is DebErrorCodes.CorruptCompressedData or CoreErrorCodes.InvalidTar, ex.ToString());
         AssertOutsideUntouched();
     }
 

@@ -34,18 +34,18 @@ internal static class DebContentsCommand
     }
 
     /// <summary>One line in GNU tar's verbose listing format.</summary>
-    internal static string Format(DebTarEntry e)
+    internal static string Format(TarArchiveEntry e)
     {
         var inv = CultureInfo.InvariantCulture;
         var owner = $"{(e.UserName.Length > 0 ? e.UserName : e.Uid.ToString(inv))}/{(e.GroupName.Length > 0 ? e.GroupName : e.Gid.ToString(inv))}";
-        var size = e.Type is DebTarEntryType.CharacterDevice or DebTarEntryType.BlockDevice
+        var size = e.Type is TarArchiveEntryType.CharacterDevice or TarArchiveEntryType.BlockDevice
             ? string.Create(inv, $"{e.DeviceMajor},{e.DeviceMinor}")
             : e.Size.ToString(inv);
         var line = string.Create(inv, $"{ModeString(e)} {owner} {size,9} {e.ModificationTime.UtcDateTime:yyyy-MM-dd HH:mm} {Quote(e.Name)}");
         return e.Type switch
         {
-            DebTarEntryType.SymbolicLink => line + " -> " + Quote(e.LinkTarget!),
-            DebTarEntryType.HardLink => line + " link to " + Quote(e.LinkTarget!),
+            TarArchiveEntryType.SymbolicLink => line + " -> " + Quote(e.LinkTarget!),
+            TarArchiveEntryType.HardLink => line + " link to " + Quote(e.LinkTarget!),
             _ => line,
         };
     }
@@ -73,17 +73,17 @@ internal static class DebContentsCommand
         return sb.ToString();
     }
 
-    private static string ModeString(DebTarEntry e)
+    private static string ModeString(TarArchiveEntry e)
     {
         var c = new char[10];
         c[0] = e.Type switch
         {
-            DebTarEntryType.Directory => 'd',
-            DebTarEntryType.SymbolicLink => 'l',
-            DebTarEntryType.HardLink => 'h',
-            DebTarEntryType.CharacterDevice => 'c',
-            DebTarEntryType.BlockDevice => 'b',
-            DebTarEntryType.Fifo => 'p',
+            TarArchiveEntryType.Directory => 'd',
+            TarArchiveEntryType.SymbolicLink => 'l',
+            TarArchiveEntryType.HardLink => 'h',
+            TarArchiveEntryType.CharacterDevice => 'c',
+            TarArchiveEntryType.BlockDevice => 'b',
+            TarArchiveEntryType.Fifo => 'p',
             _ => '-',
         };
         var p = e.Permissions;
