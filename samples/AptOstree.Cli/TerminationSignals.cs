@@ -7,8 +7,9 @@ namespace AptOstree.Cli;
 /// (the library removes what it staged and moves no ref) and the command exits 130 (SIGINT) or 143 (SIGTERM), as a
 /// shell reports a process the signal killed.
 /// </summary>
-internal sealed class TerminationSignals : IDisposable
+internal sealed partial class TerminationSignals : IDisposable
 {
+    private const int SigInt = 2;
     private readonly CancellationTokenSource _source = new();
     private readonly PosixSignalRegistration _interrupt;
     private readonly PosixSignalRegistration _terminate;
@@ -16,6 +17,9 @@ internal sealed class TerminationSignals : IDisposable
 
     public TerminationSignals()
     {
+        // A shell starts background jobs with SIGINT ignored, and .NET leaves an ignored signal alone; `kill -INT` is
+        // still meant to stop this command cleanly, so take the default disposition back before registering.
+        _ = RestoreDefault(SigInt, 0);
         _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     }
@@ -32,6 +36,9 @@ internal sealed class TerminationSignals : IDisposable
         _terminate.Dispose();
         _source.Dispose();
     }
+
+    [LibraryImport("libc", EntryPoint = "signal")]
+    private static partial nint RestoreDefault(int signal, nint handler);
 
     private void OnSignal(PosixSignalContext context)
     {

@@ -22,6 +22,7 @@ public sealed class TarArchiveReader : IDisposable
     private readonly bool _leaveOpen;
     private readonly string _sourceName;
     private readonly string _memberName;
+    private readonly string _inMember;
     private readonly byte[] _header = new byte[Block];
     private PaxRecords? _global;
     private EntryDataStream? _current;
@@ -41,7 +42,8 @@ public sealed class TarArchiveReader : IDisposable
         _stream = stream;
         _leaveOpen = leaveOpen;
         _sourceName = sourceName ?? "<stream>";
-        _memberName = memberName ?? "<tar>";
+        _memberName = memberName ?? "tar";
+        _inMember = memberName is null ? string.Empty : $"in member '{memberName}'";
     }
 
     /// <summary>Bytes of the tar stream consumed so far (headers, data and padding).</summary>
@@ -185,7 +187,7 @@ public sealed class TarArchiveReader : IDisposable
         {
             throw new InvalidFormatException(
                 CoreErrorCodes.UnsupportedTarEntry,
-                $"{_sourceName}: tar entry '{TarPath.Escape(name)}' in member '{_memberName}' is a GNU sparse file (pax GNU.sparse records), which is not supported.",
+                $"{_sourceName}: tar entry '{TarPath.Escape(name)}'{Space(_inMember)}is a GNU sparse file (pax GNU.sparse records), which is not supported.",
                 source: _sourceName,
                 location: $"{_memberName}:{TarPath.Escape(name)}");
         }
@@ -204,7 +206,7 @@ public sealed class TarArchiveReader : IDisposable
             {
                 throw new InvalidFormatException(
                     CoreErrorCodes.InvalidTar,
-                    $"{_sourceName}: link entry '{TarPath.Escape(name)}' in member '{_memberName}' has an empty link target.",
+                    $"{_sourceName}: link entry '{TarPath.Escape(name)}'{Space(_inMember)}has an empty link target.",
                     source: _sourceName,
                     location: $"{_memberName}:{TarPath.Escape(name)}");
             }
@@ -350,7 +352,7 @@ public sealed class TarArchiveReader : IDisposable
         {
             throw new InvalidFormatException(
                 CoreErrorCodes.InvalidTar,
-                $"{_sourceName}: tar data of '{_previousName}' in member '{_memberName}' is truncated.",
+                $"{_sourceName}: tar data of '{_previousName}'{Space(_inMember)}is truncated.",
                 source: _sourceName,
                 location: $"{_memberName}:{_previousName}");
         }
@@ -389,12 +391,14 @@ public sealed class TarArchiveReader : IDisposable
         }
     }
 
+    private static string Space(string text) => text.Length == 0 ? " " : " " + text + " ";
+
     private string Location(long headerAt) => $"{_memberName}@{headerAt}";
 
     private InvalidFormatException Invalid(string what, long headerAt) =>
         new(
             CoreErrorCodes.InvalidTar,
-            $"{_sourceName}: invalid tar data in member '{_memberName}' at offset {headerAt} (entry #{_index + 1}{(_previousName is null ? string.Empty : $", after '{_previousName}'")}): {what}.",
+            $"{_sourceName}: invalid tar data{(_inMember.Length == 0 ? string.Empty : " " + _inMember)} at offset {headerAt} (entry #{_index + 1}{(_previousName is null ? string.Empty : $", after '{_previousName}'")}): {what}.",
             source: _sourceName,
             location: Location(headerAt));
 
@@ -412,7 +416,7 @@ public sealed class TarArchiveReader : IDisposable
         var printable = typeFlag is >= 0x20 and < 0x7F ? $"'{(char)typeFlag}'" : $"0x{typeFlag:x2}";
         return new InvalidFormatException(
             CoreErrorCodes.UnsupportedTarEntry,
-            $"{_sourceName}: tar entry '{TarPath.Escape(name)}' in member '{_memberName}' at offset {headerAt} has type {printable}, {kind}; it is not supported.",
+            $"{_sourceName}: tar entry '{TarPath.Escape(name)}'{Space(_inMember)}at offset {headerAt} has type {printable}, {kind}; it is not supported.",
             source: _sourceName,
             location: $"{_memberName}@{headerAt}");
     }
@@ -456,7 +460,7 @@ public sealed class TarArchiveReader : IDisposable
             {
                 throw new InvalidFormatException(
                     CoreErrorCodes.InvalidTar,
-                    $"{owner._sourceName}: tar data of '{TarPath.Escape(_name)}' in member '{owner._memberName}' is truncated: {_read} of {_length} bytes.",
+                    $"{owner._sourceName}: tar data of '{TarPath.Escape(_name)}'{Space(owner._inMember)}is truncated: {_read} of {_length} bytes.",
                     source: owner._sourceName,
                     location: $"{owner._memberName}:{TarPath.Escape(_name)}");
             }

@@ -101,8 +101,9 @@ public static class TarPath
     public static string ToDisplayString(ReadOnlySpan<byte> name) => Encoding.UTF8.GetString(name);
 
     /// <summary>
-    /// The name for messages: valid UTF-8 text as it is, control characters, backslashes and bytes that are not UTF-8 as
-    /// <c>\ooo</c> octal escapes (GNU tar's default quoting), so two different names never look alike.
+    /// The name as GNU tar lists it (its default "escape" quoting in a UTF-8 locale, what <c>dpkg-deb -c</c> prints):
+    /// printable UTF-8 as it is, a backslash doubled, <c>\a \b \t \n \v \f \r</c> as such, other control characters and
+    /// bytes that are not UTF-8 as <c>\ooo</c> octal escapes — so two different names never look alike.
     /// </summary>
     public static string Escape(ReadOnlySpan<byte> name)
     {
@@ -110,17 +111,13 @@ public static class TarPath
         var rest = name;
         while (!rest.IsEmpty)
         {
-            var status = System.Text.Rune.DecodeFromUtf8(rest, out var rune, out var consumed);
-            if (status != System.Buffers.OperationStatus.Done)
+            var status = Rune.DecodeFromUtf8(rest, out var rune, out var consumed);
+            if (status != System.Buffers.OperationStatus.Done || Rune.IsControl(rune))
             {
-                for (var i = 0; i < consumed; i++)
+                foreach (var b in rest[..consumed])
                 {
-                    AppendOctal(sb, rest[i]);
+                    AppendEscaped(sb, b);
                 }
-            }
-            else if (rune.Value < 0x20 || rune.Value == 0x7F)
-            {
-                AppendOctal(sb, (byte)rune.Value);
             }
             else if (rune.Value == '\\')
             {
@@ -135,6 +132,29 @@ public static class TarPath
         }
 
         return sb.ToString();
+    }
+
+    private static void AppendEscaped(StringBuilder sb, byte b)
+    {
+        var letter = b switch
+        {
+            0x07 => 'a',
+            0x08 => 'b',
+            0x09 => 't',
+            0x0A => 'n',
+            0x0B => 'v',
+            0x0C => 'f',
+            0x0D => 'r',
+            _ => '\0',
+        };
+        if (letter != '\0')
+        {
+            sb.Append('\\').Append(letter);
+        }
+        else
+        {
+            AppendOctal(sb, b);
+        }
     }
 
     private static void AppendOctal(StringBuilder sb, byte b) =>

@@ -18,6 +18,7 @@ public sealed class DebBuilder
 {
     private readonly List<DebControlFile> _controlFiles = [];
     private readonly Dictionary<string, DebBuildEntry> _entries = new(StringComparer.Ordinal);
+    private readonly List<string> _ignored = [];
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Compression of the data member (default xz, like Debian).</summary>
@@ -45,6 +46,29 @@ public sealed class DebBuilder
     /// </summary>
     public bool AllowExtendedAttributes { get; set; }
 
+    /// <summary>Files <see cref="FromDirectory"/> left out as GNU tar does (sockets: "socket ignored").</summary>
+    public IReadOnlyList<string> IgnoredFiles => _ignored;
+
+    /// <summary>
+    /// The file name <c>dpkg-deb --build</c> gives the package when its output is a directory:
+    /// <c>PACKAGE_VERSION_ARCH.deb</c>, the version without its epoch.
+    /// </summary>
+    public string DefaultFileName
+    {
+        get
+        {
+            var control = _controlFiles.FirstOrDefault(f => f.Name == "control")
+                ?? throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "The package has no control file; call SetControl or SetControlFields.", null);
+            var fields = Deb822Paragraph.Parse(control.Text);
+            string Field(string name) => fields.GetValue(name)?.Trim() is { Length: > 0 } value
+                ? value
+                : throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"The control file has no {name} field, which the package's file name needs.", null);
+            var version = Field("Version");
+            var colon = version.IndexOf(':', StringComparison.Ordinal);
+            return $"{Field("Package")}_{(colon < 0 ? version : version[(colon + 1)..])}_{Field("Architecture")}.deb";
+        }
+    }
+
     /// <summary>The data entries added so far, by normalised path.</summary>
     public IReadOnlyCollection<DebBuildEntry> Entries => _entries.Values;
 
@@ -69,6 +93,12 @@ public sealed class DebBuilder
         {
             var path = Path.Combine(debian, name);
             var st = fs.GetStatus(path);
+            if (st.IsSymbolicLink && File.ResolveLinkTarget(path, returnFinalTarget: true) is FileInfo { Exists: true } target)
+            {
+                // dpkg-deb accepts a symlinked control file (and stores the link); the content is what a reader needs.
+                st = fs.GetStatus(target.FullName);
+            }
+
             if (st.IsRegularFile)
             {
                 builder.AddControlFile(name, File.ReadAllBytes(path), st.Permissions);
@@ -287,16 +317,24 @@ public sealed class DebBuilder
     {
         var full = relative.Length == 0 ? root : Path.Combine(root, relative);
         var st = fs.GetStatus(full);
-        var type = st.FileType switch
+        var kind = st.FileType switch
         {
-            PosixFileType.Directory => TarArchiveEntryType.Directory,
+            PosixFileType.Directory => (TarArchiveEntryType?)TarArchiveEntryType.Directory,
             PosixFileType.RegularFile => TarArchiveEntryType.RegularFile,
             PosixFileType.SymbolicLink => TarArchiveEntryType.SymbolicLink,
             PosixFileType.CharacterDevice => TarArchiveEntryType.CharacterDevice,
             PosixFileType.BlockDevice => TarArchiveEntryType.BlockDevice,
             PosixFileType.Fifo => TarArchiveEntryType.Fifo,
-            _ => throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"{full}: sockets and other special files cannot go into a package.", null),
+            PosixFileType.Socket => (TarArchiveEntryType?)null,
+            _ => throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"{full}: {st.FileType} files cannot go into a package.", null),
         };
+        if (kind is not { } type)
+        {
+            // As GNU tar (and so dpkg-deb) does: "socket ignored".
+            _ignored.Add(full);
+            return;
+        }
+
         string? linkTarget = null;
         if (type == TarArchiveEntryType.RegularFile && st.LinkCount > 1)
         {

@@ -115,7 +115,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     /// against its size, reported during large files too; cancellation is checked between and within files.
     /// </summary>
     public DebExtractResult ExtractTo(string directory, DebExtractOptions? extractOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ExtractTo(directory, LibcPosixFileSystem.Instance, extractOptions, progress, cancellationToken);
+        ExtractCore(directory, extractOptions, progress, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()
@@ -139,7 +139,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    internal DebExtractResult ExtractTo(string directory, IPosixFileSystem fs, DebExtractOptions? extractOptions, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    private DebExtractResult ExtractCore(string directory, DebExtractOptions? extractOptions, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         cancellationToken.ThrowIfCancellationRequested();
@@ -147,7 +147,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         var counter = new DataMemberCounter();
         using var tar = OpenDataTar(opts.ReadAhead, counter);
         long reported = -1;
-        var extractor = new DebExtractor(directory, SourceName, opts, fs, entryName =>
+        var extractor = new DebExtractor(directory, SourceName, opts, entryName =>
         {
             cancellationToken.ThrowIfCancellationRequested();
             var done = Math.Min(counter.Bytes, DataMember.Size);

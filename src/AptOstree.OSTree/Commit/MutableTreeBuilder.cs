@@ -55,7 +55,7 @@ public sealed class MutableTreeBuilder
     public MutableTreeBuilder ImportTar(Stream tar, string? sourceName = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tar);
-        using var reader = new TarArchiveReader(tar, leaveOpen: true, sourceName, "tar");
+        using var reader = new TarArchiveReader(tar, leaveOpen: true, sourceName);
         return ImportEntries(reader.EnumerateEntries(), sourceName, progress, tar.CanSeek ? tar.Length - tar.Position : null, cancellationToken);
     }
 

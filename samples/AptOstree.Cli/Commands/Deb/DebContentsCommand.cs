@@ -41,36 +41,13 @@ internal static class DebContentsCommand
         var size = e.Type is TarArchiveEntryType.CharacterDevice or TarArchiveEntryType.BlockDevice
             ? string.Create(inv, $"{e.DeviceMajor},{e.DeviceMinor}")
             : e.Size.ToString(inv);
-        var line = string.Create(inv, $"{ModeString(e)} {owner} {size,9} {e.ModificationTime.UtcDateTime:yyyy-MM-dd HH:mm} {Quote(e.Name)}");
+        var line = string.Create(inv, $"{ModeString(e)} {owner} {size,9} {e.ModificationTime.UtcDateTime:yyyy-MM-dd HH:mm} {TarPath.Escape(e.NameBytes.Span)}");
         return e.Type switch
         {
-            TarArchiveEntryType.SymbolicLink => line + " -> " + Quote(e.LinkTarget!),
-            TarArchiveEntryType.HardLink => line + " link to " + Quote(e.LinkTarget!),
+            TarArchiveEntryType.SymbolicLink => line + " -> " + TarPath.Escape(e.LinkTargetBytes.Span),
+            TarArchiveEntryType.HardLink => line + " link to " + TarPath.Escape(e.LinkTargetBytes.Span),
             _ => line,
         };
-    }
-
-    /// <summary>GNU tar's default "escape" quoting: backslashes doubled, control characters as octal escapes.</summary>
-    private static string Quote(string name)
-    {
-        var sb = new StringBuilder(name.Length);
-        foreach (var c in name)
-        {
-            if (c == '\\')
-            {
-                sb.Append(@"\\");
-            }
-            else if (c < ' ' || c == '\x7f')
-            {
-                sb.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
     }
 
     private static string ModeString(TarArchiveEntry e)
