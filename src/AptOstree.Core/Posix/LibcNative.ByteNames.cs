@@ -52,4 +52,22 @@ internal static unsafe partial class LibcNative
 
     [LibraryImport(Libc, EntryPoint = "closedir", SetLastError = true)]
     internal static partial int Closedir(nint dir);
+
+    [LibraryImport(Libc, EntryPoint = "openat", SetLastError = true)]
+    internal static partial int OpenatBytes(int dirFd, byte* path, int flags, uint mode);
+
+    [LibraryImport(Libc, EntryPoint = "fdopendir", SetLastError = true)]
+    internal static partial nint Fdopendir(int fd);
+
+    [LibraryImport(Libc, EntryPoint = "dup", SetLastError = true)]
+    internal static partial int Dup(int fd);
+
+    [LibraryImport(Libc, EntryPoint = "readlinkat", SetLastError = true)]
+    internal static partial nint ReadlinkatBytes(int dirFd, byte* path, byte* buffer, nuint size);
+
+    [LibraryImport(Libc, EntryPoint = "llistxattr", SetLastError = true)]
+    internal static partial nint LlistxattrBytes(byte* path, byte* list, nuint size);
+
+    [LibraryImport(Libc, EntryPoint = "lgetxattr", SetLastError = true)]
+    internal static partial nint LgetxattrBytes(byte* path, byte* name, byte* value, nuint size);
 }

@@ -139,6 +139,45 @@ public sealed class MutableTreeBuilderTests : IDisposable
     }
 
     [SkippableFact]
+    public void ImportDirectory_TreeDeeperThanPathMax_SameCommitAsOstree()
+    {
+        ExternalTool.Require("ostree", "python3");
+        var tree = _tmp.Combine("deep");
+        Directory.CreateDirectory(tree);
+
+        // 30 levels of 200-byte names: the deepest path is over 6000 bytes, past PATH_MAX (4096); made with relative cd's.
+        ExternalTool.Run("python3", ["-c", "import os,sys\nos.chdir(sys.argv[1])\nfor i in range(30):\n    d='%0200d' % i; os.mkdir(d); os.chdir(d)\nopen('file','w').write('deep'); os.symlink('file','link')", tree]).EnsureSuccess("make a deep tree");
+        var refRepo = _tmp.Combine("ref");
+        OstreeTestTrees.Ostree("init", "--repo=" + refRepo, "--mode=archive");
+        var expected = OstreeTestTrees.Ostree("--repo=" + refRepo, "commit", "--no-bindings", "--timestamp=" + OstreeTestTrees.OstreeTimestamp, "-b", "t", "--tree=dir=" + tree).Trim();
+
+        var repo = OstreeRepository.Create(_tmp.Combine("ours"), RepoMode.Archive);
+        var reports = new List<OperationProgress>();
+        var actual = repo.Commit(tree, new CommitOptions { Branch = "t", NoBindings = true, Timestamp = Time }, progress: new SyncProgress(reports.Add));
+        Assert.Equal(expected, actual.ToString());
+        Assert.Equal(4, reports[^1].Total);
+        ExternalTool.Run("rm", ["-rf", tree]); // deeper than PATH_MAX: more than Directory.Delete can remove
+    }
+
+    [SkippableFact]
+    public void ImportDirectory_NameThatIsNotUtf8_RefusedLikeLibostree()
+    {
+        ExternalTool.Require("ostree");
+        var tree = _tmp.Combine("names");
+        Directory.CreateDirectory(tree);
+        ExternalTool.Run("sh", ["-c", "printf x > \"$1/$(printf 'caf\\351')\"", "sh", tree]).EnsureSuccess("make a non-UTF-8 name");
+        var refRepo = _tmp.Combine("ref");
+        OstreeTestTrees.Ostree("init", "--repo=" + refRepo, "--mode=bare-user");
+        Assert.NotEqual(0, OstreeTestTrees.OstreeRun("--repo=" + refRepo, "commit", "-b", "n", "--tree=dir=" + tree).ExitCode);
+
+        var repo = OstreeRepository.Create(_tmp.Combine("ours"), RepoMode.BareUser);
+        var ex = Assert.Throws<InvalidFormatException>(() => repo.Commit(tree, new CommitOptions { Branch = "n" }));
+        Assert.Equal(OstreeErrorCodes.InvalidFileName, ex.ErrorCode);
+        Assert.Contains(@"caf\351", ex.Message, StringComparison.Ordinal);
+        Assert.Null(repo.Refs.TryResolve("n"));
+    }
+
+    [SkippableFact]
     public void ImportTar_FileThenEntryBelowIt_FailsLikeLibostree()
     {
         ExternalTool.Require("ostree");
