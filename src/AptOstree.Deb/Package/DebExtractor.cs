@@ -60,7 +60,7 @@ internal sealed class DebExtractor
         var path = Encoding.Latin1.GetString(entry.PathBytes.Span);
         if (!TarPath.IsSafe(path))
         {
-            throw new UnsafePathException(entry.EscapedName, _rootDisplay, $"tar entry in {_sourceName} has a '..' component or a NUL byte");
+            throw new UnsafePathException(entry.EscapedName, _rootDisplay, path.Contains('\0', StringComparison.Ordinal) ? $"tar entry in {_sourceName} has a NUL byte in its name" : $"tar entry in {_sourceName} has a '..' component");
         }
 
         if (path.Length == 0)

@@ -21,6 +21,7 @@ internal sealed class CheckoutEngine
     private readonly CancellationToken _cancellationToken;
     private int _tmpCounter;
     private long _filesDone;
+    private long? _filesTotal;
 
     public CheckoutEngine(OstreeRepository repository, CheckoutOptions options, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -90,6 +91,11 @@ internal sealed class CheckoutEngine
             throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, $"Unable to do hardlink checkout across devices ({destination} vs {_repo.Path}).");
         }
 
+        if (_progress is not null)
+        {
+            _filesTotal = CountFiles(tree);
+        }
+
         CheckoutDirectory(destination, tree, meta);
         _progress?.Report(new OperationProgress("checkout", _filesDone, _filesDone, ProgressUnit.Files));
     }
@@ -101,8 +107,28 @@ internal sealed class CheckoutEngine
         var done = Interlocked.Increment(ref _filesDone);
         if (_progress is not null && (done & 255) == 0)
         {
-            _progress.Report(new OperationProgress("checkout", done, null, ProgressUnit.Files, dir + "/" + name));
+            _progress.Report(new OperationProgress("checkout", done, _filesTotal, ProgressUnit.Files, dir + "/" + name));
         }
+    }
+
+    /// <summary>The files a checkout of <paramref name="tree"/> writes (the progress total), from the dirtrees alone.</summary>
+    private long CountFiles(Checksum tree)
+    {
+        long count = 0;
+        var pending = new Stack<Checksum>();
+        pending.Push(tree);
+        while (pending.TryPop(out var next))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var dirtree = _repo.Objects.ReadDirTree(next);
+            count += dirtree.Files.Count;
+            foreach (var d in dirtree.Directories)
+            {
+                pending.Push(d.TreeChecksum);
+            }
+        }
+
+        return count;
     }
 
     private void EnsureDestinationDirectory(string path)

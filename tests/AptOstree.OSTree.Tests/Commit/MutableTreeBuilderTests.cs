@@ -275,6 +275,31 @@ public sealed class MutableTreeBuilderTests : IDisposable
         Assert.Equal(total, reports[^1].Completed);
     }
 
+    [Theory]
+    [InlineData(RepoMode.BareUser, true)]
+    [InlineData(RepoMode.Archive, false)]
+    public void Checkout_WithProgressAndCancellation_CountsFilesAndStops(RepoMode mode, bool user)
+    {
+        var tree = _tmp.Combine("tree");
+        for (var i = 0; i < 600; i++)
+        {
+            Write(tree, $"d{i % 7}/f{i}", $"content {i}", 0x1A4);
+        }
+
+        var repo = OstreeRepository.Create(_tmp.Combine("repo"), mode);
+        var commit = repo.Commit(tree, new CommitOptions { Branch = "c" });
+        var options = new CheckoutOptions { Mode = user ? CheckoutMode.User : CheckoutMode.Root };
+        var reports = new List<OperationProgress>();
+        repo.Checkout(commit, _tmp.Combine("co"), options, new SyncProgress(reports.Add));
+        Assert.Contains(reports, r => r.Completed < 600 && r.Total == 600);
+        Assert.Equal((600L, (long?)600), (reports[^1].Completed, reports[^1].Total));
+
+        using var cts = new CancellationTokenSource();
+        var cancelling = new SyncProgress(_ => cts.Cancel());
+        Assert.ThrowsAny<OperationCanceledException>(() => repo.Checkout(commit, _tmp.Combine("cancelled"), options, cancelling, cts.Token));
+        Assert.True(Directory.EnumerateFiles(_tmp.Combine("cancelled"), "*", SearchOption.AllDirectories).Count() < 600);
+    }
+
     [Fact]
     public void ImportCommit_WithFilterAndOwner_RewritesOnlyChangedFiles()
     {
