@@ -200,11 +200,17 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         if (DataMember.Compression == DebCompression.Xz && _stream.CanSeek)
         {
             var source = RandomAccessSource.Create(_stream, DataMember.DataOffset, DataMember.Size);
-            var parallel = DebDecompressor.TryOpenParallelXz(counter?.Wrap(source) ?? source, _options.Limits, SourceName, DataMember.Name, _options.Xz);
+            var parallel = DebDecompressor.TryOpenParallelXz(source, _options.Limits, SourceName, DataMember.Name, _options.Xz);
             if (parallel is not null)
             {
                 // The block workers already decode ahead of the reader; a read-ahead thread would only add a copy.
-                return new TarArchiveReader(parallel, leaveOpen: false, SourceName, DataMember.Name);
+                var reader = new TarArchiveReader(parallel, leaveOpen: false, SourceName, DataMember.Name);
+                if (counter is not null && XzIndexReader.Read(source) is { Count: > 0 } blocks)
+                {
+                    counter.MapThroughBlocks(blocks, () => reader.Position);
+                }
+
+                return reader;
             }
 
             _stream.Position = DataMember.DataOffset;
