@@ -13,7 +13,8 @@ public sealed record ImportOptions
     /// <summary>
     /// Called for every file, symlink and directory before it is stored, as libostree's commit filter is: return
     /// null to leave it out (a directory with everything below it), or the entry, with its owner or permission bits
-    /// changed if wanted (the file type cannot change). Runs before <see cref="OwnerUid"/>, <see cref="OwnerGid"/> and
+    /// changed if wanted (the file type cannot change). Tar entries OSTree cannot store (device nodes, FIFOs) are shown to
+    /// the filter before they fail the import, so it can leave them out. Runs before <see cref="OwnerUid"/>, <see cref="OwnerGid"/> and
     /// <see cref="CanonicalPermissions"/> apply. Files are re-read rather than taken from <see cref="DevInoCache"/>.
     /// </summary>
     public Func<ImportEntry, ImportEntry?>? Filter { get; init; }

@@ -75,20 +75,11 @@ internal sealed class TarImporter
             return;
         }
 
-        var type = entry.Type switch
+        // The filter sees the entry's real type (a device node or FIFO too, so it can leave one out); a hard link counts as a file.
+        if (_modifier.Apply(treePath, (uint)entry.Uid, (uint)entry.Gid, entry.Mode) is not { } kept)
         {
-            TarArchiveEntryType.Directory => UnixMode.Directory,
-            TarArchiveEntryType.SymbolicLink => UnixMode.Symlink,
-            _ => UnixMode.Regular,
-        };
-        if (_modifier.Apply(treePath, (uint)entry.Uid, (uint)entry.Gid, type | entry.Permissions) is not { } kept)
-        {
-            // A directory left out takes the entries below it along, as in a directory import.
-            if (entry.Type == TarArchiveEntryType.Directory)
-            {
-                _skipped.Add(path);
-            }
-
+            // What is left out takes along the entries below it and the hard links to it.
+            _skipped.Add(path);
             return;
         }
 

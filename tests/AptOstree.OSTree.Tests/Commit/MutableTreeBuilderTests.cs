@@ -301,6 +301,39 @@ public sealed class MutableTreeBuilderTests : IDisposable
     }
 
     [Fact]
+    public void ImportTar_DeviceNodes_RefusedUnlessTheFilterLeavesThemOut()
+    {
+        var output = new MemoryStream();
+        using (var writer = new System.Formats.Tar.TarWriter(output, System.Formats.Tar.TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.GnuTarEntry(System.Formats.Tar.TarEntryType.Directory, "dev/") { Mode = (UnixFileMode)0x1ED });
+            writer.WriteEntry(new System.Formats.Tar.GnuTarEntry(System.Formats.Tar.TarEntryType.CharacterDevice, "dev/null") { DeviceMajor = 1, DeviceMinor = 3, Mode = (UnixFileMode)0x1B6 });
+            writer.WriteEntry(new System.Formats.Tar.GnuTarEntry(System.Formats.Tar.TarEntryType.Fifo, "dev/pipe") { Mode = (UnixFileMode)0x1A4 });
+            writer.WriteEntry(new System.Formats.Tar.GnuTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "dev/keep") { DataStream = new MemoryStream("k"u8.ToArray()) });
+        }
+
+        var repo = OstreeRepository.Create(_tmp.Combine("repo"), RepoMode.Archive);
+        var ex = Assert.Throws<AptOstreeException>(() => repo.CommitTar(new MemoryStream(output.ToArray()), new CommitOptions { Branch = "d" }));
+        Assert.Equal(OstreeErrorCodes.UnsupportedFileType, ex.ErrorCode);
+        Assert.Contains("dev/null", ex.Message, StringComparison.Ordinal);
+
+        var seen = new List<(string Path, uint Type)>();
+        var import = new ImportOptions
+        {
+            Filter = e =>
+            {
+                seen.Add((e.Path, e.Mode & 0xF000));
+                return (e.Mode & 0xF000) is 0x2000 or 0x1000 ? null : e;
+            },
+        };
+        var commit = repo.CommitTar(new MemoryStream(output.ToArray()), new CommitOptions { Branch = "d" }, import);
+        Assert.Contains(("/dev/null", 0x2000u), seen);
+        Assert.Contains(("/dev/pipe", 0x1000u), seen);
+        var tree = MutableTree.FromCommit(repo, commit).FindDirectory("dev")!;
+        Assert.Equal(["keep"], tree.Files.Keys);
+    }
+
+    [Fact]
     public void ImportCommit_WithFilterAndOwner_RewritesOnlyChangedFiles()
     {
         var repo = OstreeRepository.Create(_tmp.Combine("repo"), RepoMode.Archive);
