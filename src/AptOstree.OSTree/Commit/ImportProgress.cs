@@ -47,7 +47,12 @@ internal sealed class ImportProgress
     }
 
     /// <summary>The final report: everything done.</summary>
-    public void Finish() => _progress?.Report(new OperationProgress("commit", _bytes, Total is null ? _bytes : Math.Max(Total.Value, _bytes), ProgressUnit.Bytes));
+    public void Finish()
+    {
+        // Done is done: a tar's total counts its headers too, and a directory may have changed while it was read.
+        var total = Total is null ? _bytes : Math.Max(Total.Value, _bytes);
+        _progress?.Report(new OperationProgress("commit", total, total, ProgressUnit.Bytes));
+    }
 
     private void Report(string path)
     {
