@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace AptOstree;
 
 /// <summary>
@@ -100,7 +98,4 @@ public sealed class TarArchiveEntry
 
     /// <inheritdoc />
     public override string ToString() => $"{Type} {EscapedName}";
-
-    /// <summary>The UTF-8 bytes of a name given as a string (for building entries in code).</summary>
-    public static ReadOnlyMemory<byte> Utf8(string text) => Encoding.UTF8.GetBytes(text ?? throw new ArgumentNullException(nameof(text)));
 }

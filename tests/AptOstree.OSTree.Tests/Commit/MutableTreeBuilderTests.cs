@@ -75,6 +75,25 @@ public sealed class MutableTreeBuilderTests : IDisposable
     }
 
     [Fact]
+    public void ImportEntries_EntriesMadeInCode_SameTreeAsTheTarOfThem()
+    {
+        var repo = OstreeRepository.Create(_tmp.Combine("repo"), RepoMode.Archive);
+        TarArchiveEntry File(string name, string content) => new()
+        {
+            NameBytes = Encoding.UTF8.GetBytes(name),
+            Type = TarArchiveEntryType.RegularFile,
+            Permissions = 0x1A4,
+            Size = Encoding.UTF8.GetByteCount(content),
+            DataStream = new MemoryStream(Encoding.UTF8.GetBytes(content)),
+        };
+
+        using var transaction = repo.PrepareTransaction();
+        var made = new MutableTreeBuilder(transaction).ImportEntries([File("usr/bin/a", "a"), File("var/lib/dpkg/status", "Package: a\n")]).Tree;
+        var fromTar = new MutableTreeBuilder(transaction).ImportTar(new MemoryStream(Tar(("usr/bin/a", "a"), ("var/lib/dpkg/status", "Package: a\n")))).Tree;
+        Assert.Equal(transaction.WriteTree(fromTar), transaction.WriteTree(made));
+    }
+
+    [Fact]
     public void Transaction_ManyImportsThenCommits_ObjectsAndRefsAppearOnlyAtComplete()
     {
         var repo = OstreeRepository.Create(_tmp.Combine("repo"), RepoMode.BareUser);
