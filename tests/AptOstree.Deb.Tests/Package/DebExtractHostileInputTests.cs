@@ -185,6 +185,23 @@ public sealed class DebExtractHostileInputTests : IDisposable
     }
 
     [Fact]
+    public void Nul_in_a_pax_path_is_refused_as_a_nul_not_as_dot_dot()
+    {
+        var start = RawDeb.Tar(RawDeb.Dir("./"));
+        var output = new MemoryStream();
+        output.Write(start, 0, 512); // the directory's header, without the end-of-archive blocks
+
+        PaxExtendedHeader.Write(output, "./f", DateTimeOffset.UnixEpoch, "14 path=./a\0b\n"u8);
+        output.Write(RawDeb.Tar(RawDeb.File("./f", "x")));
+        var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", output.ToArray()));
+        var ex = Assert.Throws<UnsafePathException>(() => Extract(deb));
+        Assert.Contains("NUL", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(@"a\000b", ex.Message, StringComparison.Ordinal);
+        AssertOutsideUntouched();
+    }
+
+    [Fact]
     public void Control_member_without_control_file_is_reported()
     {
         var control = RawDeb.Compress(RawDeb.Tar(RawDeb.Dir("./"), RawDeb.File("./md5sums", "")), DebCompression.Gzip);
