@@ -20,9 +20,24 @@ public sealed class MutableTree
     private readonly SortedDictionary<string, Checksum> _files = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, MutableTree> _dirs = new(StringComparer.Ordinal);
     private SortedSet<string>? _whiteouts;
+    private DirMeta _meta = DirMeta.Default;
 
-    /// <summary>This directory's owner, mode and xattrs.</summary>
-    public DirMeta Meta { get; set; } = DirMeta.Default;
+    /// <summary>
+    /// This directory's owner, mode and xattrs; <see cref="DirMeta.Default"/> (root, 0755) for a directory created only
+    /// as the parent of something, which <see cref="Overlay"/> and <see cref="Merge"/> then do not apply over another's.
+    /// </summary>
+    public DirMeta Meta
+    {
+        get => _meta;
+        set
+        {
+            _meta = value ?? throw new ArgumentNullException(nameof(value));
+            HasOwnMeta = true;
+        }
+    }
+
+    /// <summary>True once <see cref="Meta"/> was set (by an import, a load or the caller), false for an implied parent.</summary>
+    internal bool HasOwnMeta { get; private set; }
 
     /// <summary>Files by name (regular files and symlinks: content object checksums).</summary>
     public IReadOnlyDictionary<string, Checksum> Files => _files;
@@ -184,7 +199,11 @@ public sealed class MutableTree
                 lower._dirs.Clear();
             }
 
-            lower.Meta = top.Meta;
+            if (top.HasOwnMeta || top.Opaque)
+            {
+                lower.Meta = top.Meta;
+            }
+
             lower._whiteouts = null;
             lower.Opaque = false;
             foreach (var name in top.Whiteouts)
@@ -258,7 +277,15 @@ public sealed class MutableTree
                 var childPath = Child(path, name);
                 if (target._dirs.TryGetValue(name, out var existing))
                 {
-                    if (existing.Meta != dir.Meta && !SameMeta(existing.Meta, dir.Meta)
+                    if (!dir.HasOwnMeta)
+                    {
+                        // An implied parent says nothing about the directory's metadata.
+                    }
+                    else if (!existing.HasOwnMeta)
+                    {
+                        existing.Meta = dir.Meta;
+                    }
+                    else if (!SameMeta(existing.Meta, dir.Meta)
                         && Decide(new TreeConflict(childPath, TreeConflictKind.DirectoryMetadata, null, null)) == TreeConflictResolution.TakeIncoming)
                     {
                         existing.Meta = dir.Meta;
@@ -271,14 +298,14 @@ public sealed class MutableTree
                     if (Decide(new TreeConflict(childPath, TreeConflictKind.FileAndDirectory, file, null)) == TreeConflictResolution.TakeIncoming)
                     {
                         target._files.Remove(name);
-                        var copy = new MutableTree { Meta = dir.Meta };
+                        var copy = dir.HasOwnMeta ? new MutableTree { Meta = dir.Meta } : new MutableTree();
                         target._dirs[name] = copy;
                         pending.Push((copy, dir, childPath));
                     }
                 }
                 else
                 {
-                    var copy = new MutableTree { Meta = dir.Meta };
+                    var copy = dir.HasOwnMeta ? new MutableTree { Meta = dir.Meta } : new MutableTree();
                     target._dirs[name] = copy;
                     pending.Push((copy, dir, childPath));
                 }

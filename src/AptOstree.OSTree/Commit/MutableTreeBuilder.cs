@@ -97,7 +97,11 @@ public sealed class MutableTreeBuilder
         while (pending.TryPop(out var pair))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            pair.Target.Meta = pair.Source.Meta;
+            if (pair.Source.HasOwnMeta)
+            {
+                pair.Target.Meta = pair.Source.Meta;
+            }
+
             foreach (var (name, file) in pair.Source.Files)
             {
                 pair.Target.ReplaceFile(name, file);

@@ -73,6 +73,28 @@ public sealed class MutableTreeTests : IDisposable
     }
 
     [Fact]
+    public void OverlayAndMerge_ImpliedParentDirectories_KeepTheLowerMetadata()
+    {
+        var repo = OstreeRepository.Create(_tmp.Combine("repo"), RepoMode.BareUser);
+        using var transaction = repo.PrepareTransaction();
+        var file = transaction.WriteContent(FileHeader.ForFile(0, 0, UnixModeRegular(0x1A4)), new MemoryStream("x"u8.ToArray()), 1);
+        var sticky = DirMeta.Create(0, 0, 0x3FF); // /tmp-like 1777
+        var lower = new MutableTree();
+        lower.EnsureDirectory("var").GetOrCreateDirectory("tmp").Meta = sticky;
+
+        // A layer tar holding only var/tmp/file: var/tmp is implied, its metadata unknown.
+        var layer = new MutableTree();
+        layer.EnsureDirectory("var/tmp").ReplaceFile("file", file);
+        lower.Overlay(layer);
+        Assert.Equal(sticky, lower.FindDirectory("var/tmp")!.Meta);
+
+        var merged = new MutableTree();
+        merged.EnsureDirectory("var").GetOrCreateDirectory("tmp").Meta = sticky;
+        Assert.Empty(merged.Merge(layer));
+        Assert.Equal(sticky, merged.FindDirectory("var/tmp")!.Meta);
+    }
+
+    [Fact]
     public void Merge_TwoPackagesShippingOnePath_ReportsConflictsAndLetsTheCallerDecide()
     {
         var repo = OstreeRepository.Create(_tmp.Combine("repo"), RepoMode.BareUser);
