@@ -1,7 +1,5 @@
 using AptOstree.Posix;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -9,16 +7,15 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IPosixFileSystem"/> (libc), <see cref="TimeProvider.System"/> and, when no logging
-    /// is configured, <see cref="NullLoggerFactory"/>. Existing registrations win.
+    /// Adds <see cref="IPosixFileSystem"/> (libc) and <see cref="TimeProvider.System"/>; existing registrations win.
+    /// Logging is the application's: the SDK registers no <c>ILoggerFactory</c> and logs through the one the
+    /// application adds (<c>services.AddLogging(…)</c>, before or after this call), or not at all without one.
     /// </summary>
     public static IServiceCollection AddAptOstreeCore(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton<IPosixFileSystem>(LibcPosixFileSystem.Instance);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.TryAdd(ServiceDescriptor.Singleton(typeof(ILogger<>), typeof(NullLogger<>)));
         return services;
     }
 }

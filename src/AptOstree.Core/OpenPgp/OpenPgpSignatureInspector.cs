@@ -47,7 +47,15 @@ public static class OpenPgpSignatureInspector
         var candidates = keyring.FindKeys(signature.KeyId).ToList();
         if (candidates.Count == 0)
         {
-            return new OpenPgpSignatureCheck(false, true, false, false, signatureExpired, IssuerFingerprint(signature), string.Empty, algorithm, created, signatureExpires, null, null, string.Empty, string.Empty);
+            return new OpenPgpSignatureCheck
+            {
+                KeyMissing = true,
+                SignatureExpired = signatureExpired,
+                Fingerprint = IssuerFingerprint(signature),
+                PublicKeyAlgorithm = algorithm,
+                Created = created,
+                SignatureExpires = signatureExpires,
+            };
         }
 
         // The first key that verifies, else the first with this id (as gpg, which tries the keys it has).
@@ -60,21 +68,22 @@ public static class OpenPgpSignatureInspector
         bool keyExpired = keyExpires < now || primaryExpires < now;
         bool weakDigest = OpenPgpSignatureVerifier.IsWeakDigest(signature.HashAlgorithm);
         var (name, email) = SplitUserId(primary.GetUserIds().FirstOrDefault() ?? string.Empty);
-        return new OpenPgpSignatureCheck(
-            cryptographicallyGood && !revoked && !keyExpired && !signatureExpired && !weakDigest,
-            false,
-            revoked,
-            keyExpired,
-            signatureExpired,
-            Convert.ToHexString(key.GetFingerprint()),
-            Convert.ToHexString(primary.GetFingerprint()),
-            algorithm,
-            created,
-            signatureExpires,
-            keyExpires,
-            primaryExpires,
-            name,
-            email);
+        return new OpenPgpSignatureCheck
+        {
+            Valid = cryptographicallyGood && !revoked && !keyExpired && !signatureExpired && !weakDigest,
+            KeyRevoked = revoked,
+            KeyExpired = keyExpired,
+            SignatureExpired = signatureExpired,
+            Fingerprint = Convert.ToHexString(key.GetFingerprint()),
+            PrimaryFingerprint = Convert.ToHexString(primary.GetFingerprint()),
+            PublicKeyAlgorithm = algorithm,
+            Created = created,
+            SignatureExpires = signatureExpires,
+            KeyExpires = keyExpires,
+            PrimaryKeyExpires = primaryExpires,
+            UserName = name,
+            UserEmail = email,
+        };
     }
 
     private static bool Verifies(PgpSignature signature, PgpPublicKey key, byte[] signed)

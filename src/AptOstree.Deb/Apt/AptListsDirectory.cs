@@ -1,18 +1,25 @@
 using System.Runtime.InteropServices;
 using AptOstree.Deb.Dpkg;
 using AptOstree.Deb.Solver;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AptOstree.Deb.Apt;
 
 /// <summary>
 /// APT's own list directory (<c>/var/lib/apt/lists</c>): the Packages indexes <c>apt-get update</c> fetched,
 /// stored flat as <c>HOST_PATH_dists_SUITE_COMPONENT_binary-ARCH_Packages[.lz4|.gz|…]</c> next to their
-/// InRelease/Release files. Loading them gives the same universe APT uses.
+/// InRelease/Release files. Loading them gives the same universe APT uses. The list files do not say which
+/// repository they came from: APT finds that in its sources, and <see cref="RepositoryClient"/> records the source
+/// of the lists it writes beside them (<c>PREFIX.sources</c>), so a directory it updated is complete on its own.
 /// </summary>
 public static class AptListsDirectory
 {
-    /// <summary>The host's list directory.</summary>
+    /// <summary>The host's list directory: where <c>apt-get update</c> writes and what the SDK reads and updates by default.</summary>
     public const string DefaultPath = "/var/lib/apt/lists";
+
+    /// <summary>The extension of the file that records the source of a distribution's lists (<c>PREFIX.sources</c>).</summary>
+    internal const string SourceRecordExtension = ".sources";
 
     /// <summary>The host's dpkg status file.</summary>
     public const string DefaultStatusPath = "/var/lib/dpkg/status";
@@ -32,7 +39,33 @@ public static class AptListsDirectory
             .ToList();
     }
 
-    /// <summary>The origin of a list file, read from its (already verified by apt) InRelease or Release sibling.</summary>
+    /// <summary>
+    /// The sources <see cref="RepositoryClient"/> recorded in <paramref name="directory"/> (one <c>PREFIX.sources</c>
+    /// per distribution it updated there); empty for APT's own directory, whose sources are in <c>/etc/apt</c>.
+    /// </summary>
+    public static IReadOnlyList<AptSource> RecordedSources(string directory = DefaultPath)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        if (!Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        var result = new List<AptSource>();
+        foreach (var file in Directory.EnumerateFiles(directory, "*" + SourceRecordExtension).Order(StringComparer.Ordinal))
+        {
+            result.AddRange(SourcesList.ParseDeb822(File.ReadAllText(file), file));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The origin of a list file, read from its (already verified) InRelease or Release sibling. Its
+    /// <see cref="PackageOrigin.BaseUri"/> comes from the first of <paramref name="sources"/> whose
+    /// <see cref="AptSource.ListPrefix"/> names the file; null when none does (the file name alone does not say
+    /// whether the repository is served over http, https or from a directory).
+    /// </summary>
     public static PackageOrigin? OriginOf(string indexPath, out int pin, IReadOnlyList<AptSource>? sources = null)
     {
         ArgumentNullException.ThrowIfNull(indexPath);
@@ -72,7 +105,7 @@ public static class AptListsDirectory
             string rest = afterDists[(suitePart.Length + 1)..];
             string component = rest[..Math.Max(0, rest.IndexOf('_'))];
             string listPrefix = prefix + "_dists_" + suitePart;
-            string baseUri = sources?.FirstOrDefault(s => s.ListPrefix == listPrefix)?.Uri ?? "http://" + prefix.Replace('_', '/');
+            string? baseUri = sources?.FirstOrDefault(s => s.ListPrefix == listPrefix)?.Uri;
             return release.ToOrigin(component, baseUri);
         }
 
@@ -125,10 +158,15 @@ public static class AptListsDirectory
     /// <param name="statusFile">The dpkg status file, or null for an empty root.</param>
     /// <param name="nativeArchitecture">Native architecture (this machine's by default).</param>
     /// <param name="foreignArchitectures">Foreign architectures (the host dpkg's by default).</param>
-    /// <param name="sources">Source entries used to recover download URIs (the host's by default).</param>
-    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null, IReadOnlyList<AptSource>? sources = null)
+    /// <param name="sources">Source entries used to recover download URIs besides the ones recorded in the directory
+    /// (<see cref="RecordedSources"/>); the host's by default.</param>
+    public static PackageUniverse LoadUniverse(string listsDirectory = DefaultPath, string? statusFile = DefaultStatusPath, string? nativeArchitecture = null, IEnumerable<string>? foreignArchitectures = null, IReadOnlyList<AptSource>? sources = null) =>
+        LoadUniverseLogged(listsDirectory, statusFile, nativeArchitecture, foreignArchitectures, sources, NullLogger.Instance);
+
+    internal static PackageUniverse LoadUniverseLogged(string listsDirectory, string? statusFile, string? nativeArchitecture, IEnumerable<string>? foreignArchitectures, IReadOnlyList<AptSource>? sources, ILogger logger)
     {
-        sources ??= SafeHostSources();
+        ArgumentNullException.ThrowIfNull(listsDirectory);
+        sources = [.. RecordedSources(listsDirectory), .. sources ?? SafeHostSources()];
         var indexes = FindPackagesIndexes(listsDirectory);
         if (indexes.Count == 0)
         {
@@ -140,6 +178,7 @@ public static class AptListsDirectory
         {
             var origin = OriginOf(indexes[i], out int pin, sources);
             parts[i] = PackagesIndexReader.ReadFile(indexes[i], origin, pin);
+            AptLog.IndexLoaded(logger, indexes[i], parts[i].Count);
         });
         var installed = statusFile is null ? [] : DpkgStatusReader.ReadFile(statusFile);
         string native = nativeArchitecture ?? NativeArchitecture;

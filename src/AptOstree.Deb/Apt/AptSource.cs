@@ -16,16 +16,30 @@ public sealed record AptSource(string Type, string Uri, string Suite, IReadOnlyL
     /// <summary>The URL of the directory holding InRelease/Release.</summary>
     public string DistributionUri => IsFlat ? $"{Uri.TrimEnd('/')}/{Suite.TrimEnd('/')}" : $"{Uri.TrimEnd('/')}/dists/{Suite}";
 
-    /// <summary>The file-name prefix APT uses in its list directory for this distribution (URI without scheme, '/' → '_').</summary>
-    public string ListPrefix
+    /// <summary>
+    /// The file-name prefix APT uses in its list directory for this distribution: APT's <c>URItoFileName</c> of
+    /// <see cref="DistributionUri"/> (scheme and user information dropped, special characters quoted as <c>%xx</c>,
+    /// <c>/</c> → <c>_</c>), e.g. <c>host_debian_dists_bookworm</c> or <c>_srv_repo_dists_stable</c> for <c>file:/srv/repo</c>.
+    /// </summary>
+    public string ListPrefix => AptFileNames.UriToFileName(DistributionUri);
+
+    /// <summary>This entry in deb822 <c>.sources</c> form (without <c>Signed-By</c>).</summary>
+    internal string ToDeb822()
     {
-        get
+        var text = new System.Text.StringBuilder();
+        text.Append("Types: ").Append(Type).Append('\n');
+        text.Append("URIs: ").Append(Uri).Append('\n');
+        text.Append("Suites: ").Append(Suite).Append('\n');
+        if (Components.Count > 0)
         {
-            string u = Uri;
-            int scheme = u.IndexOf("://", StringComparison.Ordinal);
-            u = scheme >= 0 ? u[(scheme + 3)..] : u.StartsWith("file:", StringComparison.Ordinal) ? u[5..] : u;
-            string path = IsFlat ? $"{u.TrimEnd('/')}/{Suite.TrimEnd('/')}" : $"{u.TrimEnd('/')}/dists/{Suite}";
-            return path.Trim('/').Replace('/', '_');
+            text.Append("Components: ").AppendJoin(' ', Components).Append('\n');
         }
+
+        if (Architectures.Count > 0)
+        {
+            text.Append("Architectures: ").AppendJoin(' ', Architectures).Append('\n');
+        }
+
+        return text.ToString();
     }
 }

@@ -9,8 +9,10 @@ namespace AptOstree.Deb.Apt;
 /// <c>apt-get update</c> for one or more sources: fetches InRelease (or Release + Release.gpg), verifies the
 /// signature against the source's keyring, checks Date/Valid-Until, then fetches each Packages index in the best
 /// compression offered (by hash when <c>Acquire-By-Hash: yes</c>), verifies size and SHA-256 against the
-/// Release, and replaces the cached copies atomically. Any failure leaves the previous cache untouched.
-/// The cache uses APT's list-directory naming, so <see cref="AptListsDirectory.LoadUniverse"/> reads it.
+/// Release, and replaces the cached copies atomically (other compressions of the same index go). Any failure leaves
+/// the previous cache untouched. The cache uses APT's list-directory naming, so
+/// <see cref="AptListsDirectory.LoadUniverse"/> reads it, and records each source beside its lists
+/// (<see cref="AptListsDirectory.RecordedSources"/>), so downloads know where the packages are.
 /// </summary>
 public sealed class RepositoryClient
 {
@@ -71,7 +73,7 @@ public sealed class RepositoryClient
         parsed.EnsureFresh(_time.GetUtcNow(), dist + "/Release");
 
         var archs = source.Architectures.Count > 0 ? source.Architectures : [architecture];
-        var targets = new List<(string Relative, ReleaseFileEntry Entry, string CacheName)>();
+        var targets = new List<(string Relative, ReleaseFileEntry Entry, string CacheName, string PlainCacheName)>();
         foreach (var component in source.IsFlat ? [string.Empty] : source.Components)
         {
             foreach (var arch in archs)
@@ -81,7 +83,7 @@ public sealed class RepositoryClient
                     .Select(c => basePath + IndexCompressionFormats.Extension(c))
                     .FirstOrDefault(parsed.Files.ContainsKey)
                     ?? throw new AptException(AptErrorCodes.InvalidRelease, $"{dist}/Release lists no {basePath} index (in any compression).");
-                targets.Add((chosen, parsed.Files[chosen], prefix + "_" + chosen.Replace('/', '_')));
+                targets.Add((chosen, parsed.Files[chosen], prefix + "_" + chosen.Replace('/', '_'), prefix + "_" + basePath.Replace('/', '_')));
             }
         }
 
@@ -89,7 +91,7 @@ public sealed class RepositoryClient
         var staged = new List<(string Temp, string Final)>();
         try
         {
-            foreach (var (relative, entry, cacheName) in targets)
+            foreach (var (relative, entry, cacheName, _) in targets)
             {
                 string tmp = AtomicFile.TemporarySibling(Path.Combine(cacheDirectory, cacheName));
                 staged.Add((tmp, Path.Combine(cacheDirectory, cacheName)));
@@ -121,7 +123,21 @@ public sealed class RepositoryClient
                 File.Move(temp, final, overwrite: true);
             }
 
+            // One copy per index: an older download in another compression would be read twice.
+            foreach (var (_, _, cacheName, plainCacheName) in targets)
+            {
+                foreach (var compression in IndexCompressionFormats.DownloadPreference)
+                {
+                    string other = plainCacheName + IndexCompressionFormats.Extension(compression);
+                    if (other != cacheName)
+                    {
+                        File.Delete(Path.Combine(cacheDirectory, other));
+                    }
+                }
+            }
+
             AtomicFile.Write(Path.Combine(cacheDirectory, releaseCacheName), releaseBytes, durable: true);
+            AtomicFile.Write(Path.Combine(cacheDirectory, prefix + AptListsDirectory.SourceRecordExtension), System.Text.Encoding.UTF8.GetBytes(source.ToDeb822()), durable: true);
             string fingerprint = keyring.CertificateCount > 0 ? keyring.Fingerprints[0] : string.Empty;
             AptLog.ReleaseVerified(_logger, dist, fingerprint);
             return staged.Select(s => s.Final).ToList();

@@ -1,5 +1,4 @@
 using AptOstree.Deb.Apt;
-using AptOstree.Deb.Solver;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
@@ -9,15 +8,19 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AptServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds a <see cref="PackageUniverse"/> loaded lazily from the host's APT lists and dpkg status, and a
-    /// <see cref="DependencySolver"/> over it. Register your own <see cref="PackageUniverse"/> first to solve
-    /// against other indexes or another root. Existing registrations win.
+    /// Adds the Core services, <see cref="AptUniverseLoader"/> (reading the host's lists and dpkg status on each
+    /// <see cref="AptUniverseLoader.Load"/>; register <see cref="AptUniverseLoaderOptions"/> first to read other
+    /// indexes or another root), <see cref="RepositoryClient"/> and <see cref="PackageDownloader"/>. They log through
+    /// the application's <see cref="ILoggerFactory"/> when it has one. Existing registrations win.
     /// </summary>
     public static IServiceCollection AddAptOstreeApt(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.TryAddSingleton(_ => AptListsDirectory.LoadUniverse());
-        services.TryAddSingleton(sp => new DependencySolver(sp.GetRequiredService<PackageUniverse>(), sp.GetService<ILogger<DependencySolver>>()));
+        services.AddAptOstreeCore();
+        services.TryAddSingleton(AptUniverseLoaderOptions.Default);
+        services.TryAddSingleton(sp => new AptUniverseLoader(sp.GetService<AptUniverseLoaderOptions>(), sp.GetService<ILoggerFactory>()));
+        services.TryAddSingleton(sp => new RepositoryClient(http: null, sp.GetService<TimeProvider>(), sp.GetService<ILogger<RepositoryClient>>()));
+        services.TryAddSingleton(sp => new PackageDownloader(http: null, sp.GetService<ILogger<PackageDownloader>>()));
         return services;
     }
 }

@@ -47,4 +47,7 @@ public static class AptErrorCodes
 
     /// <summary>No index for the configured sources could be found.</summary>
     public const string NoIndexes = "AO4015";
+
+    /// <summary>An index entry lacks what a safe download needs: a size, and a SHA-256 or SHA-512 (MD5 and SHA-1 alone are too weak).</summary>
+    public const string InsecureIndexEntry = "AO4016";
 }

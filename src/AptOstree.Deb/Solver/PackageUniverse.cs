@@ -231,7 +231,10 @@ public sealed class PackageUniverse
                     IsAutomatic = old.IsAutomatic || p.IsAutomatic,
                     Pin = Math.Max(old.Pin, p.IsDownloadable ? p.Pin : old.Pin),
                     Filename = old.Filename ?? p.Filename,
-                    Sha256 = old.Sha256 ?? p.Sha256,
+                    Sha256 = old.Filename is null ? p.Sha256 : old.Sha256,
+                    Sha512 = old.Filename is null ? p.Sha512 : old.Sha512,
+                    Sha1 = old.Filename is null ? p.Sha1 : old.Sha1,
+                    Md5Sum = old.Filename is null ? p.Md5Sum : old.Md5Sum,
                     Size = old.Filename is null ? p.Size : old.Size,
                     Origin = old.Filename is null ? p.Origin ?? old.Origin : old.Origin,
                 };

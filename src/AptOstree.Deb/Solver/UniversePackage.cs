@@ -13,6 +13,9 @@ public sealed record UniversePackage
 
     private int _id = -1;
 
+    /// <summary>The hashes other than SHA-256: read from the stanza's bytes when asked for (only downloads need them).</summary>
+    private LazyFileHashes _otherHashes;
+
     /// <summary>The position in <see cref="PackageUniverse.Packages"/> (assigned by the universe).</summary>
     public int Id
     {
@@ -58,6 +61,27 @@ public sealed record UniversePackage
 
     /// <summary>SHA-256 of the .deb (hex), when the index lists one.</summary>
     public string? Sha256 { get; init; }
+
+    /// <summary>SHA-512 of the .deb (hex), when the index lists one.</summary>
+    public string? Sha512
+    {
+        get => _otherHashes.Values.Sha512;
+        init => _otherHashes = new(_otherHashes.Values with { Sha512 = value });
+    }
+
+    /// <summary>SHA-1 of the .deb (hex), when the index lists one; too weak to trust alone, checked when present.</summary>
+    public string? Sha1
+    {
+        get => _otherHashes.Values.Sha1;
+        init => _otherHashes = new(_otherHashes.Values with { Sha1 = value });
+    }
+
+    /// <summary>MD5 of the .deb (hex, the index's <c>MD5sum</c>), when the index lists one; too weak to trust alone, checked when present.</summary>
+    public string? Md5Sum
+    {
+        get => _otherHashes.Values.Md5Sum;
+        init => _otherHashes = new(_otherHashes.Values with { Md5Sum = value });
+    }
 
     /// <summary>Depends field text.</summary>
     public string? Depends
@@ -141,6 +165,12 @@ public sealed record UniversePackage
     /// own reader just made), where a copy per version would be wasted.
     /// </summary>
     internal void AssignId(int id) => _id = id;
+
+    /// <summary>The stanza's bytes in the decoded index, from which the hashes other than SHA-256 are read when asked for.</summary>
+    internal ReadOnlyMemory<byte> Stanza
+    {
+        init => _otherHashes = new(value);
+    }
 
     /// <summary>Relationship fields that the scanner left as byte ranges of the index (materialized on first read).</summary>
     internal RelationTexts Relations

@@ -11,7 +11,8 @@ public static class OstreeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddAptOstreeCore();
-        services.TryAddSingleton<OstreeRepositoryFactory>();
+        // The application's logging when it has any: the SDK never registers an ILoggerFactory itself.
+        services.TryAddSingleton(sp => new OstreeRepositoryFactory(sp.GetRequiredService<AptOstree.Posix.IPosixFileSystem>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
         return services;
     }
 }

@@ -115,6 +115,64 @@ public sealed class RepositoryClientTests
         Assert.Empty(Directory.EnumerateFiles(cache2.Path));
     }
 
+    [SkippableFact]
+    public async Task UpdateAsync_FileSource_RecordsItSoDownloadNeedsNoSources()
+    {
+        using var repo = new TestRepository();
+        using var cache = new TempDirectory();
+        await new RepositoryClient().UpdateAsync(Source("file:" + repo.Root, repo), cache.Path, "amd64");
+
+        // No sources given and none of the host's names this repository: the lists say where they came from.
+        var universe = AptListsDirectory.LoadUniverse(cache.Path, statusFile: null, "amd64", [], sources: []);
+        var alpha = universe.Packages.Single(p => p.Name == "alpha");
+        Assert.Equal("file:" + repo.Root, alpha.Origin!.BaseUri);
+        var files = await new PackageDownloader().DownloadAsync([alpha], cache.Combine("archives"));
+        Assert.Equal(repo.Debs["alpha"], File.ReadAllBytes(files[0]));
+    }
+
+    [Fact]
+    public void OriginOf_ListsOfAnUnknownSource_HasNoBaseUriInsteadOfAGuess()
+    {
+        using var lists = new TempDirectory();
+        File.WriteAllText(lists.Combine("example.invalid_debian_dists_stable_Release"), "Suite: stable\nCodename: stable\nComponents: main\n");
+        File.WriteAllText(lists.Combine("example.invalid_debian_dists_stable_main_binary-amd64_Packages"), "Package: a\nVersion: 1\nArchitecture: all\nFilename: pool/a.deb\n");
+        var origin = AptListsDirectory.OriginOf(lists.Combine("example.invalid_debian_dists_stable_main_binary-amd64_Packages"), out _, []);
+        Assert.NotNull(origin);
+        Assert.Equal("main", origin.Component);
+        Assert.Null(origin.BaseUri);
+    }
+
+    [SkippableFact]
+    public async Task UpdateAsync_OlderCopyInAnotherCompression_Removed()
+    {
+        using var repo = new TestRepository();
+        using var cache = new TempDirectory();
+        var source = Source(repo.Root, repo);
+        string stale = cache.Combine(source.ListPrefix + "_main_binary-amd64_Packages.gz");
+        File.WriteAllBytes(stale, [1, 2, 3]);
+        var paths = await new RepositoryClient().UpdateAsync(source, cache.Path, "amd64");
+        Assert.False(File.Exists(stale));
+        Assert.Equal(paths, AptListsDirectory.FindPackagesIndexes(cache.Path));
+    }
+
+    [SkippableFact]
+    public void ListPrefix_FileSource_NamesTheListsAptGetUpdateWrites()
+    {
+        using var sandbox = new AptGetSandbox();
+        sandbox.Publish("Package: a\nVersion: 1.0\nArchitecture: all\nFilename: pool/a.deb\nSize: 1\nDescription: x\n\n");
+        var names = Directory.GetFiles(sandbox.Lists).Select(Path.GetFileName).ToList();
+        Assert.Contains(sandbox.Source.ListPrefix + "_Release", names);
+        Assert.StartsWith("_", sandbox.Source.ListPrefix, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http://user:secret@127.0.0.1:8080/deb_ian/", "stable", "127.0.0.1:8080_deb%5fian_dists_stable")]
+    [InlineData("https://host.invalid/debian", "bookworm/updates", "host.invalid_debian_dists_bookworm_updates")]
+    [InlineData("file:///srv/repo", "./", "_srv_repo_.")]
+    [InlineData("http://[::1]:80/a~b", "x", "::1:80_a%7eb_dists_x")]
+    public void ListPrefix_Uri_QuotedAsAptUriToFileName(string uri, string suite, string expected) =>
+        Assert.Equal(expected, new AptSource("deb", uri, suite, suite.EndsWith('/') ? [] : ["main"], [], null, "test").ListPrefix);
+
     private sealed class SyncProgress(List<OperationProgress> reports) : IProgress<OperationProgress>
     {
         public void Report(OperationProgress value)

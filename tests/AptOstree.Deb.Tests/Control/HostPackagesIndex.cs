@@ -21,12 +21,10 @@ internal static class HostPackagesIndex
                 return _path;
             }
 
-            var source = Directory.Exists("/var/lib/apt/lists")
-                ? Directory.EnumerateFiles("/var/lib/apt/lists", "*_main_binary-amd64_Packages*")
+            var source = Directory.EnumerateFiles(HostAptLists.Snapshot, "*_main_binary-amd64_Packages*")
                     .Where(f => !f.EndsWith(".diff_Index", StringComparison.Ordinal))
                     .OrderByDescending(f => new FileInfo(f).Length)
-                    .FirstOrDefault()
-                : null;
+                    .FirstOrDefault();
             Skip.If(source is null, "No main/binary-amd64 Packages index in /var/lib/apt/lists; run 'apt-get update' (eng/install-deps.sh does).");
             var cacheDir = "/tmp/aptostree-test-cache/debcontrol";
             Directory.CreateDirectory(cacheDir);

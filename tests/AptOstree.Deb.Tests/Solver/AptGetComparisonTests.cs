@@ -19,6 +19,9 @@ public sealed class AptGetComparisonTests(ITestOutputHelper output)
         apt_pkg.init_config()
         apt_pkg.config.set("Dir::State::status", sys.argv[1])
         apt_pkg.config.set("Debug::NoLocking", "1")
+        apt_pkg.config.set("Dir::State::lists", sys.argv[2])
+        apt_pkg.config.set("Dir::Cache::pkgcache", "")
+        apt_pkg.config.set("Dir::Cache::srcpkgcache", "")
         apt_pkg.init_system()
         cache = apt_pkg.Cache(None)
         dc = apt_pkg.DepCache(cache)
@@ -51,7 +54,7 @@ public sealed class AptGetComparisonTests(ITestOutputHelper output)
     {
         string script = dir.Combine("libapt-sim.py");
         File.WriteAllText(script, LibAptScript);
-        var run = ExternalTool.Run("/usr/bin/python3", [script, status], standardInput: string.Join('\n', requests), timeout: TimeSpan.FromMinutes(15));
+        var run = ExternalTool.Run("/usr/bin/python3", [script, status, HostAptLists.Snapshot], standardInput: string.Join('\n', requests), timeout: TimeSpan.FromMinutes(15));
         run.EnsureSuccess("python3-apt harness");
         var result = new Dictionary<string, (int, HashSet<string>)>();
         foreach (var line in run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -89,7 +92,7 @@ public sealed class AptGetComparisonTests(ITestOutputHelper output)
         // The libapt harness must agree with apt-get -s itself; check that on a sample of the requests.
         foreach (var name in requests.Where((_, i) => i % 25 == 0))
         {
-            var r = ExternalTool.Run("apt-get", ["-s", "-q", "-o", "Dir::State::status=" + status, "-o", "Debug::NoLocking=1", "install", name]);
+            var r = ExternalTool.Run("apt-get", ["-s", "-q", .. HostAptLists.AptGetOptions, "-o", "Dir::State::status=" + status, "-o", "Debug::NoLocking=1", "install", name]);
             var inst = r.StandardOutput.Split('\n').Where(l => l.StartsWith("Inst ", StringComparison.Ordinal)).Select(l => l.Split(' ')[1]).ToHashSet();
             if (r.ExitCode == 0 && inst.Count > 0)
             {

@@ -4,16 +4,18 @@ using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Solver;
 
-/// <summary>The host's bookworm universe (APT's lists, empty status), loaded once for all solver tests.</summary>
+/// <summary>
+/// The host's bookworm universe (the run's snapshot of APT's lists, <see cref="HostAptLists"/>, empty status), loaded
+/// once for all solver tests; apt-get runs compared with it read the same snapshot.
+/// </summary>
 internal static class HostUniverse
 {
-    private static readonly Lazy<PackageUniverse?> Universe = new(() =>
-        AptListsDirectory.FindPackagesIndexes().Count == 0 ? null : AptListsDirectory.LoadUniverse(statusFile: null));
+    private static readonly Lazy<PackageUniverse> Universe = new(() => AptListsDirectory.LoadUniverse(HostAptLists.Snapshot, statusFile: null));
 
     public static PackageUniverse Get()
     {
         ExternalTool.Require("apt-get");
-        Skip.If(Universe.Value is null, "The host has no APT lists in /var/lib/apt/lists; run apt-get update.");
-        return Universe.Value!;
+        _ = HostAptLists.Snapshot;
+        return Universe.Value;
     }
 }

@@ -12,7 +12,7 @@ public sealed class InstallabilityCheckerTests(ITestOutputHelper output)
     public void Broken_packages_of_bookworm_main_equal_dose_distcheck()
     {
         ExternalTool.Require("dose-debcheck");
-        var index = AptListsDirectory.FindPackagesIndexes()
+        var index = AptListsDirectory.FindPackagesIndexes(HostAptLists.Snapshot)
             .Where(p => Path.GetFileName(p).Contains("_dists_bookworm_main_binary-", StringComparison.Ordinal))
             .OrderBy(p => p.Length).FirstOrDefault();
         Skip.If(index is null, "No bookworm main Packages index in /var/lib/apt/lists.");

@@ -31,7 +31,7 @@ public sealed class UpgradeComparisonTests(ITestOutputHelper output)
         output.WriteLine($"lowered: {string.Join(' ', scenario.Lowered)}; new dependency: {scenario.NewDependency} of {scenario.NeedsNewDependency}; {ObsoleteName} breaks the upgrade of {scenario.BrokenByObsolete}");
 
         var apt = RunAptGet(dir, scenario.StatusPath, action);
-        var universe = AptListsDirectory.LoadUniverse(statusFile: scenario.StatusPath);
+        var universe = AptListsDirectory.LoadUniverse(HostAptLists.Snapshot, statusFile: scenario.StatusPath);
         var ours = Summarize(universe, new DependencySolver(universe).Solve(new SolverRequest { Upgrade = action == "upgrade", DistUpgrade = action == "dist-upgrade" }));
 
         // The scenario must exercise what it is built for, whatever the solver says.
@@ -80,7 +80,7 @@ public sealed class UpgradeComparisonTests(ITestOutputHelper output)
     {
         string extended = dir.Combine("extended_states");
         File.WriteAllText(extended, string.Empty);
-        var run = ExternalTool.Run("apt-get", ["-s", "-q", "-o", "Dir::State::status=" + status, "-o", "Dir::State::extended_states=" + extended, "-o", "Debug::NoLocking=1", action]);
+        var run = ExternalTool.Run("apt-get", ["-s", "-q", .. HostAptLists.AptGetOptions, "-o", "Dir::State::status=" + status, "-o", "Dir::State::extended_states=" + extended, "-o", "Debug::NoLocking=1", action]);
         run.EnsureSuccess("apt-get -s " + action);
         var result = new Outcome([], [], [], []);
         bool inKeptBack = false;
@@ -134,7 +134,7 @@ public sealed class UpgradeComparisonTests(ITestOutputHelper output)
     /// <summary>Writes the rewritten status and says which packages play which part.</summary>
     private static Scenario Rewrite(TempDirectory dir, string hostStatus)
     {
-        var host = AptListsDirectory.LoadUniverse(statusFile: hostStatus);
+        var host = AptListsDirectory.LoadUniverse(HostAptLists.Snapshot, statusFile: hostStatus);
         var stanzas = File.ReadAllText(hostStatus).Split("\n\n", StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim('\n')).ToList();
         var byName = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int i = 0; i < stanzas.Count; i++)

@@ -8,9 +8,9 @@ internal static class AptUpdateCommand
 {
     public static Command Create()
     {
-        var command = new Command("update", "Fetch InRelease and Packages of the configured sources (the host's /etc/apt by default), verified, into a cache.");
-        var etc = new Option<string>("--etc-apt") { Description = "Directory with sources.list and sources.list.d.", DefaultValueFactory = _ => "/etc/apt" };
-        var cache = new Option<string>("--cache") { Description = "List cache directory.", DefaultValueFactory = _ => "/var/cache/apt-ostree/lists" };
+        var command = new Command("update", "Fetch InRelease and Packages of the configured sources (the host's /etc/apt by default), verified, into the list directory the other verbs read.");
+        var etc = AptUniverseOptions.CreateEtcAptOption();
+        var cache = AptUniverseOptions.CreateListsOption();
         var arch = new Option<string?>("--arch") { Description = "Architecture (default: this machine's)." };
         command.Options.Add(etc);
         command.Options.Add(cache);

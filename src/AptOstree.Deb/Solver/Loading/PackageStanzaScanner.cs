@@ -19,7 +19,7 @@ namespace AptOstree.Deb.Solver;
 /// </remarks>
 internal sealed class PackageStanzaScanner
 {
-    private const int FieldCount = (int)StanzaField.AptAutomatic + 1;
+    private const int FieldCount = (int)StanzaField.Sha512 + 1;
     private static readonly (byte[] Name, StanzaField Field)[][] FieldsByLength = BuildFieldTable();
 
     private readonly ReadOnlyMemory<byte> _data;
@@ -324,6 +324,7 @@ internal sealed class PackageStanzaScanner
             InstalledSize = Int64(StanzaField.InstalledSize),
             Filename = Trimmed(StanzaField.Filename) ?? (edsp is { } e ? "edsp:" + e.AptId : null),
             Sha256 = Trimmed(StanzaField.Sha256),
+            Stanza = Has(StanzaField.Md5Sum) || Has(StanzaField.Sha1) || Has(StanzaField.Sha512) ? _data[StanzaStart..StanzaEnd] : default,
             Relations = LazyRelations(),
             Origin = origin,
             Pin = pin,
@@ -332,6 +333,15 @@ internal sealed class PackageStanzaScanner
             IsHeld = edsp?.Held ?? false,
             IsAutomatic = edsp?.Automatic ?? false,
         };
+    }
+
+    /// <summary>The MD5sum, SHA1 and SHA512 fields of the one stanza in <paramref name="stanza"/>.</summary>
+    public static IndexFileHashes ScanHashes(ReadOnlyMemory<byte> stanza)
+    {
+        var scanner = new PackageStanzaScanner(stanza, "stanza");
+        return scanner.MoveNext()
+            ? new IndexFileHashes(scanner.Trimmed(StanzaField.Md5Sum), scanner.Trimmed(StanzaField.Sha1), scanner.Trimmed(StanzaField.Sha512))
+            : IndexFileHashes.None;
     }
 
     /// <summary>The relationship fields of the current stanza as byte ranges, made strings only when read (<see cref="RelationTexts"/>).</summary>
@@ -559,7 +569,8 @@ internal sealed class PackageStanzaScanner
             ("Conflicts", StanzaField.Conflicts), ("Breaks", StanzaField.Breaks), ("Replaces", StanzaField.Replaces),
             ("Provides", StanzaField.Provides), ("APT-ID", StanzaField.AptId), ("Installed", StanzaField.Installed),
             ("Hold", StanzaField.Hold), ("APT-Pin", StanzaField.AptPin), ("APT-Candidate", StanzaField.AptCandidate),
-            ("APT-Automatic", StanzaField.AptAutomatic),
+            ("APT-Automatic", StanzaField.AptAutomatic), ("MD5sum", StanzaField.Md5Sum), ("SHA1", StanzaField.Sha1),
+            ("SHA512", StanzaField.Sha512),
         };
         int max = names.Max(n => n.Item1.Length) + 1;
         var table = new (byte[], StanzaField)[max][];

@@ -33,4 +33,7 @@ internal enum StanzaField
     AptPin,
     AptCandidate,
     AptAutomatic,
+    Md5Sum,
+    Sha1,
+    Sha512,
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
+using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Solver.Loading;
 
@@ -53,8 +54,8 @@ public sealed class LazyRelationTextsTests
     [SkippableFact]
     public void Provides_read_from_bytes_equal_the_relation_compiler_on_the_host_lists()
     {
-        var indexes = AptListsDirectory.FindPackagesIndexes();
-        Skip.If(indexes.Count == 0, "The host has no APT lists in /var/lib/apt/lists; run apt-get update.");
+        var indexes = AptListsDirectory.FindPackagesIndexes(HostAptLists.Snapshot);
+        Skip.If(indexes.Count == 0, "The host has no APT lists; run apt-get update.");
         int compared = 0;
         var provided = new List<ProvidesReader.ProvidedName>();
         foreach (string index in indexes)

@@ -1,6 +1,7 @@
 using System.Text;
 using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
+using AptOstree.Testing;
 
 namespace AptOstree.Deb.Tests.Solver.Loading;
 
@@ -10,8 +11,8 @@ public sealed class PackageStanzaScannerTests
     [SkippableFact]
     public void Host_lists_give_the_same_records_as_the_deb822_reader()
     {
-        var indexes = AptListsDirectory.FindPackagesIndexes();
-        Skip.If(indexes.Count == 0, "The host has no APT lists in /var/lib/apt/lists; run apt-get update.");
+        var indexes = AptListsDirectory.FindPackagesIndexes(HostAptLists.Snapshot);
+        Skip.If(indexes.Count == 0, "The host has no APT lists; run apt-get update.");
         var origin = new PackageOrigin("Debian", "Debian", "test", "test", "main", "12", "file:///lists");
         foreach (string index in indexes)
         {
