@@ -375,5 +375,5 @@ public sealed class ScriptSandbox : IAsyncDisposable
     }
 
     private static bool IsWithin(string path, string directory) =>
-        path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
+        directory == "/" || path == directory || path.StartsWith(directory + "/", StringComparison.Ordinal);
 }
