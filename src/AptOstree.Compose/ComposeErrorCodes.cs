@@ -6,6 +6,27 @@ public static class ComposeErrorCodes
     /// <summary>A base image reference is not <c>DISTRIBUTION:RELEASE</c>.</summary>
     public const string InvalidBaseImage = "AO6001";
 
+    /// <summary>A tool the script sandbox needs (<c>bwrap</c>, <c>unshare</c>, <c>mount</c>, <c>newuidmap</c>, <c>tar</c>) is not installed.</summary>
+    public const string SandboxToolMissing = "AO6002";
+
+    /// <summary>User namespaces are disabled or refused, so an unprivileged sandbox cannot be made.</summary>
+    public const string UserNamespacesUnavailable = "AO6003";
+
+    /// <summary>The user has no subordinate id range in <c>/etc/subuid</c> or <c>/etc/subgid</c>.</summary>
+    public const string SubordinateIdsMissing = "AO6004";
+
+    /// <summary>The sandbox could not be set up (overlay mount, bubblewrap setup) or its directories are unusable.</summary>
+    public const string SandboxSetupFailed = "AO6005";
+
+    /// <summary>A command run in the sandbox exited with a non-zero status.</summary>
+    public const string SandboxCommandFailed = "AO6006";
+
+    /// <summary>A command run in the sandbox exceeded its time limit and was killed with its processes.</summary>
+    public const string SandboxTimeLimitExceeded = "AO6007";
+
+    /// <summary>The sandbox's changes (its overlay upper directory) could not be read.</summary>
+    public const string SandboxCaptureFailed = "AO6008";
+
     /// <summary>An external tool that image building needs (<c>sfdisk</c>, <c>mkfs.ext4</c>, <c>grub-mkstandalone</c>, …) is not installed.</summary>
     public const string ImageToolMissing = "AO6901";
 
