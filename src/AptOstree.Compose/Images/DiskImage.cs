@@ -10,6 +10,6 @@ namespace AptOstree.Compose.Images;
 public sealed record DiskImage(string Path, long Size, string Commit, string Stateroot, Guid RootFileSystemUuid, IReadOnlyList<DiskImageStep> Steps);
 
 /// <summary>One step of building a disk image and the time it took.</summary>
-/// <param name="Name">The step: <c>sysroot</c>, <c>deploy</c>, <c>bootloader</c>, <c>esp</c>, <c>rootfs</c>, <c>assemble</c>.</param>
+/// <param name="Name">The step: <c>sysroot</c>, <c>deploy</c>, <c>bootloader</c>, <c>esp</c>, <c>rootfs</c>, <c>assemble</c>, <c>cleanup</c> (removing the work directory).</param>
 /// <param name="Duration">Wall time.</param>
 public sealed record DiskImageStep(string Name, TimeSpan Duration);

@@ -91,7 +91,7 @@ public sealed class DiskImageBuilder
         {
             steps.Add(new DiskImageStep(step, clock.Elapsed));
             ImageLog.StepFinished(_logger, step, clock.Elapsed.TotalSeconds);
-            progress?.Report(new OperationProgress("image", steps.Count, 6, ProgressUnit.Steps, step));
+            progress?.Report(new OperationProgress("image", steps.Count, 7, ProgressUnit.Steps, step));
             clock.Restart();
         }
 
@@ -158,6 +158,8 @@ public sealed class DiskImageBuilder
             await AssembleAsync(temp, imageSize, esp, rootImage, espSize, rootSize, commit, cancellationToken).ConfigureAwait(false);
             File.Move(temp, output, overwrite: true);
             Done("assemble");
+            DeleteTree(work);
+            Done("cleanup");
             return new DiskImage(output, imageSize, commit, stateroot, uuid, steps);
         }
         finally
