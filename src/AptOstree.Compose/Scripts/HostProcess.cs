@@ -13,6 +13,8 @@ internal static class HostProcess
 {
     private const string HostPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    private static readonly TimeSpan PipeGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Runs <paramref name="argv"/> to its end. Cancelling kills it and every process it started, waits until they
     /// are gone, then throws <see cref="OperationCanceledException"/>.
@@ -59,17 +61,25 @@ internal static class HostProcess
             await exited.Task.ConfigureAwait(false);
         }
 
-        // The pipes close when the last process holding them (the sandbox's own children included) is gone.
-        await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
+        // The pipes close when the last process holding them is gone; inside the sandbox that is when its pid
+        // namespace ends. A process that escaped and kept them open must not hang the caller forever.
+        await Task.WhenAny(Task.WhenAll(stdoutPump, stderrPump), Task.Delay(PipeGrace, CancellationToken.None)).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         return new HostProcessExit(process.ExitCode, stderrTail.ToString());
     }
 
-    /// <summary>Starts <paramref name="argv"/> with stdout readable by the caller (for streaming its output).</summary>
-    public static Process Start(IReadOnlyList<string> argv, string workingDirectory)
+    /// <summary>
+    /// Starts <paramref name="argv"/> with stdout and stderr readable by the caller; stdin is closed at once unless
+    /// <paramref name="keepStandardInputOpen"/> (a process that must live until the caller closes it).
+    /// </summary>
+    public static Process Start(IReadOnlyList<string> argv, string workingDirectory, bool keepStandardInputOpen = false)
     {
         var process = Process.Start(CreateStartInfo(argv, workingDirectory)) ?? throw new InvalidOperationException($"could not start {argv[0]}");
-        process.StandardInput.Close();
+        if (!keepStandardInputOpen)
+        {
+            process.StandardInput.Close();
+        }
+
         return process;
     }
 

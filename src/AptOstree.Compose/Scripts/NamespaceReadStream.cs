@@ -8,13 +8,15 @@ namespace AptOstree.Compose;
 /// </summary>
 internal sealed class NamespaceReadStream : Stream
 {
+    private readonly NamespaceSession _session;
     private readonly Process _process;
     private readonly Task<string> _stderr;
     private readonly string _path;
     private bool _ended;
 
-    private NamespaceReadStream(Process process, string path)
+    private NamespaceReadStream(NamespaceSession session, Process process, string path)
     {
+        _session = session;
         _process = process;
         _path = path;
         _stderr = process.StandardError.ReadToEndAsync();
@@ -34,11 +36,21 @@ internal sealed class NamespaceReadStream : Stream
         set => throw new NotSupportedException();
     }
 
-    public static NamespaceReadStream Open(SandboxIdentity identity, string cat, string path)
+    public static NamespaceReadStream Open(SandboxIdentity identity, SandboxHostTools tools, string path)
     {
-        var argv = identity.NamespacePrefix(privateMounts: false);
-        argv.AddRange([cat, "--", path]);
-        return new NamespaceReadStream(HostProcess.Start(argv, "/"), path);
+        var session = NamespaceSession.Start(identity, tools, mount: false)
+            ?? throw new InvalidOperationException("Reading through the user namespace is only for unprivileged sandboxes.");
+        try
+        {
+            var argv = session.EnterPrefix();
+            argv.AddRange([tools.Cat, "--", path]);
+            return new NamespaceReadStream(session, HostProcess.Start(argv, "/"), path);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -89,6 +101,7 @@ internal sealed class NamespaceReadStream : Stream
             }
 
             _process.Dispose();
+            _session.Dispose();
         }
 
         base.Dispose(disposing);

@@ -38,7 +38,10 @@ public sealed record SandboxChange
     /// <summary>Modification time.</summary>
     public DateTimeOffset ModificationTime { get; init; }
 
-    /// <summary>Extended attributes (raw values), overlayfs's <c>user.overlay.*</c>/<c>trusted.overlay.*</c> excluded.</summary>
+    /// <summary>
+    /// Extended attributes (raw values), without storage bookkeeping: overlayfs's <c>user.overlay.*</c>/<c>trusted.overlay.*</c>
+    /// and OSTree's <c>user.ostreemeta</c> (which a copy-up brings along from a bare-user checkout's file).
+    /// </summary>
     public IReadOnlyDictionary<string, ReadOnlyMemory<byte>> ExtendedAttributes { get; init; } = NoAttributes;
 
     /// <summary>
@@ -49,6 +52,15 @@ public sealed record SandboxChange
 
     /// <summary>True when the lower tree has an entry at this path (the change modifies, replaces or deletes it).</summary>
     public bool ExistsInLower { get; init; }
+
+    /// <summary>
+    /// For a written entry: true when it is new, or its type, owner, group or permission bits differ from the lower
+    /// entry's as the commands saw it, i.e. a command set them. False when only the content was rewritten (in place
+    /// or by replacing the file, as <c>adduser</c> does with <c>/etc/shadow</c>): keep the lower entry's metadata from
+    /// its commit then, because a bare-user hard-link checkout shows every file to the commands as owned by root
+    /// with its on-disk mode, whatever owner the commit records.
+    /// </summary>
+    public bool MetadataChanged { get; init; }
 
     /// <summary>The full <c>st_mode</c>: <see cref="Type"/> bits plus <see cref="Permissions"/>.</summary>
     public uint Mode => (uint)Type | Permissions;

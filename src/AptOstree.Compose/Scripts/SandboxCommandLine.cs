@@ -1,12 +1,12 @@
 namespace AptOstree.Compose;
 
 /// <summary>
-/// The host command line of one sandboxed run:
-/// <c>unshare [id maps] --mount -- sh -c MOUNT_THEN_EXEC … bwrap [isolation] -- ARGV</c>.
+/// The host command line of one sandboxed run, started in the run's <see cref="NamespaceSession"/>:
+/// <c>nsenter --target HOLDER [--user] --mount -- sh -c MOUNT_THEN_EXEC … bwrap [isolation] -- ARGV</c>.
 /// </summary>
 /// <remarks>
 /// bubblewrap 0.8 (Debian 12) has no overlay options (they came in 0.9), so the overlay is mounted by
-/// <c>mount</c> in a private mount namespace made by <c>unshare</c> (inside the user namespace when unprivileged,
+/// <c>mount</c> in the run's private mount namespace (owned by its user namespace when unprivileged,
 /// where overlayfs needs <c>userxattr</c>), and bubblewrap then binds the merged tree as its root. The overlay
 /// options name the layers relative to the work directory (<c>lower</c> is a symlink to the lower tree), so no path
 /// ever needs overlayfs's comma and colon escaping. Nothing is mounted in the caller's namespace: the mounts vanish
@@ -42,9 +42,15 @@ internal static class SandboxCommandLine
     }
 
     /// <summary>Builds the argv.</summary>
-    public static List<string> Build(SandboxLayout layout, SandboxIdentity identity, SandboxHostTools tools, ScriptSandboxOptions options, bool bindResolvConf, IReadOnlyList<string> command)
+    /// <param name="layout">The work directory's files.</param>
+    /// <param name="enter">The <see cref="NamespaceSession.EnterPrefix"/> of the run's namespaces.</param>
+    /// <param name="tools">The host programs.</param>
+    /// <param name="options">The sandbox options.</param>
+    /// <param name="bindResolvConf">Whether to bind the host's resolv.conf (network on, and the tree has no symlink there).</param>
+    /// <param name="command">The argv to run inside.</param>
+    public static List<string> Build(SandboxLayout layout, IReadOnlyList<string> enter, SandboxHostTools tools, ScriptSandboxOptions options, bool bindResolvConf, IReadOnlyList<string> command)
     {
-        var argv = identity.NamespacePrefix(privateMounts: true);
+        var argv = new List<string>(enter);
         argv.AddRange([tools.Shell, "-c", MountThenExec, "aptostree-sandbox", layout.WorkDirectory, tools.Mount]);
         argv.AddRange([tools.Bubblewrap, "--bind", layout.Merged, "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/run", "--tmpfs", "/tmp", "--tmpfs", "/sys"]);
         foreach (var sys in SysBinds.Where(Directory.Exists))

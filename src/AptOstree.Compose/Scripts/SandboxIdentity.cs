@@ -14,14 +14,13 @@ internal sealed class SandboxIdentity
     /// <summary>The kernel's overflow id: what an id without a mapping reads as inside a user namespace.</summary>
     public const uint OverflowId = 65534;
 
-    private SandboxIdentity(bool isRootless, uint hostUid, uint hostGid, SubordinateIdRange? uids, SubordinateIdRange? gids, string? unshare)
+    private SandboxIdentity(bool isRootless, uint hostUid, uint hostGid, SubordinateIdRange? uids, SubordinateIdRange? gids)
     {
         IsRootless = isRootless;
         HostUid = hostUid;
         HostGid = hostGid;
         Uids = uids;
         Gids = gids;
-        UnsharePath = unshare;
     }
 
     /// <summary>True when this process is not root and commands run in a mapped user namespace.</summary>
@@ -39,59 +38,20 @@ internal sealed class SandboxIdentity
     /// <summary>The subordinate gid range mapped to sandbox gids 1…Count (rootless only).</summary>
     public SubordinateIdRange? Gids { get; }
 
-    /// <summary>The <c>unshare</c> program, when namespaces are needed.</summary>
-    public string? UnsharePath { get; }
-
     /// <summary>Determines the identity of this process and checks that it can make the sandbox.</summary>
     public static SandboxIdentity ForCurrentProcess()
     {
         var (uid, gid) = ReadEffectiveIds();
-        var unshare = SandboxTools.Require("unshare", "util-linux");
         if (uid == 0)
         {
-            return new SandboxIdentity(false, uid, gid, null, null, unshare);
+            return new SandboxIdentity(false, uid, gid, null, null);
         }
 
-        SandboxTools.Require("newuidmap", "uidmap");
-        SandboxTools.Require("newgidmap", "uidmap");
         RequireUserNamespaces();
         string user = Environment.UserName;
         var uids = SubordinateIdRange.Find("/etc/subuid", user, uid) ?? throw MissingRange("/etc/subuid", user, uid);
         var gids = SubordinateIdRange.Find("/etc/subgid", user, uid) ?? throw MissingRange("/etc/subgid", user, uid);
-        return new SandboxIdentity(true, uid, gid, uids, gids, unshare);
-    }
-
-    /// <summary>
-    /// The argv prefix that runs a program in the sandbox's id namespace (rootless) and, with
-    /// <paramref name="privateMounts"/>, in a private mount namespace; empty when neither is needed.
-    /// </summary>
-    public List<string> NamespacePrefix(bool privateMounts)
-    {
-        var prefix = new List<string>();
-        if (!IsRootless && !privateMounts)
-        {
-            return prefix;
-        }
-
-        prefix.Add(UnsharePath!);
-        if (IsRootless)
-        {
-            // util-linux unshare forks a helper that waits until the namespace exists, then runs
-            // newuidmap/newgidmap on it with both ranges: 0 → this user, 1…N → the subordinate range.
-            prefix.Add("--map-root-user");
-            prefix.Add(string.Create(CultureInfo.InvariantCulture, $"--map-users={Uids!.Value.Start},1,{Uids.Value.Count}"));
-            prefix.Add(string.Create(CultureInfo.InvariantCulture, $"--map-groups={Gids!.Value.Start},1,{Gids.Value.Count}"));
-        }
-
-        if (privateMounts)
-        {
-            prefix.Add("--mount");
-            prefix.Add("--propagation");
-            prefix.Add("private");
-        }
-
-        prefix.Add("--");
-        return prefix;
+        return new SandboxIdentity(true, uid, gid, uids, gids);
     }
 
     /// <summary>The uid that a file owned by host uid <paramref name="hostUid"/> shows inside the sandbox.</summary>

@@ -101,8 +101,8 @@ public sealed class ScriptSandbox : IAsyncDisposable
             throw new ScriptSandboxException(ComposeErrorCodes.SandboxSetupFailed, $"The sandbox's work directory '{workDirectory}' and its lower tree '{lowerRoot}' must not contain one another.");
         }
 
-        var tools = SandboxHostTools.Locate(options);
         var identity = SandboxIdentity.ForCurrentProcess();
+        var tools = SandboxHostTools.Locate(options, identity.IsRootless);
         var layout = new SandboxLayout(workDirectory);
         try
         {
@@ -156,7 +156,9 @@ public sealed class ScriptSandbox : IAsyncDisposable
         try
         {
             File.Delete(_layout.Status);
-            var commandLine = SandboxCommandLine.Build(_layout, _identity, _tools, _options, _bindResolvConf, command);
+            var stopwatch = Stopwatch.StartNew();
+            using var session = NamespaceSession.Start(_identity, _tools, mount: true)!;
+            var commandLine = SandboxCommandLine.Build(_layout, session.EnterPrefix(), _tools, _options, _bindResolvConf, command);
             SandboxLog.Running(_logger, description);
             var tail = new OutputTail(_options.OutputTailBytes);
             var lines = _logger.IsEnabled(LogLevel.Debug) ? new OutputLines(line => SandboxLog.Output(_logger, line)) : null;
@@ -167,7 +169,6 @@ public sealed class ScriptSandbox : IAsyncDisposable
             }
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeLimit.Token, _disposing.Token);
-            var stopwatch = Stopwatch.StartNew();
             HostProcessExit exit;
             try
             {
@@ -226,7 +227,7 @@ public sealed class ScriptSandbox : IAsyncDisposable
         _gate.Wait();
         try
         {
-            var changes = UpperDirectoryCapture.Capture(_identity, _tools.Tar, _layout.Upper, _lower, _createdMountPoints);
+            var changes = UpperDirectoryCapture.Capture(_identity, _tools, _layout.Upper, _lower, _createdMountPoints);
             int deleted = changes.Deleted.Count();
             SandboxLog.Captured(_logger, changes.Entries.Count - deleted, deleted);
             return changes;
@@ -258,7 +259,7 @@ public sealed class ScriptSandbox : IAsyncDisposable
         }
         catch (UnauthorizedAccessException) when (_identity.IsRootless)
         {
-            return NamespaceReadStream.Open(_identity, _tools.Cat, path);
+            return NamespaceReadStream.Open(_identity, _tools, path);
         }
     }
 
@@ -296,7 +297,8 @@ public sealed class ScriptSandbox : IAsyncDisposable
         {
             // The symlink first, so nothing below can reach the lower tree through it.
             File.Delete(_layout.LowerLink);
-            var argv = _identity.NamespacePrefix(privateMounts: false);
+            using var session = NamespaceSession.Start(_identity, _tools, mount: false);
+            var argv = session?.EnterPrefix() ?? [];
             argv.AddRange([_tools.Remove, "-rf", "--one-file-system", "--", _layout.Upper, _layout.Work, _layout.Merged, _layout.PolicyRcD, _layout.Status]);
             var exit = await HostProcess.RunAsync(argv, _layout.WorkDirectory, _ => { }, CancellationToken.None).ConfigureAwait(false);
             if (exit.ExitCode != 0)
@@ -318,25 +320,13 @@ public sealed class ScriptSandbox : IAsyncDisposable
 
     private ScriptSandboxException SetupFailure(string[] command, string description, HostProcessExit exit, string output)
     {
-        // Before bubblewrap: unshare, newuidmap/newgidmap or mount (stderr); bubblewrap's own errors are in the output.
+        // mount's errors are on stderr; bubblewrap's own are in the output.
         string detail = string.Join(' ', new[] { exit.StandardError.Trim(), output.Trim() }.Where(s => s.Length > 0));
-        bool userNamespace = _identity.IsRootless
-            && (detail.Contains("unshare failed", StringComparison.Ordinal)
-                || detail.Contains("newuidmap", StringComparison.Ordinal)
-                || detail.Contains("newgidmap", StringComparison.Ordinal)
-                || detail.Contains("uid_map", StringComparison.Ordinal)
-                || detail.Contains("gid_map", StringComparison.Ordinal));
-        return userNamespace
-            ? new ScriptSandboxException(
-                ComposeErrorCodes.UserNamespacesUnavailable,
-                $"The script sandbox for '{description}' could not create its user namespace (exit {exit.ExitCode}): {detail}",
-                command,
-                outputTail: output)
-            : new ScriptSandboxException(
-                ComposeErrorCodes.SandboxSetupFailed,
-                $"The script sandbox for '{description}' could not be set up over '{LowerRoot}' (exit {exit.ExitCode}): {detail}",
-                command,
-                outputTail: output);
+        return new ScriptSandboxException(
+            ComposeErrorCodes.SandboxSetupFailed,
+            $"The script sandbox for '{description}' could not be set up over '{LowerRoot}' (exit {exit.ExitCode}): {detail}",
+            command,
+            outputTail: output);
     }
 
     private static void ValidateOptions(ScriptSandboxOptions options)

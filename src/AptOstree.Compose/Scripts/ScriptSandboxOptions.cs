@@ -8,7 +8,10 @@ public sealed record ScriptSandboxOptions
     /// <summary>The defaults: no network, no time limit, the standard environment only.</summary>
     public static ScriptSandboxOptions Default { get; } = new();
 
-    /// <summary>Share the host's network (and bind its <c>/etc/resolv.conf</c>); default false: a private, empty network namespace.</summary>
+    /// <summary>
+    /// Share the host's network and show its <c>/etc/resolv.conf</c> (unless the tree has a symlink there); default
+    /// false: a private network namespace with only a loopback device.
+    /// </summary>
     public bool Network { get; init; }
 
     /// <summary>

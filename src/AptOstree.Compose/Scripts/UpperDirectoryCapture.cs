@@ -11,11 +11,12 @@ namespace AptOstree.Compose;
 /// </summary>
 internal static class UpperDirectoryCapture
 {
-    public static SandboxChanges Capture(SandboxIdentity identity, string tar, string upper, LowerTree lower, IReadOnlySet<string> sandboxMountPoints)
+    public static SandboxChanges Capture(SandboxIdentity identity, SandboxHostTools tools, string upper, LowerTree lower, IReadOnlySet<string> sandboxMountPoints)
     {
-        var argv = identity.NamespacePrefix(privateMounts: false);
+        using var session = NamespaceSession.Start(identity, tools, mount: false);
+        var argv = session?.EnterPrefix() ?? [];
         argv.AddRange([
-            tar, "--create", "--file=-", "--directory=" + upper, "--format=posix", "--numeric-owner",
+            tools.Tar, "--create", "--file=-", "--directory=" + upper, "--format=posix", "--numeric-owner",
             "--xattrs", "--xattrs-include=*", "--hard-dereference", "--one-file-system", ".",
         ]);
         using var process = HostProcess.Start(argv, upper);
@@ -105,6 +106,11 @@ internal static class UpperDirectoryCapture
             return null;
         }
 
+        bool metadataChanged = !existsInLower
+            || lowerStatus.FileType != type
+            || identity.ToSandboxUid(lowerStatus.Uid) != (uint)entry.Uid
+            || identity.ToSandboxGid(lowerStatus.Gid) != (uint)entry.Gid
+            || lowerStatus.Permissions != entry.Permissions;
         return new SandboxChange
         {
             Path = path,
@@ -119,6 +125,7 @@ internal static class UpperDirectoryCapture
             ExtendedAttributes = attributes,
             IsOpaque = opaque,
             ExistsInLower = existsInLower,
+            MetadataChanged = metadataChanged,
         };
     }
 

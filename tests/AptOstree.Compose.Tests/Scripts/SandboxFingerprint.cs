@@ -6,7 +6,7 @@ namespace AptOstree.Compose.Tests.Scripts;
 
 /// <summary>
 /// One comparable line per captured change: kind, path, type, mode, owner, group, size, link target, opacity, whether
-/// the lower tree had the path, extended attributes and the SHA-256 of the content (read with
+/// the lower tree had the path and whether its metadata changed, extended attributes and the SHA-256 of the content (read with
 /// <see cref="ScriptSandbox.OpenContent"/>). Modification times are left out: they are the clock's.
 /// </summary>
 internal static class SandboxFingerprint
@@ -31,6 +31,6 @@ internal static class SandboxFingerprint
         var xattrs = string.Join(',', c.ExtendedAttributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + Convert.ToHexStringLower(a.Value.Span)));
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"written {c.Path} {c.Type} {Convert.ToString(c.Permissions, 8)} {c.Uid}:{c.Gid} size={c.Size} link={c.LinkTarget} opaque={c.IsOpaque} lower={c.ExistsInLower} xattrs={xattrs}{content}");
+            $"written {c.Path} {c.Type} {Convert.ToString(c.Permissions, 8)} {c.Uid}:{c.Gid} size={c.Size} link={c.LinkTarget} opaque={c.IsOpaque} lower={c.ExistsInLower} metadata-changed={c.MetadataChanged} xattrs={xattrs}{content}");
     }
 }

@@ -72,7 +72,9 @@ public sealed class ScriptSandboxRootlessTests(SandboxTrees trees, ITestOutputHe
             var key = changes.Find("var/lib/aptostree-probe/private/key")!;
             Assert.Equal((uid, gid, 0x180u), (key.Uid, key.Gid, key.Permissions));
             Assert.Equal(0x1C0u, changes.Find("var/lib/aptostree-probe/private")!.Permissions);
-            Assert.Equal(42u, changes.Find("etc/issue")!.Gid);
+            Assert.Equal((42u, true), (changes.Find("etc/issue")!.Gid, changes.Find("etc/issue")!.MetadataChanged));
+            // adduser rewrote /etc/shadow keeping the owner and mode it saw: the commit's root:shadow 0640 stands.
+            Assert.False(changes.Find("etc/shadow")!.MetadataChanged);
             Assert.Equal((65534u, 65534u), (changes.Find("etc/motd")!.Uid, changes.Find("etc/motd")!.Gid));
             Assert.Equal(SandboxChangeKind.Deleted, changes.Find("etc/issue.net")!.Kind);
             Assert.True(changes.Find("etc/skel")!.IsOpaque);

@@ -29,6 +29,8 @@ public sealed class ScriptSandboxTests(SandboxTrees trees, ITestOutputHelper out
             var data = Assert.IsType<SandboxChange>(changes.Find(SandboxTrees.ProbeFile));
             Assert.Equal(SandboxChangeKind.Written, data.Kind);
             Assert.True(data.ExistsInLower);
+            Assert.False(data.MetadataChanged);
+            Assert.Empty(data.ExtendedAttributes); // the checkout's user.ostreemeta came along with the copy-up, and is left out
             Assert.Equal(SandboxTrees.ProbeOriginal + SandboxTrees.ProbeAppended, ReadContent(sandbox, data));
             Assert.Equal(SandboxTrees.ProbeOriginal + SandboxTrees.ProbeAppended, File.ReadAllText(Path.Combine(sandbox.UpperDirectory, SandboxTrees.ProbeFile)));
 
@@ -89,7 +91,8 @@ public sealed class ScriptSandboxTests(SandboxTrees trees, ITestOutputHelper out
         Assert.Equal(LibcPosixFileSystem.Instance.GetStatus(Path.Combine(tree.Checkout, "usr/bin/env")).Size, env.Size);
 
         var issue = changes.Find("etc/issue")!;
-        Assert.Equal((0x1A0u, 0u, 42u), (issue.Permissions, issue.Uid, issue.Gid));
+        Assert.Equal((0x1A0u, 0u, 42u, true), (issue.Permissions, issue.Uid, issue.Gid, issue.MetadataChanged));
+        Assert.True(env.MetadataChanged);
         Assert.Equal(PosixFileType.Fifo, changes.Find("root/fifo")!.Type);
 
         // Parents copied up unchanged (etc, usr/bin), tmpfs contents and the sandbox's own mount points are not changes.
@@ -97,7 +100,7 @@ public sealed class ScriptSandboxTests(SandboxTrees trees, ITestOutputHelper out
         Assert.Null(changes.Find("usr/bin"));
         Assert.DoesNotContain(changes.Entries, c => c.Path.StartsWith("tmp", StringComparison.Ordinal) || c.Path.StartsWith("run", StringComparison.Ordinal));
         Assert.Null(changes.Find("usr/sbin/policy-rc.d"));
-        Assert.DoesNotContain(changes.Entries, c => c.ExtendedAttributes.Keys.Any(k => k.Contains(".overlay.", StringComparison.Ordinal)));
+        Assert.DoesNotContain(changes.Entries, c => c.ExtendedAttributes.Keys.Any(k => k.Contains(".overlay.", StringComparison.Ordinal) || k == "user.ostreemeta"));
         Assert.False(File.Exists(Path.Combine(tree.Checkout, "etc/probe-link")));
         Assert.True(File.Exists(Path.Combine(tree.Checkout, "etc/issue.net")));
     }
@@ -132,6 +135,10 @@ public sealed class ScriptSandboxTests(SandboxTrees trees, ITestOutputHelper out
         Assert.Equal(
             ["DEBCONF_NONINTERACTIVE_SEEN=true", "DEBIAN_FRONTEND=noninteractive", "EXTRA=value with spaces", "HOME=/root", "LC_ALL=C.UTF-8", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
             env);
+
+        // ls run directly (a shell keeps fds of its own): stdin, stdout, stderr and the directory ls reads; no fd of the host leaks in.
+        var fds = (await sandbox.RunAsync(["ls", "/proc/self/fd"])).EnsureSuccess();
+        Assert.Equal("0\n1\n2\n3\n", fds.OutputTail);
     }
 
     [SkippableFact]
