@@ -19,6 +19,14 @@ internal static class BootableTreeStandIn
     /// <summary>The unit the kernel command line boots (<c>systemd.unit=</c>): the marker, then power-off.</summary>
     public const string MarkerTarget = "aptostree-boot-marker.target";
 
+    /// <summary>
+    /// The kernel modules the test VM needs (q35: virtio disk, ext4), given to dracut as <c>--drivers</c> so the initramfs
+    /// holds only these (and their dependencies) instead of every storage driver. This keeps the test inside the CI budget
+    /// (2 cores, no KVM): the generic initramfs (the step's default, ~39 MiB) took about 2 minutes more to build and about
+    /// 20 s more to load and start per boot under TCG. The dracut modules (systemd, udev, ostree) are the same.
+    /// </summary>
+    public const string TestVmDrivers = "virtio_pci virtio_blk virtio_scsi sd_mod ext4 crc32c_generic crc32c_intel";
+
     private static readonly string CacheDirectory = Path.Combine(
         Environment.GetEnvironmentVariable("APTOSTREE_TEST_CACHE") ?? "/tmp/aptostree-test-cache", "boot");
 
@@ -110,11 +118,11 @@ internal static class BootableTreeStandIn
         KernelInstallation kernel;
         await using (var sandbox = ScriptSandbox.Open(root, workDirectory, new ScriptSandboxOptions
         {
-            TimeLimit = TimeSpan.FromMinutes(30),
+            TimeLimit = TimeSpan.FromMinutes(15),
             Environment = new Dictionary<string, string> { ["SOURCE_DATE_EPOCH"] = "1700000000" },
         }))
         {
-            kernel = await new KernelInitramfsStep().RunAsync(sandbox, new InitramfsOptions());
+            kernel = await new KernelInitramfsStep().RunAsync(sandbox, new InitramfsOptions { Arguments = ["--drivers", TestVmDrivers] });
             SandboxChangesApplier.Apply(sandbox, sandbox.CaptureChanges(), root);
         }
 
@@ -153,13 +161,14 @@ internal static class BootableTreeStandIn
             "mmdebstrap",
             ["--variant=minbase", "--include=" + Packages, "--aptopt=Apt::Install-Recommends \"false\"", "--skip=output/dev", "--mode=root", "--format=tar", suite, partial],
             environment: new Dictionary<string, string> { ["INITRD"] = "No" },
-            timeout: TimeSpan.FromMinutes(30));
+            timeout: TimeSpan.FromMinutes(15));
         if (run.ExitCode != 0)
         {
             File.Delete(partial);
         }
 
-        Skip.If(run.ExitCode != 0, $"mmdebstrap of {suite} minbase with {Packages} failed (exit {run.ExitCode}): {run.StandardError[^Math.Min(600, run.StandardError.Length)..]}");
+        // Not a skip: in CI every tool and the host's apt sources are there, so a failing bootstrap is a failure.
+        Assert.True(run.ExitCode == 0, $"mmdebstrap of {suite} minbase with {Packages} failed (exit {run.ExitCode}): {run.StandardError[^Math.Min(600, run.StandardError.Length)..]}");
         File.Move(partial, path);
         log($"base tree: mmdebstrap {(DateTime.UtcNow - started).TotalSeconds:F0} s");
         return path;

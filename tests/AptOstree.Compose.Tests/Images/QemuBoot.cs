@@ -40,13 +40,23 @@ internal static class QemuBoot
         File.Copy(OvmfVars, vars, overwrite: true);
         File.Delete(serial);
         var started = Stopwatch.StartNew();
-        var run = ExternalTool.Run("qemu-system-x86_64", [
-            "-machine", "q35", "-m", "2G", "-smp", "2", "-nographic", "-no-reboot", "-monitor", "none", "-nic", "none",
-            "-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={OvmfCode}",
-            "-drive", $"if=pflash,format=raw,unit=1,file={vars}",
-            "-drive", $"if=virtio,format=raw,file={image}",
-            "-serial", $"file:{serial}",
-        ], timeout: timeout);
+        ToolResult run;
+        try
+        {
+            run = ExternalTool.Run("qemu-system-x86_64", [
+                "-machine", "q35", "-m", "2G", "-smp", "2", "-nographic", "-no-reboot", "-monitor", "none", "-nic", "none",
+                "-drive", $"if=pflash,format=raw,unit=0,readonly=on,file={OvmfCode}",
+                "-drive", $"if=pflash,format=raw,unit=1,file={vars}",
+                "-drive", $"if=virtio,format=raw,file={image}",
+                "-serial", $"file:{serial}",
+            ], timeout: timeout);
+        }
+        catch (TimeoutException killed)
+        {
+            string partial = File.Exists(serial) ? File.ReadAllText(serial) : string.Empty;
+            throw new TimeoutException($"{name}: the VM did not power off within {timeout.TotalMinutes:F0} minutes and was killed; serial log tail:\n{string.Join('\n', partial.Split('\n').TakeLast(60))}", killed);
+        }
+
         started.Stop();
         string log = File.Exists(serial) ? File.ReadAllText(serial) : string.Empty;
         Assert.True(run.ExitCode == 0, $"qemu exited {run.ExitCode}: {run.StandardError}\n--- serial log tail ---\n{string.Join('\n', log.Split('\n').TakeLast(60))}");
