@@ -26,4 +26,19 @@ public static class ComposeErrorCodes
 
     /// <summary>The sandbox's changes (its overlay upper directory) could not be read.</summary>
     public const string SandboxCaptureFailed = "AO6008";
+
+    /// <summary>An external tool that image building needs (<c>sfdisk</c>, <c>mkfs.ext4</c>, <c>grub-mkstandalone</c>, …) is not installed.</summary>
+    public const string ImageToolMissing = "AO6901";
+
+    /// <summary>An external tool of image building or kernel processing exited with an error; the message names it and quotes its output.</summary>
+    public const string ImageToolFailed = "AO6902";
+
+    /// <summary>The requested disk image size cannot hold the sysroot; the message gives the size needed.</summary>
+    public const string ImageTooSmall = "AO6903";
+
+    /// <summary>Building a bootable disk image needs root: file ownership in the image must be root's, not the caller's.</summary>
+    public const string ImageNeedsRoot = "AO6904";
+
+    /// <summary>A tree that should be bootable has no kernel (<c>boot/vmlinuz-KVER</c> or <c>usr/lib/modules/KVER/vmlinuz</c>), or more than one.</summary>
+    public const string KernelNotFound = "AO6905";
 }

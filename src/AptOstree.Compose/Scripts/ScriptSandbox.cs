@@ -247,7 +247,7 @@ public sealed class ScriptSandbox : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(change);
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (change.Kind != SandboxChangeKind.Written || change.Type != PosixFileType.RegularFile || !DebTarPath.IsSafe(change.Path))
+        if (change.Kind != SandboxChangeKind.Written || change.Type != PosixFileType.RegularFile || !TarPath.IsSafe(change.Path))
         {
             throw new ArgumentException($"'{change.Path}' is not a written regular file of this sandbox.", nameof(change));
         }
@@ -352,7 +352,7 @@ public sealed class ScriptSandbox : IAsyncDisposable
         foreach (var (sandboxPath, hostPath) in options.ReadOnlyBinds)
         {
             var relative = sandboxPath.StartsWith("/run/", StringComparison.Ordinal) ? sandboxPath[1..] : null;
-            if (relative is null || DebTarPath.Normalize(relative) != relative || !DebTarPath.IsSafe(relative))
+            if (relative is null || TarPath.Normalize(relative) != relative || !TarPath.IsSafe(relative))
             {
                 throw new ArgumentException($"The sandbox path '{sandboxPath}' of a read-only bind must be a normalised absolute path under /run/.", nameof(options));
             }

@@ -24,7 +24,7 @@ internal static class UpperDirectoryCapture
         var changes = new List<SandboxChange>();
         try
         {
-            using (var reader = new DebTarReader(process.StandardOutput.BaseStream, leaveOpen: true, sourceName: upper, memberName: "tar"))
+            using (var reader = new TarArchiveReader(process.StandardOutput.BaseStream, leaveOpen: true, sourceName: upper, memberName: "tar"))
             {
                 while (reader.GetNextEntry() is { } entry)
                 {
@@ -56,9 +56,9 @@ internal static class UpperDirectoryCapture
         return new SandboxChanges(changes);
     }
 
-    private static SandboxChange? ToChange(DebTarEntry entry, SandboxIdentity identity, LowerTree lower, IReadOnlySet<string> sandboxMountPoints)
+    private static SandboxChange? ToChange(TarArchiveEntry entry, SandboxIdentity identity, LowerTree lower, IReadOnlySet<string> sandboxMountPoints)
     {
-        string path = DebTarPath.Normalize(entry.Name);
+        string path = TarPath.Normalize(entry.Name);
         // The root's metadata is the upper directory's own, not something a command did; a mount point the sandbox
         // had to create (the lower tree lacks it) stays empty because the mount covers it during every run.
         if (path.Length == 0 || sandboxMountPoints.Contains(path))
@@ -83,12 +83,12 @@ internal static class UpperDirectoryCapture
 
         var type = entry.Type switch
         {
-            DebTarEntryType.RegularFile => PosixFileType.RegularFile,
-            DebTarEntryType.Directory => PosixFileType.Directory,
-            DebTarEntryType.SymbolicLink => PosixFileType.SymbolicLink,
-            DebTarEntryType.CharacterDevice => PosixFileType.CharacterDevice,
-            DebTarEntryType.BlockDevice => PosixFileType.BlockDevice,
-            DebTarEntryType.Fifo => PosixFileType.Fifo,
+            TarArchiveEntryType.RegularFile => PosixFileType.RegularFile,
+            TarArchiveEntryType.Directory => PosixFileType.Directory,
+            TarArchiveEntryType.SymbolicLink => PosixFileType.SymbolicLink,
+            TarArchiveEntryType.CharacterDevice => PosixFileType.CharacterDevice,
+            TarArchiveEntryType.BlockDevice => PosixFileType.BlockDevice,
+            TarArchiveEntryType.Fifo => PosixFileType.Fifo,
             _ => throw new ScriptSandboxException(ComposeErrorCodes.SandboxCaptureFailed, $"Unexpected {entry.Type} entry '{path}' in the sandbox's upper directory."),
         };
         bool opaque = type == PosixFileType.Directory
@@ -132,9 +132,9 @@ internal static class UpperDirectoryCapture
     // overlayfs marks a deletion with a 0/0 character device, or (kernel 6.7+, for nested overlays) a regular file
     // carrying the whiteout xattr. It never uses the ".wh." file names of OCI layer tarballs: a file of that name in
     // the upper directory is a real file a command made.
-    private static bool IsWhiteout(DebTarEntry entry) =>
-        (entry.Type == DebTarEntryType.CharacterDevice && entry.DeviceMajor == 0 && entry.DeviceMinor == 0)
-        || (entry.Type == DebTarEntryType.RegularFile && entry.ExtendedAttributes.ContainsKey(OverlayAttributes.Whiteout));
+    private static bool IsWhiteout(TarArchiveEntry entry) =>
+        (entry.Type == TarArchiveEntryType.CharacterDevice && entry.DeviceMajor == 0 && entry.DeviceMinor == 0)
+        || (entry.Type == TarArchiveEntryType.RegularFile && entry.ExtendedAttributes.ContainsKey(OverlayAttributes.Whiteout));
 
     private static bool SameAttributes(Dictionary<string, ReadOnlyMemory<byte>> a, Dictionary<string, ReadOnlyMemory<byte>> b) =>
         a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var other) && other.Span.SequenceEqual(kv.Value.Span));

@@ -50,6 +50,11 @@ public sealed partial class OstreeSysroot
                 AtomicFile.WriteText($"{loaderDir}/entries/{name}", text, 0x1A4, durable: true, _fs);
             }
 
+            if (GrubBootConfig.IsEnabled(_fs, Root))
+            {
+                AtomicFile.WriteText($"{loaderDir}/{GrubBootConfig.FileName}", GrubBootConfig.Render(entries.Select(e => BootLoaderEntry.Parse(e.Text))), 0x1A4, durable: true, _fs);
+            }
+
             _fs.Sync($"{loaderDir}/entries");
             _fs.Sync(loaderDir);
             int newSub = 1 - ReadSubBootVersionLenient(newBv);
