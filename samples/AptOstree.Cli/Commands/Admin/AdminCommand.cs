@@ -18,16 +18,16 @@ internal static class AdminCommand
     public static Command Create()
     {
         var command = new Command("admin", "Manage a sysroot's deployments (ostree admin-compatible).") { Sysroot };
-        command.Subcommands.Add(AdminInitCommands.CreateInitFs());
-        command.Subcommands.Add(AdminInitCommands.CreateOsInit());
+        command.Subcommands.Add(AdminInitFsCommand.Create());
+        command.Subcommands.Add(AdminOsInitCommand.Create());
         command.Subcommands.Add(AdminDeployCommand.Create());
-        command.Subcommands.Add(AdminDeployCommand.CreateFinalizeStaged());
+        command.Subcommands.Add(AdminFinalizeStagedCommand.Create());
         command.Subcommands.Add(AdminStatusCommand.Create());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateRollback());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateUndeploy());
-        command.Subcommands.Add(AdminDeploymentCommands.CreatePin());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateCleanup());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateSetOrigin());
+        command.Subcommands.Add(AdminRollbackCommand.Create());
+        command.Subcommands.Add(AdminUndeployCommand.Create());
+        command.Subcommands.Add(AdminPinCommand.Create());
+        command.Subcommands.Add(AdminCleanupCommand.Create());
+        command.Subcommands.Add(AdminSetOriginCommand.Create());
         command.Subcommands.Add(AdminKargsCommand.Create());
         return command;
     }

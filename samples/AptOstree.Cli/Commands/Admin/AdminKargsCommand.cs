@@ -3,7 +3,7 @@ using AptOstree.OSTree.Sysroot;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree admin kargs [--append|--replace|--delete] | kargs edit-in-place`.</summary>
+/// <summary>`apt-ostree admin kargs [--append|--replace|--delete]`: show or change a deployment's kernel arguments.</summary>
 internal static class AdminKargsCommand
 {
     public static Command Create()
@@ -46,31 +46,7 @@ internal static class AdminKargsCommand
             Console.WriteLine(kargs.ToString());
             return 0;
         }));
-
-        var appendIfMissing = new Option<string[]>("--append-if-missing") { Description = "Append an argument unless it is present." };
-        var deleteIfPresent = new Option<string[]>("--delete-if-present") { Description = "Delete an argument when it is present." };
-        var editInPlace = new Command("edit-in-place", "Change the kernel arguments of every deployment.") { appendIfMissing, deleteIfPresent };
-        editInPlace.SetAction(AdminCommand.Guard(parse =>
-        {
-            var add = parse.GetValue(appendIfMissing) ?? [];
-            var remove = parse.GetValue(deleteIfPresent) ?? [];
-            AdminCommand.Open(parse).EditKernelArgumentsInPlace(k =>
-            {
-                foreach (var a in add)
-                {
-                    k = k.AppendIfMissing(a);
-                }
-
-                foreach (var d in remove)
-                {
-                    k = k.Arguments.Contains(d, StringComparer.Ordinal) ? k.Delete(d) : k;
-                }
-
-                return k;
-            });
-            return 0;
-        }));
-        command.Subcommands.Add(editInPlace);
+        command.Subcommands.Add(AdminKargsEditInPlaceCommand.Create());
         return command;
     }
 }

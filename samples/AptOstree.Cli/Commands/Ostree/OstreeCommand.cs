@@ -16,21 +16,15 @@ internal static class OstreeCommand
         command.Subcommands.Add(OstreeConfigCommand.Create());
         command.Subcommands.Add(OstreeSummaryCommand.Create());
         command.Subcommands.Add(OstreeLsCommand.Create());
-        foreach (var c in OstreeInspectCommands.Create())
-        {
-            command.Subcommands.Add(c);
-        }
-
-        foreach (var c in OstreeMaintenanceCommands.Create())
-        {
-            command.Subcommands.Add(c);
-        }
-
-        foreach (var c in OstreePullCommands.Create())
-        {
-            command.Subcommands.Add(c);
-        }
-
+        command.Subcommands.Add(OstreeLogCommand.Create());
+        command.Subcommands.Add(OstreeShowCommand.Create());
+        command.Subcommands.Add(OstreeCatCommand.Create());
+        command.Subcommands.Add(OstreeDiffCommand.Create());
+        command.Subcommands.Add(OstreeFsckCommand.Create());
+        command.Subcommands.Add(OstreePruneCommand.Create());
+        command.Subcommands.Add(OstreePullCommand.Create());
+        command.Subcommands.Add(OstreePullLocalCommand.Create());
+        command.Subcommands.Add(OstreeRemoteCommand.Create());
         command.Subcommands.Add(OstreeSignCommand.Create());
         command.Subcommands.Add(OstreeGpgSignCommand.Create());
         return command;

@@ -3,41 +3,10 @@ using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`fsck`, `prune`.</summary>
-internal static class OstreeMaintenanceCommands
+/// <summary>`apt-ostree ostree prune [--refs-only] [--depth=N] [--no-prune]`: delete unreachable objects.</summary>
+internal static class OstreePruneCommand
 {
-    public static IEnumerable<Command> Create()
-    {
-        yield return Fsck();
-        yield return Prune();
-    }
-
-    private static Command Fsck()
-    {
-        var repo = OstreeCommand.RepoOption();
-        var command = new Command("fsck", "Check the repository for consistency.") { repo };
-        command.SetAction(parseResult =>
-        {
-            var result = OstreeCommand.OpenRepo(parseResult, repo).Fsck();
-            foreach (var p in result.Problems)
-            {
-                Console.Error.WriteLine($"error: {p.Message}");
-            }
-
-            Console.WriteLine($"Validating refs...\nChecked {result.ObjectsChecked} objects in {result.CommitsChecked} commits");
-            if (!result.IsClean)
-            {
-                Console.Error.WriteLine("error: Repository corruption encountered");
-                return 1;
-            }
-
-            Console.WriteLine("no errors found");
-            return 0;
-        });
-        return command;
-    }
-
-    private static Command Prune()
+    public static Command Create()
     {
         var repo = OstreeCommand.RepoOption();
         var refsOnly = new Option<bool>("--refs-only") { Description = "Only compute reachability via refs." };
