@@ -33,4 +33,7 @@ public static class CoreErrorCodes
 
     /// <summary>No valid OpenPGP signature by a trusted key.</summary>
     public const string BadSignature = "AO1008";
+
+    /// <summary>An argument or option given to an operation, or on a command line, is not one it accepts.</summary>
+    public const string InvalidArgument = "AO1009";
 }

@@ -9,11 +9,11 @@ internal static class AdminCleanupCommand
     {
         var noPrune = new Option<bool>("--no-prune") { Description = "Do not prune the repository." };
         var command = new Command("cleanup", "Remove unreferenced deployments, boot files and leftovers; prune the repository.") { noPrune };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             AdminCommand.Open(parse).Cleanup(prune: !parse.GetValue(noPrune));
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AptOstree.OSTree.Sysroot;
-using AptOstree.Posix;
 
 namespace AptOstree.Cli.Commands;
 
@@ -32,21 +31,6 @@ internal static class AdminCommand
         return command;
     }
 
-    /// <summary>Turns SDK errors into a one-line message and exit code 2 (System.CommandLine would print a stack trace).</summary>
-    public static Func<ParseResult, int> Guard(Func<ParseResult, int> action) => parse =>
-    {
-        try
-        {
-            return action(parse);
-        }
-        catch (AptOstreeException ex)
-        {
-            Console.Error.WriteLine($"apt-ostree: error {ex.ErrorCode}: {ex.Message}");
-            return 2;
-        }
-    };
-
-    public static OstreeSysrootFactory Factory { get; } = new(LibcPosixFileSystem.Instance);
-
-    public static OstreeSysroot Open(ParseResult parse) => Factory.Open(parse.GetValue(Sysroot)!);
+    /// <summary>Opens the `--sysroot` through the container's <see cref="OstreeSysrootFactory"/>.</summary>
+    public static OstreeSysroot Open(ParseResult parse) => parse.GetRequiredService<OstreeSysrootFactory>().Open(parse.GetValue(Sysroot)!);
 }

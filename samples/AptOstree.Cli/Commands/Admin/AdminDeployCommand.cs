@@ -23,7 +23,7 @@ internal static class AdminDeployCommand
         {
             refspec, os, karg, kargAppend, kargDelete, originFile, noMerge, retain, notAsDefault, noPrune, stage,
         };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             string? origin = parse.GetValue(originFile);
             var kargs = parse.GetValue(karg);
@@ -45,7 +45,7 @@ internal static class AdminDeployCommand
                 ? $"Staged deployment {deployment.Stateroot} {deployment.Name}; run finalize-staged to make it the default."
                 : $"Deployed {deployment.Stateroot} {deployment.Name} as index {deployment.Index}.");
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -8,12 +8,12 @@ internal static class AdminFinalizeStagedCommand
     public static Command Create()
     {
         var command = new Command("finalize-staged", "Complete a staged deployment: /etc merge, kernel, boot configuration.");
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var deployment = AdminCommand.Open(parse).FinalizeStaged();
             Console.WriteLine($"Finalized {deployment.Stateroot} {deployment.Name} as index {deployment.Index}.");
             return 0;
-        }));
+        });
         return command;
     }
 }

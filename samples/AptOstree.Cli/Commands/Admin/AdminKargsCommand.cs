@@ -13,7 +13,7 @@ internal static class AdminKargsCommand
         var replace = new Option<string[]>("--replace") { Description = "Replace KEY=VALUE or KEY=OLD=NEW." };
         var delete = new Option<string[]>("--delete") { Description = "Delete KEY or KEY=VALUE." };
         var command = new Command("kargs", "Show or change a deployment's kernel arguments.") { index, append, replace, delete };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var sysroot = AdminCommand.Open(parse);
             int i = parse.GetValue(index);
@@ -45,7 +45,7 @@ internal static class AdminKargsCommand
 
             Console.WriteLine(kargs.ToString());
             return 0;
-        }));
+        });
         command.Subcommands.Add(AdminKargsEditInPlaceCommand.Create());
         return command;
     }

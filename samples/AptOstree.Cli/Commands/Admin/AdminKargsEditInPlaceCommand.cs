@@ -10,7 +10,7 @@ internal static class AdminKargsEditInPlaceCommand
         var appendIfMissing = new Option<string[]>("--append-if-missing") { Description = "Append an argument unless it is present." };
         var deleteIfPresent = new Option<string[]>("--delete-if-present") { Description = "Delete an argument when it is present." };
         var command = new Command("edit-in-place", "Change the kernel arguments of every deployment.") { appendIfMissing, deleteIfPresent };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var add = parse.GetValue(appendIfMissing) ?? [];
             var remove = parse.GetValue(deleteIfPresent) ?? [];
@@ -29,7 +29,7 @@ internal static class AdminKargsEditInPlaceCommand
                 return k;
             });
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -10,13 +10,13 @@ internal static class AdminOsInitCommand
         var name = new Argument<string>("osname") { Description = "The stateroot (OS) name." };
         var command = new Command("os-init", "Initialize an empty stateroot (ostree/deploy/NAME with its shared /var).") { name };
         command.Aliases.Add("stateroot-init");
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             string os = parse.GetValue(name)!;
             AdminCommand.Open(parse).InitializeStateroot(os);
             Console.WriteLine($"ostree/deploy/{os} initialized as OSTree root");
             return 0;
-        }));
+        });
         return command;
     }
 }

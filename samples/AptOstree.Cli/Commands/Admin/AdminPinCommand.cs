@@ -11,7 +11,7 @@ internal static class AdminPinCommand
         var indexes = new Argument<int[]>("index") { Description = "Indexes of deployments to pin.", Arity = ArgumentArity.OneOrMore };
         var unpin = new Option<bool>("--unpin", "-u") { Description = "Unpin instead." };
         var command = new Command("pin", "Keep deployments from being garbage-collected.") { indexes, unpin };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var sysroot = AdminCommand.Open(parse);
             bool pinned = !parse.GetValue(unpin);
@@ -22,7 +22,7 @@ internal static class AdminPinCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 }

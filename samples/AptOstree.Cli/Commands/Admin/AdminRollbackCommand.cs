@@ -8,12 +8,12 @@ internal static class AdminRollbackCommand
     public static Command Create()
     {
         var command = new Command("rollback", "Make the previous deployment the default boot entry.");
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var target = AdminCommand.Open(parse).Rollback();
             Console.WriteLine($"Default is now {target.Stateroot} {target.Name}.");
             return 0;
-        }));
+        });
         return command;
     }
 }

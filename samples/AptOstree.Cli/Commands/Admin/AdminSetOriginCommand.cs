@@ -13,7 +13,7 @@ internal static class AdminSetOriginCommand
         var branch = new Argument<string?>("branch") { Description = "Branch; default: the deployment's current one.", Arity = ArgumentArity.ZeroOrOne };
         var index = new Option<int>("--index") { Description = "Deployment index (default 0)." };
         var command = new Command("set-origin", "Point a deployment's origin at REMOTE:BRANCH.") { remote, url, branch, index };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var sysroot = AdminCommand.Open(parse);
             var target = sysroot.GetDeployments()[parse.GetValue(index)];
@@ -31,7 +31,7 @@ internal static class AdminSetOriginCommand
             var origin = (target.Origin ?? AptOstree.OSTree.Sysroot.DeploymentOrigin.ForRefspec(newBranch)).WithRefspec($"{name}:{newBranch}");
             sysroot.SetOrigin(target.Index, origin);
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -10,13 +10,13 @@ internal static class AdminUndeployCommand
     {
         var index = new Argument<int>("index") { Description = "Index of the deployment to remove." };
         var command = new Command("undeploy", "Remove a deployment (not the booted one).") { index };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             int i = parse.GetValue(index);
             AdminCommand.Open(parse).Undeploy(i);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Deleted deployment {i}"));
             return 0;
-        }));
+        });
         return command;
     }
 }

@@ -7,13 +7,13 @@ internal static class OstreeCatCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var rev = new Argument<string>("COMMIT");
         var paths = new Argument<string[]>("PATH") { Arity = ArgumentArity.OneOrMore };
         var command = new Command("cat", "Concatenate contents of files.") { repo, rev, paths };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var commit = repository.ResolveRev(parseResult.GetValue(rev)!);
             using var stdout = Console.OpenStandardOutput();
             foreach (var path in parseResult.GetValue(paths) ?? [])

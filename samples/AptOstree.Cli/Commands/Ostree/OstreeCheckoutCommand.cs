@@ -8,7 +8,7 @@ internal static class OstreeCheckoutCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var user = new Option<bool>("--user-mode", "-U") { Description = "Do not change file ownership or initialize extended attributes." };
         var hardlinks = new Option<bool>("--require-hardlinks", "-H") { Description = "Do not fall back to full copies if hardlinking fails." };
         var copy = new Option<bool>("--force-copy", "-C") { Description = "Never hardlink (but may reflink if available)." };
@@ -26,7 +26,7 @@ internal static class OstreeCheckoutCommand
         };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             string target = parseResult.GetValue(rev)!;
             repository.Checkout(target, parseResult.GetValue(destination) ?? target, new CheckoutOptions
             {

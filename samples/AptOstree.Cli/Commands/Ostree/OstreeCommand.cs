@@ -7,7 +7,7 @@ internal static class OstreeCommand
 {
     public static Command Create()
     {
-        var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).") { LeadingRepo };
+        var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).") { RepoOption.Leading };
         command.Subcommands.Add(OstreeInitCommand.Create());
         command.Subcommands.Add(OstreeCommitCommand.Create());
         command.Subcommands.Add(OstreeCheckoutCommand.Create());
@@ -29,25 +29,4 @@ internal static class OstreeCommand
         command.Subcommands.Add(OstreeGpgSignCommand.Create());
         return command;
     }
-
-    /// <summary>The `--repo=PATH` option every verb takes.</summary>
-    public static Option<string> RepoOption() => new("--repo")
-    {
-        Description = "Path to the OSTree repository.",
-        DefaultValueFactory = _ => ".",
-    };
-
-    public static OSTree.OstreeRepository OpenRepo(ParseResult parseResult, Option<string> repo) =>
-        OSTree.OstreeRepository.Open(RepoPath(parseResult, repo));
-
-    /// <summary>The verb's `--repo`, else one given before the verb (`apt-ostree ostree --repo=PATH VERB`, as ostree allows), else ".".</summary>
-    public static string RepoPath(ParseResult parseResult, Option<string> repo) =>
-        parseResult.GetResult(repo) is { Implicit: false }
-            ? parseResult.GetValue(repo) ?? "."
-            : parseResult.GetValue(LeadingRepo) ?? parseResult.GetValue(repo) ?? ".";
-
-    private static readonly Option<string?> LeadingRepo = new("--repo")
-    {
-        Description = "Path to the OSTree repository (before the verb, like `ostree --repo=PATH VERB`).",
-    };
 }

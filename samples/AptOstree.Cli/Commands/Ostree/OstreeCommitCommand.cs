@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
 
@@ -10,7 +11,7 @@ internal static class OstreeCommitCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var branch = new Option<string?>("--branch", "-b") { Description = "Branch to update." };
         var subject = new Option<string?>("--subject", "-s") { Description = "One-line subject." };
         var body = new Option<string?>("--body", "-m") { Description = "Full description." };
@@ -44,7 +45,7 @@ internal static class OstreeCommitCommand
         };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var parentText = parseResult.GetValue(parent);
             if (parseResult.GetValue(branch) is null && !parseResult.GetValue(orphan))
             {
@@ -93,6 +94,8 @@ internal static class OstreeCommitCommand
                 options = options with { Metadata = WithOrphanBindings(repository, options) };
             }
 
+            var progress = ConsoleProgress.ForStandardError();
+            options = options with { Progress = progress };
             var specs = (parseResult.GetValue(trees) ?? []).ToList();
             if (parseResult.GetValue(path) is string p)
             {
@@ -101,8 +104,7 @@ internal static class OstreeCommitCommand
 
             if (specs.Count == 0)
             {
-                Console.Error.WriteLine("apt-ostree: error: no tree given (PATH or --tree=dir=PATH)");
-                return 1;
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "no tree given (PATH or --tree=dir=PATH)");
             }
 
             // With a statoverride or skip list, the trees are read first, so an unmatched path fails before any commit.
@@ -128,6 +130,7 @@ internal static class OstreeCommitCommand
                     NoBindings = true,
                     Orphan = true,
                     Filter = filter is null ? null : filter.Apply,
+                    Progress = progress,
                 };
                 var tree = new MutableTree();
                 foreach (var spec in specs)
@@ -146,6 +149,7 @@ internal static class OstreeCommitCommand
                 commit = repository.CommitTree(tree, options);
             }
 
+            progress.Complete(progress.Summary("commit", ProgressUnit.Files));
             Console.WriteLine(commit);
             return 0;
         });

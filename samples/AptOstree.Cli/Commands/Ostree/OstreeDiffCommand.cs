@@ -7,13 +7,13 @@ internal static class OstreeDiffCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var from = new Argument<string>("REV_A");
         var to = new Argument<string>("REV_B");
         var command = new Command("diff", "Compare two commits.") { repo, from, to };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             foreach (var d in repository.Browse().Diff(repository.ResolveRev(parseResult.GetValue(from)!), repository.ResolveRev(parseResult.GetValue(to)!)))
             {
                 Console.WriteLine(d);

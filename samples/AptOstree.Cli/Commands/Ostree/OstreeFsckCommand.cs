@@ -7,11 +7,11 @@ internal static class OstreeFsckCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var command = new Command("fsck", "Check the repository for consistency.") { repo };
         command.SetAction(parseResult =>
         {
-            var result = OstreeCommand.OpenRepo(parseResult, repo).Fsck();
+            var result = repo.Open(parseResult).Fsck();
             foreach (var p in result.Problems)
             {
                 Console.Error.WriteLine($"error: {p.Message}");

@@ -7,13 +7,13 @@ internal static class OstreeLogCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var rev = new Argument<string>("REV");
         var raw = new Option<bool>("--raw") { Description = "Show raw variant data." };
         var command = new Command("log", "Show log starting at commit or ref.") { repo, raw, rev };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             foreach (var (checksum, commit) in repository.Browse().Log(repository.ResolveRev(parseResult.GetValue(rev)!)))
             {
                 Console.Write(parseResult.GetValue(raw) ? OstreeCommitText.FormatRawCommit(repository, checksum) : OstreeCommitText.FormatCommit(checksum, commit));

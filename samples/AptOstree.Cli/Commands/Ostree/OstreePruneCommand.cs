@@ -8,14 +8,14 @@ internal static class OstreePruneCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var refsOnly = new Option<bool>("--refs-only") { Description = "Only compute reachability via refs." };
         var depth = new Option<int>("--depth") { Description = "Only traverse DEPTH parents for each commit (default: -1=infinite).", DefaultValueFactory = _ => -1 };
         var noPrune = new Option<bool>("--no-prune") { Description = "Only display unreachable objects; don't delete." };
         var command = new Command("prune", "Search for unreachable objects.") { repo, refsOnly, depth, noPrune };
         command.SetAction(parseResult =>
         {
-            var result = OstreeCommand.OpenRepo(parseResult, repo).Prune(new PruneOptions
+            var result = repo.Open(parseResult).Prune(new PruneOptions
             {
                 RefsOnly = parseResult.GetValue(refsOnly),
                 Depth = parseResult.GetValue(depth),

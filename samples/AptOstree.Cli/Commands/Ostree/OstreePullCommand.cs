@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
@@ -8,7 +9,7 @@ internal static class OstreePullCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var depth = new Option<int>("--depth") { Description = "Traverse DEPTH parents (-1=infinite) (default: 0)." };
         var mirror = new Option<bool>("--mirror") { Description = "Write refs suitable for a mirror and fetches all refs if none provided." };
         var remote = new Argument<string>("REMOTE");
@@ -16,15 +17,15 @@ internal static class OstreePullCommand
         var command = new Command("pull", "Download data from a remote repository.") { repo, depth, mirror, remote, refs };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
-            var options = new PullOptions { Depth = parseResult.GetValue(depth), Mirror = parseResult.GetValue(mirror) };
+            var repository = repo.Open(parseResult);
+            var progress = ConsoleProgress.ForStandardError();
+            var options = new PullOptions { Depth = parseResult.GetValue(depth), Mirror = parseResult.GetValue(mirror), Progress = progress };
             var branches = parseResult.GetValue(refs) ?? [];
             if (branches.Length == 0)
             {
                 if (!options.Mirror)
                 {
-                    Console.Error.WriteLine("apt-ostree: error: No branches given (use --mirror to fetch all refs)");
-                    return 1;
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "No branches given (use --mirror to fetch all refs)");
                 }
 
                 foreach (var (name, commit) in await new RepositoryPuller(repository).MirrorRemoteAsync(parseResult.GetValue(remote)!, options, cancellationToken))
@@ -32,6 +33,7 @@ internal static class OstreePullCommand
                     Console.WriteLine($"{name}: {commit}");
                 }
 
+                progress.Complete(progress.Summary("pull", ProgressUnit.Objects));
                 return 0;
             }
 
@@ -41,6 +43,7 @@ internal static class OstreePullCommand
                 Console.WriteLine($"{r}: {commit}");
             }
 
+            progress.Complete(progress.Summary("pull", ProgressUnit.Objects));
             return 0;
         });
         return command;

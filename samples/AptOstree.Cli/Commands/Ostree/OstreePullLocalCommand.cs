@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
@@ -8,7 +9,7 @@ internal static class OstreePullLocalCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var depth = new Option<int>("--depth") { Description = "Traverse DEPTH parents (-1=infinite) (default: 0)." };
         var remoteName = new Option<string?>("--remote") { Description = "Add REMOTE to refspec." };
 
@@ -21,14 +22,16 @@ internal static class OstreePullLocalCommand
         var command = new Command("pull-local", "Copy data from SRC_REPO.") { repo, depth, remoteName, untrusted, gpgVerify, gpgVerifySummary, source, refs };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             string src = parseResult.GetValue(source)!;
-            var list = parseResult.GetValue(refs) is { Length: > 0 } given ? given : OstreeRepository.Open(src).Refs.List().Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).ToArray();
+            var list = parseResult.GetValue(refs) is { Length: > 0 } given ? given : parseResult.GetRequiredService<OstreeRepositoryFactory>().Open(src).Refs.List().Keys.Where(k => !k.Contains(':', StringComparison.Ordinal)).ToArray();
+            var progress = ConsoleProgress.ForStandardError();
             foreach (var r in list)
             {
-                await repository.PullLocalAsync(src, r, new PullOptions { Depth = parseResult.GetValue(depth), Remote = parseResult.GetValue(remoteName), GpgVerify = parseResult.GetValue(gpgVerify), GpgVerifySummary = parseResult.GetValue(gpgVerifySummary) }, cancellationToken);
+                await repository.PullLocalAsync(src, r, new PullOptions { Depth = parseResult.GetValue(depth), Remote = parseResult.GetValue(remoteName), GpgVerify = parseResult.GetValue(gpgVerify), GpgVerifySummary = parseResult.GetValue(gpgVerifySummary), Progress = progress }, cancellationToken);
             }
 
+            progress.Complete(progress.Summary("pull", ProgressUnit.Objects));
             return 0;
         });
         return command;

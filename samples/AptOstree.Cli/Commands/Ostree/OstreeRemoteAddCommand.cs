@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
 
@@ -7,7 +8,7 @@ internal static class OstreeRemoteAddCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var noGpg = new Option<bool>("--no-gpg-verify") { Description = "Disable GPG verification." };
         var collectionId = new Option<string?>("--collection-id") { Description = "Globally unique ID for this repository as an collection of refs for redistribution to other repositories." };
         var signVerify = new Option<string[]>("--sign-verify") { Description = "Verify signatures using KEYTYPE=inline:PUBKEY or KEYTYPE=file:/path/to/key." };
@@ -23,8 +24,7 @@ internal static class OstreeRemoteAddCommand
                 int eq = kv.IndexOf('=', StringComparison.Ordinal);
                 if (eq <= 0)
                 {
-                    Console.Error.WriteLine($"apt-ostree: error: Invalid --set {kv}, expected KEY=VALUE");
-                    return 1;
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Invalid --set {kv}, expected KEY=VALUE");
                 }
 
                 options[kv[..eq]] = kv[(eq + 1)..];
@@ -43,8 +43,7 @@ internal static class OstreeRemoteAddCommand
                 var keyParts = parts.Length == 2 ? parts[1].Split(':', 2) : [];
                 if (keyParts.Length != 2 || keyParts[0] is not ("inline" or "file"))
                 {
-                    Console.Error.WriteLine($"apt-ostree: error: Failed to parse KEYTYPE=[inline|file]:DATA in {spec}");
-                    return 1;
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Failed to parse KEYTYPE=[inline|file]:DATA in {spec}");
                 }
 
                 options[$"verification-{parts[0]}-{(keyParts[0] == "inline" ? "key" : "file")}"] = keyParts[1];
@@ -56,7 +55,7 @@ internal static class OstreeRemoteAddCommand
                 options["sign-verify"] = string.Join(';', types.Distinct(StringComparer.Ordinal));
             }
 
-            OstreeCommand.OpenRepo(parseResult, repo).Remotes.Add(parseResult.GetValue(name)!, parseResult.GetValue(url)!, gpgVerify: !parseResult.GetValue(noGpg), options: options);
+            repo.Open(parseResult).Remotes.Add(parseResult.GetValue(name)!, parseResult.GetValue(url)!, gpgVerify: !parseResult.GetValue(noGpg), options: options);
             return 0;
         });
         return command;

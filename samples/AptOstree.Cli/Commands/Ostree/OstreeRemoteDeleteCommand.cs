@@ -7,10 +7,10 @@ internal static class OstreeRemoteDeleteCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var name = new Argument<string>("NAME");
         var command = new Command("delete", "Delete a remote repository.") { repo, name };
-        command.SetAction(parseResult => OstreeCommand.OpenRepo(parseResult, repo).Remotes.Remove(parseResult.GetValue(name)!) ? 0 : 1);
+        command.SetAction(parseResult => repo.Open(parseResult).Remotes.Remove(parseResult.GetValue(name)!) ? 0 : 1);
         return command;
     }
 }

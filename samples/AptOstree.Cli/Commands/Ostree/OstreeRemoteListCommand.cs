@@ -7,11 +7,11 @@ internal static class OstreeRemoteListCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var command = new Command("list", "List remote repository names.") { repo };
         command.SetAction(parseResult =>
         {
-            foreach (var r in OstreeCommand.OpenRepo(parseResult, repo).Remotes.List())
+            foreach (var r in repo.Open(parseResult).Remotes.List())
             {
                 Console.WriteLine(r.Name);
             }

@@ -9,7 +9,7 @@ internal static class OstreeShowCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var rev = new Argument<string>("OBJECT");
         var key = new Option<string?>("--print-metadata-key") { Description = "Print string value of metadata key." };
         var detachedKey = new Option<string?>("--print-detached-metadata-key") { Description = "Print string value of detached metadata key." };
@@ -18,7 +18,7 @@ internal static class OstreeShowCommand
         var command = new Command("show", "Output a metadata object.") { repo, rev, key, detachedKey, raw, gpgHomedir };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var checksum = repository.ResolveRev(parseResult.GetValue(rev)!);
             var commit = repository.ReadCommit(checksum);
 
