@@ -154,7 +154,7 @@ internal sealed class ConsoleProgress : IProgress<OperationProgress>
         return sb.ToString();
     }
 
-    /// <summary>GLib's g_format_size, which ostree prints: decimal units, one decimal, "bytes" below 1 kB.</summary>
+    /// <summary>GLib's g_format_size, which ostree prints: decimal units, one decimal, a no-break space before the unit, "bytes" below 1 kB.</summary>
     internal static string FormatSize(long bytes)
     {
         if (bytes < 1000)
@@ -171,7 +171,7 @@ internal sealed class ConsoleProgress : IProgress<OperationProgress>
             unit++;
         }
 
-        return string.Create(CultureInfo.InvariantCulture, $"{value:0.0} {units[unit]}");
+        return string.Create(CultureInfo.InvariantCulture, $"{value:0.0}\u00a0{units[unit]}");
     }
 
     private static string Title(string operation) => operation switch
