@@ -44,6 +44,14 @@ internal static class SampleTools
     public static ToolResult RunScript(string script, params string[] arguments) =>
         ExternalTool.Run(PowerShell(), ["-NoProfile", "-NonInteractive", "-File", Path.Combine(PowerShellScripts, script), "-AssemblyDirectory", AssemblyDirectory, .. arguments]);
 
+    /// <summary>Runs a script text in pwsh with the SDK imported (as the samples import it); <paramref name="directory"/> holds the script file.</summary>
+    public static ToolResult RunInlineScript(string directory, string script)
+    {
+        string path = Path.Combine(directory, "inline.ps1");
+        File.WriteAllText(path, $"$ErrorActionPreference = 'Stop'\n. '{Path.Combine(PowerShellScripts, "Import-AptOstree.ps1")}' -AssemblyDirectory '{AssemblyDirectory}'\n{script}\n");
+        return ExternalTool.Run(PowerShell(), ["-NoProfile", "-NonInteractive", "-File", path]);
+    }
+
     private static string FindRepositoryRoot() =>
         typeof(SampleTools).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
             .Cast<System.Reflection.AssemblyMetadataAttribute>()
