@@ -121,6 +121,18 @@ internal sealed class ConsoleProgress : IProgress<OperationProgress>
     }
 
     /// <summary>
+    /// The summary line of work that wrote <paramref name="objects"/> objects, "Writing objects: 12, 3.4 MB, done in 0.4 s.",
+    /// with the bytes of the latest report when it counted bytes.
+    /// </summary>
+    public string ObjectsSummary(string operation, long objects)
+    {
+        var last = Last;
+        var seconds = Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        string bytes = last is { Unit: ProgressUnit.Bytes } ? ", " + FormatSize(last.Completed) : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{Title(operation)}: {objects}{bytes}, done in {seconds} s.");
+    }
+
+    /// <summary>
     /// What ostree's console progress shows, "Receiving objects: 45% (45/100)" or "Writing objects: 45", with sizes for
     /// bytes; on a terminal also a bar and the current item.
     /// </summary>
