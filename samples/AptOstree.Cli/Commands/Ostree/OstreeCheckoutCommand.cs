@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
@@ -24,10 +25,11 @@ internal static class OstreeCheckoutCommand
         {
             repo, user, hardlinks, copy, union, unionAdd, whiteouts, passthrough, subpath, bareUserOnlyDirs, rev, destination,
         };
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
             var repository = repo.Open(parseResult);
             string target = parseResult.GetValue(rev)!;
+            var progress = ConsoleProgress.ForStandardError();
             repository.Checkout(target, parseResult.GetValue(destination) ?? target, new CheckoutOptions
             {
                 Mode = parseResult.GetValue(user) ? CheckoutMode.User : CheckoutMode.Root,
@@ -38,8 +40,9 @@ internal static class OstreeCheckoutCommand
                 ProcessPassthroughWhiteouts = parseResult.GetValue(passthrough),
                 Subpath = parseResult.GetValue(subpath),
                 BareUserOnlyDirectories = parseResult.GetValue(bareUserOnlyDirs),
-            });
-            return 0;
+            }, progress, cancellationToken);
+            progress.Complete(progress.Summary("checkout", ProgressUnit.Files));
+            return Task.FromResult(0);
         });
         return command;
     }
