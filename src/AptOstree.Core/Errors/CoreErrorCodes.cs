@@ -39,4 +39,7 @@ public static class CoreErrorCodes
 
     /// <summary>A tar entry has a type that is not handled (GNU sparse files, multi-volume parts, unknown type flags).</summary>
     public const string UnsupportedTarEntry = "AO1010";
+
+    /// <summary>An argument or option given to an operation, or on a command line, is not one it accepts.</summary>
+    public const string InvalidArgument = "AO1011";
 }

@@ -73,10 +73,11 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Reads a .deb from a stream, which must be positioned at the start of the archive.</summary>
+    /// <remarks>An empty <paramref name="sourceName"/> means none, as PowerShell passes <c>$null</c> for a string.</remarks>
     public static DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null, DebReaderOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new DebPackage(stream, leaveOpen, sourceName ?? "<stream>", options ?? DebReaderOptions.Default, logger ?? NullLogger.Instance);
+        return new DebPackage(stream, leaveOpen, string.IsNullOrEmpty(sourceName) ? "<stream>" : sourceName, options ?? DebReaderOptions.Default, logger ?? NullLogger.Instance);
     }
 
     /// <summary>

@@ -11,7 +11,7 @@ internal static class AdminStatusCommand
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON document." };
         var command = new Command("status", "List deployments.") { json };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var sysroot = AdminCommand.Open(parse);
             var deployments = sysroot.GetDeployments();
@@ -44,7 +44,7 @@ internal static class AdminStatusCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 

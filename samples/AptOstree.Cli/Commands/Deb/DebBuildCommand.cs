@@ -18,8 +18,7 @@ internal static class DebBuildCommand
         {
             if (!DebCompressionNames.TryParseName(parse.GetValue(compression), out var codec))
             {
-                Console.Error.WriteLine($"apt-ostree: unknown compression '{parse.GetValue(compression)}'");
-                return 2;
+                throw new AptOstreeException(CoreErrorCodes.InvalidArgument, $"Unknown compression '{parse.GetValue(compression)}'.");
             }
 
             var builder = DebBuilder.FromDirectory(parse.GetValue(directory)!, parse.GetValue(rootOwner));

@@ -14,7 +14,7 @@ internal static class DebContentsCommand
         var command = new Command("contents", "List the data member's entries (like dpkg-deb -c).") { file };
         command.SetAction(parse =>
         {
-            using var pkg = DebPackage.Open(parse.GetValue(file)!);
+            using var pkg = parse.GetRequiredService<DebPackageReader>().Open(parse.GetValue(file)!);
             using var reader = pkg.OpenData();
             var output = new StringBuilder();
             while (reader.GetNextEntry() is { } e)

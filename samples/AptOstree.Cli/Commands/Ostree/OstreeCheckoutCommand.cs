@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 
 namespace AptOstree.Cli.Commands;
@@ -8,7 +9,7 @@ internal static class OstreeCheckoutCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var user = new Option<bool>("--user-mode", "-U") { Description = "Do not change file ownership or initialize extended attributes." };
         var hardlinks = new Option<bool>("--require-hardlinks", "-H") { Description = "Do not fall back to full copies if hardlinking fails." };
         var copy = new Option<bool>("--force-copy", "-C") { Description = "Never hardlink (but may reflink if available)." };
@@ -24,10 +25,11 @@ internal static class OstreeCheckoutCommand
         {
             repo, user, hardlinks, copy, union, unionAdd, whiteouts, passthrough, subpath, bareUserOnlyDirs, rev, destination,
         };
-        command.SetAction(parseResult =>
+        command.SetAction((parseResult, cancellationToken) =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             string target = parseResult.GetValue(rev)!;
+            var progress = ConsoleProgress.ForStandardError();
             repository.Checkout(target, parseResult.GetValue(destination) ?? target, new CheckoutOptions
             {
                 Mode = parseResult.GetValue(user) ? CheckoutMode.User : CheckoutMode.Root,
@@ -38,8 +40,9 @@ internal static class OstreeCheckoutCommand
                 ProcessPassthroughWhiteouts = parseResult.GetValue(passthrough),
                 Subpath = parseResult.GetValue(subpath),
                 BareUserOnlyDirectories = parseResult.GetValue(bareUserOnlyDirs),
-            });
-            return 0;
+            }, progress, cancellationToken);
+            progress.Complete(progress.Summary("checkout", ProgressUnit.Files));
+            return Task.FromResult(0);
         });
         return command;
     }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
 
@@ -10,7 +11,7 @@ internal static class OstreeCommitCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var branch = new Option<string?>("--branch", "-b") { Description = "Branch to update." };
         var subject = new Option<string?>("--subject", "-s") { Description = "One-line subject." };
         var body = new Option<string?>("--body", "-m") { Description = "Full description." };
@@ -44,7 +45,7 @@ internal static class OstreeCommitCommand
         };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var parentText = parseResult.GetValue(parent);
             if (parseResult.GetValue(branch) is null && !parseResult.GetValue(orphan))
             {
@@ -92,8 +93,7 @@ internal static class OstreeCommitCommand
 
             if (specs.Count == 0)
             {
-                Console.Error.WriteLine("apt-ostree: error: no tree given (PATH or --tree=dir=PATH)");
-                return 1;
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "no tree given (PATH or --tree=dir=PATH)");
             }
 
             var filter = CommitFilterFiles.Load(parseResult.GetValue(statOverride), parseResult.GetValue(skipList));
@@ -109,26 +109,31 @@ internal static class OstreeCommitCommand
             // Every --tree goes into one tree through one transaction, in order; a file meeting a directory fails as in ostree.
             using var signals = new TerminationSignals();
             var cancellationToken = signals.Token;
+            var progress = ConsoleProgress.ForStandardError();
             Checksum commit;
+            int objectsWritten;
             try
             {
                 using var transaction = repository.PrepareTransaction();
                 var builder = new MutableTreeBuilder(transaction, importOptions);
                 foreach (var spec in specs)
                 {
-                    Import(builder, spec, cancellationToken);
+                    Import(builder, spec, progress, cancellationToken);
                 }
 
                 filter?.EnsureAllMatched();
                 commit = transaction.WriteCommit(builder.Tree, options, cancellationToken);
                 transaction.Complete(cancellationToken);
+                objectsWritten = transaction.ContentObjectsWritten;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                progress.Complete(null);
                 Console.Error.WriteLine("apt-ostree: commit interrupted; nothing was committed");
                 return signals.ExitCode;
             }
 
+            progress.Complete(progress.ObjectsSummary("commit", objectsWritten));
             Console.WriteLine(commit);
             return 0;
         });
@@ -155,20 +160,20 @@ internal static class OstreeCommitCommand
             .ToList();
     }
 
-    private static void Import(MutableTreeBuilder builder, string spec, CancellationToken cancellationToken)
+    private static void Import(MutableTreeBuilder builder, string spec, IProgress<OperationProgress> progress, CancellationToken cancellationToken)
     {
         if (spec.StartsWith("dir=", StringComparison.Ordinal))
         {
-            builder.ImportDirectory(spec[4..], cancellationToken: cancellationToken);
+            builder.ImportDirectory(spec[4..], progress, cancellationToken);
         }
         else if (spec.StartsWith("tar=", StringComparison.Ordinal))
         {
             using var tar = File.OpenRead(spec[4..]);
-            builder.ImportTar(tar, spec[4..], cancellationToken: cancellationToken);
+            builder.ImportTar(tar, spec[4..], progress, cancellationToken);
         }
         else if (spec.StartsWith("ref=", StringComparison.Ordinal))
         {
-            builder.ImportCommit(builder.Transaction.Repository.ResolveRev(spec[4..]), cancellationToken: cancellationToken);
+            builder.ImportCommit(builder.Transaction.Repository.ResolveRev(spec[4..]), progress, cancellationToken);
         }
         else
         {

@@ -12,7 +12,7 @@ internal static class OstreeSummaryCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var update = new Option<bool>("--update", "-u") { Description = "Update the summary." };
         var view = new Option<bool>("--view", "-v") { Description = "View the local summary file." };
         var sign = new Option<string[]>("--sign") { Description = "Key ID to sign the summary with (base64 ed25519 secret key).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
@@ -22,13 +22,12 @@ internal static class OstreeSummaryCommand
         var command = new Command("summary", "Manage summary metadata.") { repo, update, view, sign, signType, gpgSign, gpgKeys.Homedir, gpgKeys.Keyring };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             if (parseResult.GetValue(update))
             {
                 if (parseResult.GetValue(signType) != "ed25519")
                 {
-                    Console.Error.WriteLine("apt-ostree: error: only --sign-type=ed25519 is supported");
-                    return 1;
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "only --sign-type=ed25519 is supported");
                 }
 
                 var gpg = (parseResult.GetValue(gpgSign) ?? []).Select(id => gpgKeys.Load(parseResult, id)).ToArray();
