@@ -56,7 +56,7 @@ public sealed partial class PackageConfigurator
 
         var runTree = root;
         TreeAssembler.MaterializeVar(_repository, runTree, tree.TmpfilesLines);
-        var lowerCommit = _repository.CommitTree(runTree, new CommitOptions { Orphan = true, Timestamp = DateTimeOffset.UnixEpoch, Subject = "apt-ostree compose: tree before configuration" });
+        var lowerCommit = _repository.CommitTree(runTree, new CommitOptions { Orphan = true, Timestamp = DateTimeOffset.UnixEpoch, Subject = "apt-ostree compose: tree before configuration" }, cancellationToken);
         if (Directory.Exists(workDirectory))
         {
             Directory.Delete(workDirectory, recursive: true);
@@ -64,7 +64,7 @@ public sealed partial class PackageConfigurator
 
         Directory.CreateDirectory(workDirectory);
         string lower = Path.Combine(workDirectory, "lower");
-        _repository.Checkout(lowerCommit, lower, new CheckoutOptions { Mode = CheckoutMode.Root });
+        _repository.Checkout(lowerCommit, lower, new CheckoutOptions { Mode = CheckoutMode.Root }, cancellationToken: cancellationToken);
 
         try
         {

@@ -116,12 +116,12 @@ public sealed class PackageImporter
             Timestamp = DateTimeOffset.UnixEpoch,
             Metadata = metadata,
             NoBindings = true,
-        });
+        }, cancellationToken);
         ComposeLog.Imported(_logger, name, version, commit);
         return new ImportedPackage(name, version, architecture, sha256, refName, commit, Reused: false);
     }
 
-    private void ImportEntry(MutableTree tree, DebTarEntry entry, DebDataReader data, HashSet<string> conffiles, List<DebFileDigest> digests,
+    private void ImportEntry(MutableTree tree, TarArchiveEntry entry, TarArchiveReader data, HashSet<string> conffiles, List<DebFileDigest> digests,
         Dictionary<string, (Checksum Checksum, string Md5)> contentByPath, List<string> tmpfiles, string debPath)
     {
         string path = entry.Path;
@@ -129,7 +129,7 @@ public sealed class PackageImporter
         var xattrs = entry.ExtendedAttributes.Select(x => new ExtendedAttribute(x.Key, x.Value.ToArray())).ToList();
         if (path.Length == 0)
         {
-            if (entry.Type == DebTarEntryType.Directory)
+            if (entry.Type == TarArchiveEntryType.Directory)
             {
                 tree.Meta = DirMeta.Create(uid, gid, entry.Permissions, xattrs);
             }
@@ -146,7 +146,7 @@ public sealed class PackageImporter
 
         switch (entry.Type)
         {
-            case DebTarEntryType.Directory:
+            case TarArchiveEntryType.Directory:
                 if (inVar)
                 {
                     if (stored != "var")
@@ -161,7 +161,7 @@ public sealed class PackageImporter
 
                 tree.EnsureDirectory(stored).Meta = DirMeta.Create(uid, gid, entry.Permissions, xattrs);
                 return;
-            case DebTarEntryType.RegularFile:
+            case TarArchiveEntryType.RegularFile:
             {
                 using var hashing = new HashingReadStream(data.DataStream ?? Stream.Null, HashAlgorithmName.MD5);
                 var checksum = _repository.WriteContent(FileHeader.ForFile(uid, gid, entry.Permissions, ExtendedAttribute.Canonicalize(xattrs)), hashing, entry.Size);
@@ -172,9 +172,9 @@ public sealed class PackageImporter
                 return;
             }
 
-            case DebTarEntryType.HardLink:
+            case TarArchiveEntryType.HardLink:
             {
-                string target = DebTarPath.Normalize(entry.LinkTarget ?? string.Empty);
+                string target = TarPath.Normalize(entry.LinkTarget ?? string.Empty);
                 if (!contentByPath.TryGetValue(target, out var linked))
                 {
                     throw new AptOstreeException(ComposeErrorCodes.ImportFailed, $"{debPath}: hard link {path} points to {target}, which is not an earlier regular file of the archive.");
@@ -186,7 +186,7 @@ public sealed class PackageImporter
                 return;
             }
 
-            case DebTarEntryType.SymbolicLink:
+            case TarArchiveEntryType.SymbolicLink:
                 if (inVar)
                 {
                     tmpfiles.Add(VarTmpfiles.Symlink(stored, entry.LinkTarget ?? string.Empty));

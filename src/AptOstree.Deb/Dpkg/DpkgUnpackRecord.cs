@@ -46,7 +46,7 @@ public sealed record DpkgUnpackRecord
         var list = new StringBuilder();
         foreach (var name in dataEntryNames)
         {
-            string path = DebTarPath.Normalize(name);
+            string path = TarPath.Normalize(name);
             list.Append(path.Length == 0 ? "/." : "/" + path).Append('\n');
         }
 

@@ -17,10 +17,16 @@ internal sealed class CheckoutEngine
     private readonly bool _canHardlink;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
     private readonly ParallelOptions _parallelOptions;
+    private readonly IProgress<OperationProgress>? _progress;
+    private readonly CancellationToken _cancellationToken;
     private int _tmpCounter;
+    private long _filesDone;
+    private long? _filesTotal;
 
-    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options)
+    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        _progress = progress;
+        _cancellationToken = cancellationToken;
         _repo = repository;
         _options = options;
         _fs = repository.FileSystem;
@@ -45,6 +51,7 @@ internal sealed class CheckoutEngine
 
     public void CheckoutCommit(Checksum commit, string destination)
     {
+        _cancellationToken.ThrowIfCancellationRequested();
         ArgumentException.ThrowIfNullOrEmpty(destination);
         destination = Path.GetFullPath(destination).TrimEnd('/');
         var c = _repo.Objects.ReadCommit(commit, verify: true);
@@ -84,7 +91,44 @@ internal sealed class CheckoutEngine
             throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, $"Unable to do hardlink checkout across devices ({destination} vs {_repo.Path}).");
         }
 
+        if (_progress is not null)
+        {
+            _filesTotal = CountFiles(tree);
+        }
+
         CheckoutDirectory(destination, tree, meta);
+        _progress?.Report(new OperationProgress("checkout", _filesDone, _filesDone, ProgressUnit.Files));
+    }
+
+    /// <summary>One file checked out: checks for cancellation and reports progress every 256 files (any thread).</summary>
+    internal void FileDone(string dir, string name)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var done = Interlocked.Increment(ref _filesDone);
+        if (_progress is not null && (done & 255) == 0)
+        {
+            _progress.Report(new OperationProgress("checkout", done, _filesTotal, ProgressUnit.Files, dir + "/" + name));
+        }
+    }
+
+    /// <summary>The files a checkout of <paramref name="tree"/> writes (the progress total), from the dirtrees alone.</summary>
+    private long CountFiles(Checksum tree)
+    {
+        long count = 0;
+        var pending = new Stack<Checksum>();
+        pending.Push(tree);
+        while (pending.TryPop(out var next))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var dirtree = _repo.Objects.ReadDirTree(next);
+            count += dirtree.Files.Count;
+            foreach (var d in dirtree.Directories)
+            {
+                pending.Push(d.TreeChecksum);
+            }
+        }
+
+        return count;
     }
 
     private void EnsureDestinationDirectory(string path)
@@ -152,6 +196,7 @@ internal sealed class CheckoutEngine
             }
 
             CheckoutFile(path, name, file.Checksum);
+            FileDone(path, name);
         }
 
         // The first levels fan out over the cores; deeper levels run inline.

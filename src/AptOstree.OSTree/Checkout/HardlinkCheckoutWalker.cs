@@ -117,6 +117,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         foreach (var file in tree.Files)
         {
             CheckoutFile(job, file.Name, file.Checksum);
+            _engine.FileDone(job.Path, file.Name);
         }
 
         // Files before subdirectories, as ostree does (a passthrough whiteout for a sibling directory then conflicts

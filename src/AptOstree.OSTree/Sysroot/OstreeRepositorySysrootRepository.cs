@@ -42,7 +42,7 @@ public sealed class OstreeRepositorySysrootRepository : ISysrootRepository
     public void CheckoutForDeployment(string commit, string destination, CancellationToken cancellationToken)
     {
         var mode = _repository.Mode is RepoMode.BareUser or RepoMode.BareUserOnly ? CheckoutMode.User : CheckoutMode.Root;
-        _repository.Checkout(Checksum.Parse(commit), destination, new CheckoutOptions { Mode = mode, ProcessPassthroughWhiteouts = true });
+        _repository.Checkout(Checksum.Parse(commit), destination, new CheckoutOptions { Mode = mode, ProcessPassthroughWhiteouts = true }, cancellationToken: cancellationToken);
     }
 
     /// <inheritdoc />

@@ -74,13 +74,13 @@ public class DpkgDatabaseWriterTests
         while (data.GetNextEntry() is { } entry)
         {
             names.Add(entry.Name);
-            if (entry.Type == DebTarEntryType.RegularFile)
+            if (entry.Type == TarArchiveEntryType.RegularFile)
             {
                 string md5 = Convert.ToHexStringLower(MD5.HashData(data.DataStream ?? Stream.Null));
                 byName[entry.Path] = md5;
                 digests.Add(new DebFileDigest(md5, entry.Path));
             }
-            else if (entry.Type == DebTarEntryType.HardLink && byName.TryGetValue(DebTarPath.Normalize(entry.LinkTarget!), out var target))
+            else if (entry.Type == TarArchiveEntryType.HardLink && byName.TryGetValue(TarPath.Normalize(entry.LinkTarget!), out var target))
             {
                 digests.Add(new DebFileDigest(target, entry.Path));
             }

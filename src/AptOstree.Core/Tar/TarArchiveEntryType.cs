@@ -1,9 +1,9 @@
-namespace AptOstree.Deb;
+namespace AptOstree;
 
-/// <summary>The kinds of tar entries a .deb may contain (dpkg's <c>tarfn.h</c>).</summary>
-public enum DebTarEntryType
+/// <summary>The kinds of entries a tar archive holds, as dpkg (<c>tarfn.h</c>) and libostree handle them.</summary>
+public enum TarArchiveEntryType
 {
-    /// <summary>A regular file (<c>0</c> or NUL).</summary>
+    /// <summary>A regular file (type flag <c>0</c>, NUL or <c>7</c>).</summary>
     RegularFile,
 
     /// <summary>A hard link to an earlier entry (<c>1</c>).</summary>
