@@ -33,7 +33,12 @@ public sealed partial class PackageConfigurator
     /// <summary>Runs the maintainer scripts of <paramref name="tree"/>'s packages and overlays their changes onto it.</summary>
     /// <returns>The time of each script and trigger, slowest first.</returns>
     /// <exception cref="AptOstreeException">A script failed (<see cref="ComposeErrorCodes.ScriptFailed"/>, naming the package and script) or ran too long.</exception>
-    public async Task<IReadOnlyList<ScriptTiming>> ConfigureAsync(AssembledTree tree, Treefile treefile, string workDirectory, CancellationToken cancellationToken = default)
+    /// <param name="tree">The assembled tree; changed in place.</param>
+    /// <param name="treefile">Scripts to ignore or replace, debconf selections, postprocess scripts, time limit.</param>
+    /// <param name="workDirectory">Scratch directory (emptied before and after).</param>
+    /// <param name="sourceDateEpoch">Passed to the scripts as <c>SOURCE_DATE_EPOCH</c> (dates they write, e.g. in <c>/etc/shadow</c>); default: the environment's.</param>
+    /// <param name="cancellationToken">Stops the scripts.</param>
+    public async Task<IReadOnlyList<ScriptTiming>> ConfigureAsync(AssembledTree tree, Treefile treefile, string workDirectory, long? sourceDateEpoch = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(treefile);
@@ -68,7 +73,7 @@ public sealed partial class PackageConfigurator
 
         try
         {
-            return await RunScriptsAsync(tree, treefile, statuses, restore, lower, workDirectory, cancellationToken).ConfigureAwait(false);
+            return await RunScriptsAsync(tree, treefile, statuses, restore, lower, workDirectory, sourceDateEpoch, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -80,7 +85,7 @@ public sealed partial class PackageConfigurator
     }
 
     private async Task<IReadOnlyList<ScriptTiming>> RunScriptsAsync(AssembledTree tree, Treefile treefile, List<(ImportedPackage Package, Deb822Paragraph Status, string InfoName)> statuses,
-        Dictionary<string, Checksum?> restore, string lower, string workDirectory, CancellationToken cancellationToken)
+        Dictionary<string, Checksum?> restore, string lower, string workDirectory, long? sourceDateEpoch, CancellationToken cancellationToken)
     {
         var root = tree.Root;
         var essential = EssentialSet(statuses.Select(s => s.Status).ToList());
@@ -101,7 +106,11 @@ public sealed partial class PackageConfigurator
             ["LC_ALL"] = "C.UTF-8",
             ["HOME"] = "/root",
         };
-        if (Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") is { Length: > 0 } sde)
+        if (sourceDateEpoch is { } epoch)
+        {
+            environment["SOURCE_DATE_EPOCH"] = epoch.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") is { Length: > 0 } sde)
         {
             environment["SOURCE_DATE_EPOCH"] = sde;
         }
