@@ -1,0 +1,87 @@
+using AptOstree.OSTree;
+using AptOstree.Testing;
+
+namespace AptOstree.Compose.Tests.Pipeline;
+
+/// <summary>The product end to end: a bookworm minbase treefile composed into a commit, deployed, and checked with the target's own dpkg and apt.</summary>
+[Collection(nameof(MinbaseComposeCollection))]
+public sealed class MinbaseComposeTests(MinbaseComposeFixture fixture)
+{
+    private void Require()
+    {
+        Skip.If(fixture.SkipReason is not null, fixture.SkipReason);
+        if (fixture.Failure is { } failure)
+        {
+            throw new InvalidOperationException("The minbase compose failed: " + failure.Message, failure);
+        }
+    }
+
+    private ToolResult InTree(params string[] argv) =>
+        ExternalTool.Run("bwrap", ["--bind", fixture.Root, "/", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--tmpfs", "/run", "--unshare-net",
+            "--setenv", "PATH", "/usr/sbin:/usr/bin:/sbin:/bin", "--setenv", "LC_ALL", "C", .. argv]);
+
+    [SkippableFact]
+    public void Compose_BookwormMinbase_CommitsOnTheRefAndOstreeFsckIsClean()
+    {
+        Require();
+        Assert.True(fixture.First.Changed || fixture.First.Commit is not null);
+        var repo = OstreeRepository.Open(fixture.RepositoryPath);
+        Assert.Equal(fixture.First.Commit, repo.Refs.TryResolve(fixture.First.Ref));
+        Assert.Contains(fixture.First.Packages, p => p.Name == "dpkg");
+        Assert.Contains(fixture.First.Packages, p => p.Name == "apt");
+        Assert.DoesNotContain(fixture.First.Packages, p => p.Name == "systemd");
+        ExternalTool.Run("ostree", ["fsck", "--repo=" + fixture.RepositoryPath]).EnsureSuccess("ostree fsck");
+        string show = ExternalTool.Run("ostree", ["show", "--repo=" + fixture.RepositoryPath, "--print-metadata-key=aptostree.inputhash", fixture.First.Commit!.Value.ToString()]).EnsureSuccess("ostree show").StandardOutput;
+        Assert.Contains(fixture.First.InputHash, show, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Compose_SameTreefileTwice_SameCommitAndNoChanges()
+    {
+        Require();
+        Assert.False(fixture.Second.Changed);
+        Assert.Equal(fixture.First.Commit, fixture.Second.Commit);
+        Assert.Equal(fixture.First.InputHash, fixture.Second.InputHash);
+    }
+
+    [SkippableFact]
+    public void DeployedTree_DpkgListsEveryPackageInstalled()
+    {
+        Require();
+        var result = InTree("dpkg-query", "-W", "-f", "${db:Status-Abbrev} ${Package}\n").EnsureSuccess("dpkg-query -W");
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(fixture.First.Packages.Select(p => p.Name).Distinct().Order(StringComparer.Ordinal), lines.Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[^1]).Order(StringComparer.Ordinal));
+        Assert.All(lines, l => Assert.StartsWith("ii ", l, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public void DeployedTree_DpkgAuditAndAptGetCheck_AreClean()
+    {
+        Require();
+        var audit = InTree("dpkg", "--audit");
+        Assert.True(audit.ExitCode == 0 && audit.StandardOutput.Trim().Length == 0, $"dpkg --audit: {audit.StandardOutput}{audit.StandardError}");
+        InTree("apt-get", "check", "-o", "Debug::NoLocking=1").EnsureSuccess("apt-get check");
+    }
+
+    [SkippableFact]
+    public void DeployedTree_BashAndAptGetRun()
+    {
+        Require();
+        Assert.Equal("ok", InTree("bash", "-c", "echo ok").EnsureSuccess("bash").StandardOutput.Trim());
+        Assert.StartsWith("apt ", InTree("apt-get", "--version").EnsureSuccess("apt-get --version").StandardOutput, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void DeployedTree_OstreeLayout_EtcInUsrVarFromTmpfilesDpkgDatabaseInUsr()
+    {
+        Require();
+        var repo = OstreeRepository.Open(fixture.RepositoryPath);
+        var tree = MutableTree.FromCommit(repo, fixture.First.Commit!.Value);
+        Assert.NotNull(tree.FindDirectory("usr/etc"));
+        Assert.Null(tree.FindDirectory("etc"));
+        Assert.True(tree.FindDirectory("var")!.IsEmpty);
+        Assert.True(tree.FindDirectory("boot") is null || tree.FindDirectory("boot")!.IsEmpty);
+        Assert.NotNull(tree.FindFile(VarTmpfiles.DpkgDatabase + "/status"));
+        Assert.Equal(0, new FileInfo(Path.Combine(fixture.Root, "etc/machine-id")).Length);
+    }
+}
