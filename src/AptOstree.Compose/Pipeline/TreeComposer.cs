@@ -20,7 +20,7 @@ namespace AptOstree.Compose;
 public sealed class TreeComposer
 {
     /// <summary>Bumped whenever assembly, configuration or layout change the result for the same inputs.</summary>
-    public const string LayoutFormat = "1";
+    public const string LayoutFormat = "2";
 
     private readonly OstreeRepository _repository;
     private readonly ILoggerFactory _loggerFactory;

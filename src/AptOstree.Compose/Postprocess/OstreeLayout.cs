@@ -78,12 +78,15 @@ public sealed class OstreeLayout
             root.EnsureDirectory("etc").SetFile("machine-id", WriteText(string.Empty, 0x1A4));
         }
 
-        var lines = new List<string>();
+        // The packages' own /var lines go into the one file systemd-tmpfiles reads at boot (their per-package
+        // fragments stay in the package commits for layering), followed by what the scripts created.
+        var lines = new List<string>(packageTmpfiles);
         foreach (var (varPath, state) in RelocatedState)
         {
             if (Detach(root, varPath) is { } node)
             {
                 Attach(root, $"{StateDirectory}/{state}", node);
+                lines.RemoveAll(l => PathOf(l) == "/" + varPath || PathOf(l).StartsWith("/" + varPath + "/", StringComparison.Ordinal));
                 lines.Add(VarTmpfiles.Symlink(varPath, "/" + StateDirectory + "/" + state));
             }
         }

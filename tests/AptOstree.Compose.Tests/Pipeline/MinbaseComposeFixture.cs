@@ -26,9 +26,9 @@ public sealed class MinbaseComposeFixture : IDisposable
         {
             Compose();
         }
-        catch (Exception ex) when (ex is not AptOstreeException)
+        catch (Exception ex)
         {
-            SkipReason = ex.Message;
+            Failure = ex;
         }
     }
 
@@ -49,7 +49,7 @@ public sealed class MinbaseComposeFixture : IDisposable
 
     public ComposeResult Second { get; private set; } = null!;
 
-    public AptOstreeException? Failure { get; private set; }
+    public Exception? Failure { get; private set; }
 
     public void Dispose()
     {
@@ -118,7 +118,7 @@ public sealed class MinbaseComposeFixture : IDisposable
             First = new TreeComposer(repo).ComposeAsync(Treefile, options).GetAwaiter().GetResult();
             Second = new TreeComposer(repo).ComposeAsync(Treefile, options).GetAwaiter().GetResult();
         }
-        catch (AptOstreeException ex)
+        catch (Exception ex)
         {
             Failure = ex;
             return;
@@ -143,7 +143,11 @@ public sealed class MinbaseComposeFixture : IDisposable
     private static void Deploy(string root)
     {
         ExternalTool.Run("cp", ["-a", "--reflink=auto", Path.Combine(root, "usr/etc"), Path.Combine(root, "etc.new")]).EnsureSuccess("copy /usr/etc");
-        Directory.Delete(Path.Combine(root, "etc"));
+        if (Directory.Exists(Path.Combine(root, "etc")))
+        {
+            Directory.Delete(Path.Combine(root, "etc"));
+        }
+
         Directory.Move(Path.Combine(root, "etc.new"), Path.Combine(root, "etc"));
         foreach (var line in File.ReadAllLines(Path.Combine(root, OstreeLayout.AutovarFile)))
         {
