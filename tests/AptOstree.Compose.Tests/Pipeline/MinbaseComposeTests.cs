@@ -97,4 +97,20 @@ public sealed class MinbaseComposeTests(MinbaseComposeFixture fixture)
         Assert.NotNull(tree.FindFile(VarTmpfiles.DpkgDatabase + "/status"));
         Assert.Equal(0, new FileInfo(Path.Combine(fixture.Root, "etc/machine-id")).Length);
     }
+
+    [SkippableFact]
+    public async Task Compose_FailingPostinst_NamesPackageAndScriptAndCommitsNothing()
+    {
+        Require();
+        var treefile = TreefileLoader.Parse("ref: test/failing\nbase: debian:12\nvariant: minbase\nscripts:\n  replace:\n    base-files.postinst: \"#!/bin/sh\\nexit 3\\n\"\n", "failing.yaml");
+        var repo = OstreeRepository.Open(fixture.RepositoryPath);
+        var work = Directory.CreateTempSubdirectory("aptostree-failing-").FullName;
+        var ex = await Assert.ThrowsAsync<AptOstreeException>(() => new TreeComposer(repo).ComposeAsync(treefile,
+            new ComposeOptions { CacheDirectory = fixture.CacheDirectory, ListsDirectory = fixture.ListsDirectory, WorkDirectory = Path.Combine(work, "w") }));
+        Assert.Equal(ComposeErrorCodes.ScriptFailed, ex.ErrorCode);
+        Assert.Contains("base-files", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("postinst", ex.Message, StringComparison.Ordinal);
+        Assert.Null(OstreeRepository.Open(fixture.RepositoryPath).Refs.TryResolve("test/failing"));
+        ExternalTool.Run("ostree", ["fsck", "--repo=" + fixture.RepositoryPath]).EnsureSuccess("ostree fsck");
+    }
 }
