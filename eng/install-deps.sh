@@ -2,7 +2,7 @@
 # Installs the system packages the SDK's tests and tools use: the real tools we are compared against.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-packages=(ostree ostree-tests dpkg-dev xz-utils zstd lz4 gzip bzip2 dose-distcheck libsolv-tools mmdebstrap fakeroot python3 apt-utils gnupg python3-apt openssl)
+packages=(ostree ostree-tests dpkg-dev xz-utils zstd lz4 gzip bzip2 dose-distcheck libsolv-tools mmdebstrap fakeroot python3 apt-utils gnupg python3-apt openssl bubblewrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
