@@ -113,4 +113,22 @@ public sealed class MinbaseComposeTests(MinbaseComposeFixture fixture)
         Assert.Null(OstreeRepository.Open(fixture.RepositoryPath).Refs.TryResolve("test/failing"));
         ExternalTool.Run("ostree", ["fsck", "--repo=" + fixture.RepositoryPath]).EnsureSuccess("ostree fsck");
     }
+
+    [SkippableFact]
+    public async Task Compose_OneMorePackage_OnlyItIsImportedAndTheRestIsReused()
+    {
+        Require();
+        var treefile = TreefileLoader.Parse("ref: test/plus-hello\nbase: debian:12\nvariant: minbase\npackages: [hello]\n", "plus.yaml");
+        var repo = OstreeRepository.Open(fixture.RepositoryPath);
+        var work = Directory.CreateTempSubdirectory("aptostree-plus-").FullName;
+        var result = await new TreeComposer(repo).ComposeAsync(treefile,
+            new ComposeOptions { CacheDirectory = fixture.CacheDirectory, ListsDirectory = fixture.ListsDirectory, WorkDirectory = Path.Combine(work, "w"), Force = true });
+        Assert.True(result.Changed);
+        Assert.Equal(fixture.First.Packages.Select(p => p.Name).Append("hello").Order(StringComparer.Ordinal), result.Packages.Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.All(result.NewlyImported, name => Assert.Equal("hello", name));
+        var hello = result.Packages.Single(p => p.Name == "hello");
+        Assert.NotNull(repo.Refs.TryResolve(PackageRefs.For(hello.Name, hello.Version, hello.Architecture)));
+        var tree = MutableTree.FromCommit(repo, result.Commit!.Value);
+        Assert.NotNull(tree.FindFile("usr/bin/hello"));
+    }
 }
