@@ -4,7 +4,7 @@
 #   cold     apt-ostree compose into a fresh repository, .debs already downloaded (imports, configure, commit)
 #   nochange the same compose again (input hash equal: nothing committed, exit 77)
 #   plus1    the same treefile plus one small package (hello): only it is imported
-#   mmdeb    mmdebstrap --variant=minbase from the host's apt sources (downloads from its own apt cache) + ostree commit
+#   mmdeb    mmdebstrap --variant=minbase (no /dev nodes: OSTree cannot hold them) from the host's apt sources (downloads from its own apt cache) + ostree commit
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 A=${A:-artifacts/cli/apt-ostree}
@@ -27,5 +27,11 @@ measure cold "$A" compose tree "$tf" --repo="$W/repo" --cachedir="$CACHE"
 measure nochange "$A" compose tree "$tf" --repo="$W/repo" --cachedir="$CACHE"
 measure plus1 "$A" compose tree "$W/plus1.yaml" --repo="$W/repo" --cachedir="$CACHE"
 ostree init --repo="$W/mrepo" --mode=bare
-measure mmdeb sh -c "mmdebstrap --quiet --variant=minbase --skip=output/dev bookworm '$W/mroot' /etc/apt/sources.list.d/debian.sources && ostree commit --repo='$W/mrepo' -b bench/mm --tree=dir='$W/mroot' > /dev/null"
+cat > "$W/mm.sh" <<'MM'
+set -e
+mmdebstrap --quiet --variant=minbase bookworm "$1/mroot" /etc/apt/sources.list.d/debian.sources
+rm -rf "$1"/mroot/dev/*
+ostree commit --repo="$1/mrepo" -b bench/mm --tree=dir="$1/mroot" > /dev/null
+MM
+measure mmdeb sh "$W/mm.sh" "$W"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(date -u +%F)"
