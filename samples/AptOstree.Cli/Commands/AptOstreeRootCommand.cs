@@ -17,6 +17,7 @@ internal sealed class AptOstreeRootCommand : RootCommand
         Subcommands.Add(OstreeCommand.Create());
         Subcommands.Add(AdminCommand.Create());
         Subcommands.Add(ImageCommand.Create());
+        Subcommands.Add(ComposeCommand.Create());
     }
 
     /// <summary>The application's services; set by Program once the command line is parsed.</summary>
