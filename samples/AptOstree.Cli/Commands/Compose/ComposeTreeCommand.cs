@@ -16,7 +16,7 @@ internal static class ComposeTreeCommand
     public static Command Create()
     {
         var treefile = new Argument<string>("TREEFILE") { Description = "YAML or JSON treefile." };
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var cache = new Option<string?>("--cachedir") { Description = "Downloaded packages and indexes (default: REPO/../cache)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the packages, versions and download size; change nothing." };
         var downloadOnly = new Option<bool>("--download-only") { Description = "Resolve and download, then stop." };
@@ -35,7 +35,7 @@ internal static class ComposeTreeCommand
                 return 0;
             }
 
-            string repoPath = OstreeCommand.RepoPath(parse, repo);
+            string repoPath = repo.PathToCreate(parse);
             var repository = Directory.Exists(repoPath)
                 ? OstreeRepository.Open(repoPath)
                 : OstreeRepository.Create(repoPath, Environment.IsPrivilegedProcess ? RepoMode.Bare : RepoMode.BareUser);
