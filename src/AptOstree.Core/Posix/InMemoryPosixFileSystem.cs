@@ -323,8 +323,19 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
         }
     }
 
-    private static PosixFileStatus StatusOf(Node node) => new(
-        node.Mode, node.Uid, node.Gid, node.Content.LongLength, node.LinkCount, 1, node.Inode, node.RDevice, node.MTimeSeconds, node.MTimeNanoseconds);
+    private static PosixFileStatus StatusOf(Node node) => new()
+    {
+        Mode = node.Mode,
+        Uid = node.Uid,
+        Gid = node.Gid,
+        Size = node.Content.LongLength,
+        LinkCount = node.LinkCount,
+        Device = 1,
+        Inode = node.Inode,
+        RDevice = node.RDevice,
+        ModificationTimeSeconds = node.MTimeSeconds,
+        ModificationTimeNanoseconds = node.MTimeNanoseconds,
+    };
 
     private Node? TryLookup(string path, out int errno)
     {

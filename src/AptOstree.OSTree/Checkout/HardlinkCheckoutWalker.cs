@@ -320,7 +320,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             }
 
             st = CheckoutNative.StatxInfo.From(statx);
-            if ((st.IsRegularFile && st.Size == 0) || (bareUser && !st.IsRegularFile))
+            if ((st.IsRegularFile && st.Size == 0) || (bareUser && !st.IsRegularFile) || (!bareUser && st.IsRegularFile && _engine.IsUnreadableInUserMode(st.Mode)))
             {
                 return false;
             }
@@ -341,6 +341,11 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 CreateSymlinkFromUserObject(dir, name, checksum, objectsFd, objectName, userMeta);
                 return true;
+            }
+
+            if (_engine.IsUnreadableInUserMode(mode))
+            {
+                return false;
             }
 
             if (_options.DevInoCache is null
