@@ -1,6 +1,9 @@
 namespace AptOstree.Deb;
 
-/// <summary>The compressions a .deb member may use; the member name suffix selects it.</summary>
+/// <summary>
+/// The compressions of the SDK, one table for .deb members and APT's index files: the name suffix selects one
+/// (<see cref="DebCompressionNames"/>), <see cref="DebDecompressor"/> decodes them all.
+/// </summary>
 public enum DebCompression
 {
     /// <summary>Uncompressed (<c>data.tar</c>).</summary>
@@ -20,4 +23,7 @@ public enum DebCompression
 
     /// <summary>Legacy lzma-alone (<c>.lzma</c>), data member only.</summary>
     Lzma,
+
+    /// <summary>LZ4 frames (<c>.lz4</c>), as APT keeps its list files; not a .deb member compression (dpkg refuses it).</summary>
+    Lz4,
 }

@@ -12,10 +12,11 @@ public static class DebCompressionNames
         DebCompression.Zstd => ".zst",
         DebCompression.Bzip2 => ".bz2",
         DebCompression.Lzma => ".lzma",
+        DebCompression.Lz4 => ".lz4",
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
     };
 
-    /// <summary>The name dpkg-deb's <c>-Z</c> option uses: none, gzip, xz, zstd, bzip2, lzma.</summary>
+    /// <summary>The name dpkg-deb's <c>-Z</c> option uses: none, gzip, xz, zstd, bzip2, lzma (and lz4, which dpkg-deb does not take).</summary>
     public static string GetName(DebCompression compression) => compression switch
     {
         DebCompression.None => "none",
@@ -24,6 +25,7 @@ public static class DebCompressionNames
         DebCompression.Zstd => "zstd",
         DebCompression.Bzip2 => "bzip2",
         DebCompression.Lzma => "lzma",
+        DebCompression.Lz4 => "lz4",
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
     };
 
@@ -59,7 +61,7 @@ public static class DebCompressionNames
         var suffix = memberName[baseName.Length..];
         foreach (var candidate in Enum.GetValues<DebCompression>())
         {
-            if (GetSuffix(candidate) == suffix)
+            if (candidate != DebCompression.Lz4 && GetSuffix(candidate) == suffix)
             {
                 compression = candidate;
                 return true;
@@ -67,5 +69,20 @@ public static class DebCompressionNames
         }
 
         return false;
+    }
+
+    /// <summary>The compression a file name's suffix names (<c>Packages.xz</c> → xz); <see cref="DebCompression.None"/> for any other name.</summary>
+    public static DebCompression FromFileName(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        foreach (var candidate in Enum.GetValues<DebCompression>())
+        {
+            if (candidate != DebCompression.None && fileName.EndsWith(GetSuffix(candidate), StringComparison.Ordinal))
+            {
+                return candidate;
+            }
+        }
+
+        return DebCompression.None;
     }
 }

@@ -6,10 +6,11 @@ using SharpCompress.Compressors.Xz;
 namespace AptOstree.Deb;
 
 /// <summary>
-/// Opens decompressing streams for .deb members. xz and lzma use the system liblzma when it can be loaded
-/// (multi-threaded for multi-block xz), SharpCompress otherwise; zstd uses ZstdSharp, gzip the BCL, bzip2
-/// SharpCompress. Corrupt data surfaces as <see cref="InvalidFormatException"/> and output beyond
-/// <see cref="DecompressionLimits"/> as <see cref="DebErrorCodes.DecompressionLimitExceeded"/>.
+/// Opens decompressing streams for .deb members and APT's index files, the one codec table of the SDK. xz and lzma
+/// use the system liblzma when it can be loaded (multi-threaded for multi-block xz), SharpCompress otherwise; zstd
+/// uses ZstdSharp, gzip the BCL, bzip2 SharpCompress, lz4 K4os. Corrupt data surfaces as
+/// <see cref="InvalidFormatException"/> and output beyond <see cref="DecompressionLimits"/> as
+/// <see cref="DebErrorCodes.DecompressionLimitExceeded"/>.
 /// </summary>
 public static class DebDecompressor
 {
@@ -24,13 +25,19 @@ public static class DebDecompressor
     /// <param name="memberName">Member name for messages.</param>
     /// <param name="leaveOpen">True to leave <paramref name="compressed"/> open on dispose.</param>
     /// <param name="xz">Threads and memory of the xz decoder; <see cref="XzDecodingOptions.Default"/> when null.</param>
-    public static Stream Open(Stream compressed, DebCompression compression, DecompressionLimits? limits = null, string? sourceName = null, string? memberName = null, bool leaveOpen = false, XzDecodingOptions? xz = null)
+    public static Stream Open(Stream compressed, DebCompression compression, DecompressionLimits? limits = null, string? sourceName = null, string? memberName = null, bool leaveOpen = false, XzDecodingOptions? xz = null) =>
+        Open(compressed, compression, limits, sourceName ?? "<stream>", memberName ?? "<data>", leaveOpen, xz, DebErrorCodes.CorruptCompressedData);
+
+    /// <summary>
+    /// Opens a decompressing stream whose corrupt data is reported with <paramref name="corruptDataCode"/>;
+    /// <paramref name="memberName"/> null for a whole file (an index) rather than a .deb member.
+    /// </summary>
+    internal static Stream Open(Stream compressed, DebCompression compression, DecompressionLimits? limits, string source, string? memberName, bool leaveOpen, XzDecodingOptions? xz, string corruptDataCode)
     {
         ArgumentNullException.ThrowIfNull(compressed);
         xz ??= XzDecodingOptions.Default;
         var counting = new CountingReadStream(compressed, leaveOpen);
-        var source = sourceName ?? "<stream>";
-        var member = memberName ?? "<data>";
+        string where = memberName is null ? string.Empty : $" of member '{memberName}'";
         Stream decoder;
         try
         {
@@ -46,20 +53,21 @@ public static class DebDecompressor
                     : OpenManagedLzmaAlone(counting),
                 DebCompression.Zstd => new ZstdSharp.DecompressionStream(counting, leaveOpen: false),
                 DebCompression.Bzip2 => BZip2Stream.Create(counting, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true),
+                DebCompression.Lz4 => K4os.Compression.LZ4.Streams.LZ4Stream.Decode(counting, leaveOpen: false),
                 _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
             };
         }
         catch (Exception ex) when (ex is not AptOstreeException and not ArgumentException and not OutOfMemoryException)
         {
             throw new InvalidFormatException(
-                DebErrorCodes.CorruptCompressedData,
-                $"{source}: cannot start {DebCompressionNames.GetName(compression)} decompression of member '{member}': {ex.Message}",
+                corruptDataCode,
+                $"{source}: cannot start {DebCompressionNames.GetName(compression)} decompression{where}: {ex.Message}",
                 ex,
                 source,
-                member);
+                memberName);
         }
 
-        return new DecompressionGuardStream(decoder, counting, compression, limits ?? DecompressionLimits.Default, source, member);
+        return new DecompressionGuardStream(decoder, () => counting.BytesRead, compression, limits ?? DecompressionLimits.Default, source, memberName, corruptDataCode);
     }
 
     /// <summary>
@@ -95,7 +103,7 @@ public static class DebDecompressor
         }
 
         var decoder = new ParallelXzDecoderStream(compressed, blocks, xz.Threads, xz.ParallelReadAheadLimit);
-        return new DecompressionGuardStream(decoder, () => decoder.CompressedPosition, DebCompression.Xz, limits ?? DecompressionLimits.Default, sourceName, memberName);
+        return new DecompressionGuardStream(decoder, () => decoder.CompressedPosition, DebCompression.Xz, limits ?? DecompressionLimits.Default, sourceName, memberName, DebErrorCodes.CorruptCompressedData);
     }
 
     private static LzmaStream OpenManagedLzmaAlone(Stream input)

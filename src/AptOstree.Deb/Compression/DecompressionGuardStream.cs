@@ -1,8 +1,9 @@
 namespace AptOstree.Deb;
 
 /// <summary>
-/// Wraps a decompressor: turns its exceptions into <see cref="InvalidFormatException"/> naming the member,
-/// counts output and enforces <see cref="DecompressionLimits"/>.
+/// Wraps a decompressor, the one guard of every decoding stream (.deb members and index files): turns its
+/// exceptions into <see cref="InvalidFormatException"/> naming the file (and member), counts output and enforces
+/// <see cref="DecompressionLimits"/>.
 /// </summary>
 internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
 {
@@ -10,29 +11,27 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
     private readonly Func<long> _compressedBytesRead;
     private readonly DecompressionLimits _limits;
     private readonly string _sourceName;
-    private readonly string _memberName;
+    private readonly string? _memberName;
     private readonly DebCompression _compression;
+    private readonly string _corruptDataCode;
     private long _produced;
-
-    public DecompressionGuardStream(Stream decoder, CountingReadStream compressed, DebCompression compression, DecompressionLimits limits, string sourceName, string memberName)
-        : this(decoder, () => compressed.BytesRead, compression, limits, sourceName, memberName)
-    {
-    }
 
     /// <param name="decoder">The decompressing stream.</param>
     /// <param name="compressedBytesRead">How far into the compressed data the decoder is (for messages and the ratio check).</param>
     /// <param name="compression">The codec, for messages.</param>
     /// <param name="limits">The bomb limits.</param>
     /// <param name="sourceName">File name for messages.</param>
-    /// <param name="memberName">Member name for messages.</param>
-    public DecompressionGuardStream(Stream decoder, Func<long> compressedBytesRead, DebCompression compression, DecompressionLimits limits, string sourceName, string memberName)
+    /// <param name="memberName">Member name for messages; null when the whole file is compressed.</param>
+    /// <param name="corruptDataCode">The error code of corrupt data (the .deb's or the index's).</param>
+    public DecompressionGuardStream(Stream decoder, Func<long> compressedBytesRead, DebCompression compression, DecompressionLimits limits, string sourceName, string? memberName, string corruptDataCode)
     {
-        this._decoder = decoder;
-        this._compressedBytesRead = compressedBytesRead;
-        this._compression = compression;
-        this._limits = limits;
-        this._sourceName = sourceName;
-        this._memberName = memberName;
+        _corruptDataCode = corruptDataCode;
+        _decoder = decoder;
+        _compressedBytesRead = compressedBytesRead;
+        _compression = compression;
+        _limits = limits;
+        _sourceName = sourceName;
+        _memberName = memberName;
     }
 
     public override long Position
@@ -55,12 +54,13 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
         {
+            string where = _memberName is null ? string.Empty : $" in member '{_memberName}'";
             throw new InvalidFormatException(
-                DebErrorCodes.CorruptCompressedData,
-                $"{_sourceName}: corrupt {DebCompressionNames.GetName(_compression)} data in member '{_memberName}' (compressed offset {_compressedBytesRead()}, decompressed offset {_produced}): {ex.Message}",
+                _corruptDataCode,
+                $"{_sourceName}: corrupt {DebCompressionNames.GetName(_compression)} data{where} (compressed offset {_compressedBytesRead()}, decompressed offset {_produced}): {ex.Message}",
                 ex,
                 _sourceName,
-                $"{_memberName}@{_compressedBytesRead()}");
+                _memberName is null ? $"offset {_compressedBytesRead()}" : $"{_memberName}@{_compressedBytesRead()}");
         }
 
         compressedRead = _compressedBytesRead();
@@ -100,7 +100,7 @@ internal sealed class DecompressionGuardStream : AptOstree.ForwardOnlyReadStream
 
     private InvalidFormatException Limit(string what) => new(
         DebErrorCodes.DecompressionLimitExceeded,
-        $"{_sourceName}: member '{_memberName}' {what}.",
+        _memberName is null ? $"{_sourceName} {what}." : $"{_sourceName}: member '{_memberName}' {what}.",
         source: _sourceName,
         location: _memberName);
 }

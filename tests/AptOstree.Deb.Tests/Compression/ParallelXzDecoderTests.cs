@@ -206,7 +206,7 @@ public sealed class ParallelXzDecoderTests
         }
 
         var decoder = new ParallelXzDecoderStream(source, blocks, threads, ahead, chunk);
-        return new DecompressionGuardStream(decoder, () => decoder.CompressedPosition, DebCompression.Xz, DecompressionLimits.Default, "test.deb", "data.tar.xz");
+        return new DecompressionGuardStream(decoder, () => decoder.CompressedPosition, DebCompression.Xz, DecompressionLimits.Default, "test.deb", "data.tar.xz", DebErrorCodes.CorruptCompressedData);
     }
 
     private static byte[] DecodeParallel(byte[] compressed, int threads, long ahead, int chunk)

@@ -138,18 +138,18 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(IndexCompression.Gzip, 701)]
-    [InlineData(IndexCompression.Xz, 702)]
-    [InlineData(IndexCompression.Zstd, 703)]
-    [InlineData(IndexCompression.Lz4, 704)]
-    public void Index_decoders_truncated_or_flipped(IndexCompression compression, int seed)
+    [InlineData(DebCompression.Gzip, 701)]
+    [InlineData(DebCompression.Xz, 702)]
+    [InlineData(DebCompression.Zstd, 703)]
+    [InlineData(DebCompression.Lz4, 704)]
+    public void Index_decoders_truncated_or_flipped(DebCompression compression, int seed)
     {
         var plain = System.Text.Encoding.UTF8.GetBytes(FuzzInputs.Packages);
         var compressed = compression switch
         {
-            IndexCompression.Lz4 => FuzzInputs.Lz4Frame(plain),
-            IndexCompression.Gzip => RawDeb.Compress(plain, DebCompression.Gzip),
-            IndexCompression.Xz => RawDeb.Compress(plain, DebCompression.Xz),
+            DebCompression.Lz4 => FuzzInputs.Lz4Frame(plain),
+            DebCompression.Gzip => RawDeb.Compress(plain, DebCompression.Gzip),
+            DebCompression.Xz => RawDeb.Compress(plain, DebCompression.Xz),
             _ => RawDeb.Compress(plain, DebCompression.Zstd),
         };
         Assert.Equal(plain, DecodeFile(compressed, compression));
@@ -172,7 +172,7 @@ public sealed class TarAndCompressionFuzzTests(ITestOutputHelper output)
         }
     }
 
-    private static byte[] DecodeFile(byte[] compressed, IndexCompression compression)
+    private static byte[] DecodeFile(byte[] compressed, DebCompression compression)
     {
         var path = Path.Combine(Path.GetTempPath(), $"fuzz-index-{Environment.ProcessId}-{Environment.CurrentManagedThreadId}{IndexCompressionFormats.Extension(compression)}");
         File.WriteAllBytes(path, compressed);

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AptOstree.Deb.Apt;
+namespace AptOstree.Deb;
 
 /// <summary>
 /// The LZ4 frame decoder of the system <c>liblz4.so.1</c> (installed with apt, which keeps its lists as .lz4):
