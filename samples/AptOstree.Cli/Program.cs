@@ -7,4 +7,5 @@ root.Subcommands.Add(DebCommand.Create());
 root.Subcommands.Add(AptCommand.Create());
 root.Subcommands.Add(OstreeCommand.Create());
 root.Subcommands.Add(AdminCommand.Create());
+LayeringCommand.AddTo(root);
 return await CliRunner.RunAsync(root, args).ConfigureAwait(false);
