@@ -26,4 +26,7 @@ public static class LayeringErrorCodes
 
     /// <summary>There is no deployment to roll back to.</summary>
     public const string NoRollbackDeployment = "AO6508";
+
+    /// <summary>A layered package has maintainer scripts, which layering does not run yet.</summary>
+    public const string ScriptsNotSupported = "AO6509";
 }
