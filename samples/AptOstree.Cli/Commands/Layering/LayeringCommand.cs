@@ -25,6 +25,10 @@ internal static class LayeringCommand
     {
         root.Subcommands.Add(StatusCommand.Create());
         root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateInstall());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateUninstall());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateReset());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateRollback());
     }
 
     /// <summary>Turns SDK errors into a one-line message and exit code 2.</summary>
