@@ -140,4 +140,24 @@ public sealed class LayeringInstallTests
         Assert.False(dry.Changed);
         Assert.Equal(before, sr.OstreeStatus().Text);
     }
+
+    [SkippableFact]
+    public async Task Install_UserChangedEtc_ChangeSurvivesInNewDeploymentAndVarUntouched()
+    {
+        using var sr = Deployed(out string baseCommit);
+        var (before, _) = sr.OstreeStatus();
+        string oldDir = $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{before[0].Commit}.{before[0].Serial}";
+        File.WriteAllText($"{oldDir}/etc/hostname", "changed-by-user\n");
+        string varDir = $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/var";
+        var varBefore = Directory.EnumerateFileSystemEntries(varDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var result = await PackageLayering.Open(sr.Path).InstallAsync([BuildDeb(sr, "mytool")]);
+
+        var (after, _) = sr.OstreeStatus();
+        Assert.Equal(result.Commit!.Value.ToString(), after[0].Commit);
+        string newDir = $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{after[0].Commit}.{after[0].Serial}";
+        Assert.Equal("changed-by-user\n", File.ReadAllText($"{newDir}/etc/hostname"));
+        Assert.Equal("test\n", File.ReadAllText($"{newDir}/usr/etc/hostname"));
+        Assert.Equal(varBefore, Directory.EnumerateFileSystemEntries(varDir, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
+    }
 }
