@@ -26,7 +26,8 @@ var services = new ServiceCollection()
     .AddAptOstreeApt()
     .AddAptOstreeOSTree()
     .AddAptOstreeDeployments()
-    .AddAptOstreeImages();
+    .AddAptOstreeImages()
+    .AddAptOstreeLayering();
 
 // Disposed at exit, which flushes the console logger's queue.
 await using var provider = services.BuildServiceProvider();

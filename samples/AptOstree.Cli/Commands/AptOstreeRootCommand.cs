@@ -18,6 +18,7 @@ internal sealed class AptOstreeRootCommand : RootCommand
         Subcommands.Add(AdminCommand.Create());
         Subcommands.Add(ImageCommand.Create());
         Subcommands.Add(ComposeCommand.Create());
+        LayeringCommand.AddTo(this);
     }
 
     /// <summary>The application's services; set by Program once the command line is parsed.</summary>

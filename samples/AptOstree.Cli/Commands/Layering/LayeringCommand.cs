@@ -1,0 +1,47 @@
+using System.CommandLine;
+using AptOstree.Compose.Layering;
+using AptOstree.Posix;
+
+namespace AptOstree.Cli.Commands;
+
+/// <summary>Shared pieces of the top-level layering verbs (`status`, `db`, `install`, …): `--sysroot` and error handling.</summary>
+internal static class LayeringCommand
+{
+    /// <summary>Exit status of `--unchanged-exit-77` when nothing changed (rpm-ostree's).</summary>
+    public const int Unchanged = 77;
+
+    /// <summary>`--sysroot=DIR` (default `/`).</summary>
+    public static Option<string> CreateSysrootOption() => new("--sysroot")
+    {
+        Description = "Use the sysroot at DIR instead of /.",
+        DefaultValueFactory = _ => "/",
+        Recursive = true,
+    };
+
+    public static PackageLayeringFactory Factory { get; } = new(LibcPosixFileSystem.Instance);
+
+    /// <summary>Adds every layering verb to <paramref name="root"/>.</summary>
+    public static void AddTo(RootCommand root)
+    {
+        root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(DbCommand.Create());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateInstall());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateUninstall());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateReset());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateRollback());
+    }
+
+    /// <summary>Turns SDK errors into a one-line message and exit code 2.</summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) => async (parse, ct) =>
+    {
+        try
+        {
+            return await action(parse, ct).ConfigureAwait(false);
+        }
+        catch (AptOstreeException ex)
+        {
+            await Console.Error.WriteLineAsync($"apt-ostree: error {ex.ErrorCode}: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+    };
+}

@@ -1,0 +1,11 @@
+namespace AptOstree.Compose.Layering;
+
+/// <summary>Options of the layering transactions (install, uninstall, reset).</summary>
+public sealed record LayeringOptions
+{
+    /// <summary>Compute and return the plan only; nothing is imported, committed or deployed.</summary>
+    public bool DryRun { get; init; }
+
+    /// <summary>Stage the new deployment (finalized at shutdown) instead of writing the boot configuration now.</summary>
+    public bool Stage { get; init; }
+}
