@@ -39,7 +39,7 @@ public partial class ErrorCodeTableTests
         var ranges = new Dictionary<string, char>(StringComparer.Ordinal)
         {
             ["CoreErrorCodes"] = '1', ["DebErrorCodes"] = '2', ["OstreeErrorCodes"] = '3',
-            ["AptErrorCodes"] = '4', ["DeploymentErrorCodes"] = '5', ["ComposeErrorCodes"] = '6',
+            ["AptErrorCodes"] = '4', ["DeploymentErrorCodes"] = '5', ["ComposeErrorCodes"] = '6', ["LayeringErrorCodes"] = '6',
         };
         Assert.All(defined, d => Assert.True(ranges.TryGetValue(d.Constant.Split('.')[0], out char first) && d.Code[2] == first, $"{d.Constant} = {d.Code} is outside its package's range."));
     }
