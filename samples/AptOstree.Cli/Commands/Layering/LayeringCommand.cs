@@ -31,17 +31,9 @@ internal static class LayeringCommand
         root.Subcommands.Add(LayeringTransactionCommands.CreateRollback());
     }
 
-    /// <summary>Turns SDK errors into a one-line message and exit code 2.</summary>
-    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) => async (parse, ct) =>
-    {
-        try
-        {
-            return await action(parse, ct).ConfigureAwait(false);
-        }
-        catch (AptOstreeException ex)
-        {
-            await Console.Error.WriteLineAsync($"apt-ostree: error {ex.ErrorCode}: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-    };
+    /// <summary>
+    /// A verb's action. Errors are not caught here: an <see cref="AptOstreeException"/> reaches CliRunner, which prints
+    /// the one coded error line and exits 2, as for every other verb.
+    /// </summary>
+    public static Func<ParseResult, CancellationToken, Task<int>> Guard(Func<ParseResult, CancellationToken, Task<int>> action) => action;
 }
