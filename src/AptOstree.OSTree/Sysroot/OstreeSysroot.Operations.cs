@@ -27,7 +27,10 @@ public sealed partial class OstreeSysroot
         return Load().Deployments.First(d => d.SameDeploymentAs(target));
     }
 
-    /// <summary><c>ostree admin undeploy INDEX</c>: removes a deployment (never the booted one) and cleans up.</summary>
+    /// <summary>
+    /// <c>ostree admin undeploy INDEX</c>: removes a deployment (never the booted one) and cleans up, pruning the
+    /// repository as ostree's does.
+    /// </summary>
     public void Undeploy(int index, CancellationToken cancellationToken = default)
     {
         using var sysrootLock = AcquireLock();
@@ -44,7 +47,7 @@ public sealed partial class OstreeSysroot
         }
 
         var list = state.Deployments.Where(d => !d.IsStaged && !d.SameDeploymentAs(target)).ToList();
-        WriteDeploymentsCore(state, list, prune: false, cancellationToken);
+        WriteDeploymentsCore(state, list, prune: true, cancellationToken);
     }
 
     /// <summary><c>ostree admin pin INDEX</c> / <c>--unpin</c>: pinned deployments are kept by deploy and cleanup.</summary>

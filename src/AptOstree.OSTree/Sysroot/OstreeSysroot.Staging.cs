@@ -19,7 +19,7 @@ public sealed partial class OstreeSysroot
         using var sysrootLock = AcquireLock();
         var state = Load();
         var staged = state.Staged ?? throw new AptOstreeException(DeploymentErrorCodes.StagingState, "There is no staged deployment to finalize.");
-        var keyFile = OriginKeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
+        var keyFile = KeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
         string? mergeName = keyFile.GetString(StagedGroup, "merge-deployment");
         var merge = mergeName is null ? null : state.Deployments.FirstOrDefault(d => !d.IsStaged && d.Stateroot == staged.Stateroot && d.Name == mergeName);
         string dir = GetDeploymentDirectory(staged);
@@ -43,7 +43,7 @@ public sealed partial class OstreeSysroot
 
     private void WriteStaged(Deployment deployment, Deployment? merge)
     {
-        var file = new OriginKeyFile();
+        var file = new KeyFile();
         file.SetString(StagedGroup, "stateroot", deployment.Stateroot);
         file.SetString(StagedGroup, "name", deployment.Name);
         file.SetString(StagedGroup, "bootcsum", deployment.BootChecksum);
@@ -73,7 +73,7 @@ public sealed partial class OstreeSysroot
             return null;
         }
 
-        var file = OriginKeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
+        var file = KeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
         string os = file.GetString(StagedGroup, "stateroot") ?? throw StagedInvalid("stateroot");
         var (commit, serial) = Deployment.ParseName(file.GetString(StagedGroup, "name") ?? throw StagedInvalid("name"));
         string bootcsum = file.GetString(StagedGroup, "bootcsum") ?? throw StagedInvalid("bootcsum");
@@ -90,7 +90,7 @@ public sealed partial class OstreeSysroot
             KernelArguments.Parse(file.GetString(StagedGroup, "kargs") ?? string.Empty), entry, IsStaged: true);
     }
 
-    private bool IsInBootEntries(string os, string commit, int serial)
+    private bool IsInBootEntries(string os, Checksum commit, int serial)
     {
         int bv = ReadBootVersion();
         string entriesDir = $"{Root}/boot/loader.{bv}/entries";

@@ -123,7 +123,7 @@ public sealed partial class OstreeSysroot
     {
         var osRelease = OsRelease.Read(_fs, GetDeploymentDirectory(d));
         string title = osRelease.GetValueOrDefault("PRETTY_NAME") ?? osRelease.GetValueOrDefault("ID") ?? d.Stateroot;
-        string? version = Repository?.GetCommitVersion(d.Commit);
+        string? version = Repository.ReadCommit(d.Commit).Version;
         if (!string.IsNullOrEmpty(version) && !title.Contains(version, StringComparison.Ordinal))
         {
             title = $"{title} {version}";
@@ -328,36 +328,49 @@ public sealed partial class OstreeSysroot
             }
         }
 
-        if (Repository is not null)
+        UpdateDeploymentRefs(state);
+        if (prune)
         {
-            var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (int i = 0; i < state.Deployments.Count; i++)
-            {
-                wanted[$"ostree/{bv}/{state.SubBootVersion}/{i}"] = state.Deployments[i].Commit;
-            }
+            PruneRepository(cancellationToken);
+        }
+    }
 
-            foreach (var (name, commit) in Repository.ListRefs("ostree"))
-            {
-                if (!wanted.TryGetValue(name, out var c) || c != commit)
-                {
-                    Repository.SetRef(name, null);
-                }
-            }
+    /// <summary>Points <c>ostree/BV/SUB/INDEX</c> at each deployment's commit and deletes the other <c>ostree/</c> refs.</summary>
+    private void UpdateDeploymentRefs(SysrootState state)
+    {
+        var refs = Repository.Refs;
+        refs.RemoveStaleTemporaries();
+        var wanted = new Dictionary<string, Checksum>(StringComparer.Ordinal);
+        for (int i = 0; i < state.Deployments.Count; i++)
+        {
+            wanted[$"ostree/{state.BootVersion}/{state.SubBootVersion}/{i}"] = state.Deployments[i].Commit;
+        }
 
-            var existing = Repository.ListRefs("ostree");
-            foreach (var (name, commit) in wanted)
+        var existing = refs.List("ostree/");
+        foreach (var (name, commit) in existing)
+        {
+            if (!wanted.TryGetValue(name, out var c) || c != commit)
             {
-                if (!existing.TryGetValue(name, out var c) || c != commit)
-                {
-                    Repository.SetRef(name, commit);
-                }
-            }
-
-            if (prune)
-            {
-                Repository.Prune(cancellationToken);
+                refs.Set(name, null);
             }
         }
+
+        foreach (var (name, commit) in wanted)
+        {
+            if (!existing.TryGetValue(name, out var c) || c != commit)
+            {
+                refs.Set(name, commit);
+            }
+        }
+    }
+
+    /// <summary>
+    /// libostree's <c>ostree_sysroot_cleanup_prune_repo</c>: prunes with the exclusive repository lock, refs only, depth
+    /// 0. Deployed commits are roots through their deployment refs.
+    /// </summary>
+    private void PruneRepository(CancellationToken cancellationToken)
+    {
+        new RepositoryPruner(Repository).Prune(new PruneOptions { RefsOnly = true, Depth = 0 }, cancellationToken);
     }
 
     private void RemoveUnreferenced(string path)

@@ -21,19 +21,21 @@ public sealed partial class OstreeSysroot
     private readonly FileTree _tree;
     private readonly ILogger _logger;
     private readonly string? _kernelCommandLine;
+    private OstreeRepository? _repository;
 
     /// <summary>Opens a sysroot.</summary>
     /// <param name="path">The sysroot directory (<c>/</c> on a booted system).</param>
-    /// <param name="repository">The sysroot repository (<c>ostree/repo</c>); needed by deploy, cleanup with prune and titles with versions.</param>
+    /// <param name="repository">The sysroot repository (<c>ostree/repo</c>); by default it is opened on first use
+    /// through <paramref name="fileSystem"/>.</param>
     /// <param name="fileSystem">The file layer; libc by default.</param>
     /// <param name="logger">Logger; none by default.</param>
     /// <param name="kernelCommandLine">The running kernel's command line for booted-deployment detection; by default
     /// <c>/proc/cmdline</c> when <paramref name="path"/> is <c>/</c>, otherwise none (offline sysroot).</param>
-    public OstreeSysroot(string path, ISysrootRepository? repository = null, IPosixFileSystem? fileSystem = null, ILogger<OstreeSysroot>? logger = null, string? kernelCommandLine = null)
+    public OstreeSysroot(string path, OstreeRepository? repository = null, IPosixFileSystem? fileSystem = null, ILogger<OstreeSysroot>? logger = null, string? kernelCommandLine = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path.Length > 1 ? path.TrimEnd('/') : path;
-        Repository = repository;
+        _repository = repository;
         _fs = fileSystem ?? LibcPosixFileSystem.Instance;
         _tree = new FileTree(_fs);
         _logger = logger ?? NullLogger<OstreeSysroot>.Instance;
@@ -43,8 +45,23 @@ public sealed partial class OstreeSysroot
     /// <summary>The sysroot directory.</summary>
     public string Path { get; }
 
-    /// <summary>The sysroot repository, when one was given.</summary>
-    public ISysrootRepository? Repository { get; }
+    /// <summary>
+    /// The sysroot's repository, <c>ostree/repo</c> (libostree's <c>ostree_sysroot_repo()</c>): the one given to the
+    /// constructor, or opened on first use.
+    /// </summary>
+    /// <exception cref="AptOstreeException">There is no repository at <c>ostree/repo</c> (<see cref="DeploymentErrorCodes.NotASysroot"/>).</exception>
+    public OstreeRepository Repository => _repository ??= OpenRepository();
+
+    private OstreeRepository OpenRepository()
+    {
+        string path = $"{Root}/ostree/repo";
+        if (!_fs.TryGetStatus($"{path}/config", out _))
+        {
+            throw new AptOstreeException(DeploymentErrorCodes.NotASysroot, $"'{Path}' has no repository at ostree/repo.");
+        }
+
+        return OstreeRepository.Open(path, new RepositoryOptions { FileSystem = _fs });
+    }
 
     private string Root => Path == "/" ? string.Empty : Path;
 

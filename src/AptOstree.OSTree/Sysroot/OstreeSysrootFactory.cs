@@ -20,14 +20,14 @@ public sealed class OstreeSysrootFactory
 
     /// <summary>
     /// Opens the sysroot at <paramref name="path"/>; its <c>ostree/repo</c> is opened too when it exists
-    /// (read-only commands such as status work without it).
+    /// (read-only commands such as status work without it; <see cref="OstreeSysroot.Repository"/> then throws).
     /// </summary>
     public OstreeSysroot Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string repo = $"{path.TrimEnd('/')}/ostree/repo";
-        ISysrootRepository? repository = _fileSystem.TryGetStatus($"{repo}/config", out _)
-            ? new OstreeRepositorySysrootRepository(OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory }))
+        var repository = _fileSystem.TryGetStatus($"{repo}/config", out _)
+            ? OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory })
             : null;
         return new OstreeSysroot(path, repository, _fileSystem, _loggerFactory.CreateLogger<OstreeSysroot>());
     }
