@@ -106,8 +106,8 @@ public sealed partial class OstreeSysroot
     {
         string osDir = $"{Root}/ostree/deploy/{os}";
         string deployParent = $"{osDir}/deploy";
-        EnsureDirectory(_fs, deployParent, 0x1ED);
-        EnsureDirectory(_fs, $"{osDir}/backing", 0x1C0);
+        EnsureDirectory(_fs, deployParent, PosixPermissions.Directory);
+        EnsureDirectory(_fs, $"{osDir}/backing", PosixPermissions.OwnerOnlyDirectory);
         string dir = $"{deployParent}/{commit}.{serial}";
         DeploymentLog.Deploying(_logger, commit, os, dir);
         _tree.DeleteRecursive(dir);
@@ -157,7 +157,7 @@ public sealed partial class OstreeSysroot
         }
 
         _fs.Sync(dir);
-        AtomicFile.WriteText($"{dir}.origin", origin.ToString(), 0x1A4, durable: true, _fs);
+        AtomicFile.WriteText($"{dir}.origin", origin.ToString(), PosixPermissions.File, durable: true, _fs);
         var entry = new BootLoaderEntry(KernelEntryValues(os, kernel));
         return (new Deployment(0, os, commit, serial, kernel.BootChecksum, 0, origin, kargs, entry), kernel);
     }
@@ -223,7 +223,7 @@ public sealed partial class OstreeSysroot
     private void PrepareVar(string osDir, string dir)
     {
         string var = $"{osDir}/var";
-        EnsureDirectory(_fs, var, 0x1ED);
+        EnsureDirectory(_fs, var, PosixPermissions.Directory);
         if (_fs.ListDirectory(var).Count == 0)
         {
             string treeVar = $"{dir}/var";
@@ -237,7 +237,7 @@ public sealed partial class OstreeSysroot
             }
             else
             {
-                foreach (var (name, mode) in new (string, uint)[] { ("lib", 0x1ED), ("log", 0x1ED), ("tmp", 0x3FF), ("home", 0x1ED), ("opt", 0x1ED), ("srv", 0x1ED), ("roothome", 0x1C0), ("mnt", 0x1ED), ("usrlocal", 0x1ED) })
+                foreach (var (name, mode) in new (string, uint)[] { ("lib", PosixPermissions.Directory), ("log", PosixPermissions.Directory), ("tmp", PosixPermissions.StickyWorldWritable), ("home", PosixPermissions.Directory), ("opt", PosixPermissions.Directory), ("srv", PosixPermissions.Directory), ("roothome", PosixPermissions.OwnerOnlyDirectory), ("mnt", PosixPermissions.Directory), ("usrlocal", PosixPermissions.Directory) })
                 {
                     EnsureDirectory(_fs, $"{var}/{name}", mode);
                 }
@@ -256,8 +256,8 @@ public sealed partial class OstreeSysroot
         {
             if (!_fs.TryGetStatus($"{dir}/{name}", out _))
             {
-                _fs.CreateDirectory($"{dir}/{name}", 0x1ED);
-                _fs.SetPermissions($"{dir}/{name}", 0x1ED);
+                _fs.CreateDirectory($"{dir}/{name}", PosixPermissions.Directory);
+                _fs.SetPermissions($"{dir}/{name}", PosixPermissions.Directory);
             }
         }
 
@@ -273,8 +273,8 @@ public sealed partial class OstreeSysroot
 
         if (!_fs.TryGetStatus($"{dir}/tmp", out _))
         {
-            _fs.CreateDirectory($"{dir}/tmp", 0x3FF);
-            _fs.SetPermissions($"{dir}/tmp", 0x3FF);
+            _fs.CreateDirectory($"{dir}/tmp", PosixPermissions.StickyWorldWritable);
+            _fs.SetPermissions($"{dir}/tmp", PosixPermissions.StickyWorldWritable);
         }
     }
 

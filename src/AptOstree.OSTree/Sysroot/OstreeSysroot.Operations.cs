@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree.Sysroot;
 
@@ -105,5 +106,5 @@ public sealed partial class OstreeSysroot
     }
 
     private void WriteOrigin(Deployment target, DeploymentOrigin origin) =>
-        AtomicFile.WriteText($"{GetDeploymentDirectory(target)}.origin", origin.ToString(), 0x1A4, durable: true, _fs);
+        AtomicFile.WriteText($"{GetDeploymentDirectory(target)}.origin", origin.ToString(), PosixPermissions.File, durable: true, _fs);
 }

@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 using System.Globalization;
 
 namespace AptOstree.OSTree.Sysroot;
@@ -60,10 +61,10 @@ public sealed partial class OstreeSysroot
 
         foreach (var dir in new[] { $"{Root}/run", $"{Root}/run/ostree" })
         {
-            EnsureDirectory(_fs, dir, 0x1ED);
+            EnsureDirectory(_fs, dir, PosixPermissions.Directory);
         }
 
-        AtomicFile.WriteText(StagedStatePath, file.ToString(), 0x1A4, durable: true, _fs);
+        AtomicFile.WriteText(StagedStatePath, file.ToString(), PosixPermissions.File, durable: true, _fs);
     }
 
     private Deployment? ReadStaged()

@@ -42,17 +42,17 @@ public sealed partial class OstreeSysroot
             var entries = BuildEntries(assigned, newBv);
             string loaderDir = $"{Root}/boot/loader.{newBv}";
             _tree.DeleteRecursive(loaderDir);
-            _fs.CreateDirectory(loaderDir, 0x1ED);
-            _fs.CreateDirectory($"{loaderDir}/entries", 0x1ED);
+            _fs.CreateDirectory(loaderDir, PosixPermissions.Directory);
+            _fs.CreateDirectory($"{loaderDir}/entries", PosixPermissions.Directory);
             foreach (var (name, text) in entries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                AtomicFile.WriteText($"{loaderDir}/entries/{name}", text, 0x1A4, durable: true, _fs);
+                AtomicFile.WriteText($"{loaderDir}/entries/{name}", text, PosixPermissions.File, durable: true, _fs);
             }
 
             if (GrubBootConfig.IsEnabled(_fs, Root))
             {
-                AtomicFile.WriteText($"{loaderDir}/{GrubBootConfig.FileName}", GrubBootConfig.Render(entries.Select(e => BootLoaderEntry.Parse(e.Text))), 0x1A4, durable: true, _fs);
+                AtomicFile.WriteText($"{loaderDir}/{GrubBootConfig.FileName}", GrubBootConfig.Render(entries.Select(e => BootLoaderEntry.Parse(e.Text))), PosixPermissions.File, durable: true, _fs);
             }
 
             _fs.Sync($"{loaderDir}/entries");
@@ -162,7 +162,7 @@ public sealed partial class OstreeSysroot
     {
         string farm = $"{Root}/ostree/boot.{bootVersion}.{subBootVersion}";
         _tree.DeleteRecursive(farm);
-        _fs.CreateDirectory(farm, 0x1ED);
+        _fs.CreateDirectory(farm, PosixPermissions.Directory);
         var created = new HashSet<string>(StringComparer.Ordinal) { farm };
         foreach (var d in list)
         {
@@ -172,7 +172,7 @@ public sealed partial class OstreeSysroot
             {
                 if (created.Add(dir))
                 {
-                    _fs.CreateDirectory(dir, 0x1ED);
+                    _fs.CreateDirectory(dir, PosixPermissions.Directory);
                 }
             }
 
@@ -228,12 +228,12 @@ public sealed partial class OstreeSysroot
 
         if (!_fs.TryGetStatus(bootOstree, out _))
         {
-            _fs.CreateDirectory(bootOstree, 0x1ED);
+            _fs.CreateDirectory(bootOstree, PosixPermissions.Directory);
         }
 
         string temp = $"{bootOstree}/.tmp-{stateroot}-{kernel.BootChecksum}";
         _tree.DeleteRecursive(temp);
-        _fs.CreateDirectory(temp, 0x1ED);
+        _fs.CreateDirectory(temp, PosixPermissions.Directory);
         foreach (var (source, name) in new[] { (kernel.KernelPath, kernel.KernelFileName), (kernel.InitramfsPath, kernel.InitramfsFileName), (kernel.DevicetreePath, kernel.DevicetreeFileName) })
         {
             if (source is null)
@@ -261,7 +261,7 @@ public sealed partial class OstreeSysroot
 
     private void TouchDeployDirectory()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         _fs.SetModificationTime($"{Root}/ostree/deploy", now.ToUnixTimeSeconds(), (uint)(now.Ticks % TimeSpan.TicksPerSecond * 100));
     }
 

@@ -9,13 +9,15 @@ public sealed class OstreeSysrootFactory
 {
     private readonly IPosixFileSystem _fileSystem;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the factory.</summary>
-    public OstreeSysrootFactory(IPosixFileSystem fileSystem, ILoggerFactory? loggerFactory = null)
+    public OstreeSysrootFactory(IPosixFileSystem fileSystem, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
         _fileSystem = fileSystem;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>
@@ -29,7 +31,7 @@ public sealed class OstreeSysrootFactory
         var repository = _fileSystem.TryGetStatus($"{repo}/config", out _)
             ? OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory })
             : null;
-        return new OstreeSysroot(path, repository, _fileSystem, _loggerFactory.CreateLogger<OstreeSysroot>());
+        return new OstreeSysroot(path, repository, _fileSystem, _loggerFactory.CreateLogger<OstreeSysroot>(), timeProvider: _timeProvider);
     }
 
     /// <summary><c>ostree admin init-fs</c>: the sysroot directories and a <c>bare</c> repository (<c>bare-user</c> when not root).</summary>
