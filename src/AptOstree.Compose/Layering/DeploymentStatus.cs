@@ -16,7 +16,7 @@ public sealed record DeploymentStatus
     public string Id => $"{Deployment.Stateroot}-{Deployment.Name}";
 
     /// <summary><c>checksum</c>: the deployed commit.</summary>
-    public string Checksum => Deployment.Commit;
+    public string Checksum => Deployment.Commit.ToString();
 
     /// <summary><c>base-checksum</c>: the base commit of a layered deployment; null when the deployment is its base.</summary>
     public string? BaseChecksum { get; init; }

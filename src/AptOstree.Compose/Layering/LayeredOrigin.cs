@@ -1,4 +1,3 @@
-using System.Text;
 using AptOstree.OSTree.Sysroot;
 
 namespace AptOstree.Compose.Layering;
@@ -29,7 +28,7 @@ public static class LayeredOrigin
         ArgumentNullException.ThrowIfNull(origin);
         var names = packages.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var files = local.DistinctBy(l => l.Sha256).OrderBy(l => l.Nevra, StringComparer.Ordinal).ToList();
-        var result = DeploymentOrigin.Parse(WithoutGroup(origin.WithoutTransientState().ToString(), PackagesGroup), "origin");
+        var result = origin.WithoutTransientState().WithoutGroup(PackagesGroup);
         if (names.Count > 0)
         {
             result = result.WithValue(PackagesGroup, "requested", string.Concat(names.Select(n => n + ";")));
@@ -45,25 +44,4 @@ public static class LayeredOrigin
 
     private static List<string> List(DeploymentOrigin? origin, string key) =>
         origin?.GetValue(PackagesGroup, key) is { } value ? value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : [];
-
-    private static string WithoutGroup(string text, string group)
-    {
-        var sb = new StringBuilder(text.Length);
-        bool skipping = false;
-        foreach (var line in text.Split('\n'))
-        {
-            string trimmed = line.Trim();
-            if (trimmed.StartsWith('[') && trimmed.EndsWith(']'))
-            {
-                skipping = trimmed[1..^1] == group;
-            }
-
-            if (!skipping)
-            {
-                sb.Append(line).Append('\n');
-            }
-        }
-
-        return sb.ToString().TrimEnd('\n') + "\n";
-    }
 }

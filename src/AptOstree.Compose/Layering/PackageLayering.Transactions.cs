@@ -119,9 +119,9 @@ public sealed partial class PackageLayering
 
     private LayeringResult Apply(Deployment merge, List<string> names, List<LocalPackageRequest> local, Dictionary<string, string> files, LayeringOptions options, CancellationToken cancellationToken)
     {
-        var mergeCommit = Repository.ReadCommit(Checksum.Parse(merge.Commit));
+        var mergeCommit = Repository.ReadCommit(merge.Commit);
         var current = LayerOf(mergeCommit);
-        var baseChecksum = current.Base ?? Checksum.Parse(merge.Commit);
+        var baseChecksum = current.Base ?? merge.Commit;
         var basePackages = CommitPackageDatabase.Read(Repository, baseChecksum);
         var baseNames = basePackages.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
 
@@ -171,7 +171,7 @@ public sealed partial class PackageLayering
         cancellationToken.ThrowIfCancellationRequested();
         var origin = LayeredOrigin.WithRequests(merge.Origin ?? DeploymentOrigin.ForRefspec(baseChecksum.ToString()), names, local);
         LayeringLog.Deploying(_logger, commit, baseChecksum, layered.Count);
-        var deployment = Sysroot.Deploy(commit.ToString(), new DeployOptions { Origin = origin, Stage = options.Stage, Stateroot = merge.Stateroot }, cancellationToken);
+        var deployment = Sysroot.Deploy(commit, new DeployOptions { Origin = origin, Stage = options.Stage, Stateroot = merge.Stateroot }, cancellationToken);
         return new LayeringResult(plan, commit, deployment);
     }
 

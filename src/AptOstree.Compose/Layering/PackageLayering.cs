@@ -41,7 +41,7 @@ public sealed partial class PackageLayering
         var factory = loggerFactory ?? NullLoggerFactory.Instance;
         string root = sysrootPath.Length > 1 ? sysrootPath.TrimEnd('/') : sysrootPath;
         var repository = OstreeRepository.Open($"{(root == "/" ? string.Empty : root)}/ostree/repo", new RepositoryOptions { FileSystem = fs, LoggerFactory = factory });
-        var sysroot = new OstreeSysroot(root, new OstreeRepositorySysrootRepository(repository), fs, factory.CreateLogger<OstreeSysroot>());
+        var sysroot = new OstreeSysroot(root, repository, fs, factory.CreateLogger<OstreeSysroot>());
         return new PackageLayering(sysroot, repository, factory);
     }
 
@@ -58,7 +58,7 @@ public sealed partial class PackageLayering
     public DeploymentStatus Describe(Deployment deployment)
     {
         ArgumentNullException.ThrowIfNull(deployment);
-        var commit = Repository.ReadCommit(Checksum.Parse(deployment.Commit));
+        var commit = Repository.ReadCommit(deployment.Commit);
         var layer = LayerOf(commit);
         var baseCommit = layer.Base is { } b && Repository.Objects.Contains(b, ObjectType.Commit) ? Repository.ReadCommit(b) : null;
         return new DeploymentStatus
@@ -118,14 +118,14 @@ public sealed partial class PackageLayering
             var deployments = Sysroot.GetDeployments();
             int index = int.Parse(revision, System.Globalization.CultureInfo.InvariantCulture);
             return index < deployments.Count
-                ? Checksum.Parse(deployments[index].Commit)
+                ? deployments[index].Commit
                 : throw new AptOstreeException(LayeringErrorCodes.UnknownRevision, $"No deployment with index {index} (there are {deployments.Count}).");
         }
 
         if (revision == "booted")
         {
             return Sysroot.GetDeployments().FirstOrDefault(d => d.IsBooted) is { } booted
-                ? Checksum.Parse(booted.Commit)
+                ? booted.Commit
                 : throw new AptOstreeException(LayeringErrorCodes.UnknownRevision, $"No booted deployment in '{Sysroot.Path}'.");
         }
 

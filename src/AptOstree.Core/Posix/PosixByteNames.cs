@@ -19,7 +19,7 @@ public static unsafe class PosixByteNames
     public static bool TryGetMode(ReadOnlySpan<byte> path, out uint mode)
     {
         byte* buffer = stackalloc byte[256];
-        var result = WithPath(path, p => LibcNative.StatxBytes(LibcNative.AtFdCwd, p, LibcNative.AtSymlinkNoFollow, LibcNative.StatxBasicStats, buffer));
+        var result = WithPath(path, p => LibcNative.Statx(LibcNative.AtFdCwd, p, LibcNative.AtSymlinkNoFollow, LibcNative.StatxBasicStats, buffer));
         if (result != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
@@ -33,12 +33,12 @@ public static unsafe class PosixByteNames
 
     /// <summary>Creates a directory.</summary>
     public static void CreateDirectory(ReadOnlySpan<byte> path, uint permissions) =>
-        Check(WithPath(path, p => LibcNative.MkdirBytes(p, permissions)), "mkdir", path);
+        Check(WithPath(path, p => LibcNative.Mkdir(p, permissions)), "mkdir", path);
 
     /// <summary>Removes a file, symlink, node or empty directory.</summary>
     public static void Delete(ReadOnlySpan<byte> path)
     {
-        if (WithPath(path, LibcNative.UnlinkBytes) == 0)
+        if (WithPath(path, p => LibcNative.Unlink(p)) == 0)
         {
             return;
         }
@@ -49,13 +49,13 @@ public static unsafe class PosixByteNames
             throw Fail("unlink", path, errno);
         }
 
-        Check(WithPath(path, LibcNative.RmdirBytes), "rmdir", path);
+        Check(WithPath(path, p => LibcNative.Rmdir(p)), "rmdir", path);
     }
 
     /// <summary>True when the directory at <paramref name="path"/> has no entries besides <c>.</c> and <c>..</c>.</summary>
     public static bool IsEmptyDirectory(ReadOnlySpan<byte> path)
     {
-        var dir = WithPathPointer(path, LibcNative.OpendirBytes);
+        var dir = WithPathPointer(path, p => LibcNative.Opendir(p));
         if (dir == 0)
         {
             throw Fail("opendir", path, Marshal.GetLastPInvokeError());
@@ -85,7 +85,7 @@ public static unsafe class PosixByteNames
     /// <summary>Creates a new regular file for writing (fails if anything exists there, a symlink included).</summary>
     public static FileStream CreateNewFile(ReadOnlySpan<byte> path, uint permissions)
     {
-        var fd = WithPath(path, p => LibcNative.OpenBytes(p, LibcNative.OWrOnly | LibcNative.OCreat | LibcNative.OExcl | LibcNative.ONoFollow | LibcNative.OCloExec, permissions));
+        var fd = WithPath(path, p => LibcNative.Open(p, LibcNative.OWrOnly | LibcNative.OCreat | LibcNative.OExcl | LibcNative.ONoFollow | LibcNative.OCloExec, permissions));
         if (fd < 0)
         {
             throw Fail("open", path, Marshal.GetLastPInvokeError());
@@ -96,17 +96,17 @@ public static unsafe class PosixByteNames
 
     /// <summary>Sets the owner of the path itself (lchown).</summary>
     public static void SetOwner(ReadOnlySpan<byte> path, uint uid, uint gid) =>
-        Check(WithPath(path, p => LibcNative.LchownBytes(p, uid, gid)), "lchown", path);
+        Check(WithPath(path, p => LibcNative.Lchown(p, uid, gid)), "lchown", path);
 
     /// <summary>Sets the permission bits (chmod; not for symlinks).</summary>
     public static void SetPermissions(ReadOnlySpan<byte> path, uint permissions) =>
-        Check(WithPath(path, p => LibcNative.ChmodBytes(p, permissions & 0xFFF)), "chmod", path);
+        Check(WithPath(path, p => LibcNative.Chmod(p, permissions & 0xFFF)), "chmod", path);
 
     /// <summary>Sets the modification time (and the access time to the same) of the path itself.</summary>
     public static void SetModificationTime(ReadOnlySpan<byte> path, long seconds, uint nanoseconds)
     {
         long* times = stackalloc long[4] { seconds, nanoseconds, seconds, nanoseconds };
-        Check(WithPath(path, p => LibcNative.UtimensatBytes(LibcNative.AtFdCwd, p, times, LibcNative.AtSymlinkNoFollow)), "utimensat", path);
+        Check(WithPath(path, p => LibcNative.Utimensat(LibcNative.AtFdCwd, p, times, LibcNative.AtSymlinkNoFollow)), "utimensat", path);
     }
 
     /// <summary>Sets an extended attribute on the path itself (lsetxattr).</summary>
@@ -120,7 +120,7 @@ public static unsafe class PosixByteNames
             var np = n;
             var vp = v;
             var length = (nuint)value.Length;
-            Check(WithPath(path, p => LibcNative.LsetxattrBytes(p, np, vp, length, 0)), "lsetxattr " + name, path);
+            Check(WithPath(path, p => LibcNative.Lsetxattr(p, np, vp, length, 0)), "lsetxattr " + name, path);
         }
     }
 
@@ -133,7 +133,7 @@ public static unsafe class PosixByteNames
             fixed (byte* tp = t)
             {
                 var tpp = tp;
-                Check(WithPath(path, p => LibcNative.SymlinkBytes(tpp, p)), "symlink", path);
+                Check(WithPath(path, p => LibcNative.Symlink(tpp, p)), "symlink", path);
             }
         }
         finally
@@ -151,7 +151,7 @@ public static unsafe class PosixByteNames
             fixed (byte* ep = e)
             {
                 var epp = ep;
-                Check(WithPath(path, p => LibcNative.LinkBytes(epp, p)), "link", path);
+                Check(WithPath(path, p => LibcNative.Link(epp, p)), "link", path);
             }
         }
         finally
@@ -162,7 +162,7 @@ public static unsafe class PosixByteNames
 
     /// <summary>Creates a device node or FIFO (mknod).</summary>
     public static void CreateNode(ReadOnlySpan<byte> path, uint mode, ulong device) =>
-        Check(WithPath(path, p => LibcNative.MknodBytes(p, mode, device)), "mknod", path);
+        Check(WithPath(path, p => LibcNative.Mknod(p, mode, device)), "mknod", path);
 
     private delegate T PathCall<T>(byte* path);
 

@@ -33,7 +33,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
         var bytes = Encoding.UTF8.GetBytes(path + "\0");
         fixed (byte* p = bytes)
         {
-            var fd = LibcNative.OpenatBytes(LibcNative.AtFdCwd, p, LibcNative.ORdOnly | LibcNative.ODirectory | LibcNative.OCloExec, 0);
+            var fd = LibcNative.Openat(LibcNative.AtFdCwd, p, LibcNative.ORdOnly | LibcNative.ODirectory | LibcNative.OCloExec, 0);
             return fd >= 0 ? new PosixDirectoryHandle(fd, path) : throw Fail("open", path, Marshal.GetLastPInvokeError());
         }
     }
@@ -41,7 +41,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
     /// <summary>Opens the subdirectory <paramref name="name"/> (not through a symlink).</summary>
     public PosixDirectoryHandle OpenDirectory(ReadOnlySpan<byte> name)
     {
-        var fd = At(name, p => LibcNative.OpenatBytes(Fd, (byte*)p, LibcNative.ORdOnly | LibcNative.ODirectory | LibcNative.ONoFollow | LibcNative.OCloExec, 0));
+        var fd = At(name, p => LibcNative.Openat(Fd, (byte*)p, LibcNative.ORdOnly | LibcNative.ODirectory | LibcNative.ONoFollow | LibcNative.OCloExec, 0));
         return fd >= 0 ? new PosixDirectoryHandle(fd, Child(name)) : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
     }
 
@@ -89,7 +89,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
     public PosixFileStatus GetStatus(ReadOnlySpan<byte> name)
     {
         byte* buf = stackalloc byte[256];
-        if (At(name, p => LibcNative.StatxBytes(Fd, (byte*)p, LibcNative.AtSymlinkNoFollow, LibcNative.StatxBasicStats, buf)) != 0)
+        if (At(name, p => LibcNative.Statx(Fd, (byte*)p, LibcNative.AtSymlinkNoFollow, LibcNative.StatxBasicStats, buf)) != 0)
         {
             throw Fail("statx", Child(name), Marshal.GetLastPInvokeError());
         }
@@ -113,7 +113,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
     /// <summary>Opens the regular file <paramref name="name"/> for reading (not through a symlink).</summary>
     public FileStream OpenRead(ReadOnlySpan<byte> name)
     {
-        var fd = At(name, p => LibcNative.OpenatBytes(Fd, (byte*)p, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0));
+        var fd = At(name, p => LibcNative.Openat(Fd, (byte*)p, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0));
         return fd >= 0
             ? new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0)
             : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
@@ -126,7 +126,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
         fixed (byte* b = buffer)
         {
             var bp = b;
-            var n = At(name, p => LibcNative.ReadlinkatBytes(Fd, (byte*)p, bp, (nuint)buffer.Length));
+            var n = At(name, p => LibcNative.Readlinkat(Fd, (byte*)p, bp, (nuint)buffer.Length));
             return n >= 0 ? buffer[..(int)n] : throw Fail("readlinkat", Child(name), Marshal.GetLastPInvokeError());
         }
     }
@@ -138,7 +138,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
         byte[] path = [.. Encoding.ASCII.GetBytes($"/proc/self/fd/{Fd}/"), .. name, 0];
         fixed (byte* p = path)
         {
-            var size = LibcNative.LlistxattrBytes(p, null, 0);
+            var size = LibcNative.Llistxattr(p, null, 0);
             if (size < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
@@ -148,7 +148,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
             var list = new byte[size];
             fixed (byte* l = list)
             {
-                size = size == 0 ? 0 : LibcNative.LlistxattrBytes(p, l, (nuint)list.Length);
+                size = size == 0 ? 0 : LibcNative.Llistxattr(p, l, (nuint)list.Length);
             }
 
             var result = new List<KeyValuePair<string, byte[]>>();
@@ -163,7 +163,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
                 byte[] attributeName = [.. attribute, 0];
                 fixed (byte* an = attributeName)
                 {
-                    var length = LibcNative.LgetxattrBytes(p, an, null, 0);
+                    var length = LibcNative.Lgetxattr(p, an, null, 0);
                     if (length <= 0)
                     {
                         continue;
@@ -172,7 +172,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
                     var value = new byte[length];
                     fixed (byte* v = value)
                     {
-                        length = LibcNative.LgetxattrBytes(p, an, v, (nuint)value.Length);
+                        length = LibcNative.Lgetxattr(p, an, v, (nuint)value.Length);
                     }
 
                     if (length > 0)

@@ -560,7 +560,7 @@ internal sealed class CheckoutEngine
             }
 
             // Another thread or process may have cached the same object meanwhile; either copy is the same file.
-            if (OstreeNative.Link(tmp, cached) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+            if (LibcNative.Link(tmp, cached) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
             {
                 throw new PosixException("link", cached, System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "cannot add to uncompressed-objects-cache");
             }
@@ -581,7 +581,7 @@ internal sealed class CheckoutEngine
     private static unsafe uint? ReadUserMetaMode(string objectPath)
     {
         byte* buffer = stackalloc byte[512];
-        nint n = OstreeNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
+        nint n = LibcNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
         return n >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(buffer + 8, 4)) : null;
     }
 
@@ -590,7 +590,7 @@ internal sealed class CheckoutEngine
         if (_options.Overwrite == CheckoutOverwriteMode.UnionFiles)
         {
             string tmp = $"{dir}/.ostree-checkout-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
-            if (OstreeNative.Link(objectPath, tmp) != 0)
+            if (LibcNative.Link(objectPath, tmp) != 0)
             {
                 return false;
             }
@@ -599,7 +599,7 @@ internal sealed class CheckoutEngine
             return true;
         }
 
-        if (OstreeNative.Link(objectPath, dest) == 0)
+        if (LibcNative.Link(objectPath, dest) == 0)
         {
             return true;
         }
@@ -632,7 +632,7 @@ internal sealed class CheckoutEngine
                 _fs.Rename(tmp, dest);
                 break;
             case CheckoutOverwriteMode.AddFiles:
-                if (OstreeNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+                if (LibcNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
                 {
                     throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"Could not create {dest}.");
                 }
@@ -640,7 +640,7 @@ internal sealed class CheckoutEngine
                 _fs.Delete(tmp);
                 break;
             default:
-                if (OstreeNative.Link(tmp, dest) != 0)
+                if (LibcNative.Link(tmp, dest) != 0)
                 {
                     int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     _fs.Delete(tmp);

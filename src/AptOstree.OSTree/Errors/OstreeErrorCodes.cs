@@ -62,4 +62,7 @@ public static class OstreeErrorCodes
 
     /// <summary>A file name OSTree cannot store (not UTF-8, empty, <c>.</c>, <c>..</c> or containing <c>/</c>).</summary>
     public const string InvalidFileName = "AO3020";
+
+    /// <summary>A GLib keyfile (repository <c>config</c>, deployment <c>.origin</c>) that cannot be parsed, or a value of the wrong type.</summary>
+    public const string InvalidKeyFile = "AO3021";
 }

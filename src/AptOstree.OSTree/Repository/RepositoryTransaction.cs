@@ -126,7 +126,7 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         if (_repo.Fsync && !_staged.IsEmpty)
         {
-            OstreeNative.SyncFileSystem(_staging);
+            LibcNative.SyncFileSystem(_staging);
         }
 
         var dirs = new HashSet<string>(StringComparer.Ordinal);
@@ -136,7 +136,7 @@ internal sealed class RepositoryTransaction : IDisposable
             string dir = final[..final.LastIndexOf('/')];
             if (dirs.Add(dir) && !System.IO.Directory.Exists(dir))
             {
-                _ = OstreeNative.Mkdir(dir, 0x1FF);
+                _ = LibcNative.Mkdir(dir, 0x1FF);
             }
 
             _fs.Rename(tmp, final);

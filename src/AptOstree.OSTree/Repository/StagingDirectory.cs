@@ -147,8 +147,8 @@ internal sealed class StagingDirectory : IDisposable
         }
 
         var file = new FileStream(path + LockSuffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-        var info = new OstreeNative.Flock { Type = OstreeNative.FWrLck, Whence = 0 };
-        if (OstreeNative.Fcntl((int)file.SafeFileHandle.DangerousGetHandle(), OstreeNative.FOfdSetLk, ref info) != 0)
+        var info = new LibcNative.Flock { Type = LibcNative.FWrLck, Whence = 0 };
+        if (LibcNative.Fcntl((int)file.SafeFileHandle.DangerousGetHandle(), LibcNative.FOfdSetLk, ref info) != 0)
         {
             int errno = Marshal.GetLastPInvokeError();
             file.Dispose();

@@ -212,7 +212,7 @@ public static class EtcMerge
 
         EnsureParentFromTemplate(tree, oldEtc, newEtc, parent);
         var template = fs.GetStatus(Join(oldEtc, parent));
-        fs.CreateDirectory(Join(newEtc, parent), 0x1C0);
+        fs.CreateDirectory(Join(newEtc, parent), PosixPermissions.OwnerOnlyDirectory);
         try
         {
             fs.SetOwner(Join(newEtc, parent), template.Uid, template.Gid);

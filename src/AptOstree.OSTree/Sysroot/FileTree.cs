@@ -34,9 +34,9 @@ internal sealed class FileTree(IPosixFileSystem fs)
                 continue;
             }
 
-            if ((item.Status.Permissions & 0x1C0) != 0x1C0)
+            if ((item.Status.Permissions & PosixPermissions.OwnerOnlyDirectory) != PosixPermissions.OwnerOnlyDirectory)
             {
-                fs.SetPermissions(item.Path, item.Status.Permissions | 0x1C0);
+                fs.SetPermissions(item.Path, item.Status.Permissions | PosixPermissions.OwnerOnlyDirectory);
             }
 
             stack.Push(item with { Emptied = true });
@@ -86,7 +86,7 @@ internal sealed class FileTree(IPosixFileSystem fs)
         switch (st.FileType)
         {
             case PosixFileType.Directory:
-                fs.CreateDirectory(destination, 0x1C0);
+                fs.CreateDirectory(destination, PosixPermissions.OwnerOnlyDirectory);
                 CopyXattrs(source, destination);
                 directories.Push(new CopyFrame(source, destination, st, fs.ListDirectory(source).Order(StringComparer.Ordinal).ToList()));
                 break;
@@ -106,7 +106,7 @@ internal sealed class FileTree(IPosixFileSystem fs)
     private void CopyFile(string source, string destination, PosixFileStatus st, bool durable)
     {
         using (var input = fs.OpenRead(source))
-        using (var output = fs.CreateFile(destination, 0x180))
+        using (var output = fs.CreateFile(destination, PosixPermissions.OwnerOnlyFile))
         {
             input.CopyTo(output);
             if (durable && output is FileStream file)

@@ -88,7 +88,7 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         {
             await OstreeRepository.Open($"{sysroot}/ostree/repo").PullLocalAsync(repo.Path, HelloRef);
             var deployed = new OstreeSysrootFactory(LibcPosixFileSystem.Instance).Open(sysroot).Deploy(HelloRef);
-            Assert.Equal(helloCommit.ToString(), deployed.Commit);
+            Assert.Equal(helloCommit.ToString(), deployed.Commit.ToString());
         }
 
         Step("offline deploy of base + hello");
@@ -104,7 +104,7 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         using (MountRootPartition(image, sysroot))
         {
             var target = new OstreeSysrootFactory(LibcPosixFileSystem.Instance).Open(sysroot).Rollback();
-            Assert.Equal(baseCommit.ToString(), target.Commit);
+            Assert.Equal(baseCommit.ToString(), target.Commit.ToString());
         }
 
         Step("offline rollback");

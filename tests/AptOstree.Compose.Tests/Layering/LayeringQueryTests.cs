@@ -133,8 +133,8 @@ public sealed class LayeringQueryTests
 
         var layering = PackageLayering.Open(sr.Path);
         var (a, b) = layering.DefaultDiffDeployments();
-        Assert.Equal((from, to), (a.Commit, b.Commit));
-        var diff = layering.Diff(AptOstree.Checksum.Parse(a.Commit), AptOstree.Checksum.Parse(b.Commit));
+        Assert.Equal((from, to), (a.Commit.ToString(), b.Commit.ToString()));
+        var diff = layering.Diff(a.Commit, b.Commit);
 
         Assert.Equal(["new"], diff.Added.Select(c => c.Name));
         Assert.Equal(["gone"], diff.Removed.Select(c => c.Name));

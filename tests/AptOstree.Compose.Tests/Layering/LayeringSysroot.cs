@@ -86,7 +86,7 @@ internal sealed class LayeringSysroot : IDisposable
             {
                 var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 var (commit, serial) = AptOstree.OSTree.Sysroot.Deployment.ParseName(parts[1]);
-                result.Add((parts[0], commit, serial));
+                result.Add((parts[0], commit.ToString(), serial));
             }
         }
 

@@ -18,8 +18,7 @@ internal static class AdminSetOriginCommand
             var sysroot = AdminCommand.Open(parse);
             var target = sysroot.GetDeployments()[parse.GetValue(index)];
             string name = parse.GetValue(remote)!;
-            var repository = (sysroot.Repository as AptOstree.OSTree.Sysroot.OstreeRepositorySysrootRepository)?.Repository
-                ?? throw new AptOstreeException(DeploymentErrorCodes.NotASysroot, "The sysroot has no ostree/repo.");
+            var repository = sysroot.Repository;
             if (repository.Remotes.Get(name) is null)
             {
                 repository.Remotes.Add(name, parse.GetValue(url)!);

@@ -55,7 +55,7 @@ internal static class DbCommand
             else
             {
                 var (x, y) = layering.DefaultDiffDeployments();
-                (a, b) = (Checksum.Parse(x.Commit), Checksum.Parse(y.Commit));
+                (a, b) = (x.Commit, y.Commit);
             }
 
             var diff = layering.Diff(a, b);
@@ -92,7 +92,7 @@ internal static class DbCommand
         var deployments = layering.Sysroot.GetDeployments();
         var d = deployments.FirstOrDefault(x => x.IsBooted) ?? (deployments.Count > 0 ? deployments[0]
             : throw new AptOstreeException(LayeringErrorCodes.NoDeployments, $"'{layering.Sysroot.Path}' has no deployments; name a commit."));
-        return Checksum.Parse(d.Commit);
+        return d.Commit;
     }
 
     private static void Section(string title, IEnumerable<PackageChange> changes, Func<PackageChange, string> line)
