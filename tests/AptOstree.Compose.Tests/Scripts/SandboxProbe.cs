@@ -15,7 +15,7 @@ namespace AptOstree.Compose.Tests.Scripts;
 /// <c>open-run LOWER WORK</c>: opens a sandbox and runs <c>true</c>, printing <c>ok</c>.
 /// <c>bench LOWER WORK N</c>: runs <c>true</c> N times, printing each wall time in milliseconds.
 /// <c>compose TREEFILE LISTS CACHE REPO WORK EPOCH</c>: composes the treefile into REPO (a new bare-user repository
-/// when missing) with <see cref="TreeComposer"/>, printing <c>commit CHECKSUM</c>; an <see cref="AptOstreeException"/>
+/// when missing) with <see cref="TreeComposer"/>, printing <c>commit CHECKSUM</c> and <c>newly-imported N</c>; an <see cref="AptOstreeException"/>
 /// prints <c>error CODE MESSAGE</c> and exits 2.
 /// A <see cref="ScriptSandboxException"/> prints <c>error CODE MESSAGE</c> and exits 2.
 /// </remarks>
@@ -85,6 +85,7 @@ internal static class SandboxProbe
             TreefileLoader.Load(treefile),
             new ComposeOptions { CacheDirectory = cache, ListsDirectory = lists, WorkDirectory = work, SourceDateEpoch = sourceDateEpoch });
         Console.WriteLine($"commit {result.Commit}");
+        Console.WriteLine($"newly-imported {result.NewlyImported.Count}");
         return 0;
     }
 
