@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using AptOstree.Deb;
 using AptOstree.OSTree;
+using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,14 +21,28 @@ public sealed partial class PackageConfigurator
 {
     private const string LogPath = "var/log/aptostree-configure.log";
     private readonly OstreeRepository _repository;
+    private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
 
     /// <summary>Creates a configurator.</summary>
     public PackageConfigurator(OstreeRepository repository, ILogger<PackageConfigurator>? logger = null)
+        : this(repository, NullLoggerFactory.Instance, logger)
+    {
+    }
+
+    /// <summary>Creates a configurator whose script sandbox logs through <paramref name="loggerFactory"/>.</summary>
+    public PackageConfigurator(OstreeRepository repository, ILoggerFactory loggerFactory)
+        : this(repository, loggerFactory, loggerFactory?.CreateLogger<PackageConfigurator>())
+    {
+    }
+
+    private PackageConfigurator(OstreeRepository repository, ILoggerFactory loggerFactory, ILogger? logger)
     {
         ArgumentNullException.ThrowIfNull(repository);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         _repository = repository;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _loggerFactory = loggerFactory;
+        _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>Runs the maintainer scripts of <paramref name="tree"/>'s packages and overlays their changes onto it.</summary>
@@ -62,25 +77,21 @@ public sealed partial class PackageConfigurator
         var runTree = root;
         TreeAssembler.MaterializeVar(_repository, runTree, tree.TmpfilesLines);
         var lowerCommit = _repository.CommitTree(runTree, new CommitOptions { Orphan = true, Timestamp = DateTimeOffset.UnixEpoch, Subject = "apt-ostree compose: tree before configuration" }, cancellationToken);
-        if (Directory.Exists(workDirectory))
-        {
-            Directory.Delete(workDirectory, recursive: true);
-        }
+        string work = PrepareWorkDirectory(workDirectory);
+        string lower = Path.Combine(work, "lower");
 
-        Directory.CreateDirectory(workDirectory);
-        string lower = Path.Combine(workDirectory, "lower");
-        _repository.Checkout(lowerCommit, lower, new CheckoutOptions { Mode = CheckoutMode.Root }, cancellationToken: cancellationToken);
+        // Hard links into the repository either way: a bare repository checked out by root is the faithful tree; a
+        // bare-user one (rootless composes) gives files the caller owns, with their commit's metadata in xattrs.
+        var mode = Environment.IsPrivilegedProcess && _repository.Mode == RepoMode.Bare ? CheckoutMode.Root : CheckoutMode.User;
+        _repository.Checkout(lowerCommit, lower, new CheckoutOptions { Mode = mode }, cancellationToken: cancellationToken);
 
         try
         {
-            return await RunScriptsAsync(tree, treefile, statuses, restore, lower, workDirectory, sourceDateEpoch, cancellationToken).ConfigureAwait(false);
+            return await RunScriptsAsync(tree, treefile, statuses, restore, lower, work, sourceDateEpoch, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            if (Directory.Exists(workDirectory))
-            {
-                Directory.Delete(workDirectory, recursive: true);
-            }
+            TryDelete(work);
         }
     }
 
@@ -89,43 +100,55 @@ public sealed partial class PackageConfigurator
     {
         var root = tree.Root;
         var essential = EssentialSet(statuses.Select(s => s.Status).ToList());
-        using var sandbox = InterimSandbox.Open(lower, Path.Combine(workDirectory, "sandbox"));
-        File.WriteAllText(Path.Combine(sandbox.HostRunDirectory, "debconf.sel"), string.Join('\n', treefile.DebconfSelections) + (treefile.DebconfSelections.Count > 0 ? "\n" : string.Empty));
+        string hostRun = Path.Combine(workDirectory, "run");
+        Directory.CreateDirectory(hostRun);
+        File.WriteAllText(Path.Combine(hostRun, "debconf.sel"), string.Join('\n', treefile.DebconfSelections) + (treefile.DebconfSelections.Count > 0 ? "\n" : string.Empty));
         string dpkgVersion = statuses.FirstOrDefault(s => s.Package.Name == "dpkg").Package?.Version ?? string.Empty;
         for (int i = 0; i < treefile.Postprocess.Count; i++)
         {
-            File.WriteAllText(Path.Combine(sandbox.HostRunDirectory, $"postprocess-{i}.sh"), treefile.Postprocess[i]);
+            File.WriteAllText(Path.Combine(hostRun, $"postprocess-{i}.sh"), treefile.Postprocess[i]);
         }
 
-        File.WriteAllText(Path.Combine(sandbox.HostRunDirectory, "configure.sh"), DriverScript(statuses, essential, dpkgVersion, treefile.Postprocess.Count));
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin",
-            ["DEBIAN_FRONTEND"] = "noninteractive",
-            ["DEBCONF_NONINTERACTIVE_SEEN"] = "true",
-            ["LC_ALL"] = "C.UTF-8",
-            ["HOME"] = "/root",
-        };
+        File.WriteAllText(Path.Combine(hostRun, "configure.sh"), DriverScript(statuses, essential, dpkgVersion, treefile.Postprocess.Count));
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (sourceDateEpoch is { } epoch)
         {
             environment["SOURCE_DATE_EPOCH"] = epoch.ToString(CultureInfo.InvariantCulture);
         }
-        else if (Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH") is { Length: > 0 } sde)
-        {
-            environment["SOURCE_DATE_EPOCH"] = sde;
-        }
 
         var limit = treefile.Scripts.TimeLimit ?? TimeSpan.FromMinutes(30);
-        var (exitCode, output, _) = await sandbox.RunAsync(["/bin/sh", "/run/aptostree/configure.sh"], environment, limit, cancellationToken).ConfigureAwait(false);
-        var changes = sandbox.CaptureChanges();
-        var log = changes.FirstOrDefault(c => c.Path == LogPath) is { Deleted: false } l ? File.ReadAllText(l.HostPath) : string.Empty;
-        if (exitCode != 0)
+        var options = new ScriptSandboxOptions
         {
-            throw new AptOstreeException(ComposeErrorCodes.ScriptFailed, DescribeFailure(exitCode, output));
+            Environment = environment,
+            TimeLimit = limit,
+            ReadOnlyBinds = new Dictionary<string, string>(StringComparer.Ordinal) { ["/run/aptostree"] = hostRun },
+        };
+        await using var sandbox = ScriptSandbox.Open(lower, Path.Combine(workDirectory, "sandbox"), options, _loggerFactory.CreateLogger<ScriptSandbox>());
+        SandboxRunResult result;
+        try
+        {
+            result = await sandbox.RunAsync(["/bin/sh", "/run/aptostree/configure.sh"], cancellationToken).ConfigureAwait(false);
+        }
+        catch (ScriptSandboxException ex) when (ex.ErrorCode == ComposeErrorCodes.SandboxTimeLimitExceeded)
+        {
+            throw new AptOstreeException(ComposeErrorCodes.ScriptTimedOut, $"Configuring the packages ran longer than the time limit of {limit.TotalSeconds:F0} s and was killed. {ex.Message}", ex);
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw new AptOstreeException(ComposeErrorCodes.ScriptFailed, DescribeFailure(result.ExitCode, result.OutputTail));
+        }
+
+        var changes = sandbox.CaptureChanges();
+        string log = string.Empty;
+        if (changes.Find(LogPath) is { Kind: SandboxChangeKind.Written, Type: PosixFileType.RegularFile } logChange)
+        {
+            using var reader = new StreamReader(sandbox.OpenContent(logChange));
+            log = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var skip = new HashSet<string>(restore.Keys, StringComparer.Ordinal) { LogPath };
-        SandboxChangeApplier.Apply(_repository, root, changes, skip);
+        SandboxChangeApplier.Apply(_repository, root, sandbox, changes, skip);
         foreach (var (path, original) in restore)
         {
             int slash = path.LastIndexOf('/');
@@ -147,6 +170,60 @@ public sealed partial class PackageConfigurator
         }
 
         return timings;
+    }
+
+    // The configuration's scratch directory, empty. A run killed before it cleaned up may have left files of other
+    // (sandbox) users that this unprivileged process cannot remove; a fresh sibling is used then.
+    private string PrepareWorkDirectory(string workDirectory)
+    {
+        if (!TryDelete(workDirectory))
+        {
+            string fresh = workDirectory + "-" + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..8];
+            ComposeLog.WorkDirectoryLeftBehind(_logger, workDirectory, fresh);
+            workDirectory = fresh;
+        }
+
+        Directory.CreateDirectory(workDirectory);
+        return workDirectory;
+    }
+
+    // Directories of a user-mode checkout keep their commit's modes (0555 and the like), so an unprivileged owner
+    // makes them writable before removing what they hold.
+    private static bool TryDelete(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return true;
+        }
+
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+
+        try
+        {
+            var fs = LibcPosixFileSystem.Instance;
+            foreach (var dir in Directory.EnumerateDirectories(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }).Prepend(directory))
+            {
+                var st = fs.GetStatus(dir);
+                if ((st.Permissions & 0x1C0) != 0x1C0)
+                {
+                    fs.SetPermissions(dir, st.Permissions | 0x1C0);
+                }
+            }
+
+            Directory.Delete(directory, recursive: true);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AptOstreeException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Reads the configure log: <c>TIME start|end NAME</c> lines of the driver and dpkg's status-logger lines.</summary>

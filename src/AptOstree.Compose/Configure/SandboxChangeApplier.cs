@@ -3,13 +3,19 @@ using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
-/// <summary>Overlays what scripts changed (the sandbox's upper directory) onto the assembled tree.</summary>
+/// <summary>Overlays what the scripts changed (a <see cref="ScriptSandbox"/>'s captured changes) onto the assembled tree.</summary>
+/// <remarks>
+/// An entry whose owner, group, mode and type the scripts did not change (<see cref="SandboxChange.MetadataChanged"/>
+/// false: only its content or link target was rewritten) keeps the metadata its commit records. That is what a root
+/// run over a faithful checkout produces, and what a rootless run must produce too: over a bare-user hard-link
+/// checkout the scripts see every file as root's with its on-disk mode, whatever the commit says.
+/// </remarks>
 internal static class SandboxChangeApplier
 {
-    public static int Apply(OstreeRepository repository, MutableTree root, IReadOnlyList<SandboxTreeChange> changes, ISet<string> skip)
+    public static int Apply(OstreeRepository repository, MutableTree root, ScriptSandbox sandbox, SandboxChanges changes, ISet<string> skip)
     {
         int applied = 0;
-        foreach (var change in changes)
+        foreach (var change in changes.Entries)
         {
             if (skip.Contains(change.Path))
             {
@@ -19,18 +25,23 @@ internal static class SandboxChangeApplier
             int slash = change.Path.LastIndexOf('/');
             var parent = slash < 0 ? root : root.EnsureDirectory(change.Path[..slash]);
             string name = change.Path[(slash + 1)..];
-            var xattrs = change.Xattrs.Where(x => x.Name != "user.ostreemeta").ToList();
-            var st = change.Status;
             applied++;
-            if (change.Deleted)
+            if (change.Kind == SandboxChangeKind.Deleted)
             {
                 parent.Remove(name);
                 continue;
             }
 
-            switch (st.FileType)
+            var xattrs = ExtendedAttribute.Canonicalize(change.ExtendedAttributes.Select(x => new ExtendedAttribute(x.Key, x.Value.ToArray())));
+            switch (change.Type)
             {
                 case PosixFileType.Directory:
+                    bool existed = parent.Directories.ContainsKey(name);
+                    if (!existed)
+                    {
+                        parent.Remove(name);
+                    }
+
                     var dir = parent.GetOrCreateDirectory(name);
                     if (change.IsOpaque)
                     {
@@ -40,18 +51,33 @@ internal static class SandboxChangeApplier
                         }
                     }
 
-                    dir.Meta = DirMeta.Create(st.Uid, st.Gid, st.Permissions, xattrs);
-                    break;
-                case PosixFileType.RegularFile:
-                    using (var stream = File.OpenRead(change.HostPath))
+                    if (change.MetadataChanged || !existed)
                     {
-                        parent.SetFile(name, repository.WriteContent(FileHeader.ForFile(st.Uid, st.Gid, st.Permissions, ExtendedAttribute.Canonicalize(xattrs)), stream, stream.Length));
+                        dir.Meta = DirMeta.Create(change.Uid, change.Gid, change.Permissions, xattrs);
                     }
 
                     break;
-                case PosixFileType.SymbolicLink:
-                    parent.SetFile(name, repository.WriteContent(FileHeader.ForSymlink(st.Uid, st.Gid, change.LinkTarget!, ExtendedAttribute.Canonicalize(xattrs)), null, 0));
+                case PosixFileType.RegularFile:
+                {
+                    var header = Committed(repository, parent, name, change) is { } kept
+                        ? FileHeader.ForFile(kept.Uid, kept.Gid, kept.Mode, kept.Xattrs)
+                        : FileHeader.ForFile(change.Uid, change.Gid, change.Permissions, xattrs);
+                    using var stream = sandbox.OpenContent(change);
+                    parent.Remove(name);
+                    parent.SetFile(name, repository.WriteContent(header, stream, change.Size));
                     break;
+                }
+
+                case PosixFileType.SymbolicLink:
+                {
+                    var header = Committed(repository, parent, name, change) is { } kept
+                        ? FileHeader.ForSymlink(kept.Uid, kept.Gid, change.LinkTarget!, kept.Xattrs)
+                        : FileHeader.ForSymlink(change.Uid, change.Gid, change.LinkTarget!, xattrs);
+                    parent.Remove(name);
+                    parent.SetFile(name, repository.WriteContent(header, null, 0));
+                    break;
+                }
+
                 default:
                     // FIFOs, sockets and device nodes cannot be committed (OSTree holds files, directories, symlinks).
                     parent.Remove(name);
@@ -60,5 +86,18 @@ internal static class SandboxChangeApplier
         }
 
         return applied;
+    }
+
+    // The commit's header of the entry the scripts rewrote without touching its metadata; null when it is new or changed.
+    private static FileHeader? Committed(OstreeRepository repository, MutableTree parent, string name, SandboxChange change)
+    {
+        if (change.MetadataChanged || !change.ExistsInLower || !parent.Files.TryGetValue(name, out var existing))
+        {
+            return null;
+        }
+
+        var header = repository.Objects.ReadContentHeader(existing);
+        bool sameType = change.Type == PosixFileType.SymbolicLink ? header.IsSymlink : header.IsRegularFile;
+        return sameType ? header : null;
     }
 }

@@ -13,4 +13,7 @@ internal static partial class ComposeLog
 
     [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "Script {Script} took {Seconds:F2} s")]
     public static partial void ScriptTimed(ILogger logger, string script, double seconds);
+
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Warning, Message = "The work directory {Stale} of an earlier run could not be removed; configuring in {Fresh}")]
+    public static partial void WorkDirectoryLeftBehind(ILogger logger, string stale, string fresh);
 }

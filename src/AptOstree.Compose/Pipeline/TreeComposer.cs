@@ -98,7 +98,7 @@ public sealed class TreeComposer
         Phase("assemble");
         progress?.Report(new OperationProgress("configure", 0, null, ProgressUnit.Packages));
         string work = options.WorkDirectory ?? Path.Combine(options.CacheDirectory, "work");
-        var scripts = await new PackageConfigurator(_repository, _loggerFactory.CreateLogger<PackageConfigurator>())
+        var scripts = await new PackageConfigurator(_repository, _loggerFactory)
             .ConfigureAsync(assembled, treefile, work, epoch, cancellationToken).ConfigureAwait(false);
         Phase("configure");
         new OstreeLayout(_repository).Apply(assembled.Root, assembled.TmpfilesLines);

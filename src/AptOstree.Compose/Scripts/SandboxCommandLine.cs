@@ -2,7 +2,7 @@ namespace AptOstree.Compose;
 
 /// <summary>
 /// The host command line of one sandboxed run, started in the run's <see cref="NamespaceSession"/>:
-/// <c>nsenter --target HOLDER [--user] --mount -- sh -c MOUNT_THEN_EXEC … bwrap [isolation] -- ARGV</c>.
+/// <c>nsenter --target HOLDER [--user] --mount -- bash -c MOUNT_THEN_EXEC … bwrap [isolation] -- ARGV</c>.
 /// </summary>
 /// <remarks>
 /// bubblewrap 0.8 (Debian 12) has no overlay options (they came in 0.9), so the overlay is mounted by
@@ -18,9 +18,13 @@ internal static class SandboxCommandLine
     public const string SandboxPath = "/usr/sbin:/usr/bin:/sbin:/bin";
 
     // $1: work directory, $2: mount(8). Output of the sandbox (bubblewrap's own errors included) goes to stdout in
-    // order; stderr keeps only what fails before bubblewrap starts (unshare, newuidmap, mount).
+    // order; stderr keeps only what fails before bubblewrap starts (unshare, newuidmap, mount). Every descriptor above
+    // 2 is closed first: the caller's process may hold descriptors without close-on-exec (a test host inherits some
+    // from its shell), which Process.Start, nsenter and bubblewrap would all pass on to the scripts. bash, not dash:
+    // dash's redirections only take one-digit descriptors.
     private const string MountThenExec =
-        "set -e; cd \"$1\"; \"$2\" -t overlay -o lowerdir=lower,upperdir=upper,workdir=work,userxattr aptostree-sandbox merged; shift 2; exec \"$@\" </dev/null 3>status 2>&1";
+        "set -e; for fd in /proc/self/fd/*; do fd=${fd##*/}; if [ \"$fd\" -gt 2 ]; then eval \"exec $fd>&-\"; fi; done; "
+        + "cd \"$1\"; \"$2\" -t overlay -o lowerdir=lower,upperdir=upper,workdir=work,userxattr aptostree-sandbox merged; shift 2; exec \"$@\" </dev/null 3>status 2>&1";
 
     // rpm-ostree's set (rust/src/bwrap.rs): Docker's default capabilities without net_raw, mknod, audit_write and
     // net_bind_service; everything else, sys_admin included, is dropped.

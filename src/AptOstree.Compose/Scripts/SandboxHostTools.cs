@@ -8,7 +8,7 @@ internal sealed record SandboxHostTools(
     public static SandboxHostTools Locate(ScriptSandboxOptions options, bool unprivileged) => new(
         options.BubblewrapPath is { } bwrap ? SandboxTools.RequireExplicit(bwrap, "bubblewrap") : SandboxTools.Require("bwrap", "bubblewrap"),
         SandboxTools.Require("mount", "mount"),
-        SandboxTools.Require("sh", "dash"),
+        SandboxTools.Require("bash", "bash"),
         SandboxTools.Require("tar", "tar"),
         SandboxTools.Require("rm", "coreutils"),
         SandboxTools.Require("cat", "coreutils"),

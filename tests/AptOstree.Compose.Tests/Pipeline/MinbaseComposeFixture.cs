@@ -8,13 +8,13 @@ namespace AptOstree.Compose.Tests.Pipeline;
 /// <summary>
 /// One bookworm minbase compose per test run, shared by the tests of <see cref="MinbaseComposeCollection"/>: the host's
 /// lists are copied into the cache first (so the mirror cannot change under the tests), the repository lives under
-/// <c>/tmp/aptostree-test-cache/compose/KEY</c> keyed by the lists and the compose assemblies, and a cross-process
+/// <c>/tmp/aptostree-test-cache/compose/KEY</c> (or <c>$APTOSTREE_TEST_CACHE/compose/KEY</c>) keyed by the lists and the compose assemblies, and a cross-process
 /// lock file serialises test processes. The commit is then deployed as a checkout with <c>/etc</c> and <c>/var</c>
 /// set up as at boot (the commit's tmpfiles lines applied), ready for <c>bwrap</c>.
 /// </summary>
 public sealed class MinbaseComposeFixture : IDisposable
 {
-    private const string TreefileText = """
+    internal const string TreefileText = """
         ref: debian/12/x86_64/minbase
         base: debian:12
         variant: minbase
@@ -76,7 +76,7 @@ public sealed class MinbaseComposeFixture : IDisposable
             return;
         }
 
-        string baseDir = "/tmp/aptostree-test-cache/compose";
+        string baseDir = Path.Combine(Environment.GetEnvironmentVariable("APTOSTREE_TEST_CACHE") ?? "/tmp/aptostree-test-cache", "compose");
         Directory.CreateDirectory(baseDir);
         using var gate = Lock(Path.Combine(baseDir, ".lock"));
         var key = new StringBuilder();

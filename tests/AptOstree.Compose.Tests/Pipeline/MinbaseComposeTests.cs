@@ -115,6 +115,38 @@ public sealed class MinbaseComposeTests(MinbaseComposeFixture fixture)
     }
 
     [SkippableFact]
+    public async Task Compose_PostinstAppendsToItsOwnPackagedFile_CommitHasTheAppendAndImportAndOstreeFsckStayClean()
+    {
+        Require();
+        const string File = "usr/share/base-files/motd";
+        var treefile = TreefileLoader.Parse(
+            "ref: test/appending-postinst\nbase: debian:12\nvariant: minbase\nscripts:\n  replace:\n    base-files.postinst: \"#!/bin/sh\\nset -e\\necho appended-by-postinst >> /" + File + "\\n\"\n",
+            "appending.yaml");
+        var repo = OstreeRepository.Open(fixture.RepositoryPath);
+        var baseFiles = fixture.First.Packages.Single(p => p.Name == "base-files");
+        var imported = repo.Refs.TryResolve(PackageRefs.For(baseFiles.Name, baseFiles.Version, baseFiles.Architecture))!.Value;
+        string original = Read(repo, MutableTree.FromCommit(repo, imported).FindFile(File)!.Value);
+
+        // The lower tree of the scripts is a hard-link checkout of the repository: the append must land in a copy.
+        var work = Directory.CreateTempSubdirectory("aptostree-append-").FullName;
+        var result = await new TreeComposer(repo).ComposeAsync(treefile,
+            new ComposeOptions { CacheDirectory = fixture.CacheDirectory, ListsDirectory = fixture.ListsDirectory, WorkDirectory = Path.Combine(work, "w"), Force = true });
+
+        Assert.Equal(original + "appended-by-postinst\n", Read(repo, MutableTree.FromCommit(repo, result.Commit!.Value).FindFile(File)!.Value));
+        Assert.Equal(original, Read(repo, MutableTree.FromCommit(repo, imported).FindFile(File)!.Value));
+        Assert.Equal(original, Read(repo, MutableTree.FromCommit(repo, fixture.First.Commit!.Value).FindFile(File)!.Value));
+        var fsck = ExternalTool.Run("ostree", ["fsck", "--repo=" + fixture.RepositoryPath], timeout: TimeSpan.FromMinutes(10));
+        Assert.True(fsck.ExitCode == 0 && !(fsck.StandardOutput + fsck.StandardError).Contains("corrupt", StringComparison.OrdinalIgnoreCase), fsck.StandardOutput + fsck.StandardError);
+
+        static string Read(OstreeRepository repository, Checksum file)
+        {
+            using var content = repository.Objects.OpenContent(file);
+            using var reader = new StreamReader(content.Content);
+            return reader.ReadToEnd();
+        }
+    }
+
+    [SkippableFact]
     public async Task Compose_OneMorePackage_OnlyItIsImportedAndTheRestIsReused()
     {
         Require();

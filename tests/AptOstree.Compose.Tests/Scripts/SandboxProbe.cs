@@ -14,6 +14,9 @@ namespace AptOstree.Compose.Tests.Scripts;
 /// <c>exit N</c> then one <c>change …</c> line per <see cref="SandboxFingerprint"/> entry.
 /// <c>open-run LOWER WORK</c>: opens a sandbox and runs <c>true</c>, printing <c>ok</c>.
 /// <c>bench LOWER WORK N</c>: runs <c>true</c> N times, printing each wall time in milliseconds.
+/// <c>compose TREEFILE LISTS CACHE REPO WORK EPOCH</c>: composes the treefile into REPO (a new bare-user repository
+/// when missing) with <see cref="TreeComposer"/>, printing <c>commit CHECKSUM</c> and <c>newly-imported N</c>; an <see cref="AptOstreeException"/>
+/// prints <c>error CODE MESSAGE</c> and exits 2.
 /// A <see cref="ScriptSandboxException"/> prints <c>error CODE MESSAGE</c> and exits 2.
 /// </remarks>
 internal static class SandboxProbe
@@ -39,10 +42,11 @@ internal static class SandboxProbe
                 "run" => await RunScriptAsync(args[2], args[3], args[4], args[5..]),
                 "open-run" => await OpenRunAsync(args[2], args[3]),
                 "bench" => await BenchAsync(args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
+                "compose" => await ComposeAsync(args[2], args[3], args[4], args[5], args[6], long.Parse(args[7], CultureInfo.InvariantCulture)),
                 _ => 64,
             };
         }
-        catch (ScriptSandboxException ex)
+        catch (AptOstreeException ex)
         {
             Console.WriteLine($"error {ex.ErrorCode} {ex.Message.ReplaceLineEndings(" ")}");
             return 2;
@@ -71,6 +75,17 @@ internal static class SandboxProbe
             Console.WriteLine("change " + line);
         }
 
+        return 0;
+    }
+
+    private static async Task<int> ComposeAsync(string treefile, string lists, string cache, string repository, string work, long sourceDateEpoch)
+    {
+        var repo = Directory.Exists(repository) ? OSTree.OstreeRepository.Open(repository) : OSTree.OstreeRepository.Create(repository, OSTree.RepoMode.BareUser);
+        var result = await new TreeComposer(repo).ComposeAsync(
+            TreefileLoader.Load(treefile),
+            new ComposeOptions { CacheDirectory = cache, ListsDirectory = lists, WorkDirectory = work, SourceDateEpoch = sourceDateEpoch });
+        Console.WriteLine($"commit {result.Commit}");
+        Console.WriteLine($"newly-imported {result.NewlyImported.Count}");
         return 0;
     }
 

@@ -138,6 +138,19 @@ public sealed class ScriptSandboxTests(SandboxTrees trees, ITestOutputHelper out
     }
 
     [SkippableFact]
+    public async Task RunAsync_CallerHoldsInheritableDescriptor_NoHostDescriptorReachesTheCommand()
+    {
+        SandboxTrees.RequireTools();
+        using var inherited = InheritableDescriptor.Open("/etc/hostname");
+        await using var sandbox = ScriptSandbox.Open(trees.RootTree.Checkout, trees.NewWorkDirectory(forTestUser: false));
+
+        // ls run directly (a shell keeps fds of its own): stdin, stdout, stderr and the directory ls reads, nothing else.
+        var fds = (await sandbox.RunAsync(["ls", "/proc/self/fd"])).EnsureSuccess();
+        output.WriteLine($"host fd {inherited.Number}; in the sandbox: {fds.OutputTail.Replace('\n', ' ')}");
+        Assert.Equal("0\n1\n2\n3\n", fds.OutputTail);
+    }
+
+    [SkippableFact]
     public async Task RunAsync_NetworkOption_SharesTheHostsInterfaces()
     {
         SandboxTrees.RequireTools();
