@@ -69,7 +69,7 @@ public sealed class MinbaseUsrComparisonTests(MinbaseComposeFixture fixture)
     {
         var lockfile = fixture.First.Lockfile;
         string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(lockfile.Format())))[..16];
-        string dir = Path.Combine("/tmp/aptostree-test-cache/mmdebstrap", key);
+        string dir = Path.Combine("/tmp/aptostree-test-cache/mmdebstrap", "v2-" + key);
         string target = Path.Combine(dir, "root");
         if (Directory.Exists(target))
         {
@@ -89,7 +89,10 @@ public sealed class MinbaseUsrComparisonTests(MinbaseComposeFixture fixture)
             File.Copy(deb, Path.Combine(repo, Path.GetFileName(deb)));
         }
 
-        File.WriteAllText(Path.Combine(repo, "Packages"), ExternalTool.Run("apt-ftparchive", ["packages", "."], workingDirectory: repo).EnsureSuccess("apt-ftparchive packages").StandardOutput);
+        // The archive's Priority (apt is "required" in the index but "important" in its own control file) decides
+        // mmdebstrap's minbase set, so the compose's index values go into an override file.
+        File.WriteAllLines(Path.Combine(dir, "override"), fixture.First.Packages.Select(p => $"{p.Name} {p.Priority.ToString().ToLowerInvariant()} misc"));
+        File.WriteAllText(Path.Combine(repo, "Packages"), ExternalTool.Run("apt-ftparchive", ["packages", ".", Path.Combine(dir, "override")], workingDirectory: repo).EnsureSuccess("apt-ftparchive packages").StandardOutput);
 
         // mmdebstrap picks the Essential and required packages of the suite it is given, so the Release file names it.
         File.WriteAllText(Path.Combine(repo, "Release"), ExternalTool.Run("apt-ftparchive", ["-o", "APT::FTPArchive::Release::Suite=bookworm", "-o", "APT::FTPArchive::Release::Codename=bookworm", "release", "."], workingDirectory: repo)
