@@ -20,7 +20,7 @@ namespace AptOstree.Compose;
 public sealed class TreeComposer
 {
     /// <summary>Bumped whenever assembly, configuration or layout change the result for the same inputs.</summary>
-    public const string LayoutFormat = "2";
+    public const string LayoutFormat = "3";
 
     private readonly OstreeRepository _repository;
     private readonly ILoggerFactory _loggerFactory;
@@ -95,12 +95,14 @@ public sealed class TreeComposer
 
         Phase("import");
         var assembled = TreeAssembler.Assemble(_repository, imported, cancellationToken);
+        DpkgPathFilter.FromTreefile(treefile).Apply(_repository, assembled.Root);
         Phase("assemble");
         progress?.Report(new OperationProgress("configure", 0, null, ProgressUnit.Packages));
         string work = options.WorkDirectory ?? Path.Combine(options.CacheDirectory, "work");
         var scripts = await new PackageConfigurator(_repository, _loggerFactory)
             .ConfigureAsync(assembled, treefile, work, epoch, cancellationToken).ConfigureAwait(false);
         Phase("configure");
+        TreefilePostprocess.Apply(_repository, assembled.Root, treefile, treefile.AutomaticVersionPrefix, cancellationToken);
         new OstreeLayout(_repository).Apply(assembled.Root, assembled.TmpfilesLines);
         Phase("postprocess");
 

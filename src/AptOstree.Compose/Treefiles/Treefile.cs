@@ -65,7 +65,7 @@ public sealed partial record Treefile
     /// <summary>Version prefix: versions are <c>PREFIX</c>, then <c>PREFIX.1</c>, <c>PREFIX.2</c>… on the same ref.</summary>
     public string? AutomaticVersionPrefix { get; init; }
 
-    /// <summary>When set, <c>VERSION_ID</c>'s value in os-release gains the commit version and <c>OSTREE_VERSION</c> is added.</summary>
+    /// <summary>The base version (e.g. <c>12</c>): in os-release's <c>VERSION</c> and <c>PRETTY_NAME</c> it becomes the commit version, and <c>OSTREE_VERSION</c> is added (rpm-ostree's meaning).</summary>
     public string? MutateOsRelease { get; init; }
 
     /// <summary>Keep documentation (<c>/usr/share/doc</c>, man and info pages); default true.</summary>
