@@ -106,6 +106,12 @@ public sealed partial class PackageConfigurator
             ["LC_ALL"] = "C.UTF-8",
             ["HOME"] = "/root",
         };
+        if (treefile.Kernel is not null)
+        {
+            // The kernel's and dracut's own initramfs hooks stand down (they honour INITRD=No): the kernel step owns the initramfs.
+            environment["INITRD"] = "No";
+        }
+
         if (sourceDateEpoch is { } epoch)
         {
             environment["SOURCE_DATE_EPOCH"] = epoch.ToString(CultureInfo.InvariantCulture);
