@@ -32,7 +32,7 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
     public async Task BootableImage_BootLayerRollback_BootsEachDeploymentAndKeepsEtcAndVar()
     {
         QemuBoot.RequireQemu();
-        ExternalTool.Require("bwrap", "unshare", "mount", "umount", "sfdisk", "mkfs.ext4", "mkfs.vfat", "mcopy", "grub-mkstandalone", "dpkg-deb", "lsinitrd");
+        ExternalTool.Require("bwrap", "unshare", "mount", "umount", "fsfreeze", "sfdisk", "mkfs.ext4", "mkfs.vfat", "mcopy", "grub-mkstandalone", "dpkg-deb", "lsinitrd");
         Skip.IfNot(LibcPosixFileSystem.IsRoot, "The boot test builds its tree and image as root (CI runs as root).");
         using var temp = new TempDirectory("aptostree-boot-");
         var total = Stopwatch.StartNew();
@@ -132,8 +132,19 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         return new Unmount(mountPoint);
     }
 
+    /// <summary>
+    /// Freezes and thaws the file system before unmounting it: a freeze checkpoints ext4's journal into the file system
+    /// proper, which is all GRUB reads (it never replays a journal). An unmount alone does that only when it releases the
+    /// last reference; a process that copied the host's mount table meanwhile (any bubblewrap or unshare sandbox started
+    /// on the machine while the image was mounted) keeps the file system alive, and GRUB then boots the previous menu.
+    /// </summary>
     private sealed class Unmount(string mountPoint) : IDisposable
     {
-        public void Dispose() => ExternalTool.Run("umount", [mountPoint]).EnsureSuccess("umount " + mountPoint);
+        public void Dispose()
+        {
+            ExternalTool.Run("fsfreeze", ["--freeze", mountPoint]).EnsureSuccess("fsfreeze --freeze " + mountPoint);
+            ExternalTool.Run("fsfreeze", ["--unfreeze", mountPoint]).EnsureSuccess("fsfreeze --unfreeze " + mountPoint);
+            ExternalTool.Run("umount", [mountPoint]).EnsureSuccess("umount " + mountPoint);
+        }
     }
 }
