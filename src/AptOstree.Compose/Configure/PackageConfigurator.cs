@@ -111,6 +111,12 @@ public sealed partial class PackageConfigurator
 
         File.WriteAllText(Path.Combine(hostRun, "configure.sh"), DriverScript(statuses, essential, dpkgVersion, treefile.Postprocess.Count));
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (treefile.Kernel is not null)
+        {
+            // The kernel's and dracut's own initramfs hooks stand down (they honour INITRD=No): the kernel step owns the initramfs.
+            environment["INITRD"] = "No";
+        }
+
         if (sourceDateEpoch is { } epoch)
         {
             environment["SOURCE_DATE_EPOCH"] = epoch.ToString(CultureInfo.InvariantCulture);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using AptOstree.Compose.Images;
 using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
 using AptOstree.OSTree;
@@ -55,7 +56,7 @@ public sealed class TreeComposer
         progress?.Report(new OperationProgress("resolve", 0, null, ProgressUnit.Packages));
         var sources = await ComposeSources.PrepareAsync(treefile, options.CacheDirectory, options.ListsDirectory, architecture, cancellationToken: cancellationToken).ConfigureAwait(false);
         var universe = sources.LoadUniverse(architecture);
-        var packages = PackageSetResolver.Resolve(universe, treefile, options.Lockfile, cancellationToken);
+        var packages = PackageSetResolver.Resolve(universe, ComposeKernelStep.WithKernelPackage(treefile), options.Lockfile, cancellationToken);
         long epoch = options.SourceDateEpoch ?? options.Lockfile?.SourceDateEpoch
             ?? (long.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), NumberStyles.None, CultureInfo.InvariantCulture, out long e) ? e : (long?)null)
             ?? sources.NewestReleaseDate() ?? 0;
@@ -102,6 +103,12 @@ public sealed class TreeComposer
         var scripts = await new PackageConfigurator(_repository, _loggerFactory)
             .ConfigureAsync(assembled, treefile, work, epoch, cancellationToken).ConfigureAwait(false);
         Phase("configure");
+        if (treefile.Kernel is not null)
+        {
+            await ComposeKernelStep.ApplyAsync(_repository, assembled.Root, treefile, Path.Combine(work, "kernel"), epoch, _loggerFactory, cancellationToken).ConfigureAwait(false);
+            Phase("kernel");
+        }
+
         TreefilePostprocess.Apply(_repository, assembled.Root, treefile, treefile.AutomaticVersionPrefix, cancellationToken);
         new OstreeLayout(_repository).Apply(assembled.Root, assembled.TmpfilesLines);
         Phase("postprocess");

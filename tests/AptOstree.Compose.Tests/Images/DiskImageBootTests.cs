@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using AptOstree.Compose.Images;
+using AptOstree.Compose.Layering;
 using AptOstree.OSTree;
 using AptOstree.OSTree.Sysroot;
 using AptOstree.Posix;
@@ -10,20 +11,19 @@ using Xunit.Abstractions;
 namespace AptOstree.Compose.Tests.Images;
 
 /// <summary>
-/// The release gate of issue 14: a bootable tree (kernel + initramfs from <see cref="KernelInitramfsStep"/>) committed,
-/// made into a disk image by <see cref="DiskImageBuilder"/>, booted in QEMU (UEFI, TCG); then, offline on the image's
-/// sysroot, a second commit with <c>hello</c> is deployed and booted; then rolled back and booted again.
+/// The release gate of issue 14: the bootable sample treefile composed by our <see cref="TreeComposer"/> (kernel and
+/// initramfs from <see cref="KernelInitramfsStep"/> at compose time), made into a disk image by
+/// <see cref="DiskImageBuilder"/>, booted in QEMU (UEFI, TCG); then, offline on the image's sysroot, Debian's
+/// <c>hello</c> is layered with <see cref="PackageLayering"/> and booted; then rolled back and booted again.
 /// </summary>
 /// <remarks>
 /// Offline changes to the image go through a loop mount of its root partition (the test runs as root in CI): the first
 /// boot wrote <c>/etc</c> and <c>/var</c> inside the image, and rebuilding the file system with <c>mkfs.ext4 -d</c> from a
 /// host directory would need those changes copied out first (debugfs <c>rdump</c>, which drops xattrs and hard links).
-/// Mounting the real file system and running the deployment manager on it is what a user repairing a disk would do.
+/// Mounting the real file system and running the layering API on it is what a user repairing a disk would do.
 /// </remarks>
 public sealed class DiskImageBootTests(ITestOutputHelper output)
 {
-    private const string BaseRef = "debian/12/x86_64/boot-test";
-    private const string HelloRef = "debian/12/x86_64/boot-test-hello";
     // A boot takes 1-2 minutes under TCG on a loaded 2-core machine; the limit is several times that, only to stop a hung
     // VM from eating the CI budget. Nothing in the guest waits on the clock: the marker unit runs once basic.target is up.
     private static readonly TimeSpan BootTimeout = TimeSpan.FromMinutes(10);
@@ -32,7 +32,7 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
     public async Task BootableImage_BootLayerRollback_BootsEachDeploymentAndKeepsEtcAndVar()
     {
         QemuBoot.RequireQemu();
-        ExternalTool.Require("bwrap", "unshare", "mount", "umount", "sfdisk", "mkfs.ext4", "mkfs.vfat", "mcopy", "grub-mkstandalone", "dpkg-deb", "lsinitrd");
+        ExternalTool.Require("bwrap", "unshare", "mount", "umount", "fsfreeze", "sfdisk", "mkfs.ext4", "mkfs.vfat", "mcopy", "grub-mkstandalone", "dpkg-deb", "lsinitrd");
         Skip.IfNot(LibcPosixFileSystem.IsRoot, "The boot test builds its tree and image as root (CI runs as root).");
         using var temp = new TempDirectory("aptostree-boot-");
         var total = Stopwatch.StartNew();
@@ -43,21 +43,17 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
             clock.Restart();
         }
 
-        // 1. A bootable tree and its commit.
-        string tree = temp.Combine("tree");
-        var kernel = await BootableTreeStandIn.BuildAsync(tree, temp.Combine("sandbox"), output.WriteLine);
-        output.WriteLine($"[boot-test] dracut: {kernel.DracutDuration.TotalSeconds:F1} s");
-        Step("bootable tree (base + kernel step + layout)");
-        AssertKernelLayout(tree, kernel);
-        var repo = OstreeRepository.Create(temp.Combine("repo"), RepoMode.Bare);
-        var baseCommit = repo.Commit(tree, new CommitOptions { Branch = BaseRef, Subject = "bootable base" });
-        Step("commit");
+        // 1. A bootable commit composed by our pipeline from the bootable sample treefile.
+        var (repo, composed, composeTime) = await BootableTreeCompose.ComposeAsync(output.WriteLine);
+        clock.Restart();
+        output.WriteLine($"[boot-test] compose: {composeTime.TotalSeconds:F1} s");
+        var baseCommit = composed.Commit!.Value;
 
         // 2. The disk image.
         string image = temp.Combine("disk.img");
-        var built = await new DiskImageBuilder().BuildAsync(repo.Path, BaseRef, image, new DiskImageOptions
+        var built = await new DiskImageBuilder().BuildAsync(repo.Path, BootableTreeCompose.Ref, image, new DiskImageOptions
         {
-            KernelArguments = ["rw", "console=ttyS0", $"systemd.unit={BootableTreeStandIn.MarkerTarget}", "systemd.show_status=0"],
+            KernelArguments = ["rw", "console=ttyS0", $"systemd.unit={BootableTreeCompose.MarkerTarget}", "systemd.show_status=0"],
         });
         foreach (var s in built.Steps)
         {
@@ -75,23 +71,21 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         Assert.Equal("absent", boot1.Value("file /var/aptostree-test"));
         Assert.Equal("not installed", boot1.Value("hello"));
 
-        // 4. Offline: a second commit (base + hello) deployed on the image's sysroot, then boot it.
-        // Stand-in for layering (issue 13) until its API lands: the base tree plus hello's files as a second commit.
-        string helloTree = temp.Combine("hello");
-        ExternalTool.Run("cp", ["-al", tree, helloTree]).EnsureSuccess("cp -al");
-        string helloFiles = temp.Combine("hello-files");
-        ExternalTool.Run("dpkg-deb", ["-x", RealDebs.Get("hello"), helloFiles]).EnsureSuccess("dpkg-deb -x hello");
-        ExternalTool.Run("cp", ["-a", "--remove-destination", helloFiles + "/.", helloTree]).EnsureSuccess("cp hello");
-        var helloCommit = repo.Commit(helloTree, new CommitOptions { Branch = HelloRef, Subject = "base + hello" });
+        // 4. Offline: layer Debian's hello (its .deb as a local package) on the image's sysroot with the layering API, then boot it.
         string sysroot = temp.Combine("mnt");
+        string hello = RealDebs.Get("hello");
+        Checksum helloCommit;
         using (MountRootPartition(image, sysroot))
         {
-            await OstreeRepository.Open($"{sysroot}/ostree/repo").PullLocalAsync(repo.Path, HelloRef);
-            var deployed = new OstreeSysrootFactory(LibcPosixFileSystem.Instance).Open(sysroot).Deploy(HelloRef);
-            Assert.Equal(helloCommit.ToString(), deployed.Commit.ToString());
+            var layering = PackageLayering.Open(sysroot);
+            var layered = await layering.InstallAsync([hello]);
+            helloCommit = layered.Commit!.Value;
+            Assert.Equal(["hello"], layered.Plan.Added.Select(p => p.Name));
+            Assert.Equal(baseCommit, layered.Plan.Base);
+            Assert.Equal(helloCommit.ToString(), layered.Deployment!.Commit.ToString());
         }
 
-        Step("offline deploy of base + hello");
+        Step("offline layering of hello");
         var boot2 = QemuBoot.Boot(image, temp.Path, "boot2", BootTimeout);
         Step("boot 2");
         AssertBooted(boot2, helloCommit.ToString());
@@ -103,7 +97,7 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         // 5. Offline rollback, boot again: hello gone, /var kept.
         using (MountRootPartition(image, sysroot))
         {
-            var target = new OstreeSysrootFactory(LibcPosixFileSystem.Instance).Open(sysroot).Rollback();
+            var target = PackageLayering.Open(sysroot).Rollback();
             Assert.Equal(baseCommit.ToString(), target.Commit.ToString());
         }
 
@@ -128,21 +122,6 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         Assert.Contains(boot.Status, l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(commit, StringComparison.Ordinal));
     }
 
-    /// <summary>Kernel and initramfs where ostree looks for them, nothing in /boot, and the initramfs has ostree-prepare-root.</summary>
-    private static void AssertKernelLayout(string tree, KernelInstallation kernel)
-    {
-        Assert.True(File.Exists(Path.Combine(tree, kernel.KernelPath)));
-        Assert.True(File.Exists(Path.Combine(tree, kernel.InitramfsPath)));
-        Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(tree, "boot")));
-        Assert.False(File.Exists(Path.Combine(tree, "vmlinuz")));
-        var found = BootKernel.Find(LibcPosixFileSystem.Instance, tree);
-        Assert.Equal(kernel.KernelVersion, found.KernelVersion);
-        Assert.Equal(kernel.InitramfsPath, found.InitramfsPath);
-        string listing = ExternalTool.Run("lsinitrd", [Path.Combine(tree, kernel.InitramfsPath)]).EnsureSuccess("lsinitrd").StandardOutput;
-        Assert.Contains("usr/lib/ostree/ostree-prepare-root", listing, StringComparison.Ordinal);
-        Assert.Contains("virtio_blk", listing, StringComparison.Ordinal);
-    }
-
     /// <summary>Loop-mounts the image's root partition (the second GPT partition) at <paramref name="mountPoint"/>.</summary>
     private static IDisposable MountRootPartition(string image, string mountPoint)
     {
@@ -153,8 +132,19 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         return new Unmount(mountPoint);
     }
 
+    /// <summary>
+    /// Freezes and thaws the file system before unmounting it: a freeze checkpoints ext4's journal into the file system
+    /// proper, which is all GRUB reads (it never replays a journal). An unmount alone does that only when it releases the
+    /// last reference; a process that copied the host's mount table meanwhile (any bubblewrap or unshare sandbox started
+    /// on the machine while the image was mounted) keeps the file system alive, and GRUB then boots the previous menu.
+    /// </summary>
     private sealed class Unmount(string mountPoint) : IDisposable
     {
-        public void Dispose() => ExternalTool.Run("umount", [mountPoint]).EnsureSuccess("umount " + mountPoint);
+        public void Dispose()
+        {
+            ExternalTool.Run("fsfreeze", ["--freeze", mountPoint]).EnsureSuccess("fsfreeze --freeze " + mountPoint);
+            ExternalTool.Run("fsfreeze", ["--unfreeze", mountPoint]).EnsureSuccess("fsfreeze --unfreeze " + mountPoint);
+            ExternalTool.Run("umount", [mountPoint]).EnsureSuccess("umount " + mountPoint);
+        }
     }
 }
