@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using AptOstree.Deb;
+using AptOstree.Deb.Apt;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
 using AptOstree.OSTree.Sysroot;
@@ -45,7 +46,7 @@ public sealed partial class PackageLayering
             }
         }
 
-        return Task.FromResult(Apply(merge, names, local, files, options ?? new LayeringOptions(), cancellationToken));
+        return ApplyAsync(merge, names, local, files, options ?? new LayeringOptions(), newBase: null, cancellationToken);
     }
 
     /// <summary><c>uninstall PKG…</c> (or <paramref name="all"/>): drops names from the request and deploys the base plus what stays layered.</summary>
@@ -72,7 +73,7 @@ public sealed partial class PackageLayering
             throw new AptOstreeException(LayeringErrorCodes.NotLayered, $"Package '{p}' is not layered on deployment {merge.Name} (requested: {string.Join(", ", names.Concat(local.Select(l => l.Name)).DefaultIfEmpty("nothing"))}).");
         }
 
-        return Task.FromResult(Apply(merge, names, local, new Dictionary<string, string>(StringComparer.Ordinal), options ?? new LayeringOptions(), cancellationToken));
+        return ApplyAsync(merge, names, local, new Dictionary<string, string>(StringComparer.Ordinal), options ?? new LayeringOptions(), newBase: null, cancellationToken);
     }
 
     /// <summary><c>reset</c>: deploys the base commit itself with an origin that requests nothing.</summary>
@@ -117,57 +118,92 @@ public sealed partial class PackageLayering
         return new LocalPackageRequest(sha256, fields.GetRequiredValue("Package"), fields.GetRequiredValue("Version"), fields.GetValue("Architecture") ?? "all");
     }
 
-    private LayeringResult Apply(Deployment merge, List<string> names, List<LocalPackageRequest> local, Dictionary<string, string> files, LayeringOptions options, CancellationToken cancellationToken)
+    private async Task<LayeringResult> ApplyAsync(Deployment merge, List<string> names, List<LocalPackageRequest> local, Dictionary<string, string> files, LayeringOptions options,
+        Checksum? newBase, CancellationToken cancellationToken)
     {
         var mergeCommit = Repository.ReadCommit(Checksum.Parse(merge.Commit));
         var current = LayerOf(mergeCommit);
-        var baseChecksum = current.Base ?? Checksum.Parse(merge.Commit);
-        var basePackages = CommitPackageDatabase.Read(Repository, baseChecksum);
-        var baseNames = basePackages.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-
-        var missing = names.Where(n => !baseNames.Contains(n)).ToList();
-        if (missing.Count > 0)
-        {
-            throw new AptOstreeException(LayeringErrorCodes.PackageNotFound,
-                $"Package(s) {string.Join(", ", missing)} not found: not in the base commit {baseChecksum}, and only local .deb files can be layered (resolving names against the deployment's sources is not implemented yet).");
-        }
-
+        var baseChecksum = newBase ?? current.Base ?? Checksum.Parse(merge.Commit);
+        var baseCommit = Repository.ReadCommit(baseChecksum);
+        var installed = CommitPackageDatabase.ReadInstalled(Repository, baseChecksum);
+        var baseNames = installed.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var l in local.Where(l => baseNames.Contains(l.Name)))
         {
             throw new AptOstreeException(LayeringErrorCodes.ConflictsWithBase, $"Package '{l.Name}' ({l.Nevra}) is already in the base commit {baseChecksum}; layering may not replace a base package.");
         }
 
-        var imported = new List<(LocalPackageRequest Request, ImportedPackage? Package)>();
+        var active = names.Where(n => !baseNames.Contains(n)).ToList();
         var importer = new PackageImporter(Repository, _loggerFactory.CreateLogger<PackageImporter>());
+        var candidates = new List<LayeringResolver.LocalCandidate>();
+        var localImports = new Dictionary<string, ImportedPackage?>(StringComparer.Ordinal);
         foreach (var l in local.OrderBy(l => l.Name, StringComparer.Ordinal))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var package = importer.TryGetImported(l.Name, l.Version, l.Architecture, l.Sha256);
+            Deb822Paragraph control;
             if (package is null && files.TryGetValue(l.Sha256, out var path))
             {
+                using (var deb = DebPackage.Open(path))
+                {
+                    control = deb.Control.Fields;
+                }
+
                 package = options.DryRun ? null : importer.Import(path, cancellationToken);
             }
             else if (package is null)
             {
                 throw new AptOstreeException(LayeringErrorCodes.PackageNotFound, $"Local package {l.Nevra} (SHA-256 {l.Sha256}) is no longer in the repository's package cache; install its .deb file again.");
             }
+            else
+            {
+                control = Deb822Paragraph.Parse(Repository.ReadCommit(package.Commit).GetMetadata(ImportMetadata.DpkgStatus)?.AsString() ?? string.Empty);
+            }
 
-            imported.Add((l, package));
+            candidates.Add(new(l, control));
+            localImports[l.Sha256] = package;
         }
 
-        var layered = local.Select(l => new DpkgPackage(l.Name, l.Version, l.Architecture)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
+        string cache = CacheDirectory(options, merge);
+        var resolution = active.Count == 0 && candidates.Count == 0
+            ? new LayeringResolver.Resolution([], [])
+            : await new LayeringResolver(_loggerFactory).ResolveAsync(installed, active, candidates, RecordedSources.Read(baseCommit), cache, cancellationToken).ConfigureAwait(false);
+
+        // What the repository already holds (imported before) is neither downloaded nor imported again.
+        var cached = resolution.FromSources.ToDictionary(p => p, p => p.Sha256 is { } sha ? importer.TryGetImported(p.Name, p.Version, p.Architecture, sha) : null);
+        var layered = resolution.Packages.Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var previous = current.Base is null ? [] : current.Packages;
-        long size = imported.Where(i => i.Package is not null).Sum(i => InstalledSize(i.Package!));
         var plan = new LayeringPlan(baseChecksum, names.Order(StringComparer.Ordinal).ToList(), local.OrderBy(l => l.Name, StringComparer.Ordinal).ToList(), layered,
-            names.Where(baseNames.Contains).Order(StringComparer.Ordinal).ToList(), layered.Except(previous).ToList(), previous.Except(layered).ToList(), size);
+            names.Where(baseNames.Contains).Order(StringComparer.Ordinal).ToList(), layered.Except(previous).ToList(), previous.Except(layered).ToList(), resolution.Packages.Sum(p => p.InstalledSize))
+        {
+            DownloadSize = cached.Where(kv => kv.Value is null).Sum(kv => kv.Key.Size),
+        };
         bool requestUnchanged = plan.RequestedPackages.SequenceEqual(LayeredOrigin.RequestedPackages(merge.Origin).Order(StringComparer.Ordinal))
             && plan.RequestedLocalPackages.Select(l => l.Sha256).Order(StringComparer.Ordinal).SequenceEqual(LayeredOrigin.RequestedLocalPackages(merge.Origin).Select(l => l.Sha256).Order(StringComparer.Ordinal));
-        if (options.DryRun || (plan.IsEmpty && requestUnchanged))
+        bool baseUnchanged = newBase is null || newBase == (current.Base ?? Checksum.Parse(merge.Commit));
+        if (options.DryRun || (plan.IsEmpty && requestUnchanged && baseUnchanged))
         {
             return new LayeringResult(plan, null, null);
         }
 
-        var commit = layered.Count == 0 ? baseChecksum : BuildLayeredCommit(baseChecksum, imported.Select(i => i.Package!).ToList(), names.Where(n => !baseNames.Contains(n)).ToList(), cancellationToken);
+        var toDownload = cached.Where(kv => kv.Value is null).Select(kv => kv.Key).ToList();
+        if (toDownload.Count > 0)
+        {
+            var downloaded = await new PackageDownloader(logger: _loggerFactory.CreateLogger<PackageDownloader>())
+                .DownloadAsync(toDownload, Path.Combine(cache, "debs"), progress: null, cancellationToken).ConfigureAwait(false);
+            for (int i = 0; i < toDownload.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                cached[toDownload[i]] = importer.Import(downloaded[i], cancellationToken);
+            }
+        }
+
+        var localByKey = local.ToDictionary(l => (l.Name, l.Version, l.Architecture), l => localImports[l.Sha256]!);
+        var ordered = resolution.Packages
+            .Select(p => cached.TryGetValue(p, out var c) && c is not null ? c : localByKey[(p.Name, p.Version, p.Architecture)])
+            .ToList();
+        var commit = layered.Count == 0
+            ? baseChecksum
+            : await BuildLayeredCommitAsync(baseChecksum, current.Base == baseChecksum ? (Checksum.Parse(merge.Commit), previous) : null, ordered, active.Concat(local.Select(l => l.Name)).ToList(), local.Select(l => l.Sha256).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var origin = LayeredOrigin.WithRequests(merge.Origin ?? DeploymentOrigin.ForRefspec(baseChecksum.ToString()), names, local);
         LayeringLog.Deploying(_logger, commit, baseChecksum, layered.Count);
@@ -175,29 +211,41 @@ public sealed partial class PackageLayering
         return new LayeringResult(plan, commit, deployment);
     }
 
-    private long InstalledSize(ImportedPackage package)
-    {
-        string stanza = Repository.ReadCommit(package.Commit).GetMetadata(ImportMetadata.DpkgStatus)?.AsString() ?? string.Empty;
-        return long.TryParse(Deb822Paragraph.Parse(stanza).GetValue("Installed-Size"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long kib) ? kib : 0;
-    }
+    private string CacheDirectory(LayeringOptions options, Deployment merge) =>
+        options.CacheDirectory ?? $"{(Sysroot.Path == "/" ? string.Empty : Sysroot.Path)}/ostree/deploy/{merge.Stateroot}/var/cache/apt-ostree";
 
-    /// <summary>Base tree + each package commit's tree (etc into usr/etc, merged /usr, /var left to tmpfiles), the dpkg status with them installed.</summary>
-    private Checksum BuildLayeredCommit(Checksum baseChecksum, IReadOnlyList<ImportedPackage> packages, IReadOnlyList<string> activeRequests, CancellationToken cancellationToken)
+    /// <summary>
+    /// The layered commit: the previous layered commit when it was built on the same base and everything it layers
+    /// stays (incremental: only the new packages are added), else the base; each new package commit's tree is
+    /// overlaid (etc into usr/etc, merged /usr, /var left to tmpfiles) and the dpkg status lists the base's packages
+    /// and then every layered package by name, so an incremental build and a full rebuild give the same status.
+    /// </summary>
+    private Task<Checksum> BuildLayeredCommitAsync(Checksum baseChecksum, (Checksum Commit, IReadOnlyList<DpkgPackage> Packages)? previousLayer, IReadOnlyList<ImportedPackage> packages,
+        IReadOnlyList<string> activeRequests, HashSet<string> localSha256, CancellationToken cancellationToken)
     {
         var baseCommit = Repository.ReadCommit(baseChecksum);
         string statusPath = VarTmpfiles.DpkgDatabase + "/status";
-        var root = MutableTree.FromCommit(Repository, baseChecksum);
-        if (root.FindFile(statusPath) is not { } statusObject)
+        var baseRoot = MutableTree.FromCommit(Repository, baseChecksum);
+        if (baseRoot.FindFile(statusPath) is not { } statusObject)
         {
             throw new AptOstreeException(LayeringErrorCodes.NoPackageDatabase, $"Base commit {baseChecksum} has no /{statusPath}; layering needs a composed tree (dpkg database in /usr).");
         }
 
+        var keys = packages.Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).ToHashSet();
+        bool incremental = previousLayer is { } prev && prev.Packages.All(keys.Contains);
+        var root = incremental ? MutableTree.FromCommit(Repository, previousLayer!.Value.Commit) : baseRoot;
+        var kept = incremental ? previousLayer!.Value.Packages.ToHashSet() : [];
         var status = new StringBuilder(ReadText(statusObject));
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var package in packages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var commit = Repository.ReadCommit(package.Commit);
+            if (kept.Contains(new DpkgPackage(package.Name, package.Version, package.Architecture)))
+            {
+                continue;
+            }
+
             string infoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? package.Name;
             var tree = MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta);
             if (tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.preinst") is not null || tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.postinst") is not null)
@@ -227,26 +275,31 @@ public sealed partial class PackageLayering
                 // systemd-tmpfiles reads usr/lib/tmpfiles.d: what the package ships under /var is created at boot, /var itself is never written.
                 root.EnsureDirectory("usr/lib/tmpfiles.d").SetFile($"aptostree-layer-{infoName}.conf", fragment);
             }
+        }
 
-            string stanza = commit.GetMetadata(ImportMetadata.DpkgStatus)?.AsString() ?? throw new AptOstreeException(LayeringErrorCodes.PackageNotFound, $"Package commit {package.Commit} of '{package.Name}' has no dpkg status.");
+        foreach (var package in packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal))
+        {
+            string stanza = Repository.ReadCommit(package.Commit).GetMetadata(ImportMetadata.DpkgStatus)?.AsString()
+                ?? throw new AptOstreeException(LayeringErrorCodes.PackageNotFound, $"Package commit {package.Commit} of '{package.Name}' has no dpkg status.");
             status.Append(InstalledStanza(stanza));
         }
 
         root.EnsureDirectory(VarTmpfiles.DpkgDatabase).SetFile("status", WriteText(status.ToString()));
+        var sorted = packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal).ToList();
         var metadata = baseCommit.Metadata.Where(kv => !kv.Key.StartsWith(LayeringMetadata.ClientLayer, StringComparison.Ordinal)).ToList();
         metadata.Add(new(LayeringMetadata.ClientLayer, GVariantValue.FromBoolean(true)));
         metadata.Add(new(LayeringMetadata.BaseCommit, GVariantValue.FromString(baseChecksum.ToString())));
-        metadata.Add(new(LayeringMetadata.Packages, GVariantValue.FromStrings(packages.Select(p => $"{p.Name} {p.Version} {p.Architecture}"))));
-        metadata.Add(new(LayeringMetadata.ActiveRequests, GVariantValue.FromStrings(activeRequests.Concat(packages.Select(p => p.Name)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))));
-        metadata.Add(new(LayeringMetadata.LocalPackages, GVariantValue.FromStrings(packages.Select(p => $"{p.Sha256}:{p.Name}_{p.Version}_{p.Architecture}"))));
-        return Repository.CommitTree(root, new CommitOptions
+        metadata.Add(new(LayeringMetadata.Packages, GVariantValue.FromStrings(sorted.Select(p => $"{p.Name} {p.Version} {p.Architecture}"))));
+        metadata.Add(new(LayeringMetadata.ActiveRequests, GVariantValue.FromStrings(activeRequests.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))));
+        metadata.Add(new(LayeringMetadata.LocalPackages, GVariantValue.FromStrings(sorted.Where(p => localSha256.Contains(p.Sha256)).Select(p => $"{p.Sha256}:{p.Name}_{p.Version}_{p.Architecture}"))));
+        return Task.FromResult(Repository.CommitTree(root, new CommitOptions
         {
             Parent = baseChecksum,
-            Subject = $"Layered on {baseChecksum}: {string.Join(' ', packages.Select(p => p.Name))}",
+            Subject = $"Layered on {baseChecksum}: {string.Join(' ', sorted.Select(p => p.Name))}",
             Timestamp = baseCommit.Time,
             Metadata = metadata,
             NoBindings = true,
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     private static void Overlay(MutableTree into, MutableTree from, string targetPath, string sourcePath, string package, HashSet<string> conffiles, Dictionary<string, string> owners)
