@@ -28,7 +28,7 @@ internal sealed class LayeringResolver
     public sealed record Resolution(IReadOnlyList<UniversePackage> Packages, IReadOnlyList<UniversePackage> FromSources);
 
     public async Task<Resolution> ResolveAsync(IReadOnlyList<UniversePackage> installed, IReadOnlyList<string> names, IReadOnlyList<LocalCandidate> local,
-        IReadOnlyList<AptSource> sources, string cacheDirectory, CancellationToken cancellationToken)
+        IReadOnlyList<AptSource> sources, string cacheDirectory, string? listsDirectory, CancellationToken cancellationToken)
     {
         string architecture = installed.Where(p => p.Architecture != "all").GroupBy(p => p.Architecture).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault()
             ?? AptListsDirectory.NativeArchitecture;
@@ -52,9 +52,12 @@ internal sealed class LayeringResolver
 
         if (sources.Count > 0 && (names.Count > 0 || local.Count > 0))
         {
-            string key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RecordedSources.Format(sources) + "\n" + architecture)))[..16];
-            string lists = Path.Combine(cacheDirectory, "lists", key);
-            await new RepositoryClient(logger: _loggerFactory.CreateLogger<RepositoryClient>()).UpdateAllAsync(sources, lists, architecture, cancellationToken).ConfigureAwait(false);
+            string lists = listsDirectory ?? Path.Combine(cacheDirectory, "lists", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RecordedSources.Format(sources) + "\n" + architecture)))[..16]);
+            if (listsDirectory is null)
+            {
+                await new RepositoryClient(logger: _loggerFactory.CreateLogger<RepositoryClient>()).UpdateAllAsync(sources, lists, architecture, cancellationToken).ConfigureAwait(false);
+            }
+
             all.AddRange(AptListsDirectory.LoadUniverse(lists, statusFile: null, nativeArchitecture: architecture, foreignArchitectures: [], sources: sources).Packages);
         }
 

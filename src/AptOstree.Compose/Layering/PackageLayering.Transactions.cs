@@ -22,8 +22,9 @@ public sealed partial class PackageLayering
     /// <param name="options">Dry run and staging.</param>
     /// <param name="cancellationToken">Cancels before the deployment is written.</param>
     /// <exception cref="AptOstreeException">A package that does not exist (<see cref="LayeringErrorCodes.PackageNotFound"/>), one the base has or
-    /// whose files collide with it (<see cref="LayeringErrorCodes.ConflictsWithBase"/>), one with maintainer scripts
-    /// (<see cref="LayeringErrorCodes.ScriptsNotSupported"/>).</exception>
+    /// whose files collide with it (<see cref="LayeringErrorCodes.ConflictsWithBase"/>), dependencies that cannot be satisfied
+    /// (<see cref="LayeringErrorCodes.UnsatisfiedDependencies"/>, with the solver's explanation), a failing maintainer script
+    /// (<see cref="LayeringErrorCodes.ScriptFailed"/>).</exception>
     public Task<LayeringResult> InstallAsync(IReadOnlyList<string> packages, LayeringOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(packages);
@@ -79,6 +80,57 @@ public sealed partial class PackageLayering
     /// <summary><c>reset</c>: deploys the base commit itself with an origin that requests nothing.</summary>
     public Task<LayeringResult> ResetAsync(LayeringOptions? options = null, CancellationToken cancellationToken = default) =>
         UninstallAsync([], all: true, options, cancellationToken);
+
+    /// <summary>
+    /// <c>upgrade</c>: the origin's ref as it is now in the sysroot's repository becomes the new base; the requested
+    /// packages are resolved and layered again on it (scripts rerun), and the result is deployed as the new default.
+    /// Unchanged (<see cref="LayeringResult.Changed"/> false) when the ref still names the current base.
+    /// </summary>
+    /// <exception cref="AptOstreeException">The origin has no refspec or the ref is not in the repository (<see cref="LayeringErrorCodes.UnknownRevision"/>);
+    /// the errors of <see cref="InstallAsync"/> when the request no longer fits the new base.</exception>
+    public Task<LayeringResult> UpgradeAsync(LayeringOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        var merge = MergeDeployment();
+        string refspec = merge.Origin?.GetValue("origin", "refspec")
+            ?? throw new AptOstreeException(LayeringErrorCodes.UnknownRevision, $"Deployment {merge.Name} has no [origin] refspec to upgrade from.");
+        string refName = refspec.Contains(':', StringComparison.Ordinal) ? refspec[(refspec.IndexOf(':', StringComparison.Ordinal) + 1)..] : refspec;
+        var newBase = Repository.Refs.TryResolve(refspec) ?? Repository.Refs.TryResolve(refName)
+            ?? throw new AptOstreeException(LayeringErrorCodes.UnknownRevision, $"The origin's ref '{refspec}' of deployment {merge.Name} is not in {Repository.Path} (pull it first).");
+        return ApplyAsync(merge, LayeredOrigin.RequestedPackages(merge.Origin).ToList(), LayeredOrigin.RequestedLocalPackages(merge.Origin).ToList(),
+            new Dictionary<string, string>(StringComparer.Ordinal), options ?? new LayeringOptions(), newBase, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>cleanup -p</c> / <c>-r</c>: removes the pending deployment (staged, or newer than the booted one; offline, a
+    /// staged one) and/or the rollback deployments (after the booted one; offline, after the default), then lets ostree
+    /// prune what no deployment needs. Pinned deployments stay.
+    /// </summary>
+    /// <returns>The deployments removed.</returns>
+    public IReadOnlyList<Deployment> Cleanup(bool pending, bool rollback, CancellationToken cancellationToken = default)
+    {
+        var deployments = Sysroot.GetDeployments();
+        int current = deployments.ToList().FindIndex(d => d.IsBooted);
+        if (current < 0)
+        {
+            current = deployments.ToList().FindIndex(d => !d.IsStaged);
+        }
+
+        var remove = deployments.Select((d, i) => (d, i))
+            .Where(x => !x.d.IsPinned && x.i != current && ((pending && (x.d.IsStaged || x.i < current)) || (rollback && current >= 0 && x.i > current)))
+            .ToList();
+        foreach (var (d, i) in remove.OrderByDescending(x => x.i))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            Sysroot.Undeploy(i, cancellationToken);
+        }
+
+        if (remove.Count > 0)
+        {
+            Sysroot.Cleanup(prune: true, cancellationToken);
+        }
+
+        return remove.Select(x => x.d).ToList();
+    }
 
     /// <summary><c>rollback</c>: makes the previous deployment the default again.</summary>
     /// <exception cref="AptOstreeException">There is no other deployment (<see cref="LayeringErrorCodes.NoRollbackDeployment"/>).</exception>
@@ -166,7 +218,7 @@ public sealed partial class PackageLayering
         string cache = CacheDirectory(options, merge);
         var resolution = active.Count == 0 && candidates.Count == 0
             ? new LayeringResolver.Resolution([], [])
-            : await new LayeringResolver(_loggerFactory).ResolveAsync(installed, active, candidates, RecordedSources.Read(baseCommit), cache, cancellationToken).ConfigureAwait(false);
+            : await new LayeringResolver(_loggerFactory).ResolveAsync(installed, active, candidates, RecordedSources.Read(baseCommit), cache, options.ListsDirectory, cancellationToken).ConfigureAwait(false);
 
         // What the repository already holds (imported before) is neither downloaded nor imported again.
         var cached = resolution.FromSources.ToDictionary(p => p, p => p.Sha256 is { } sha ? importer.TryGetImported(p.Name, p.Version, p.Architecture, sha) : null);
@@ -203,7 +255,7 @@ public sealed partial class PackageLayering
             .ToList();
         var commit = layered.Count == 0
             ? baseChecksum
-            : await BuildLayeredCommitAsync(baseChecksum, current.Base == baseChecksum ? (Checksum.Parse(merge.Commit), previous) : null, ordered, active.Concat(local.Select(l => l.Name)).ToList(), local.Select(l => l.Sha256).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
+            : await BuildLayeredCommitAsync(baseChecksum, current.Base == baseChecksum ? (Checksum.Parse(merge.Commit), previous) : null, ordered, active.Concat(local.Select(l => l.Name)).ToList(), local.Select(l => l.Sha256).ToHashSet(StringComparer.Ordinal), Path.Combine(cache, "work"), cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var origin = LayeredOrigin.WithRequests(merge.Origin ?? DeploymentOrigin.ForRefspec(baseChecksum.ToString()), names, local);
         LayeringLog.Deploying(_logger, commit, baseChecksum, layered.Count);
@@ -220,8 +272,8 @@ public sealed partial class PackageLayering
     /// overlaid (etc into usr/etc, merged /usr, /var left to tmpfiles) and the dpkg status lists the base's packages
     /// and then every layered package by name, so an incremental build and a full rebuild give the same status.
     /// </summary>
-    private Task<Checksum> BuildLayeredCommitAsync(Checksum baseChecksum, (Checksum Commit, IReadOnlyList<DpkgPackage> Packages)? previousLayer, IReadOnlyList<ImportedPackage> packages,
-        IReadOnlyList<string> activeRequests, HashSet<string> localSha256, CancellationToken cancellationToken)
+    private async Task<Checksum> BuildLayeredCommitAsync(Checksum baseChecksum, (Checksum Commit, IReadOnlyList<DpkgPackage> Packages)? previousLayer, IReadOnlyList<ImportedPackage> packages,
+        IReadOnlyList<string> activeRequests, HashSet<string> localSha256, string workDirectory, CancellationToken cancellationToken)
     {
         var baseCommit = Repository.ReadCommit(baseChecksum);
         string statusPath = VarTmpfiles.DpkgDatabase + "/status";
@@ -235,8 +287,9 @@ public sealed partial class PackageLayering
         bool incremental = previousLayer is { } prev && prev.Packages.All(keys.Contains);
         var root = incremental ? MutableTree.FromCommit(Repository, previousLayer!.Value.Commit) : baseRoot;
         var kept = incremental ? previousLayer!.Value.Packages.ToHashSet() : [];
-        var status = new StringBuilder(ReadText(statusObject));
+        string baseStatus = ReadText(statusObject);
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var added = new List<LayerScriptRunner.NewPackage>();
         foreach (var package in packages)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -248,12 +301,10 @@ public sealed partial class PackageLayering
 
             string infoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? package.Name;
             var tree = MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta);
-            if (tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.preinst") is not null || tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.postinst") is not null)
-            {
-                throw new AptOstreeException(LayeringErrorCodes.ScriptsNotSupported, $"Package '{package.Name}' has a preinst or postinst; running maintainer scripts during layering is not implemented yet, so it is not layered.");
-            }
-
-            var conffiles = (commit.GetMetadata(ImportMetadata.DpkgConffiles)?.AsStrings() ?? []).Select(c => c.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
+            bool hasScripts = tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.preinst") is not null || tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.postinst") is not null;
+            var conffileList = commit.GetMetadata(ImportMetadata.DpkgConffiles)?.AsStrings() ?? [];
+            added.Add(new LayerScriptRunner.NewPackage(package, infoName, hasScripts, ExplicitTriggers(commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString()), PackagePaths(tree), conffileList));
+            var conffiles = conffileList.Select(c => c.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
             foreach (var (name, sub) in tree.Directories)
             {
                 if (name == "var")
@@ -277,14 +328,16 @@ public sealed partial class PackageLayering
             }
         }
 
-        foreach (var package in packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal))
+        var triggers = LayerScriptRunner.ActivatedTriggers(root, added, f => ReadText(f));
+        if (added.Any(a => a.HasScripts) || triggers.Count > 0)
         {
-            string stanza = Repository.ReadCommit(package.Commit).GetMetadata(ImportMetadata.DpkgStatus)?.AsString()
-                ?? throw new AptOstreeException(LayeringErrorCodes.PackageNotFound, $"Package commit {package.Commit} of '{package.Name}' has no dpkg status.");
-            status.Append(InstalledStanza(stanza));
+            // The scripts see the new packages unpacked, as after dpkg --unpack; dpkg --configure then installs them.
+            var fresh = added.Select(a => a.Package.Commit).ToHashSet();
+            root.EnsureDirectory(VarTmpfiles.DpkgDatabase).SetFile("status", WriteText(StatusText(baseStatus, packages, p => !fresh.Contains(p.Commit))));
+            await new LayerScriptRunner(Repository, _loggerFactory).RunAsync(root, added, triggers, workDirectory, baseCommit.Time.ToUnixTimeSeconds(), cancellationToken).ConfigureAwait(false);
         }
 
-        root.EnsureDirectory(VarTmpfiles.DpkgDatabase).SetFile("status", WriteText(status.ToString()));
+        root.EnsureDirectory(VarTmpfiles.DpkgDatabase).SetFile("status", WriteText(StatusText(baseStatus, packages, _ => true)));
         var sorted = packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal).ToList();
         var metadata = baseCommit.Metadata.Where(kv => !kv.Key.StartsWith(LayeringMetadata.ClientLayer, StringComparison.Ordinal)).ToList();
         metadata.Add(new(LayeringMetadata.ClientLayer, GVariantValue.FromBoolean(true)));
@@ -292,14 +345,62 @@ public sealed partial class PackageLayering
         metadata.Add(new(LayeringMetadata.Packages, GVariantValue.FromStrings(sorted.Select(p => $"{p.Name} {p.Version} {p.Architecture}"))));
         metadata.Add(new(LayeringMetadata.ActiveRequests, GVariantValue.FromStrings(activeRequests.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))));
         metadata.Add(new(LayeringMetadata.LocalPackages, GVariantValue.FromStrings(sorted.Where(p => localSha256.Contains(p.Sha256)).Select(p => $"{p.Sha256}:{p.Name}_{p.Version}_{p.Architecture}"))));
-        return Task.FromResult(Repository.CommitTree(root, new CommitOptions
+        return Repository.CommitTree(root, new CommitOptions
         {
             Parent = baseChecksum,
             Subject = $"Layered on {baseChecksum}: {string.Join(' ', sorted.Select(p => p.Name))}",
             Timestamp = baseCommit.Time,
             Metadata = metadata,
             NoBindings = true,
-        }, cancellationToken));
+        }, cancellationToken);
+    }
+
+    /// <summary>The base's status, then each layered package's stanza by name: installed, or as unpacked when <paramref name="installed"/> says no.</summary>
+    private string StatusText(string baseStatus, IReadOnlyList<ImportedPackage> packages, Func<ImportedPackage, bool> installed)
+    {
+        var status = new StringBuilder(baseStatus);
+        foreach (var package in packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal))
+        {
+            string stanza = Repository.ReadCommit(package.Commit).GetMetadata(ImportMetadata.DpkgStatus)?.AsString()
+                ?? throw new AptOstreeException(LayeringErrorCodes.PackageNotFound, $"Package commit {package.Commit} of '{package.Name}' has no dpkg status.");
+            status.Append(installed(package) ? InstalledStanza(stanza) : stanza.TrimEnd('\n') + "\n\n");
+        }
+
+        return status.ToString();
+    }
+
+    /// <summary>The explicit triggers a package's <c>triggers</c> control file activates.</summary>
+    private static List<string> ExplicitTriggers(string? triggersFile) =>
+        (triggersFile ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Where(l => !l.StartsWith('#')).Select(l => l.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length == 2 && f[0] is "activate" or "activate-await" or "activate-noawait").Select(f => f[1].Trim()).ToList();
+
+    /// <summary>The absolute paths a package ships (its tree without the dpkg database and apt-ostree's own files).</summary>
+    private static List<string> PackagePaths(MutableTree tree)
+    {
+        var result = new List<string>();
+        void Walk(MutableTree dir, string prefix)
+        {
+            foreach (var name in dir.Files.Keys)
+            {
+                result.Add(prefix + "/" + name);
+            }
+
+            foreach (var (name, sub) in dir.Directories)
+            {
+                string path = prefix + "/" + name;
+                if (path is "/" + VarTmpfiles.DpkgDatabase or "/usr/lib/aptostree")
+                {
+                    continue;
+                }
+
+                result.Add(path);
+                Walk(sub, path);
+            }
+        }
+
+        Walk(tree, string.Empty);
+        return result;
     }
 
     private static void Overlay(MutableTree into, MutableTree from, string targetPath, string sourcePath, string package, HashSet<string> conffiles, Dictionary<string, string> owners)
