@@ -111,4 +111,33 @@ public sealed class LayeringByNameTests
 
         Assert.Equal(before, sr.OstreeStatus().Text);
     }
+
+    [SkippableFact]
+    public async Task Upgrade_NewBaseOnOriginRef_LayeredPackagesKeptAndDbDiffShowsBaseChange()
+    {
+        var (sr, repo, baseCommit) = Deployed();
+        using var _1 = sr;
+        using var _2 = repo;
+        var layering = PackageLayering.Open(sr.Path);
+        var layered = await layering.InstallAsync(["greet"]);
+        Assert.False((await layering.UpgradeAsync()).Changed);
+
+        string newStatus = LayeringSysroot.Stanza("base-files", "12.5") + LayeringSysroot.Stanza("bash", "5.2.15-2");
+        string newBase = sr.Commit(sr.NewTree(newStatus), "2", LayeringSysroot.Branch, $"--add-metadata-string={RecordedSources.MetadataKey}={repo.Deb822}");
+        var dry = await layering.UpgradeAsync(new LayeringOptions { DryRun = true });
+        Assert.Equal(newBase, dry.Plan.Base.ToString());
+        Assert.False(dry.Changed);
+
+        var upgraded = await layering.UpgradeAsync();
+        Assert.True(upgraded.Changed);
+        var (oracle, text) = sr.OstreeStatus();
+        Assert.Equal([upgraded.Commit!.Value.ToString(), layered.Commit!.Value.ToString()], oracle.Select(d => d.Commit));
+        Assert.Contains("Version: 2", text, StringComparison.Ordinal);
+        Assert.Equal(["base-files 12.5 amd64", "bash 5.2.15-2 amd64", "greet 1.0 amd64", "libgreet 1.0 amd64"], sr.DpkgQuery(oracle[0].Commit));
+        Assert.Equal([(PackageChangeKind.Upgraded, "base-files")], layering.Diff(layered.Commit.Value, upgraded.Commit.Value).Changes.Select(c => (c.Kind, c.Name)));
+        var status = layering.GetStatus()[0];
+        Assert.Equal(newBase, status.BaseChecksum);
+        Assert.Equal(["greet"], status.Packages);
+        Assert.NotEqual(baseCommit, newBase);
+    }
 }
