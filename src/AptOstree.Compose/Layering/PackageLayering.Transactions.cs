@@ -255,7 +255,7 @@ public sealed partial class PackageLayering
             .ToList();
         var commit = layered.Count == 0
             ? baseChecksum
-            : await BuildLayeredCommitAsync(baseChecksum, current.Base == baseChecksum ? (Checksum.Parse(merge.Commit), previous) : null, ordered, active.Concat(local.Select(l => l.Name)).ToList(), local.Select(l => l.Sha256).ToHashSet(StringComparer.Ordinal), Path.Combine(cache, "work"), cancellationToken).ConfigureAwait(false);
+            : await BuildLayeredCommitAsync(baseChecksum, current.Base == baseChecksum ? (Checksum.Parse(merge.Commit), previous) : null, ordered, active.Concat(local.Select(l => l.Name)).ToList(), local.Select(l => l.Sha256).ToHashSet(StringComparer.Ordinal), Path.Combine(Repository.Path, "tmp", "aptostree-layering"), cancellationToken).ConfigureAwait(false);
         cancellationToken.ThrowIfCancellationRequested();
         var origin = LayeredOrigin.WithRequests(merge.Origin ?? DeploymentOrigin.ForRefspec(baseChecksum.ToString()), names, local);
         LayeringLog.Deploying(_logger, commit, baseChecksum, layered.Count);
