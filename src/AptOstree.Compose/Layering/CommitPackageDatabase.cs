@@ -1,4 +1,5 @@
 using AptOstree.Deb.Dpkg;
+using AptOstree.Deb.Solver;
 using AptOstree.OSTree;
 
 namespace AptOstree.Compose.Layering;
@@ -15,7 +16,12 @@ public static class CommitPackageDatabase
 
     /// <summary>The packages whose files are in the commit, in the status file's order.</summary>
     /// <exception cref="AptOstreeException">The commit has no dpkg status file (<see cref="LayeringErrorCodes.NoPackageDatabase"/>) or it is malformed.</exception>
-    public static IReadOnlyList<DpkgPackage> Read(OstreeRepository repository, Checksum commit)
+    public static IReadOnlyList<DpkgPackage> Read(OstreeRepository repository, Checksum commit) =>
+        ReadInstalled(repository, commit).Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).ToList();
+
+    /// <summary>The packages whose files are in the commit with their relations, installed, as the solver reads dpkg's status.</summary>
+    /// <exception cref="AptOstreeException">The commit has no dpkg status file (<see cref="LayeringErrorCodes.NoPackageDatabase"/>) or it is malformed.</exception>
+    public static IReadOnlyList<UniversePackage> ReadInstalled(OstreeRepository repository, Checksum commit)
     {
         ArgumentNullException.ThrowIfNull(repository);
         var browser = repository.Browse();
@@ -27,9 +33,7 @@ public static class CommitPackageDatabase
             }
 
             using var content = browser.OpenFile(commit, path);
-            return DpkgStatusReader.Read(content.Content, $"{commit}:/{path}")
-                .Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture))
-                .ToList();
+            return DpkgStatusReader.Read(content.Content, $"{commit}:/{path}");
         }
 
         throw new AptOstreeException(LayeringErrorCodes.NoPackageDatabase, $"Commit {commit} has no dpkg database (looked for /{string.Join(" and /", StatusPaths)}).");

@@ -27,6 +27,6 @@ public static class LayeringErrorCodes
     /// <summary>There is no deployment to roll back to.</summary>
     public const string NoRollbackDeployment = "AO6508";
 
-    /// <summary>A layered package has maintainer scripts, which layering does not run yet.</summary>
-    public const string ScriptsNotSupported = "AO6509";
+    /// <summary>A layered package's maintainer script, or a trigger it activated, failed; nothing was deployed.</summary>
+    public const string ScriptFailed = "AO6509";
 }

@@ -19,6 +19,9 @@ public sealed record LayeringPlan(
     IReadOnlyList<DpkgPackage> Removed,
     long InstalledSize)
 {
+    /// <summary>Bytes to download from the base's sources (packages not in the repository's import cache yet).</summary>
+    public long DownloadSize { get; init; }
+
     /// <summary>True when the plan changes neither the layered packages nor the request.</summary>
     public bool IsEmpty => Added.Count == 0 && Removed.Count == 0;
 }

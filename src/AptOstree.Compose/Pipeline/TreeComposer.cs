@@ -118,6 +118,9 @@ public sealed class TreeComposer
             new(ImportMetadata.InputHash, GVariantValue.FromString(inputHash)),
             new(ImportMetadata.Packages, GVariantValue.FromStrings(packages.Select(p => $"{p.Name} {p.Version} {p.Architecture}"))),
             new(ImportMetadata.Sources, GVariantValue.FromStrings(sources.Describe())),
+
+            // The sources themselves, so client-side layering installs from what the base was composed from.
+            new(Layering.RecordedSources.MetadataKey, GVariantValue.FromString(Layering.RecordedSources.Format(sources.Sources))),
         };
         if (treefile.AutomaticVersionPrefix is { } prefix)
         {

@@ -28,7 +28,9 @@ internal static class LayeringCommand
         root.Subcommands.Add(LayeringTransactionCommands.CreateInstall());
         root.Subcommands.Add(LayeringTransactionCommands.CreateUninstall());
         root.Subcommands.Add(LayeringTransactionCommands.CreateReset());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateUpgrade());
         root.Subcommands.Add(LayeringTransactionCommands.CreateRollback());
+        root.Subcommands.Add(LayeringTransactionCommands.CreateCleanup());
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using AptOstree.Compose.Layering;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree install|uninstall|reset|rollback`: layering transactions that deploy a new default (or staged) deployment.</summary>
+/// <summary>`apt-ostree install|uninstall|upgrade|reset|rollback|cleanup`: layering transactions that deploy a new default (or staged) deployment, and cleanup.</summary>
 internal static class LayeringTransactionCommands
 {
     public static Command CreateInstall()
@@ -53,6 +53,49 @@ internal static class LayeringTransactionCommands
         return command;
     }
 
+    public static Command CreateUpgrade()
+    {
+        var command = Transaction("upgrade", "Deploy the origin's ref as the new base with the layered packages applied again.", null, out var common);
+        command.SetAction(LayeringCommand.Guard(async (parse, ct) =>
+        {
+            var layering = LayeringCommand.Factory.Open(parse.GetValue(common.Sysroot)!);
+            var result = await layering.UpgradeAsync(common.Options(parse), ct).ConfigureAwait(false);
+            return Report(parse, common, result);
+        }));
+        return command;
+    }
+
+    public static Command CreateCleanup()
+    {
+        var sysroot = LayeringCommand.CreateSysrootOption();
+        var pending = new Option<bool>("--pending", "-p") { Description = "Remove the pending deployment." };
+        var rollback = new Option<bool>("--rollback", "-r") { Description = "Remove the rollback deployment." };
+        var command = new Command("cleanup", "Remove the pending and/or rollback deployments.") { sysroot, pending, rollback };
+        command.SetAction(LayeringCommand.Guard(async (parse, ct) =>
+        {
+            if (!parse.GetValue(pending) && !parse.GetValue(rollback))
+            {
+                await Console.Error.WriteLineAsync("apt-ostree: cleanup needs -p (pending) and/or -r (rollback)").ConfigureAwait(false);
+                return 1;
+            }
+
+            var layering = LayeringCommand.Factory.Open(parse.GetValue(sysroot)!);
+            var removed = layering.Cleanup(parse.GetValue(pending), parse.GetValue(rollback), ct);
+            foreach (var d in removed)
+            {
+                Console.WriteLine($"Removed deployment {d.Stateroot} {d.Name}");
+            }
+
+            if (removed.Count == 0)
+            {
+                Console.WriteLine("No deployments to remove.");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+
     public static Command CreateRollback()
     {
         var sysroot = LayeringCommand.CreateSysrootOption();
@@ -83,9 +126,10 @@ internal static class LayeringTransactionCommands
     {
         var plan = result.Plan;
         Console.WriteLine($"Base commit: {plan.Base}");
+        var requested = plan.RequestedPackages.Concat(plan.RequestedLocalPackages.Select(l => l.Name)).ToHashSet(StringComparer.Ordinal);
         foreach (var p in plan.Added)
         {
-            Console.WriteLine($"  + {p}");
+            Console.WriteLine($"  + {p}{(requested.Contains(p.Name) ? string.Empty : " (dependency)")}");
         }
 
         foreach (var p in plan.Removed)
@@ -98,7 +142,7 @@ internal static class LayeringTransactionCommands
             Console.WriteLine($"  inactive request (in the base): {n}");
         }
 
-        Console.WriteLine($"Layered packages: {plan.Layered.Count}, installed size {plan.InstalledSize} KiB");
+        Console.WriteLine($"Layered packages: {plan.Layered.Count}, installed size {plan.InstalledSize} KiB, to download {plan.DownloadSize} bytes");
         if (parse.GetValue(common.DryRun))
         {
             Console.WriteLine("Exiting because of '--dry-run' option");
