@@ -439,11 +439,7 @@ public sealed class DebBuilder
             }
         }
 
-        // dpkg-deb --build writes everything but symlinks first and the symlinks (with their hard links) last, each
-        // part sorted by name, so that extracting never writes through a symlink of the package.
-        bool IsSymlink(DebBuildEntry e) => e.Type == TarArchiveEntryType.SymbolicLink
-            || (e.Type == TarArchiveEntryType.HardLink && all[e.LinkTarget!].Type == TarArchiveEntryType.SymbolicLink);
-        return all.Values.OrderBy(IsSymlink).ThenBy(e => e.Path, StringComparer.Ordinal).ToList();
+        return all.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
     }
 
     private void WriteControlTar(Stream output, List<DebBuildEntry> dataEntries)

@@ -145,8 +145,9 @@ public class DebCliTests
         ExternalTool.Output("dpkg-deb", "-x", ours, tmp.Combine("x"));
         Assert.Equal("2 a -> target", ExternalTool.Output("sh", "-c", "cd \"$1/usr/lib\" && stat -c '%h %N' a | tr -d \"'\"", "sh", tmp.Combine("x")).Trim());
 
-        // Mode, owner, size and name columns (the date is the build time).
-        static string Listing(string deb) => string.Join('\n', ExternalTool.Output("dpkg-deb", "-c", deb).Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @" [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} ", " ")));
+        // Mode, owner, size and name columns (the date is the build time), sorted: dpkg-deb puts symlinks last, we sort
+        // all entries by name (GNU tar then restores directory times as our extraction does).
+        static string Listing(string deb) => string.Join('\n', ExternalTool.Output("dpkg-deb", "-c", deb).Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @" [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} ", " ")).Order(StringComparer.Ordinal));
     }
 
     [SkippableTheory]
