@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 packages=(ostree ostree-tests dpkg-dev xz-utils zstd lz4 gzip bzip2 dose-distcheck libsolv-tools mmdebstrap fakeroot python3 apt-utils gnupg python3-apt openssl
-  qemu-system-x86 ovmf grub-efi-amd64-bin grub-common dosfstools mtools fdisk e2fsprogs dracut-core bubblewrap uidmap attr systemd)
+  qemu-system-x86 ovmf grub-efi-amd64-bin grub-common dosfstools mtools fdisk e2fsprogs dracut-core bubblewrap uidmap attr systemd git bc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -77,6 +77,7 @@ public sealed class DebBuilder
     /// data with its on-disk modes, times, owners (or root:root with <paramref name="rootOwnerGroup"/>), symlinks,
     /// hard links, devices and FIFOs.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static DebBuilder FromDirectory(string directory, bool rootOwnerGroup = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -181,7 +182,7 @@ public sealed class DebBuilder
     public DebBuilder AddSymbolicLink(string path, string target) =>
         AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.SymbolicLink, Permissions = 0x1FF, LinkTarget = target });
 
-    /// <summary>Adds a hard link to another regular file of the package.</summary>
+    /// <summary>Adds a hard link to another regular file or symlink of the package.</summary>
     public DebBuilder AddHardLink(string path, string targetPath) =>
         AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.HardLink, LinkTarget = targetPath });
 
@@ -336,20 +337,24 @@ public sealed class DebBuilder
         }
 
         string? linkTarget = null;
-        if (type == TarArchiveEntryType.RegularFile && st.LinkCount > 1)
+        if (type is TarArchiveEntryType.RegularFile or TarArchiveEntryType.SymbolicLink && st.LinkCount > 1
+            && inodes.TryGetValue((st.Device, st.Inode), out var first))
         {
-            if (inodes.TryGetValue((st.Device, st.Inode), out var first))
-            {
-                type = TarArchiveEntryType.HardLink;
-                linkTarget = first;
-            }
-            else
-            {
-                inodes[(st.Device, st.Inode)] = relative;
-            }
+            // As GNU tar (and so dpkg-deb): a second name of a file or of a symlink is stored as a hard link.
+            type = TarArchiveEntryType.HardLink;
+            linkTarget = first;
+        }
+        else if (type == TarArchiveEntryType.RegularFile && st.LinkCount > 1)
+        {
+            inodes[(st.Device, st.Inode)] = relative;
         }
         else if (type == TarArchiveEntryType.SymbolicLink)
         {
+            if (st.LinkCount > 1)
+            {
+                inodes[(st.Device, st.Inode)] = relative;
+            }
+
             linkTarget = fs.ReadSymbolicLink(full);
         }
 
@@ -413,9 +418,9 @@ public sealed class DebBuilder
         foreach (var link in all.Values.Where(e => e.Type == TarArchiveEntryType.HardLink).ToList())
         {
             var target = TarPath.Normalize(link.LinkTarget!);
-            if (!all.TryGetValue(target, out var targetEntry) || targetEntry.Type != TarArchiveEntryType.RegularFile)
+            if (!all.TryGetValue(target, out var targetEntry) || targetEntry.Type is not (TarArchiveEntryType.RegularFile or TarArchiveEntryType.SymbolicLink))
             {
-                throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Hard link '{link.Path}' points at '{link.LinkTarget}', which is not a regular file of the package.", null);
+                throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Hard link '{link.Path}' points at '{link.LinkTarget}', which is not a regular file or symlink of the package.", null);
             }
 
             if (string.CompareOrdinal(link.Path, target) < 0)

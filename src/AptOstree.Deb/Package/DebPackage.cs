@@ -115,6 +115,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     /// throw <see cref="UnsafePathException"/>. Progress counts the compressed bytes of the data member read so far
     /// against its size, reported during large files too; cancellation is checked between and within files.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public DebExtractResult ExtractTo(string directory, DebExtractOptions? extractOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         ExtractCore(directory, extractOptions, progress, cancellationToken);
 

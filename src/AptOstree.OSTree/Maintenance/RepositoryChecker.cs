@@ -1,3 +1,4 @@
+using AptOstree.OSTree.GVariant;
 using Microsoft.Extensions.Logging;
 
 namespace AptOstree.OSTree;
@@ -168,18 +169,20 @@ public sealed class RepositoryChecker
     }
 
     /// <summary>
-    /// Re-hashes and validates a commit. A large one (libostree allows 128 MiB of metadata) is read through a
-    /// read-only memory map rather than into a managed copy, so fsck's peak memory stays near the object's size.
+    /// Re-hashes and validates a commit without building it: the bytes are checked in place for normal form and
+    /// only the parent and root checksums are read out, so a commit with tens of megabytes of metadata (libostree
+    /// allows 128 MiB) costs its bytes, not a managed copy of every value. A large one is read through a read-only
+    /// memory map.
     /// </summary>
-    private unsafe OstreeCommit ReadCommitVerified(Checksum checksum)
+    private unsafe (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CheckCommit(Checksum checksum)
     {
+        string name = ObjectStore.Name(checksum, ObjectType.Commit);
         string path = _repo.Objects.GetLoosePath(checksum, ObjectType.Commit);
         if (!_repo.FileSystem.TryGetStatus(path, out var st) || st.Size < MapThreshold || _repo.FileSystem is not Posix.LibcPosixFileSystem)
         {
-            return _repo.Objects.ReadCommit(checksum, verify: true);
+            return CommitLinksOf(_repo.Objects.ReadMetadataBytes(checksum, ObjectType.Commit, verify: true), name);
         }
 
-        string name = ObjectStore.Name(checksum, ObjectType.Commit);
         using var map = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
         using var view = map.CreateViewAccessor(0, st.Size, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
         byte* pointer = null;
@@ -193,7 +196,7 @@ public sealed class RepositoryChecker
                 throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, name, $"corrupted object: content hashes to {actual}");
             }
 
-            return OstreeCommit.Parse(data, name, requireNormalForm: true);
+            return CommitLinksOf(data, name);
         }
         finally
         {
@@ -201,13 +204,42 @@ public sealed class RepositoryChecker
         }
     }
 
+    /// <summary>The rules of <see cref="OstreeCommit.Parse"/> (normal form, no empty metadata key, checksum lengths), checked in place.</summary>
+    private static (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CommitLinksOf(ReadOnlySpan<byte> data, string name)
+    {
+        GVariantValidator.Validate(OstreeCommit.GVariantType, data, name);
+        var members = GVariantValidator.TupleMembers(OstreeCommit.GVariantType, data, name);
+        var metadata = data[members[0].Start..members[0].End];
+        foreach (int start in GVariantValidator.ArrayElementStarts("a{sv}", metadata, name))
+        {
+            if (metadata[start] == 0)
+            {
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "commit metadata has an empty key");
+            }
+        }
+
+        var parent = data[members[1].Start..members[1].End];
+        var tree = data[members[6].Start..members[6].End];
+        var meta = data[members[7].Start..members[7].End];
+        if (parent.Length is not 0 and not Checksum.ByteLength)
+        {
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, $"parent checksum has {parent.Length} bytes");
+        }
+
+        if (tree.Length != Checksum.ByteLength || meta.Length != Checksum.ByteLength)
+        {
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "root dirtree/dirmeta checksum is not 32 bytes");
+        }
+
+        return (parent.Length == 0 ? null : Checksum.FromBytes(parent), Checksum.FromBytes(tree), Checksum.FromBytes(meta));
+    }
+
     private void CheckObject(ObjectName name)
     {
         switch (name.Type)
         {
             case ObjectType.Commit:
-                var commit = ReadCommitVerified(name.Checksum);
-                _commitLinks[name.Checksum] = (commit.Parent, commit.RootTree, commit.RootMeta);
+                _commitLinks[name.Checksum] = CheckCommit(name.Checksum);
                 break;
             case ObjectType.DirTree:
                 _repo.Objects.ReadDirTree(name.Checksum, verify: true);

@@ -121,6 +121,35 @@ public class DebCliTests
         static string Names(string deb) => string.Join('\n', ExternalTool.Output("dpkg-deb", "-c", deb).Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^.*? [0-9]{2}:[0-9]{2} ", string.Empty)));
     }
 
+    [SkippableFact]
+    public void Build_HardLinkToSymlink_StoredAsAHardLinkAsDpkgDebDoes()
+    {
+        ExternalTool.Require("dpkg-deb");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("pkg");
+        ExternalTool.Run("sh", ["-c", """
+            set -e; mkdir -p "$1/DEBIAN" "$1/usr/lib"
+            printf 'Package: hl\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: d\n' > "$1/DEBIAN/control"
+            ln -s target "$1/usr/lib/b"; ln "$1/usr/lib/b" "$1/usr/lib/a"; printf x > "$1/usr/lib/f"; ln "$1/usr/lib/f" "$1/usr/lib/g"
+            """, "sh", tree]).EnsureSuccess("make the tree");
+        var ours = tmp.Combine("ours.deb");
+        var theirs = tmp.Combine("theirs.deb");
+
+        var result = SampleTools.AptOstree("deb", "build", "--root-owner-group", tree, ours);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        ExternalTool.Output("dpkg-deb", "--root-owner-group", "-b", tree, theirs);
+
+        var expected = Listing(theirs);
+        Assert.Contains("./usr/lib/b link to ./usr/lib/a", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Listing(ours));
+        ExternalTool.Output("dpkg-deb", "-x", ours, tmp.Combine("x"));
+        Assert.Equal("2 a -> target", ExternalTool.Output("sh", "-c", "cd \"$1/usr/lib\" && stat -c '%h %N' a | tr -d \"'\"", "sh", tmp.Combine("x")).Trim());
+
+        // Mode, owner, size and name columns (the date is the build time), sorted: dpkg-deb puts symlinks last, we sort
+        // all entries by name (GNU tar then restores directory times as our extraction does).
+        static string Listing(string deb) => string.Join('\n', ExternalTool.Output("dpkg-deb", "-c", deb).Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @" [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} ", " ")).Order(StringComparer.Ordinal));
+    }
+
     [SkippableTheory]
     [InlineData("1.0~rc1", "lt", "1.0")]
     [InlineData("1.0~rc1", "gt", "1.0")]
