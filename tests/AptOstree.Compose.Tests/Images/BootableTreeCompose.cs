@@ -110,25 +110,10 @@ internal static class BootableTreeCompose
             string composeDir = Path.Combine(BaseDirectory, "compose");
             Directory.CreateDirectory(composeDir);
             // The minbase fixture's lock: both share the .deb cache.
-            using var gate = Lock(Path.Combine(composeDir, ".lock"));
+            using var gate = TestCache.Lock(Path.Combine(composeDir, ".lock"));
             string dir = Path.Combine(BaseDirectory, "boot", Key(lists));
             string listsDir = Path.Combine(dir, "lists");
-            if (!Directory.Exists(listsDir))
-            {
-                string tmp = listsDir + ".tmp";
-                if (Directory.Exists(tmp))
-                {
-                    Directory.Delete(tmp, recursive: true);
-                }
-
-                Directory.CreateDirectory(tmp);
-                foreach (var f in lists)
-                {
-                    File.Copy(f, Path.Combine(tmp, Path.GetFileName(f)));
-                }
-
-                Directory.Move(tmp, listsDir);
-            }
+            TestCache.SnapshotLists(lists, listsDir);
 
             string repoPath = Path.Combine(dir, "repo");
             var repo = Directory.Exists(repoPath) ? OstreeRepository.Open(repoPath) : OstreeRepository.Create(repoPath, Environment.IsPrivilegedProcess ? RepoMode.Bare : RepoMode.BareUser);
@@ -188,21 +173,5 @@ internal static class BootableTreeCompose
         }
 
         throw new InvalidOperationException($"No AptOstree.sln above {AppContext.BaseDirectory}.");
-    }
-
-    private static FileStream Lock(string path)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(40);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
-            }
-        }
     }
 }

@@ -106,7 +106,7 @@ public sealed class LayeringComposedBase
 
         string shared = "/tmp/aptostree-test-cache/compose";
         Directory.CreateDirectory(shared);
-        using var gate = Lock(Path.Combine(shared, ".lock"));
+        using var gate = TestCache.Lock(Path.Combine(shared, ".lock"));
         var key = new StringBuilder(TreefileText);
         foreach (var f in lists)
         {
@@ -120,43 +120,12 @@ public sealed class LayeringComposedBase
 
         string dir = Path.Combine("/tmp/aptostree-test-cache/layering", Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..16]);
         ListsDirectory = Path.Combine(dir, "lists");
-        if (!Directory.Exists(ListsDirectory))
-        {
-            string tmp = ListsDirectory + ".tmp";
-            if (Directory.Exists(tmp))
-            {
-                Directory.Delete(tmp, recursive: true);
-            }
-
-            Directory.CreateDirectory(tmp);
-            foreach (var f in lists)
-            {
-                File.Copy(f, Path.Combine(tmp, Path.GetFileName(f)));
-            }
-
-            Directory.Move(tmp, ListsDirectory);
-        }
+        TestCache.SnapshotLists(lists, ListsDirectory);
 
         RepositoryPath = Path.Combine(dir, "repo");
         var repo = Directory.Exists(RepositoryPath) ? OstreeRepository.Open(RepositoryPath) : OstreeRepository.Create(RepositoryPath, RepoMode.Bare);
         var options = new ComposeOptions { CacheDirectory = Path.Combine(shared, "cache"), ListsDirectory = ListsDirectory, WorkDirectory = Path.Combine(dir, "work") };
         var result = new TreeComposer(repo).ComposeAsync(TreefileLoader.Parse(TreefileText, "layering-base.yaml"), options).GetAwaiter().GetResult();
         Commit = result.Commit!.Value;
-    }
-
-    private static FileStream Lock(string path)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(30);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
-            }
-        }
     }
 }

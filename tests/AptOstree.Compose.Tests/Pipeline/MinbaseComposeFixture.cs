@@ -78,7 +78,7 @@ public sealed class MinbaseComposeFixture : IDisposable
 
         string baseDir = Path.Combine(Environment.GetEnvironmentVariable("APTOSTREE_TEST_CACHE") ?? "/tmp/aptostree-test-cache", "compose");
         Directory.CreateDirectory(baseDir);
-        using var gate = Lock(Path.Combine(baseDir, ".lock"));
+        using var gate = TestCache.Lock(Path.Combine(baseDir, ".lock"));
         var key = new StringBuilder();
         foreach (var f in lists)
         {
@@ -92,22 +92,7 @@ public sealed class MinbaseComposeFixture : IDisposable
 
         string dir = Path.Combine(baseDir, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key.ToString())))[..16]);
         ListsDirectory = Path.Combine(dir, "lists");
-        if (!Directory.Exists(ListsDirectory))
-        {
-            string tmp = ListsDirectory + ".tmp";
-            if (Directory.Exists(tmp))
-            {
-                Directory.Delete(tmp, recursive: true);
-            }
-
-            Directory.CreateDirectory(tmp);
-            foreach (var f in lists)
-            {
-                File.Copy(f, Path.Combine(tmp, Path.GetFileName(f)));
-            }
-
-            Directory.Move(tmp, ListsDirectory);
-        }
+        TestCache.SnapshotLists(lists, ListsDirectory);
 
         CacheDirectory = Path.Combine(baseDir, "cache");
         RepositoryPath = Path.Combine(dir, "repo");
@@ -171,22 +156,6 @@ public sealed class MinbaseComposeFixture : IDisposable
                 case "C" when f.Length == 7 && !Path.Exists(path):
                     File.Copy(root + f[6], path);
                     break;
-            }
-        }
-    }
-
-    private static FileStream Lock(string path)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(30);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
             }
         }
     }

@@ -13,7 +13,7 @@ public sealed class OsReleaseMutationTests
         VERSION="12 (bookworm)"
         VERSION_CODENAME=bookworm
         ID=debian
-        HOME_URL="https://www.debian.org/"
+        ANSI_COLOR="1;31"
 
         """;
 

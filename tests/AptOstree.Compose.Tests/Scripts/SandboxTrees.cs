@@ -102,7 +102,7 @@ public sealed class SandboxTrees : IDisposable
         string suite = File.ReadLines("/etc/os-release").FirstOrDefault(l => l.StartsWith("VERSION_CODENAME=", StringComparison.Ordinal))?.Split('=', 2)[1].Trim('"') ?? "bookworm";
         string path = Path.Combine(CacheDirectory, $"{suite}-minbase-adduser.tar");
         Directory.CreateDirectory(CacheDirectory);
-        using var gate = LockFile(Path.Combine(CacheDirectory, ".lock"));
+        using var gate = TestCache.Lock(Path.Combine(CacheDirectory, ".lock"));
         if (File.Exists(path))
         {
             return path;
@@ -172,22 +172,6 @@ public sealed class SandboxTrees : IDisposable
         }
 
         return new HardLinkedTree(repo, checkout);
-    }
-
-    private static FileStream LockFile(string path)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(40);
-        while (true)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
-            }
-        }
     }
 }
 
