@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
-"""Sums the TRX files of a test run into one plain 'N passed, N failed, N skipped' line and lists skip reasons."""
+"""Sums the TRX files of a test run into one 'N passed, N failed, N skipped' line and lists every skip with its reason.
+
+A skip whose reason says a tool is missing ("... is not installed", "install the ... package") counts as a failure
+when CI=true: CI installs every oracle tool (eng/install-deps.sh), so such a skip there means a test that did not run.
+Locally those skips are fine. Exit status: 1 when a test failed, no test passed, or (on CI) a tool was missing.
+"""
 import glob
+import os
+import re
 import sys
 import xml.etree.ElementTree as ET
+
+MISSING_TOOL = re.compile(r"is not installed|install the \S+ package", re.IGNORECASE)
 
 
 def local(tag):
@@ -17,22 +26,31 @@ def first_text(element, name):
     return ""
 
 
-passed = failed = skipped = 0
-skips = []
-for path in glob.glob(f"{sys.argv[1]}/**/*.trx", recursive=True):
-    for r in ET.parse(path).getroot().iter():
-        if local(r.tag) != "UnitTestResult":
-            continue
-        outcome = r.get("outcome")
-        if outcome == "Passed":
-            passed += 1
-        elif outcome == "NotExecuted":
-            skipped += 1
-            reason = first_text(r, "Message") or first_text(r, "StdOut")
-            skips.append(f"{r.get('testName')}: {reason.strip()[:200]}")
-        else:
-            failed += 1
-for s in skips:
-    print(f"skipped: {s}")
-print(f"{passed} passed, {failed} failed, {skipped} skipped")
-sys.exit(1 if failed or passed == 0 else 0)
+def main(results_directory):
+    passed = failed = 0
+    skips = []
+    for path in sorted(glob.glob(f"{results_directory}/**/*.trx", recursive=True)):
+        for r in ET.parse(path).getroot().iter():
+            if local(r.tag) != "UnitTestResult":
+                continue
+            outcome = r.get("outcome")
+            if outcome == "Passed":
+                passed += 1
+            elif outcome == "NotExecuted":
+                reason = (first_text(r, "Message") or first_text(r, "StdOut")).strip()
+                skips.append((r.get("testName"), reason))
+            else:
+                failed += 1
+    missing = [(name, reason) for name, reason in skips if MISSING_TOOL.search(reason)]
+    for name, reason in skips:
+        print(f"skipped: {name}: {reason[:200]}")
+    on_ci = os.environ.get("CI", "").lower() == "true"
+    summary = f"{passed} passed, {failed} failed, {len(skips)} skipped"
+    if missing:
+        summary += f" ({len(missing)} for a missing tool{', which fails on CI' if on_ci else ''})"
+    print(summary)
+    return 1 if failed or passed == 0 or (on_ci and missing) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -15,6 +15,23 @@ internal static class SampleTools
     public static ToolResult AptOstree(params string[] arguments) =>
         ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "apt-ostree.dll"), .. arguments]);
 
+    /// <summary>Runs the CLI in <paramref name="workingDirectory"/> with extra environment variables.</summary>
+    public static ToolResult AptOstreeIn(string workingDirectory, IDictionary<string, string> environment, params string[] arguments) =>
+        ExternalTool.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "apt-ostree.dll"), .. arguments], workingDirectory, environment: environment);
+
+    /// <summary>
+    /// Runs the CLI on a pseudo-terminal (util-linux <c>script</c>), as a user at a terminal sees it; stdout and stderr
+    /// arrive merged in <see cref="ToolResult.StandardOutput"/>.
+    /// </summary>
+    public static ToolResult AptOstreeOnTerminal(params string[] arguments)
+    {
+        ExternalTool.Require("script");
+        string command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "apt-ostree.dll") }.Concat(arguments).Select(ShellQuote));
+        return ExternalTool.Run("script", ["-qefc", command, "/dev/null"], environment: new Dictionary<string, string> { ["COLUMNS"] = "100", ["TERM"] = "dumb" });
+    }
+
+    private static string ShellQuote(string s) => "'" + s.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     /// <summary>pwsh from PATH or from the tool folder eng/install-deps.sh installs it into; skips the test when absent.</summary>
     public static string PowerShell()
     {
@@ -26,6 +43,14 @@ internal static class SampleTools
 
     public static ToolResult RunScript(string script, params string[] arguments) =>
         ExternalTool.Run(PowerShell(), ["-NoProfile", "-NonInteractive", "-File", Path.Combine(PowerShellScripts, script), "-AssemblyDirectory", AssemblyDirectory, .. arguments]);
+
+    /// <summary>Runs a script text in pwsh with the SDK imported (as the samples import it); <paramref name="directory"/> holds the script file.</summary>
+    public static ToolResult RunInlineScript(string directory, string script)
+    {
+        string path = Path.Combine(directory, "inline.ps1");
+        File.WriteAllText(path, $"$ErrorActionPreference = 'Stop'\n. '{Path.Combine(PowerShellScripts, "Import-AptOstree.ps1")}' -AssemblyDirectory '{AssemblyDirectory}'\n{script}\n");
+        return ExternalTool.Run(PowerShell(), ["-NoProfile", "-NonInteractive", "-File", path]);
+    }
 
     private static string FindRepositoryRoot() =>
         typeof(SampleTools).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)

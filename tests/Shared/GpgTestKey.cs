@@ -32,12 +32,21 @@ internal sealed class GpgTestKey : IDisposable
     public OpenPgpKeyring Keyring => OpenPgpKeyring.LoadFile(PublicKeyring);
 
     /// <summary>Makes a key (a random address when <paramref name="email"/> is null); skips the test without gpg.</summary>
-    public static GpgTestKey Create(string? email = null, string algorithm = "ed25519")
+    /// <param name="email">The user id's address.</param>
+    /// <param name="algorithm">The primary key's algorithm.</param>
+    /// <param name="startTime">When set, gpg in this home (and ostree signing through it) sees a clock that started at
+    /// this instant (<c>faked-system-time</c> in <c>gpg.conf</c>): key creation and signature times fall within seconds of it.</param>
+    public static GpgTestKey Create(string? email = null, string algorithm = "ed25519", DateTimeOffset? startTime = null)
     {
         email ??= $"k{Guid.NewGuid():N}@example.invalid";
         ExternalTool.Require("gpg");
         var key = new GpgTestKey(new TempDirectory("gpg-"), email);
         Directory.CreateDirectory(key.KeysDirectory);
+        if (startTime is DateTimeOffset at)
+        {
+            File.WriteAllText(key._home.Combine("gpg.conf"), $"faked-system-time {at.ToUnixTimeSeconds()}\n");
+        }
+
         key.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--quick-gen-key", $"Test <{email}>", algorithm, "sign", "never");
         key.Gpg("--output", key.PublicKeyring, "--export", email);
         key.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--output", key.SecretKeyring, "--export-secret-keys", email);

@@ -33,4 +33,13 @@ public static class CoreErrorCodes
 
     /// <summary>No valid OpenPGP signature by a trusted key.</summary>
     public const string BadSignature = "AO1008";
+
+    /// <summary>A tar archive is malformed (bad header checksum, truncated data, a malformed pax record).</summary>
+    public const string InvalidTar = "AO1009";
+
+    /// <summary>A tar entry has a type that is not handled (GNU sparse files, multi-volume parts, unknown type flags).</summary>
+    public const string UnsupportedTarEntry = "AO1010";
+
+    /// <summary>An argument or option given to an operation, or on a command line, is not one it accepts.</summary>
+    public const string InvalidArgument = "AO1011";
 }

@@ -16,7 +16,7 @@ public static class AtomicFile
     /// <param name="permissions">Permission bits of the new file.</param>
     /// <param name="durable">When true, fsync the file and its directory so the change survives a crash.</param>
     /// <param name="fileSystem">The file layer; <see cref="LibcPosixFileSystem.Instance"/> by default.</param>
-    public static void Write(string path, ReadOnlySpan<byte> content, uint permissions = 0x1A4, bool durable = true, IPosixFileSystem? fileSystem = null)
+    public static void Write(string path, ReadOnlySpan<byte> content, uint permissions = PosixPermissions.File, bool durable = true, IPosixFileSystem? fileSystem = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         var fs = fileSystem ?? LibcPosixFileSystem.Instance;
@@ -46,7 +46,7 @@ public static class AtomicFile
     }
 
     /// <summary>Replaces <paramref name="path"/> with a UTF-8 text.</summary>
-    public static void WriteText(string path, string text, uint permissions = 0x1A4, bool durable = true, IPosixFileSystem? fileSystem = null)
+    public static void WriteText(string path, string text, uint permissions = PosixPermissions.File, bool durable = true, IPosixFileSystem? fileSystem = null)
     {
         ArgumentNullException.ThrowIfNull(text);
         Write(path, System.Text.Encoding.UTF8.GetBytes(text), permissions, durable, fileSystem);

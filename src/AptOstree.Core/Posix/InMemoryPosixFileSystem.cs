@@ -16,7 +16,7 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
     /// <summary>Creates an empty file system with only <c>/</c>.</summary>
     public InMemoryPosixFileSystem()
     {
-        _root = new Node(1, (uint)PosixFileType.Directory | 0x1ED) { LinkCount = 2 };
+        _root = new Node(1, (uint)PosixFileType.Directory | PosixPermissions.Directory) { LinkCount = 2 };
     }
 
     /// <summary>Number of <see cref="Sync"/> calls so far, by path (lets tests check fsync policy).</summary>
@@ -152,7 +152,7 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
         lock (_gate)
         {
             var (parent, name) = ParentOf(linkPath, "symlink");
-            Add(parent, name, new Node(_nextInode++, (uint)PosixFileType.SymbolicLink | 0x1FF) { Content = Encoding.UTF8.GetBytes(target) }, linkPath, "symlink");
+            Add(parent, name, new Node(_nextInode++, (uint)PosixFileType.SymbolicLink | PosixPermissions.All) { Content = Encoding.UTF8.GetBytes(target) }, linkPath, "symlink");
         }
     }
 
@@ -323,8 +323,19 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
         }
     }
 
-    private static PosixFileStatus StatusOf(Node node) => new(
-        node.Mode, node.Uid, node.Gid, node.Content.LongLength, node.LinkCount, 1, node.Inode, node.RDevice, node.MTimeSeconds, node.MTimeNanoseconds);
+    private static PosixFileStatus StatusOf(Node node) => new()
+    {
+        Mode = node.Mode,
+        Uid = node.Uid,
+        Gid = node.Gid,
+        Size = node.Content.LongLength,
+        LinkCount = node.LinkCount,
+        Device = 1,
+        Inode = node.Inode,
+        RDevice = node.RDevice,
+        ModificationTimeSeconds = node.MTimeSeconds,
+        ModificationTimeNanoseconds = node.MTimeNanoseconds,
+    };
 
     private Node? TryLookup(string path, out int errno)
     {

@@ -284,17 +284,19 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
         uint rdevMinor = BinaryPrimitives.ReadUInt32LittleEndian(s[132..]);
         uint devMajor = BinaryPrimitives.ReadUInt32LittleEndian(s[136..]);
         uint devMinor = BinaryPrimitives.ReadUInt32LittleEndian(s[140..]);
-        status = new PosixFileStatus(
-            Mode: BinaryPrimitives.ReadUInt16LittleEndian(s[28..]),
-            Uid: BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
-            Gid: BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
-            Size: BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
-            LinkCount: BinaryPrimitives.ReadUInt32LittleEndian(s[16..]),
-            Device: PosixDevice.Make(devMajor, devMinor),
-            Inode: BinaryPrimitives.ReadUInt64LittleEndian(s[32..]),
-            RDevice: PosixDevice.Make(rdevMajor, rdevMinor),
-            ModificationTimeSeconds: BinaryPrimitives.ReadInt64LittleEndian(s[112..]),
-            ModificationTimeNanoseconds: BinaryPrimitives.ReadUInt32LittleEndian(s[120..]));
+        status = new PosixFileStatus
+        {
+            Mode = BinaryPrimitives.ReadUInt16LittleEndian(s[28..]),
+            Uid = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
+            Gid = BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
+            Size = BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
+            LinkCount = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]),
+            Device = PosixDevice.Make(devMajor, devMinor),
+            Inode = BinaryPrimitives.ReadUInt64LittleEndian(s[32..]),
+            RDevice = PosixDevice.Make(rdevMajor, rdevMinor),
+            ModificationTimeSeconds = BinaryPrimitives.ReadInt64LittleEndian(s[112..]),
+            ModificationTimeNanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]),
+        };
         errno = 0;
         return true;
     }

@@ -9,6 +9,9 @@ public static class PosixErrno
     /// <summary>No such file or directory.</summary>
     public const int ENOENT = 2;
 
+    /// <summary>Resource temporarily unavailable (a lock held elsewhere, non-blocking).</summary>
+    public const int EAGAIN = 11;
+
     /// <summary>Permission denied.</summary>
     public const int EACCES = 13;
 

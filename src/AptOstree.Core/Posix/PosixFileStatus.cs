@@ -1,28 +1,38 @@
 namespace AptOstree.Posix;
 
 /// <summary>What <c>lstat</c> reports of a path (the link itself, never its target).</summary>
-/// <param name="Mode">Full <c>st_mode</c>: type bits and permission bits including setuid/setgid/sticky.</param>
-/// <param name="Uid">Owner user id.</param>
-/// <param name="Gid">Owner group id.</param>
-/// <param name="Size">Size in bytes (for symlinks, the target's length).</param>
-/// <param name="LinkCount">Number of hard links.</param>
-/// <param name="Device">Device holding the inode (<c>st_dev</c>).</param>
-/// <param name="Inode">Inode number.</param>
-/// <param name="RDevice">Device number for character and block devices (<c>st_rdev</c>).</param>
-/// <param name="ModificationTimeSeconds">Seconds of <c>st_mtime</c> since the epoch.</param>
-/// <param name="ModificationTimeNanoseconds">Nanoseconds part of <c>st_mtime</c>.</param>
-public readonly record struct PosixFileStatus(
-    uint Mode,
-    uint Uid,
-    uint Gid,
-    long Size,
-    uint LinkCount,
-    ulong Device,
-    ulong Inode,
-    ulong RDevice,
-    long ModificationTimeSeconds,
-    uint ModificationTimeNanoseconds)
+public readonly record struct PosixFileStatus
 {
+    /// <summary>Full <c>st_mode</c>: type bits and permission bits including setuid/setgid/sticky.</summary>
+    public uint Mode { get; init; }
+
+    /// <summary>Owner user id.</summary>
+    public uint Uid { get; init; }
+
+    /// <summary>Owner group id.</summary>
+    public uint Gid { get; init; }
+
+    /// <summary>Size in bytes (for symlinks, the target's length).</summary>
+    public long Size { get; init; }
+
+    /// <summary>Number of hard links.</summary>
+    public uint LinkCount { get; init; }
+
+    /// <summary>Device holding the inode (<c>st_dev</c>).</summary>
+    public ulong Device { get; init; }
+
+    /// <summary>Inode number.</summary>
+    public ulong Inode { get; init; }
+
+    /// <summary>Device number for character and block devices (<c>st_rdev</c>).</summary>
+    public ulong RDevice { get; init; }
+
+    /// <summary>Seconds of <c>st_mtime</c> since the epoch.</summary>
+    public long ModificationTimeSeconds { get; init; }
+
+    /// <summary>Nanoseconds part of <c>st_mtime</c>.</summary>
+    public uint ModificationTimeNanoseconds { get; init; }
+
     /// <summary>The type bits.</summary>
     public PosixFileType FileType => (PosixFileType)(Mode & 0xF000);
 

@@ -155,8 +155,8 @@ public static class AptListsDirectory
     /// <paramref name="statusFile"/> (null: nothing installed) into a universe. Indexes are parsed in parallel.
     /// </summary>
     /// <param name="listsDirectory">The list directory.</param>
-    /// <param name="statusFile">The dpkg status file, or null for an empty root.</param>
-    /// <param name="nativeArchitecture">Native architecture (this machine's by default).</param>
+    /// <param name="statusFile">The dpkg status file, or null (or empty, which PowerShell passes for <c>$null</c>) for an empty root.</param>
+    /// <param name="nativeArchitecture">Native architecture (this machine's by default; null or empty).</param>
     /// <param name="foreignArchitectures">Foreign architectures (the host dpkg's by default).</param>
     /// <param name="sources">Source entries used to recover download URIs besides the ones recorded in the directory
     /// (<see cref="RecordedSources"/>); the host's by default.</param>
@@ -180,8 +180,8 @@ public static class AptListsDirectory
             parts[i] = PackagesIndexReader.ReadFile(indexes[i], origin, pin);
             AptLog.IndexLoaded(logger, indexes[i], parts[i].Count);
         });
-        var installed = statusFile is null ? [] : DpkgStatusReader.ReadFile(statusFile);
-        string native = nativeArchitecture ?? NativeArchitecture;
+        var installed = string.IsNullOrEmpty(statusFile) ? [] : DpkgStatusReader.ReadFile(statusFile);
+        string native = string.IsNullOrEmpty(nativeArchitecture) ? NativeArchitecture : nativeArchitecture;
         return PackageUniverse.Create(parts.SelectMany(p => p).Concat(installed), native, foreignArchitectures ?? ForeignArchitectures(native: native));
     }
 }

@@ -8,7 +8,7 @@ public sealed record DebBuildEntry
     public required string Path { get; init; }
 
     /// <summary>The entry kind.</summary>
-    public required DebTarEntryType Type { get; init; }
+    public required TarArchiveEntryType Type { get; init; }
 
     /// <summary>Permission bits including setuid/setgid/sticky.</summary>
     public uint Permissions { get; init; } = 0x1A4;

@@ -18,6 +18,7 @@ public sealed class DebBuilder
 {
     private readonly List<DebControlFile> _controlFiles = [];
     private readonly Dictionary<string, DebBuildEntry> _entries = new(StringComparer.Ordinal);
+    private readonly List<string> _ignored = [];
     private ILogger _logger = NullLogger.Instance;
 
     /// <summary>Compression of the data member (default xz, like Debian).</summary>
@@ -45,6 +46,29 @@ public sealed class DebBuilder
     /// </summary>
     public bool AllowExtendedAttributes { get; set; }
 
+    /// <summary>Files <see cref="FromDirectory"/> left out as GNU tar does (sockets: "socket ignored").</summary>
+    public IReadOnlyList<string> IgnoredFiles => _ignored;
+
+    /// <summary>
+    /// The file name <c>dpkg-deb --build</c> gives the package when its output is a directory:
+    /// <c>PACKAGE_VERSION_ARCH.deb</c>, the version without its epoch.
+    /// </summary>
+    public string DefaultFileName
+    {
+        get
+        {
+            var control = _controlFiles.FirstOrDefault(f => f.Name == "control")
+                ?? throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "The package has no control file; call SetControl or SetControlFields.", null);
+            var fields = Deb822Paragraph.Parse(control.Text);
+            string Field(string name) => fields.GetValue(name)?.Trim() is { Length: > 0 } value
+                ? value
+                : throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"The control file has no {name} field, which the package's file name needs.", null);
+            var version = Field("Version");
+            var colon = version.IndexOf(':', StringComparison.Ordinal);
+            return $"{Field("Package")}_{(colon < 0 ? version : version[(colon + 1)..])}_{Field("Architecture")}.deb";
+        }
+    }
+
     /// <summary>The data entries added so far, by normalised path.</summary>
     public IReadOnlyCollection<DebBuildEntry> Entries => _entries.Values;
 
@@ -53,6 +77,7 @@ public sealed class DebBuilder
     /// data with its on-disk modes, times, owners (or root:root with <paramref name="rootOwnerGroup"/>), symlinks,
     /// hard links, devices and FIFOs.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public static DebBuilder FromDirectory(string directory, bool rootOwnerGroup = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
@@ -69,6 +94,12 @@ public sealed class DebBuilder
         {
             var path = Path.Combine(debian, name);
             var st = fs.GetStatus(path);
+            if (st.IsSymbolicLink && File.ResolveLinkTarget(path, returnFinalTarget: true) is FileInfo { Exists: true } target)
+            {
+                // dpkg-deb accepts a symlinked control file (and stores the link); the content is what a reader needs.
+                st = fs.GetStatus(target.FullName);
+            }
+
             if (st.IsRegularFile)
             {
                 builder.AddControlFile(name, File.ReadAllBytes(path), st.Permissions);
@@ -113,7 +144,7 @@ public sealed class DebBuilder
     /// <summary>Adds (or replaces) a file of the control archive.</summary>
     public DebBuilder AddControlFile(string name, ReadOnlyMemory<byte> content, uint permissions = 0x1A4)
     {
-        name = DebTarPath.Normalize(name);
+        name = TarPath.Normalize(name);
         if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
         {
             throw new ArgumentException($"Control file name '{name}' must be a plain file name.", nameof(name));
@@ -138,34 +169,34 @@ public sealed class DebBuilder
 
     /// <summary>Adds a directory.</summary>
     public DebBuilder AddDirectory(string path, uint permissions = 0x1ED) =>
-        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.Directory, Permissions = permissions });
+        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.Directory, Permissions = permissions });
 
     /// <summary>Adds a regular file with in-memory content.</summary>
     public DebBuilder AddFile(string path, ReadOnlyMemory<byte> content, uint permissions = 0x1A4) =>
-        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.RegularFile, Permissions = permissions, Content = content });
+        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.RegularFile, Permissions = permissions, Content = content });
 
     /// <summary>Adds a regular file with text content (UTF-8).</summary>
     public DebBuilder AddFile(string path, string text, uint permissions = 0x1A4) => AddFile(path, Encoding.UTF8.GetBytes(text), permissions);
 
     /// <summary>Adds a symbolic link.</summary>
     public DebBuilder AddSymbolicLink(string path, string target) =>
-        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.SymbolicLink, Permissions = 0x1FF, LinkTarget = target });
+        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.SymbolicLink, Permissions = 0x1FF, LinkTarget = target });
 
-    /// <summary>Adds a hard link to another regular file of the package.</summary>
+    /// <summary>Adds a hard link to another regular file or symlink of the package.</summary>
     public DebBuilder AddHardLink(string path, string targetPath) =>
-        AddEntry(new DebBuildEntry { Path = path, Type = DebTarEntryType.HardLink, LinkTarget = targetPath });
+        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.HardLink, LinkTarget = targetPath });
 
     /// <summary>Adds (or replaces) an entry.</summary>
     public DebBuilder AddEntry(DebBuildEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        var path = DebTarPath.Normalize(entry.Path);
-        if (!DebTarPath.IsSafe(path))
+        var path = TarPath.Normalize(entry.Path);
+        if (!TarPath.IsSafe(path))
         {
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Entry path '{entry.Path}' has a '..' component.", null);
         }
 
-        if (path.Length == 0 && entry.Type != DebTarEntryType.Directory)
+        if (path.Length == 0 && entry.Type != TarArchiveEntryType.Directory)
         {
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, "Only a directory can be the root entry.", null);
         }
@@ -187,7 +218,7 @@ public sealed class DebBuilder
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Entry '{entry.Path}' has extended attributes and a name or link target longer than 100 bytes; that combination is not supported.", null);
         }
 
-        if (entry.Type is DebTarEntryType.SymbolicLink or DebTarEntryType.HardLink && string.IsNullOrEmpty(entry.LinkTarget))
+        if (entry.Type is TarArchiveEntryType.SymbolicLink or TarArchiveEntryType.HardLink && string.IsNullOrEmpty(entry.LinkTarget))
         {
             throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Link entry '{entry.Path}' needs a target.", null);
         }
@@ -228,9 +259,6 @@ public sealed class DebBuilder
         var codec = DebCompressionNames.GetName(Compression);
         DebLog.Built(_logger, full, _entries.Count, codec);
     }
-
-    /// <summary>Async twin of <see cref="Build(string, CancellationToken)"/>.</summary>
-    public Task BuildAsync(string path, CancellationToken cancellationToken = default) => Task.Run(() => Build(path, cancellationToken), cancellationToken);
 
     /// <summary>Writes the package to a stream.</summary>
     public void Build(Stream output, CancellationToken cancellationToken = default)
@@ -283,38 +311,50 @@ public sealed class DebBuilder
             : DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
     }
 
-    private static string TarName(string path, DebTarEntryType type) =>
-        path.Length == 0 ? "./" : type == DebTarEntryType.Directory ? "./" + path + "/" : "./" + path;
+    private static string TarName(string path, TarArchiveEntryType type) =>
+        path.Length == 0 ? "./" : type == TarArchiveEntryType.Directory ? "./" + path + "/" : "./" + path;
 
     private void AddTree(IPosixFileSystem fs, string root, string relative, bool rootOwnerGroup, Dictionary<(ulong, ulong), string> inodes)
     {
         var full = relative.Length == 0 ? root : Path.Combine(root, relative);
         var st = fs.GetStatus(full);
-        var type = st.FileType switch
+        var kind = st.FileType switch
         {
-            PosixFileType.Directory => DebTarEntryType.Directory,
-            PosixFileType.RegularFile => DebTarEntryType.RegularFile,
-            PosixFileType.SymbolicLink => DebTarEntryType.SymbolicLink,
-            PosixFileType.CharacterDevice => DebTarEntryType.CharacterDevice,
-            PosixFileType.BlockDevice => DebTarEntryType.BlockDevice,
-            PosixFileType.Fifo => DebTarEntryType.Fifo,
-            _ => throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"{full}: sockets and other special files cannot go into a package.", null),
+            PosixFileType.Directory => (TarArchiveEntryType?)TarArchiveEntryType.Directory,
+            PosixFileType.RegularFile => TarArchiveEntryType.RegularFile,
+            PosixFileType.SymbolicLink => TarArchiveEntryType.SymbolicLink,
+            PosixFileType.CharacterDevice => TarArchiveEntryType.CharacterDevice,
+            PosixFileType.BlockDevice => TarArchiveEntryType.BlockDevice,
+            PosixFileType.Fifo => TarArchiveEntryType.Fifo,
+            PosixFileType.Socket => (TarArchiveEntryType?)null,
+            _ => throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"{full}: {st.FileType} files cannot go into a package.", null),
         };
-        string? linkTarget = null;
-        if (type == DebTarEntryType.RegularFile && st.LinkCount > 1)
+        if (kind is not { } type)
         {
-            if (inodes.TryGetValue((st.Device, st.Inode), out var first))
-            {
-                type = DebTarEntryType.HardLink;
-                linkTarget = first;
-            }
-            else
+            // As GNU tar (and so dpkg-deb) does: "socket ignored".
+            _ignored.Add(full);
+            return;
+        }
+
+        string? linkTarget = null;
+        if (type is TarArchiveEntryType.RegularFile or TarArchiveEntryType.SymbolicLink && st.LinkCount > 1
+            && inodes.TryGetValue((st.Device, st.Inode), out var first))
+        {
+            // As GNU tar (and so dpkg-deb): a second name of a file or of a symlink is stored as a hard link.
+            type = TarArchiveEntryType.HardLink;
+            linkTarget = first;
+        }
+        else if (type == TarArchiveEntryType.RegularFile && st.LinkCount > 1)
+        {
+            inodes[(st.Device, st.Inode)] = relative;
+        }
+        else if (type == TarArchiveEntryType.SymbolicLink)
+        {
+            if (st.LinkCount > 1)
             {
                 inodes[(st.Device, st.Inode)] = relative;
             }
-        }
-        else if (type == DebTarEntryType.SymbolicLink)
-        {
+
             linkTarget = fs.ReadSymbolicLink(full);
         }
 
@@ -331,10 +371,10 @@ public sealed class DebBuilder
             LinkTarget = linkTarget,
             DeviceMajor = (int)PosixDevice.Major(st.RDevice),
             DeviceMinor = (int)PosixDevice.Minor(st.RDevice),
-            SourcePath = type == DebTarEntryType.RegularFile ? full : null,
+            SourcePath = type == TarArchiveEntryType.RegularFile ? full : null,
         });
 
-        if (type == DebTarEntryType.Directory)
+        if (type == TarArchiveEntryType.Directory)
         {
             foreach (var name in fs.ListDirectory(full).Order(StringComparer.Ordinal))
             {
@@ -354,14 +394,14 @@ public sealed class DebBuilder
         var all = new Dictionary<string, DebBuildEntry>(_entries, StringComparer.Ordinal);
         foreach (var path in _entries.Keys)
         {
-            var parent = DebTarPath.GetParent(path);
+            var parent = TarPath.GetParent(path);
             while (true)
             {
                 if (!all.TryGetValue(parent, out var existing))
                 {
-                    all[parent] = new DebBuildEntry { Path = parent, Type = DebTarEntryType.Directory, Permissions = 0x1ED };
+                    all[parent] = new DebBuildEntry { Path = parent, Type = TarArchiveEntryType.Directory, Permissions = 0x1ED };
                 }
-                else if (existing.Type != DebTarEntryType.Directory)
+                else if (existing.Type != TarArchiveEntryType.Directory)
                 {
                     throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"'{path}' is below '{parent}', which is not a directory.", null);
                 }
@@ -371,16 +411,16 @@ public sealed class DebBuilder
                     break;
                 }
 
-                parent = DebTarPath.GetParent(parent);
+                parent = TarPath.GetParent(parent);
             }
         }
 
-        foreach (var link in all.Values.Where(e => e.Type == DebTarEntryType.HardLink).ToList())
+        foreach (var link in all.Values.Where(e => e.Type == TarArchiveEntryType.HardLink).ToList())
         {
-            var target = DebTarPath.Normalize(link.LinkTarget!);
-            if (!all.TryGetValue(target, out var targetEntry) || targetEntry.Type != DebTarEntryType.RegularFile)
+            var target = TarPath.Normalize(link.LinkTarget!);
+            if (!all.TryGetValue(target, out var targetEntry) || targetEntry.Type is not (TarArchiveEntryType.RegularFile or TarArchiveEntryType.SymbolicLink))
             {
-                throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Hard link '{link.Path}' points at '{link.LinkTarget}', which is not a regular file of the package.", null);
+                throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Hard link '{link.Path}' points at '{link.LinkTarget}', which is not a regular file or symlink of the package.", null);
             }
 
             if (string.CompareOrdinal(link.Path, target) < 0)
@@ -388,7 +428,7 @@ public sealed class DebBuilder
                 // The link sorts first: it carries the content and the old file becomes a link to it.
                 all[link.Path] = targetEntry with { Path = link.Path };
                 all[target] = link with { Path = target, LinkTarget = link.Path };
-                foreach (var other in all.Values.Where(e => e.Type == DebTarEntryType.HardLink && e.LinkTarget is not null && DebTarPath.Normalize(e.LinkTarget) == target && e.Path != target).ToList())
+                foreach (var other in all.Values.Where(e => e.Type == TarArchiveEntryType.HardLink && e.LinkTarget is not null && TarPath.Normalize(e.LinkTarget) == target && e.Path != target).ToList())
                 {
                     all[other.Path] = other with { LinkTarget = link.Path };
                 }
@@ -430,8 +470,8 @@ public sealed class DebBuilder
         var sb = new StringBuilder();
         foreach (var e in dataEntries)
         {
-            var source = e.Type == DebTarEntryType.HardLink ? byPath[e.LinkTarget!] : e;
-            if (source.Type != DebTarEntryType.RegularFile || conffiles.Contains(e.Path))
+            var source = e.Type == TarArchiveEntryType.HardLink ? byPath[e.LinkTarget!] : e;
+            if (source.Type != TarArchiveEntryType.RegularFile || conffiles.Contains(e.Path))
             {
                 continue;
             }
@@ -464,24 +504,24 @@ public sealed class DebBuilder
             var mtime = e.ModificationTime is { } m && m < Timestamp ? m : Timestamp;
             var type = e.Type switch
             {
-                DebTarEntryType.RegularFile => TarEntryType.RegularFile,
-                DebTarEntryType.HardLink => TarEntryType.HardLink,
-                DebTarEntryType.SymbolicLink => TarEntryType.SymbolicLink,
-                DebTarEntryType.CharacterDevice => TarEntryType.CharacterDevice,
-                DebTarEntryType.BlockDevice => TarEntryType.BlockDevice,
-                DebTarEntryType.Directory => TarEntryType.Directory,
+                TarArchiveEntryType.RegularFile => TarEntryType.RegularFile,
+                TarArchiveEntryType.HardLink => TarEntryType.HardLink,
+                TarArchiveEntryType.SymbolicLink => TarEntryType.SymbolicLink,
+                TarArchiveEntryType.CharacterDevice => TarEntryType.CharacterDevice,
+                TarArchiveEntryType.BlockDevice => TarEntryType.BlockDevice,
+                TarArchiveEntryType.Directory => TarEntryType.Directory,
                 _ => TarEntryType.Fifo,
             };
             var entry = NewEntry(type, TarName(e.Path, e.Type), e.Permissions, mtime, e.UserName, e.GroupName, e.Uid, e.Gid);
-            if (e.Type == DebTarEntryType.HardLink)
+            if (e.Type == TarArchiveEntryType.HardLink)
             {
                 entry.LinkName = "./" + e.LinkTarget;
             }
-            else if (e.Type == DebTarEntryType.SymbolicLink)
+            else if (e.Type == TarArchiveEntryType.SymbolicLink)
             {
                 entry.LinkName = e.LinkTarget!;
             }
-            else if (e.Type is DebTarEntryType.CharacterDevice or DebTarEntryType.BlockDevice)
+            else if (e.Type is TarArchiveEntryType.CharacterDevice or TarArchiveEntryType.BlockDevice)
             {
                 entry.DeviceMajor = e.DeviceMajor;
                 entry.DeviceMinor = e.DeviceMinor;
@@ -490,10 +530,10 @@ public sealed class DebBuilder
             if (e.ExtendedAttributes.Count > 0)
             {
                 // TarWriter writes straight to the stream, so the raw header lands right before the entry's own.
-                PaxExtendedHeader.Write(output, entry.Name, mtime, PaxXattrRecords.Build(e.ExtendedAttributes));
+                PaxExtendedHeader.Write(output, entry.Name, mtime, PaxXattrRecordWriter.Build(e.ExtendedAttributes));
             }
 
-            if (e.Type == DebTarEntryType.RegularFile)
+            if (e.Type == TarArchiveEntryType.RegularFile)
             {
                 using Stream content = e.SourcePath is not null ? File.OpenRead(e.SourcePath) : new MemoryStream(e.Content.ToArray(), writable: false);
                 entry.DataStream = content;

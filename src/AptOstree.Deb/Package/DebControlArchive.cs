@@ -73,7 +73,7 @@ public sealed class DebControlArchive
     public DebControlFile? GetFile(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return _byName.GetValueOrDefault(DebTarPath.Normalize(name));
+        return _byName.GetValueOrDefault(TarPath.Normalize(name));
     }
 
     private IEnumerable<string> Lines(string name) =>

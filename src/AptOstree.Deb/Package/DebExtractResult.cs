@@ -29,5 +29,5 @@ public sealed record DebExtractResult
     /// Entries whose metadata could not be applied because the process is not root: device nodes that were not
     /// created, and entries owned by someone other than root:root whose ownership was not set.
     /// </summary>
-    public IReadOnlyList<DebTarEntry> MetadataNotApplied { get; init; } = [];
+    public IReadOnlyList<TarArchiveEntry> MetadataNotApplied { get; init; } = [];
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using AptOstree.Posix;
 
 namespace AptOstree.Deb;
@@ -7,8 +8,9 @@ namespace AptOstree.Deb;
 /// Writes tar entries below a root directory the way <c>dpkg-deb -x</c> (GNU tar <c>-xp</c>) does, without ever
 /// writing outside it: names with <c>..</c> are refused, leading <c>/</c> stripped, every parent directory is
 /// checked with lstat (a symlink in the way is refused), symlinks from the archive are created only after all
-/// other entries (like dpkg's tarfn), and hard links may only point at files extracted earlier from the same archive.
-/// Directory modes and times are applied last, deepest first.
+/// other entries (like dpkg's tarfn), and hard links may only point at files or symlinks extracted earlier from the
+/// same archive. Directory modes and times are applied last, deepest first. Names are the archive's bytes (they need
+/// not be UTF-8): paths are kept as Latin-1 strings, one char per byte, and written through <see cref="PosixByteNames"/>.
 /// </summary>
 internal sealed class DebExtractor
 {
@@ -16,125 +18,142 @@ internal sealed class DebExtractor
     private readonly string _root;
     private readonly string _sourceName;
     private readonly DebExtractOptions _options;
-    private readonly IPosixFileSystem _fs;
+    private readonly string _rootDisplay;
     private readonly bool _isRoot;
     private readonly HashSet<string> _verifiedDirectories = new(StringComparer.Ordinal) { string.Empty };
     private readonly HashSet<string> _extractedFiles = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, DebTarEntry> _pendingSymlinks = new(StringComparer.Ordinal);
-    private readonly List<string> _pendingSymlinkOrder = [];
-    private readonly List<(string Path, DebTarEntry Entry)> _directories = [];
-    private readonly List<DebTarEntry> _notApplied = [];
+    private readonly Dictionary<string, (long Order, TarArchiveEntry Entry)> _pendingSymlinks = new(StringComparer.Ordinal);
+    private readonly List<DirectoryRecord> _directories = [];
+    private readonly Dictionary<string, List<DirectoryRecord>> _directoriesByPath = new(StringComparer.Ordinal);
+    private readonly List<(string Path, string Target, TarArchiveEntry Entry)> _pendingLinksToSymlinks = [];
+    private readonly Action<string> _tick;
+    private readonly List<TarArchiveEntry> _notApplied = [];
     private int _entries;
     private int _files;
     private int _hardLinks;
     private int _specials;
     private long _bytes;
 
-    public DebExtractor(string root, string sourceName, DebExtractOptions options, IPosixFileSystem fs)
+    /// <param name="root">The extraction directory.</param>
+    /// <param name="sourceName">The package, for messages.</param>
+    /// <param name="options">What to apply.</param>
+    /// <param name="tick">Called after every entry and every chunk of file content with the entry's name (progress and cancellation).</param>
+    public DebExtractor(string root, string sourceName, DebExtractOptions options, Action<string>? tick = null)
     {
-        this._root = Path.GetFullPath(root).TrimEnd('/');
-        if (this._root.Length == 0)
-        {
-            this._root = "/";
-        }
-
-        this._sourceName = sourceName;
-        this._options = options;
-        this._fs = fs;
-        _isRoot = fs is LibcPosixFileSystem && LibcPosixFileSystem.IsRoot;
-        Directory.CreateDirectory(this._root);
+        _tick = tick ?? (_ => { });
+        var full = Path.GetFullPath(root).TrimEnd('/');
+        _rootDisplay = full.Length == 0 ? "/" : full;
+        _root = Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(_rootDisplay));
+        _sourceName = sourceName;
+        _options = options;
+        _isRoot = LibcPosixFileSystem.IsRoot;
+        Directory.CreateDirectory(_rootDisplay);
     }
 
     public long BytesWritten => _bytes;
 
     public int EntriesHandled => _entries;
 
-    public void Apply(DebTarEntry entry, Stream? data)
+    public void Apply(TarArchiveEntry entry, Stream? data)
     {
         _entries++;
-        var path = DebTarPath.Normalize(entry.Name);
-        if (!DebTarPath.IsSafe(path))
+        var path = Encoding.Latin1.GetString(entry.PathBytes.Span);
+        if (!TarPath.IsSafe(path))
         {
-            throw new UnsafePathException(entry.Name, _root, $"tar entry in {_sourceName} has a '..' component");
+            throw new UnsafePathException(entry.EscapedName, _rootDisplay, path.Contains('\0', StringComparison.Ordinal) ? $"tar entry in {_sourceName} has a NUL byte in its name" : $"tar entry in {_sourceName} has a '..' component");
         }
 
         if (path.Length == 0)
         {
-            if (entry.Type != DebTarEntryType.Directory)
+            if (entry.Type != TarArchiveEntryType.Directory)
             {
                 throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{_sourceName}: tar entry '{entry.Name}' names the extraction root but is not a directory.", source: _sourceName, location: entry.Name);
             }
 
-            _directories.Add((string.Empty, entry));
+            AddDirectoryRecord(string.Empty, entry);
+            _tick(entry.Name);
             return;
         }
 
         EnsureParent(path, entry.Name);
         var full = Full(path);
-        if (_pendingSymlinks.Remove(path))
-        {
-            _pendingSymlinkOrder.Remove(path);
-        }
+        _pendingSymlinks.Remove(path);
 
         switch (entry.Type)
         {
-            case DebTarEntryType.Directory:
+            case TarArchiveEntryType.Directory:
                 MakeDirectory(path, full, entry);
                 break;
-            case DebTarEntryType.RegularFile:
+            case TarArchiveEntryType.RegularFile:
                 WriteFile(path, full, entry, data ?? Stream.Null);
                 break;
-            case DebTarEntryType.HardLink:
+            case TarArchiveEntryType.HardLink:
                 MakeHardLink(path, full, entry);
                 break;
-            case DebTarEntryType.SymbolicLink:
+            case TarArchiveEntryType.SymbolicLink:
                 if (_verifiedDirectories.Contains(path))
                 {
                     throw Conflict(entry, "a directory of that name was extracted earlier");
                 }
 
-                _pendingSymlinks[path] = entry;
-                _pendingSymlinkOrder.Add(path);
+                _pendingSymlinks[path] = (_entries, entry);
                 break;
-            case DebTarEntryType.CharacterDevice:
-            case DebTarEntryType.BlockDevice:
-            case DebTarEntryType.Fifo:
+            case TarArchiveEntryType.CharacterDevice:
+            case TarArchiveEntryType.BlockDevice:
+            case TarArchiveEntryType.Fifo:
                 MakeNode(path, full, entry);
                 break;
             default:
                 throw new InvalidFormatException(DebErrorCodes.UnsupportedTarEntry, $"{_sourceName}: unsupported tar entry type {entry.Type} for '{entry.Name}'.", source: _sourceName, location: entry.Name);
         }
+
+        _tick(entry.Name);
     }
 
     public DebExtractResult Finish()
     {
-        foreach (var path in _pendingSymlinkOrder)
+        var symlinks = _pendingSymlinks.OrderBy(p => p.Value.Order).ToList();
+        foreach (var (path, (_, entry)) in symlinks)
         {
-            var entry = _pendingSymlinks[path];
             CheckParentsFresh(path, entry.Name);
             var full = Full(path);
             RemoveExisting(full, entry);
-            _fs.CreateSymbolicLink(entry.LinkTarget!, full);
+            PosixByteNames.CreateSymbolicLink(entry.LinkTargetBytes.Span, Bytes(full));
             ApplyOwner(full, entry);
-            _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+            PosixByteNames.SetModificationTime(Bytes(full), entry.ModificationTime.ToUnixTimeSeconds(), 0);
+        }
+
+        // Hard links to symlinks of the archive (dpkg-deb -x makes them: link(2) does not follow a symlink).
+        foreach (var (path, target, entry) in _pendingLinksToSymlinks)
+        {
+            CheckParentsFresh(path, entry.Name);
+            var full = Full(path);
+            RemoveExisting(full, entry);
+            PosixByteNames.CreateHardLink(Bytes(Full(target)), Bytes(full));
+            _hardLinks++;
         }
 
         for (var i = _directories.Count - 1; i >= 0; i--)
         {
-            var (path, entry) = _directories[i];
+            if (_directories[i].Removed)
+            {
+                continue;
+            }
+
+            var (path, entry) = (_directories[i].Path, _directories[i].Entry);
             var full = path.Length == 0 ? _root : Full(path);
             ApplyOwner(full, entry);
-            _fs.SetPermissions(full, entry.Permissions);
+            PosixByteNames.SetPermissions(Bytes(full), entry.Permissions);
             ApplyXattrs(full, entry);
-            _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+            PosixByteNames.SetModificationTime(Bytes(full), entry.ModificationTime.ToUnixTimeSeconds(), 0);
         }
 
         return new DebExtractResult
         {
             Entries = _entries,
             Files = _files,
-            Directories = _directories.Count,
-            SymbolicLinks = _pendingSymlinkOrder.Count,
+            Directories = _directories.Count(d => !d.Removed),
+            SymbolicLinks = symlinks.Count,
             HardLinks = _hardLinks,
             SpecialFiles = _specials,
             Bytes = _bytes,
@@ -142,11 +161,22 @@ internal sealed class DebExtractor
         };
     }
 
+    private static byte[] Bytes(string latin1Path) => Encoding.Latin1.GetBytes(latin1Path);
+
+    private static string Display(string latin1Path) => TarPath.Escape(Bytes(latin1Path));
+
+    private static bool TryGetType(string full, out PosixFileType type)
+    {
+        var exists = PosixByteNames.TryGetMode(Bytes(full), out var mode);
+        type = (PosixFileType)(mode & 0xF000);
+        return exists;
+    }
+
     private string Full(string path) => _root == "/" ? "/" + path : _root + "/" + path;
 
     private void EnsureParent(string path, string name)
     {
-        var parent = DebTarPath.GetParent(path);
+        var parent = TarPath.GetParent(path);
         if (_verifiedDirectories.Contains(parent))
         {
             return;
@@ -161,25 +191,25 @@ internal sealed class DebExtractor
             {
                 if (_pendingSymlinks.ContainsKey(prefix))
                 {
-                    throw new UnsafePathException(name, _root, $"it would be written through the symlink '{prefix}' planted earlier in {_sourceName}");
+                    throw new UnsafePathException(name, _rootDisplay, $"it would be written through the symlink '{Display(prefix)}' planted earlier in {_sourceName}");
                 }
 
                 var full = Full(prefix);
-                if (_fs.TryGetStatus(full, out var st))
+                if (TryGetType(full, out var type))
                 {
-                    if (st.IsSymbolicLink)
+                    if (type == PosixFileType.SymbolicLink)
                     {
-                        throw new UnsafePathException(name, _root, $"its parent '{prefix}' is an existing symlink");
+                        throw new UnsafePathException(name, _rootDisplay, $"its parent '{Display(prefix)}' is an existing symlink");
                     }
 
-                    if (!st.IsDirectory)
+                    if (type != PosixFileType.Directory)
                     {
-                        throw new InvalidFormatException(DebErrorCodes.ExtractionConflict, $"{_sourceName}: cannot extract '{name}': '{prefix}' exists and is not a directory.", source: _sourceName, location: name);
+                        throw new InvalidFormatException(DebErrorCodes.ExtractionConflict, $"{_sourceName}: cannot extract '{name}': '{Display(prefix)}' exists and is not a directory.", source: _sourceName, location: name);
                     }
                 }
                 else
                 {
-                    _fs.CreateDirectory(full, 0x1ED);
+                    PosixByteNames.CreateDirectory(Bytes(full), 0x1ED);
                 }
 
                 _verifiedDirectories.Add(prefix);
@@ -194,7 +224,7 @@ internal sealed class DebExtractor
 
     private void CheckParentsFresh(string path, string name)
     {
-        var parent = DebTarPath.GetParent(path);
+        var parent = TarPath.GetParent(path);
         if (parent.Length == 0)
         {
             return;
@@ -205,44 +235,61 @@ internal sealed class DebExtractor
         {
             end = parent.IndexOf('/', end + 1);
             var prefix = end < 0 ? parent : parent[..end];
-            if (!_fs.TryGetStatus(Full(prefix), out var st) || !st.IsDirectory)
+            if (!TryGetType(Full(prefix), out var type) || type != PosixFileType.Directory)
             {
-                throw new UnsafePathException(name, _root, $"its parent '{prefix}' is no longer a plain directory");
+                throw new UnsafePathException(name, _rootDisplay, $"its parent '{Display(prefix)}' is no longer a plain directory");
             }
         }
         while (end >= 0);
     }
 
-    private void MakeDirectory(string path, string full, DebTarEntry entry)
+    private void MakeDirectory(string path, string full, TarArchiveEntry entry)
     {
-        if (_fs.TryGetStatus(full, out var st))
+        if (TryGetType(full, out var type))
         {
-            if (!st.IsDirectory)
+            if (type != PosixFileType.Directory)
             {
-                _fs.Delete(full);
-                _fs.CreateDirectory(full, 0x1C0);
+                PosixByteNames.Delete(Bytes(full));
+                PosixByteNames.CreateDirectory(Bytes(full), 0x1C0);
             }
         }
         else
         {
-            _fs.CreateDirectory(full, 0x1C0);
+            PosixByteNames.CreateDirectory(Bytes(full), 0x1C0);
         }
 
         _verifiedDirectories.Add(path);
-        _directories.Add((path, entry));
+        AddDirectoryRecord(path, entry);
     }
 
-    private void WriteFile(string path, string full, DebTarEntry entry, Stream data)
+    private void AddDirectoryRecord(string path, TarArchiveEntry entry)
+    {
+        var record = new DirectoryRecord(path, entry);
+        _directories.Add(record);
+        if (!_directoriesByPath.TryGetValue(path, out var list))
+        {
+            _directoriesByPath[path] = list = [];
+        }
+
+        list.Add(record);
+    }
+
+    private void WriteFile(string path, string full, TarArchiveEntry entry, Stream data)
     {
         FileStream output;
-        try
-        {
-            output = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-        }
-        catch (IOException)
+        if (_verifiedDirectories.Contains(path))
         {
             RemoveExisting(full, entry);
-            output = new FileStream(full, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        }
+
+        try
+        {
+            output = PosixByteNames.CreateNewFile(Bytes(full), 0x180);
+        }
+        catch (PosixException ex) when (ex.IsAlreadyExists)
+        {
+            RemoveExisting(full, entry);
+            output = PosixByteNames.CreateNewFile(Bytes(full), 0x180);
         }
 
         long written = 0;
@@ -263,6 +310,7 @@ internal sealed class DebExtractor
 
                         output.Write(buffer, 0, n);
                         written += n;
+                        _tick(entry.Name);
                     }
                 }
                 finally
@@ -278,20 +326,26 @@ internal sealed class DebExtractor
         }
 
         ApplyOwner(full, entry);
-        _fs.SetPermissions(full, entry.Permissions);
+        PosixByteNames.SetPermissions(Bytes(full), entry.Permissions);
         ApplyXattrs(full, entry);
-        _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+        PosixByteNames.SetModificationTime(Bytes(full), entry.ModificationTime.ToUnixTimeSeconds(), 0);
         _extractedFiles.Add(path);
         _files++;
         _bytes += written;
     }
 
-    private void MakeHardLink(string path, string full, DebTarEntry entry)
+    private void MakeHardLink(string path, string full, TarArchiveEntry entry)
     {
-        var target = DebTarPath.Normalize(entry.LinkTarget!);
-        if (!DebTarPath.IsSafe(target) || target.Length == 0)
+        var target = Encoding.Latin1.GetString(TarPath.Normalize(entry.LinkTargetBytes.Span));
+        if (!TarPath.IsSafe(target) || target.Length == 0)
         {
-            throw new UnsafePathException(entry.Name, _root, $"hard link target '{entry.LinkTarget}' leaves the extraction directory");
+            throw new UnsafePathException(entry.EscapedName, _rootDisplay, $"hard link target '{TarPath.Escape(entry.LinkTargetBytes.Span)}' leaves the extraction directory");
+        }
+
+        if (_pendingSymlinks.ContainsKey(target) && target != path)
+        {
+            _pendingLinksToSymlinks.Add((path, target, entry));
+            return;
         }
 
         if (!_extractedFiles.Contains(target))
@@ -311,72 +365,78 @@ internal sealed class DebExtractor
         var targetFull = Full(target);
         try
         {
-            _fs.CreateHardLink(targetFull, full);
+            PosixByteNames.CreateHardLink(Bytes(targetFull), Bytes(full));
         }
         catch (PosixException ex) when (ex.IsAlreadyExists)
         {
             RemoveExisting(full, entry);
-            _fs.CreateHardLink(targetFull, full);
+            PosixByteNames.CreateHardLink(Bytes(targetFull), Bytes(full));
         }
 
         _extractedFiles.Add(path);
         _hardLinks++;
     }
 
-    private void MakeNode(string path, string full, DebTarEntry entry)
+    private void MakeNode(string path, string full, TarArchiveEntry entry)
     {
-        if (entry.Type != DebTarEntryType.Fifo && !_isRoot)
+        if (entry.Type != TarArchiveEntryType.Fifo && !_isRoot)
         {
             _notApplied.Add(entry);
             return;
         }
 
         RemoveExistingIfAny(full, entry);
-        var device = entry.Type == DebTarEntryType.Fifo ? 0 : PosixDevice.Make((uint)entry.DeviceMajor, (uint)entry.DeviceMinor);
-        _fs.CreateNode(full, entry.Mode, device);
+        var device = entry.Type == TarArchiveEntryType.Fifo ? 0 : PosixDevice.Make((uint)entry.DeviceMajor, (uint)entry.DeviceMinor);
+        PosixByteNames.CreateNode(Bytes(full), entry.Mode, device);
         ApplyOwner(full, entry);
-        _fs.SetPermissions(full, entry.Permissions);
-        _fs.SetModificationTime(full, entry.ModificationTime.ToUnixTimeSeconds(), 0);
+        PosixByteNames.SetPermissions(Bytes(full), entry.Permissions);
+        PosixByteNames.SetModificationTime(Bytes(full), entry.ModificationTime.ToUnixTimeSeconds(), 0);
         _extractedFiles.Add(path);
         _specials++;
     }
 
-    private void RemoveExistingIfAny(string full, DebTarEntry entry)
+    private void RemoveExistingIfAny(string full, TarArchiveEntry entry)
     {
-        if (_fs.TryGetStatus(full, out _))
+        if (TryGetType(full, out _))
         {
             RemoveExisting(full, entry);
         }
     }
 
-    private void RemoveExisting(string full, DebTarEntry entry)
+    private void RemoveExisting(string full, TarArchiveEntry entry)
     {
-        if (!_fs.TryGetStatus(full, out var st))
+        if (!TryGetType(full, out var type))
         {
             return;
         }
 
-        if (st.IsDirectory)
+        if (type == PosixFileType.Directory)
         {
-            if (_fs.ListDirectory(full).Count > 0)
+            if (!PosixByteNames.IsEmptyDirectory(Bytes(full)))
             {
                 throw Conflict(entry, "a non-empty directory is in the way");
             }
 
             // The directory is replaced: later entries below its path must check it again, and Finish must not give
             // the replacement the directory's mode and times.
-            var path = DebTarPath.Normalize(entry.Name);
+            var path = Encoding.Latin1.GetString(entry.PathBytes.Span);
             _verifiedDirectories.Remove(path);
-            _directories.RemoveAll(d => d.Path == path);
+            if (_directoriesByPath.Remove(path, out var records))
+            {
+                foreach (var record in records)
+                {
+                    record.Removed = true;
+                }
+            }
         }
 
-        _fs.Delete(full);
+        PosixByteNames.Delete(Bytes(full));
     }
 
-    private InvalidFormatException Conflict(DebTarEntry entry, string why) =>
+    private InvalidFormatException Conflict(TarArchiveEntry entry, string why) =>
         new(DebErrorCodes.ExtractionConflict, $"{_sourceName}: cannot extract '{entry.Name}': {why}.", source: _sourceName, location: entry.Name);
 
-    private void ApplyOwner(string full, DebTarEntry entry)
+    private void ApplyOwner(string full, TarArchiveEntry entry)
     {
         if (!_options.PreserveOwnership)
         {
@@ -400,10 +460,10 @@ internal sealed class DebExtractor
             throw new InvalidFormatException(DebErrorCodes.InvalidTar, $"{_sourceName}: tar entry '{entry.Name}' has a negative owner id.", source: _sourceName, location: entry.Name);
         }
 
-        _fs.SetOwner(full, (uint)uid, (uint)gid);
+        PosixByteNames.SetOwner(Bytes(full), (uint)uid, (uint)gid);
     }
 
-    private void ApplyXattrs(string full, DebTarEntry entry)
+    private void ApplyXattrs(string full, TarArchiveEntry entry)
     {
         if (!_options.ApplyExtendedAttributes || entry.ExtendedAttributes.Count == 0)
         {
@@ -412,7 +472,17 @@ internal sealed class DebExtractor
 
         foreach (var (name, value) in entry.ExtendedAttributes)
         {
-            _fs.SetExtendedAttribute(full, name, value.ToArray());
+            PosixByteNames.SetExtendedAttribute(Bytes(full), name, value.Span);
         }
+    }
+
+    /// <summary>A directory whose mode and times are applied at the end, unless a later entry replaced it.</summary>
+    private sealed class DirectoryRecord(string path, TarArchiveEntry entry)
+    {
+        public string Path { get; } = path;
+
+        public TarArchiveEntry Entry { get; } = entry;
+
+        public bool Removed { get; set; }
     }
 }

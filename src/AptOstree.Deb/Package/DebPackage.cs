@@ -20,6 +20,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     private readonly bool _leaveOpen;
     private readonly DebReaderOptions _options;
     private readonly ILogger _logger;
+    private const long ProgressStep = 256 * 1024;
     private bool _dataOpened;
     private bool _disposed;
 
@@ -72,21 +73,36 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Reads a .deb from a stream, which must be positioned at the start of the archive.</summary>
+    /// <remarks>An empty <paramref name="sourceName"/> means none, as PowerShell passes <c>$null</c> for a string.</remarks>
     public static DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null, DebReaderOptions? options = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return new DebPackage(stream, leaveOpen, sourceName ?? "<stream>", options ?? DebReaderOptions.Default, logger ?? NullLogger.Instance);
+        return new DebPackage(stream, leaveOpen, string.IsNullOrEmpty(sourceName) ? "<stream>" : sourceName, options ?? DebReaderOptions.Default, logger ?? NullLogger.Instance);
     }
 
-    /// <summary>Async twin of <see cref="Open(string, DebReaderOptions?, ILogger?)"/> (runs the read on the thread pool).</summary>
-    public static Task<DebPackage> OpenAsync(string path, DebReaderOptions? options = null, ILogger? logger = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Open(path, options, logger), cancellationToken);
+    /// <summary>
+    /// Opens a forward-only reader over the data member's entries (the decoded <c>data.tar</c>): names and link targets
+    /// as the archive's bytes, raw extended attributes, each regular file's content readable until the next entry.
+    /// </summary>
+    public TarArchiveReader OpenData() => OpenDataTar(readAhead: false, counter: null);
 
-    /// <summary>Opens a forward-only reader over the data member's entries.</summary>
-    public DebDataReader OpenData() => new(OpenDataTar(readAhead: false));
+    /// <summary>
+    /// The data member's entries in archive order, each with its content readable until the enumeration moves on; the
+    /// reader is closed when the enumeration ends. Feed them to a tree builder to turn the package into a tree without
+    /// touching the disk.
+    /// </summary>
+    public IEnumerable<TarArchiveEntry> EnumerateDataEntries(CancellationToken cancellationToken = default)
+    {
+        using var reader = OpenData();
+        while (reader.GetNextEntry() is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return entry;
+        }
+    }
 
     /// <summary>Lists the data member's entries (metadata only).</summary>
-    public IReadOnlyList<DebTarEntry> GetDataEntries()
+    public IReadOnlyList<TarArchiveEntry> GetDataEntries()
     {
         using var reader = OpenData();
         return reader.EnumerateEntries().ToList();
@@ -96,14 +112,12 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
     /// Extracts the data member below <paramref name="directory"/> (created if missing) like <c>dpkg-deb -x</c>:
     /// same paths, types, modes (incl. setuid), mtimes, symlinks and hard links; owners and device nodes when
     /// running as root. Nothing is ever written outside <paramref name="directory"/>: entries that would escape it
-    /// throw <see cref="UnsafePathException"/>.
+    /// throw <see cref="UnsafePathException"/>. Progress counts the compressed bytes of the data member read so far
+    /// against its size, reported during large files too; cancellation is checked between and within files.
     /// </summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public DebExtractResult ExtractTo(string directory, DebExtractOptions? extractOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        ExtractTo(directory, LibcPosixFileSystem.Instance, extractOptions, progress, cancellationToken);
-
-    /// <summary>Async twin of <see cref="ExtractTo(string, DebExtractOptions?, IProgress{OperationProgress}?, CancellationToken)"/>.</summary>
-    public Task<DebExtractResult> ExtractToAsync(string directory, DebExtractOptions? extractOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => ExtractTo(directory, extractOptions, progress, cancellationToken), cancellationToken);
+        ExtractCore(directory, extractOptions, progress, cancellationToken);
 
     /// <inheritdoc />
     public void Dispose()
@@ -127,24 +141,31 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    internal DebExtractResult ExtractTo(string directory, IPosixFileSystem fs, DebExtractOptions? extractOptions, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    private DebExtractResult ExtractCore(string directory, DebExtractOptions? extractOptions, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
+        cancellationToken.ThrowIfCancellationRequested();
         var opts = extractOptions ?? DebExtractOptions.Default;
-        using var tar = OpenDataTar(opts.ReadAhead);
-        var extractor = new DebExtractor(directory, SourceName, opts, fs);
-        while (tar.GetNextEntry() is { } entry)
+        var counter = new DataMemberCounter();
+        using var tar = OpenDataTar(opts.ReadAhead, counter);
+        long reported = -1;
+        var extractor = new DebExtractor(directory, SourceName, opts, entryName =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            extractor.Apply(entry, tar.DataStream);
-            if (progress is not null && (extractor.EntriesHandled & 63) == 0)
+            var done = Math.Min(counter.Bytes, DataMember.Size);
+            if (progress is not null && done - reported >= ProgressStep)
             {
-                progress.Report(new OperationProgress("extract", extractor.BytesWritten, null, ProgressUnit.Bytes, entry.Name));
+                reported = done;
+                progress.Report(new OperationProgress("extract", done, DataMember.Size, ProgressUnit.Bytes, entryName));
             }
+        });
+        while (tar.GetNextEntry() is { } entry)
+        {
+            extractor.Apply(entry, entry.DataStream);
         }
 
         var result = extractor.Finish();
-        progress?.Report(new OperationProgress("extract", result.Bytes, result.Bytes, ProgressUnit.Bytes));
+        progress?.Report(new OperationProgress("extract", DataMember.Size, DataMember.Size, ProgressUnit.Bytes));
         foreach (var e in result.MetadataNotApplied)
         {
             DebLog.MetadataNotApplied(_logger, e.Name);
@@ -154,7 +175,7 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         return result;
     }
 
-    private DebTarReader OpenDataTar(bool readAhead)
+    private TarArchiveReader OpenDataTar(bool readAhead, DataMemberCounter? counter)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_stream.CanSeek)
@@ -180,36 +201,48 @@ public sealed class DebPackage : IDisposable, IAsyncDisposable
         _dataOpened = true;
         if (DataMember.Compression == DebCompression.Xz && _stream.CanSeek)
         {
-            var parallel = DebDecompressor.TryOpenParallelXz(RandomAccessSource.Create(_stream, DataMember.DataOffset, DataMember.Size), _options.Limits, SourceName, DataMember.Name, _options.Xz);
+            var source = RandomAccessSource.Create(_stream, DataMember.DataOffset, DataMember.Size);
+            var parallel = DebDecompressor.TryOpenParallelXz(source, _options.Limits, SourceName, DataMember.Name, _options.Xz);
             if (parallel is not null)
             {
                 // The block workers already decode ahead of the reader; a read-ahead thread would only add a copy.
-                return new DebTarReader(parallel, leaveOpen: false, SourceName, DataMember.Name);
+                var reader = new TarArchiveReader(parallel, leaveOpen: false, SourceName, DataMember.Name);
+                if (counter is not null && XzIndexReader.Read(source) is { Count: > 0 } blocks)
+                {
+                    counter.MapThroughBlocks(blocks, () => reader.Position);
+                }
+
+                return reader;
             }
 
             _stream.Position = DataMember.DataOffset;
         }
 
-        var raw = new MemberDataStream(_stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
+        Stream raw = new MemberDataStream(_stream, SourceName, DataMember.Name, DataMember.DataOffset, DataMember.Size);
+        if (counter is not null)
+        {
+            raw = counter.Wrap(raw);
+        }
+
         Stream decompressed = DebDecompressor.Open(raw, DataMember.Compression, _options.Limits, SourceName, DataMember.Name, xz: _options.Xz);
         if (readAhead)
         {
             decompressed = new ReadAheadStream(decompressed);
         }
 
-        return new DebTarReader(decompressed, leaveOpen: false, SourceName, DataMember.Name);
+        return new TarArchiveReader(decompressed, leaveOpen: false, SourceName, DataMember.Name);
     }
 
     private DebControlArchive ReadControl(Stream memberData, DebMemberInfo info)
     {
         var limits = _options.Limits with { MaxDecompressedBytes = Math.Min(_options.Limits.MaxDecompressedBytes, _options.MaxControlSize) };
         using var decompressed = DebDecompressor.Open(memberData, info.Compression, limits, SourceName, info.Name, leaveOpen: true, xz: _options.Xz);
-        using var tar = new DebTarReader(decompressed, leaveOpen: true, SourceName, info.Name);
+        using var tar = new TarArchiveReader(decompressed, leaveOpen: true, SourceName, info.Name);
         var files = new List<DebControlFile>();
         while (tar.GetNextEntry() is { } entry)
         {
-            var name = DebTarPath.Normalize(entry.Name);
-            if (entry.Type != DebTarEntryType.RegularFile || name.Length == 0)
+            var name = TarPath.Normalize(entry.Name);
+            if (entry.Type != TarArchiveEntryType.RegularFile || name.Length == 0)
             {
                 continue;
             }

@@ -28,7 +28,4 @@ public sealed class DebPackageReader
 
     /// <summary>Reads a .deb from a stream.</summary>
     public DebPackage Open(Stream stream, bool leaveOpen = false, string? sourceName = null) => DebPackage.Open(stream, leaveOpen, sourceName, Options, _logger);
-
-    /// <summary>Opens a .deb file on the thread pool.</summary>
-    public Task<DebPackage> OpenAsync(string path, CancellationToken cancellationToken = default) => DebPackage.OpenAsync(path, Options, _logger, cancellationToken);
 }

@@ -37,10 +37,19 @@ public sealed class CommitBrowser
     }
 
     /// <summary>The commit and its ancestors present in the repository, newest first.</summary>
+    /// <exception cref="OstreeObjectException"><paramref name="commit"/> itself is not in the repository (as <c>ostree log</c>,
+    /// which fails; missing ancestors only end the history).</exception>
     public IEnumerable<(Checksum Checksum, OstreeCommit Commit)> Log(Checksum commit)
     {
-        Checksum? current = commit;
-        var seen = new HashSet<Checksum>();
+        var first = _repo.Objects.ReadCommit(commit);
+        return LogFrom(commit, first);
+    }
+
+    private IEnumerable<(Checksum Checksum, OstreeCommit Commit)> LogFrom(Checksum commit, OstreeCommit first)
+    {
+        yield return (commit, first);
+        Checksum? current = first.Parent;
+        var seen = new HashSet<Checksum> { commit };
         while (current is Checksum c && seen.Add(c) && _repo.Objects.Contains(c, ObjectType.Commit))
         {
             var obj = _repo.Objects.ReadCommit(c);
@@ -61,6 +70,10 @@ public sealed class CommitBrowser
         return [.. modified, .. removed, .. added];
     }
 
+    /// <summary>
+    /// Compares two trees depth first with an explicit stack of directory frames (a tree's depth is input), producing
+    /// the same order as a recursive walk: per directory, its files, then each directory with what is below it.
+    /// </summary>
     private void DiffTrees(string prefix, Checksum aTree, Checksum bTree, List<TreeDifference> modified, List<TreeDifference> removed, List<TreeDifference> added)
     {
         if (aTree == bTree)
@@ -68,6 +81,58 @@ public sealed class CommitBrowser
             return;
         }
 
+        var stack = new Stack<DiffFrame>();
+        stack.Push(OpenDiff(prefix, aTree, bTree, modified, removed));
+        while (stack.TryPeek(out var frame))
+        {
+            if (frame.NextDirectory < frame.A.Directories.Count)
+            {
+                var d = frame.A.Directories[frame.NextDirectory++];
+                string p = frame.Prefix + "/" + d.Name;
+                if (frame.B.FindDirectory(d.Name) is { } e)
+                {
+                    if (e.MetaChecksum != d.MetaChecksum)
+                    {
+                        modified.Add(new(TreeChangeKind.Modified, p));
+                    }
+
+                    if (d.TreeChecksum != e.TreeChecksum)
+                    {
+                        stack.Push(OpenDiff(p, d.TreeChecksum, e.TreeChecksum, modified, removed));
+                    }
+                }
+                else if (frame.B.FindFile(d.Name) is null)
+                {
+                    removed.Add(new(TreeChangeKind.Removed, p));
+                }
+
+                continue;
+            }
+
+            stack.Pop();
+            var (a, b) = (frame.A, frame.B);
+            foreach (var f in b.Files)
+            {
+                if (a.FindFile(f.Name) is null && a.FindDirectory(f.Name) is null)
+                {
+                    added.Add(new(TreeChangeKind.Added, frame.Prefix + "/" + f.Name));
+                }
+            }
+
+            foreach (var d in b.Directories)
+            {
+                if (a.FindDirectory(d.Name) is null && a.FindFile(d.Name) is null)
+                {
+                    added.Add(new(TreeChangeKind.Added, frame.Prefix + "/" + d.Name));
+                    AddAll(frame.Prefix + "/" + d.Name, d.TreeChecksum, added);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads both trees of a directory present on both sides and records what happened to the files of the first.</summary>
+    private DiffFrame OpenDiff(string prefix, Checksum aTree, Checksum bTree, List<TreeDifference> modified, List<TreeDifference> removed)
+    {
         var a = _repo.Objects.ReadDirTree(aTree);
         var b = _repo.Objects.ReadDirTree(bTree);
         foreach (var f in a.Files)
@@ -90,48 +155,30 @@ public sealed class CommitBrowser
             }
         }
 
-        foreach (var d in a.Directories)
+        return new DiffFrame(prefix, a, b);
+    }
+
+    /// <summary>Everything below an added directory, in pre-order (files, then each directory and its contents).</summary>
+    private void AddAll(string prefix, Checksum tree, List<TreeDifference> added)
+    {
+        var stack = new Stack<(string Prefix, DirTree Tree, int NextDirectory)>();
+        stack.Push((prefix, OpenAdded(prefix, tree, added), 0));
+        while (stack.TryPop(out var frame))
         {
-            string p = prefix + "/" + d.Name;
-            if (b.FindDirectory(d.Name) is { } e)
+            if (frame.NextDirectory >= frame.Tree.Directories.Count)
             {
-                if (e.MetaChecksum != d.MetaChecksum)
-                {
-                    modified.Add(new(TreeChangeKind.Modified, p));
-                }
-
-                DiffTrees(p, d.TreeChecksum, e.TreeChecksum, modified, removed, added);
+                continue;
             }
-            else if (b.FindFile(d.Name) is null)
-            {
-                removed.Add(new(TreeChangeKind.Removed, p));
-            }
-        }
 
-        foreach (var f in b.Files)
-        {
-            if (a.FindFile(f.Name) is null && a.FindDirectory(f.Name) is null)
-            {
-                added.Add(new(TreeChangeKind.Added, prefix + "/" + f.Name));
-            }
-        }
-
-        foreach (var d in b.Directories)
-        {
-            if (a.FindDirectory(d.Name) is null)
-            {
-                if (a.FindFile(d.Name) is not null)
-                {
-                    continue;
-                }
-
-                added.Add(new(TreeChangeKind.Added, prefix + "/" + d.Name));
-                AddAll(prefix + "/" + d.Name, d.TreeChecksum, added);
-            }
+            var d = frame.Tree.Directories[frame.NextDirectory];
+            stack.Push(frame with { NextDirectory = frame.NextDirectory + 1 });
+            string p = frame.Prefix + "/" + d.Name;
+            added.Add(new(TreeChangeKind.Added, p));
+            stack.Push((p, OpenAdded(p, d.TreeChecksum, added), 0));
         }
     }
 
-    private void AddAll(string prefix, Checksum tree, List<TreeDifference> added)
+    private DirTree OpenAdded(string prefix, Checksum tree, List<TreeDifference> added)
     {
         var t = _repo.Objects.ReadDirTree(tree);
         foreach (var f in t.Files)
@@ -139,11 +186,7 @@ public sealed class CommitBrowser
             added.Add(new(TreeChangeKind.Added, prefix + "/" + f.Name));
         }
 
-        foreach (var d in t.Directories)
-        {
-            added.Add(new(TreeChangeKind.Added, prefix + "/" + d.Name));
-            AddAll(prefix + "/" + d.Name, d.TreeChecksum, added);
-        }
+        return t;
     }
 
     private (TreeEntry Entry, DirTree? Tree) Lookup(OstreeCommit commit, string path, Checksum commitChecksum)
@@ -181,31 +224,59 @@ public sealed class CommitBrowser
         return new TreeEntry(path, h.Mode, h.Uid, h.Gid, h.IsSymlink ? 0 : content.Size, checksum, null, h.SymlinkTarget, h.Xattrs);
     }
 
+    /// <summary>A directory's entries in ostree's order; with <paramref name="recursive"/>, each subdirectory is followed
+    /// by its own entries (pre-order, with an explicit stack: a tree's depth is input).</summary>
     private IEnumerable<TreeEntry> ListChildren(string path, DirTree tree, bool recursive)
     {
+        var stack = new Stack<IEnumerator<(TreeEntry Entry, DirTree? Sub)>>();
+        stack.Push(Entries(path, tree, recursive).GetEnumerator());
+        try
+        {
+            while (stack.TryPeek(out var entries))
+            {
+                if (!entries.MoveNext())
+                {
+                    stack.Pop().Dispose();
+                    continue;
+                }
+
+                var (entry, sub) = entries.Current;
+                yield return entry;
+                if (sub is not null)
+                {
+                    stack.Push(Entries(entry.Path, sub, recursive).GetEnumerator());
+                }
+            }
+        }
+        finally
+        {
+            while (stack.TryPop(out var entries))
+            {
+                entries.Dispose();
+            }
+        }
+    }
+
+    private List<(TreeEntry Entry, DirTree? Sub)> Entries(string path, DirTree tree, bool recursive)
+    {
         string prefix = path == "/" ? string.Empty : path;
-        var entries = new List<(string Name, TreeEntry Entry, DirTree? Sub)>();
+        var entries = new List<(TreeEntry Entry, DirTree? Sub)>(tree.Files.Count + tree.Directories.Count);
         foreach (var f in tree.Files)
         {
-            entries.Add((f.Name, FileEntry(prefix + "/" + f.Name, f.Checksum), null));
+            entries.Add((FileEntry(prefix + "/" + f.Name, f.Checksum), null));
         }
 
         foreach (var d in tree.Directories)
         {
             var dm = _repo.Objects.ReadDirMeta(d.MetaChecksum);
-            entries.Add((d.Name, new TreeEntry(prefix + "/" + d.Name, dm.Mode, dm.Uid, dm.Gid, 0, d.TreeChecksum, d.MetaChecksum, string.Empty, dm.Xattrs), recursive ? _repo.Objects.ReadDirTree(d.TreeChecksum) : null));
+            entries.Add((new TreeEntry(prefix + "/" + d.Name, dm.Mode, dm.Uid, dm.Gid, 0, d.TreeChecksum, d.MetaChecksum, string.Empty, dm.Xattrs), recursive ? _repo.Objects.ReadDirTree(d.TreeChecksum) : null));
         }
 
-        foreach (var (_, entry, sub) in entries)
-        {
-            yield return entry;
-            if (sub is not null)
-            {
-                foreach (var child in ListChildren(entry.Path, sub, recursive))
-                {
-                    yield return child;
-                }
-            }
-        }
+        return entries;
+    }
+
+    private sealed record DiffFrame(string Prefix, DirTree A, DirTree B)
+    {
+        public int NextDirectory { get; set; }
     }
 }

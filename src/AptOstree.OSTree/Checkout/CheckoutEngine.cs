@@ -10,17 +10,25 @@ namespace AptOstree.OSTree;
 internal sealed class CheckoutEngine
 {
     private const string OpaqueWhiteout = ".wh..wh..opq";
+    private const int ParallelLevels = 3;
     private readonly OstreeRepository _repo;
     private readonly CheckoutOptions _options;
     private readonly IPosixFileSystem _fs;
     private readonly bool _userMode;
     private readonly bool _canHardlink;
+    private readonly bool _useUncompressedCache;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
     private readonly ParallelOptions _parallelOptions;
+    private readonly IProgress<OperationProgress>? _progress;
+    private readonly CancellationToken _cancellationToken;
     private int _tmpCounter;
+    private long _filesDone;
+    private long? _filesTotal;
 
-    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options)
+    public CheckoutEngine(OstreeRepository repository, CheckoutOptions options, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
+        _progress = progress;
+        _cancellationToken = cancellationToken;
         _repo = repository;
         _options = options;
         _fs = repository.FileSystem;
@@ -32,6 +40,8 @@ internal sealed class CheckoutEngine
             RepoMode.BareUser or RepoMode.BareUserOnly => _userMode,
             _ => false,
         };
+        _useUncompressedCache = options.UseUncompressedCache && !options.ForceCopy && _userMode && repository.Mode == RepoMode.Archive
+            && repository.Config.GetBoolean("core", "enable-uncompressed-cache", true);
         if (options.RequireHardlinks && !_canHardlink)
         {
             throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, repository.Mode switch
@@ -45,6 +55,7 @@ internal sealed class CheckoutEngine
 
     public void CheckoutCommit(Checksum commit, string destination)
     {
+        _cancellationToken.ThrowIfCancellationRequested();
         ArgumentException.ThrowIfNullOrEmpty(destination);
         destination = Path.GetFullPath(destination).TrimEnd('/');
         var c = _repo.Objects.ReadCommit(commit, verify: true);
@@ -84,7 +95,44 @@ internal sealed class CheckoutEngine
             throw new AptOstreeException(OstreeErrorCodes.HardlinkImpossible, $"Unable to do hardlink checkout across devices ({destination} vs {_repo.Path}).");
         }
 
+        if (_progress is not null)
+        {
+            _filesTotal = CountFiles(tree);
+        }
+
         CheckoutDirectory(destination, tree, meta);
+        _progress?.Report(new OperationProgress("checkout", _filesDone, _filesDone, ProgressUnit.Files));
+    }
+
+    /// <summary>One file checked out: checks for cancellation and reports progress every 256 files (any thread).</summary>
+    internal void FileDone(string dir, string name)
+    {
+        _cancellationToken.ThrowIfCancellationRequested();
+        var done = Interlocked.Increment(ref _filesDone);
+        if (_progress is not null && (done & 255) == 0)
+        {
+            _progress.Report(new OperationProgress("checkout", done, _filesTotal, ProgressUnit.Files, dir + "/" + name));
+        }
+    }
+
+    /// <summary>The files a checkout of <paramref name="tree"/> writes (the progress total), from the dirtrees alone.</summary>
+    private long CountFiles(Checksum tree)
+    {
+        long count = 0;
+        var pending = new Stack<Checksum>();
+        pending.Push(tree);
+        while (pending.TryPop(out var next))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            var dirtree = _repo.Objects.ReadDirTree(next);
+            count += dirtree.Files.Count;
+            foreach (var d in dirtree.Directories)
+            {
+                pending.Push(d.TreeChecksum);
+            }
+        }
+
+        return count;
     }
 
     private void EnsureDestinationDirectory(string path)
@@ -110,7 +158,63 @@ internal sealed class CheckoutEngine
         CheckoutDirectory(path, treeChecksum, metaChecksum, 0);
     }
 
+    /// <summary>
+    /// The first levels fan out over the cores (a recursion bounded by <see cref="ParallelLevels"/>); below them each
+    /// subtree is walked with an explicit stack, since a tree's depth is input.
+    /// </summary>
     private void CheckoutDirectory(string path, Checksum treeChecksum, Checksum metaChecksum, int depth)
+    {
+        if (depth >= ParallelLevels)
+        {
+            CheckoutSubtree(OpenDirectory(path, treeChecksum, metaChecksum));
+            return;
+        }
+
+        var frame = OpenDirectory(path, treeChecksum, metaChecksum);
+        var dirs = frame.Tree.Directories;
+        if (dirs.Count > 1 && _parallelOptions.MaxDegreeOfParallelism > 1)
+        {
+            try
+            {
+                Parallel.ForEach(dirs, _parallelOptions, dir => CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum, depth + 1));
+            }
+            catch (AggregateException ex)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
+                throw;
+            }
+        }
+        else
+        {
+            foreach (var dir in dirs)
+            {
+                CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum, depth + 1);
+            }
+        }
+
+        FinishDirectory(frame);
+    }
+
+    /// <summary>Depth-first below an opened directory: each directory is finished once everything below it is.</summary>
+    private void CheckoutSubtree(DirectoryFrame root)
+    {
+        var stack = new Stack<DirectoryFrame>();
+        stack.Push(root);
+        while (stack.TryPeek(out var frame))
+        {
+            if (frame.NextDirectory < frame.Tree.Directories.Count)
+            {
+                var dir = frame.Tree.Directories[frame.NextDirectory++];
+                stack.Push(OpenDirectory(frame.Path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum));
+                continue;
+            }
+
+            FinishDirectory(stack.Pop());
+        }
+    }
+
+    /// <summary>Creates the directory (or joins an existing one in union modes), applies whiteouts and xattrs, checks its files out.</summary>
+    private DirectoryFrame OpenDirectory(string path, Checksum treeChecksum, Checksum metaChecksum)
     {
         var meta = _dirMetas.GetOrAdd(metaChecksum, m => ReadVerified(m, ObjectType.DirMeta, (b, n) => DirMeta.Parse(b, n, requireNormalForm: false)));
         var tree = ReadVerified(treeChecksum, ObjectType.DirTree, (b, n) => DirTree.Parse(b, n, requireNormalForm: false));
@@ -152,47 +256,37 @@ internal sealed class CheckoutEngine
             }
 
             CheckoutFile(path, name, file.Checksum);
+            FileDone(path, name);
         }
 
-        // The first levels fan out over the cores; deeper levels run inline.
-        if (depth < 3 && tree.Directories.Count > 1 && _parallelOptions.MaxDegreeOfParallelism > 1)
+        return new DirectoryFrame(path, meta, tree, created);
+    }
+
+    /// <summary>Owner, mode and mtime of a directory this checkout created, once its contents are in place (as ostree does).</summary>
+    private void FinishDirectory(DirectoryFrame frame)
+    {
+        if (!frame.Created)
         {
-            try
-            {
-                Parallel.ForEach(tree.Directories, _parallelOptions, dir => CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum, depth + 1));
-            }
-            catch (AggregateException ex)
-            {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.Flatten().InnerExceptions[0]).Throw();
-                throw;
-            }
-        }
-        else
-        {
-            foreach (var dir in tree.Directories)
-            {
-                CheckoutDirectory(path + "/" + dir.Name, dir.TreeChecksum, dir.MetaChecksum, depth + 1);
-            }
+            return;
         }
 
-        if (created)
+        string path = frame.Path;
+        var meta = frame.Meta;
+        if (!_userMode)
         {
-            if (!_userMode)
-            {
-                _fs.SetOwner(path, meta.Uid, meta.Gid);
-            }
+            _fs.SetOwner(path, meta.Uid, meta.Gid);
+        }
 
-            uint perms = meta.Mode & UnixMode.PermissionMask;
-            if (_options.BareUserOnlyDirectories || _repo.Mode == RepoMode.BareUserOnly)
-            {
-                perms &= 0x1FD;
-            }
+        uint perms = meta.Mode & UnixMode.PermissionMask;
+        if (_options.BareUserOnlyDirectories || _repo.Mode == RepoMode.BareUserOnly)
+        {
+            perms &= 0x1FD;
+        }
 
-            _fs.SetPermissions(path, perms);
-            if (!_options.ForceCopy)
-            {
-                _fs.SetModificationTime(path, 0, 0);
-            }
+        _fs.SetPermissions(path, perms);
+        if (!_options.ForceCopy)
+        {
+            _fs.SetModificationTime(path, 0, 0);
         }
     }
 
@@ -259,7 +353,13 @@ internal sealed class CheckoutEngine
         var header = content.Header;
         bool symlinkAsFile = header.IsSymlink && _repo.Mode == RepoMode.BareUser;
         bool zeroSize = header.IsRegularFile && content.Size == 0;
-        if (_canHardlink && !symlinkAsFile && !zeroSize && content.LoosePath is not null)
+        bool unreadable = header.IsRegularFile && IsUnreadableInUserMode(header.Mode);
+        if (_useUncompressedCache && header.IsRegularFile && !zeroSize && !unreadable && TryLinkFromUncompressedCache(dir, dest, checksum, header))
+        {
+            return;
+        }
+
+        if (_canHardlink && !symlinkAsFile && !zeroSize && !unreadable && content.LoosePath is not null)
         {
             if (TryHardlink(content.LoosePath, dir, dest))
             {
@@ -367,7 +467,15 @@ internal sealed class CheckoutEngine
             return false;
         }
 
-        if (_repo.Mode == RepoMode.BareUser && (!st.IsRegularFile || UnixMode.IsSymlink(ReadUserMetaMode(objectPath) ?? 0)))
+        if (_repo.Mode == RepoMode.BareUser)
+        {
+            uint mode = st.IsRegularFile ? ReadUserMetaMode(objectPath) ?? 0 : 0;
+            if (!st.IsRegularFile || UnixMode.IsSymlink(mode) || IsUnreadableInUserMode(mode))
+            {
+                return false;
+            }
+        }
+        else if (st.IsRegularFile && IsUnreadableInUserMode(st.Mode))
         {
             return false;
         }
@@ -381,10 +489,99 @@ internal sealed class CheckoutEngine
         return true;
     }
 
+    /// <summary>
+    /// libostree's rule (<c>checkout_one_file_at</c>): a user-mode checkout never links a file its owner cannot read
+    /// (no <c>S_IRUSR</c>); it copies it with <c>S_IRUSR</c> added, so the checkout can read it without the object
+    /// changing mode under the repository.
+    /// </summary>
+    internal bool IsUnreadableInUserMode(uint mode) => _userMode && (mode & (uint)UnixFileMode.UserRead) == 0;
+
+    /// <summary>
+    /// Archive repositories in user mode (<c>ostree checkout</c> without <c>--disable-cache</c>): the file is
+    /// uncompressed once into <c>uncompressed-objects-cache/XX/REST.file</c> (without setuid/setgid, verified on the
+    /// way) and hard-linked from there, so identical files share an inode, as libostree does. False means "copy".
+    /// </summary>
+    private bool TryLinkFromUncompressedCache(string dir, string dest, Checksum checksum, FileHeader header)
+    {
+        string hex = checksum.ToString();
+        string cacheDirectory = $"{_repo.Path}/uncompressed-objects-cache/{hex[..2]}";
+        string cached = $"{cacheDirectory}/{hex[2..]}.file";
+        bool existed = _fs.TryGetStatus(cached, out _);
+        if (!existed)
+        {
+            AddToUncompressedCache(checksum, header, cacheDirectory, cached);
+        }
+
+        if (!TryHardlink(cached, dir, dest))
+        {
+            return false;
+        }
+
+        if (existed && _options.DevInoCache is { } cache)
+        {
+            var st = _fs.GetStatus(cached);
+            cache.Add(st.Device, st.Inode, checksum);
+        }
+
+        return true;
+    }
+
+    private void AddToUncompressedCache(Checksum checksum, FileHeader header, string cacheDirectory, string cached)
+    {
+        string tmp = $"{_repo.Path}/tmp/uncompressed-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
+        try
+        {
+            using (var full = _repo.Objects.OpenContent(checksum))
+            using (var output = _fs.CreateFile(tmp, 0x180))
+            {
+                using var hashing = new HashingStream(full.Content, full.Header);
+                hashing.CopyTo(output, 128 * 1024);
+                if (hashing.Finish() != checksum)
+                {
+                    throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "corrupted object: content does not match its checksum");
+                }
+
+                if (_repo.Fsync && output is FileStream file)
+                {
+                    file.Flush(flushToDisk: true);
+                }
+            }
+
+            _fs.SetPermissions(tmp, header.Mode & UnixMode.PermissionMask & ~(UnixMode.SetUid | UnixMode.SetGid));
+            foreach (string directory in new[] { $"{_repo.Path}/uncompressed-objects-cache", cacheDirectory })
+            {
+                try
+                {
+                    _fs.CreateDirectory(directory, 0x1FD);
+                }
+                catch (PosixException ex) when (ex.IsAlreadyExists)
+                {
+                }
+            }
+
+            // Another thread or process may have cached the same object meanwhile; either copy is the same file.
+            if (LibcNative.Link(tmp, cached) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+            {
+                throw new PosixException("link", cached, System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "cannot add to uncompressed-objects-cache");
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "compressed content is corrupt: " + ex.Message, ex);
+        }
+        finally
+        {
+            if (_fs.TryGetStatus(tmp, out _))
+            {
+                _fs.Delete(tmp);
+            }
+        }
+    }
+
     private static unsafe uint? ReadUserMetaMode(string objectPath)
     {
         byte* buffer = stackalloc byte[512];
-        nint n = OstreeNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
+        nint n = LibcNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
         return n >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(buffer + 8, 4)) : null;
     }
 
@@ -393,7 +590,7 @@ internal sealed class CheckoutEngine
         if (_options.Overwrite == CheckoutOverwriteMode.UnionFiles)
         {
             string tmp = $"{dir}/.ostree-checkout-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
-            if (OstreeNative.Link(objectPath, tmp) != 0)
+            if (LibcNative.Link(objectPath, tmp) != 0)
             {
                 return false;
             }
@@ -402,7 +599,7 @@ internal sealed class CheckoutEngine
             return true;
         }
 
-        if (OstreeNative.Link(objectPath, dest) == 0)
+        if (LibcNative.Link(objectPath, dest) == 0)
         {
             return true;
         }
@@ -435,7 +632,7 @@ internal sealed class CheckoutEngine
                 _fs.Rename(tmp, dest);
                 break;
             case CheckoutOverwriteMode.AddFiles:
-                if (OstreeNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+                if (LibcNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
                 {
                     throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"Could not create {dest}.");
                 }
@@ -443,7 +640,7 @@ internal sealed class CheckoutEngine
                 _fs.Delete(tmp);
                 break;
             default:
-                if (OstreeNative.Link(tmp, dest) != 0)
+                if (LibcNative.Link(tmp, dest) != 0)
                 {
                     int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     _fs.Delete(tmp);
@@ -455,7 +652,7 @@ internal sealed class CheckoutEngine
         }
     }
 
-    /// <summary>rm -rf without ever following a symlink.</summary>
+    /// <summary>rm -rf without ever following a symlink; post-order with an explicit stack.</summary>
     private void RemoveRecursive(string path)
     {
         if (!_fs.TryGetStatus(path, out var st))
@@ -463,14 +660,49 @@ internal sealed class CheckoutEngine
             return;
         }
 
-        if (st.IsDirectory)
+        if (!st.IsDirectory)
         {
-            foreach (var child in _fs.ListDirectory(path))
-            {
-                RemoveRecursive(path + "/" + child);
-            }
+            _fs.Delete(path);
+            return;
         }
 
-        _fs.Delete(path);
+        var stack = new Stack<(string Path, bool Listed)>();
+        stack.Push((path, false));
+        while (stack.TryPop(out var item))
+        {
+            if (item.Listed)
+            {
+                _fs.Delete(item.Path);
+                continue;
+            }
+
+            stack.Push((item.Path, true));
+            foreach (var child in _fs.ListDirectory(item.Path))
+            {
+                string childPath = item.Path + "/" + child;
+                if (_fs.TryGetStatus(childPath, out var cst) && cst.IsDirectory)
+                {
+                    stack.Push((childPath, false));
+                }
+                else
+                {
+                    _fs.Delete(childPath);
+                }
+            }
+        }
+    }
+
+    /// <summary>One directory of a checkout in progress: what it needs to be finished, and which subdirectory is next.</summary>
+    private sealed class DirectoryFrame(string path, DirMeta meta, DirTree tree, bool created)
+    {
+        public string Path { get; } = path;
+
+        public DirMeta Meta { get; } = meta;
+
+        public DirTree Tree { get; } = tree;
+
+        public bool Created { get; } = created;
+
+        public int NextDirectory { get; set; }
     }
 }

@@ -55,6 +55,15 @@ public sealed record CheckoutOptions
     /// <summary>Mask directory modes with 0775 (<c>-M</c>).</summary>
     public bool BareUserOnlyDirectories { get; init; }
 
+    /// <summary>
+    /// From an archive repository in user mode, uncompress each file once into the repository's
+    /// <c>uncompressed-objects-cache</c> and hard-link it from there (files with the same content then share an
+    /// inode), as <c>ostree checkout</c> does unless given <c>--disable-cache</c> or any option of the newer checkout
+    /// API. Off by default, as in <c>ostree_repo_checkout_at</c>; <c>core.enable-uncompressed-cache=false</c> in the
+    /// repository's config turns it off too. The cache is never cleaned automatically (ostree's neither).
+    /// </summary>
+    public bool UseUncompressedCache { get; init; }
+
     /// <summary>Receives (device, inode) → checksum of every hard link made, for a later fast re-commit.</summary>
     public DevInoCache? DevInoCache { get; init; }
 

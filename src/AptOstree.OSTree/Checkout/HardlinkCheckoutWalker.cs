@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
@@ -92,7 +93,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 if (job.Fd >= 0)
                 {
-                    _ = OstreeNative.Close(job.Fd);
+                    _ = LibcNative.Close(job.Fd);
                     job.Fd = -1;
                 }
             }
@@ -117,6 +118,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         foreach (var file in tree.Files)
         {
             CheckoutFile(job, file.Name, file.Checksum);
+            _engine.FileDone(job.Path, file.Name);
         }
 
         // Files before subdirectories, as ostree does (a passthrough whiteout for a sibling directory then conflicts
@@ -160,7 +162,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             name[n] = 0;
             fixed (byte* p = name)
             {
-                if (CheckoutNative.MkdirAt(parent.Fd, p, 0x1C0) != 0)
+                if (LibcNative.Mkdirat(parent.Fd, p, 0x1C0) != 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
                     throw errno == PosixErrno.EEXIST
@@ -196,7 +198,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 // The parent's worker made the directory (MakeDirectory); the root is made by the engine.
                 int parentFd = job.Parent?.Fd ?? -100 /* AT_FDCWD */;
-                int fd = CheckoutNative.OpenAt(parentFd, p, CheckoutNative.DirectoryOpenFlags, 0);
+                int fd = LibcNative.Openat(parentFd, p, LibcNative.DirectoryOpenFlags, 0);
                 if (fd < 0)
                 {
                     throw Fail("openat", job.Path, Marshal.GetLastPInvokeError());
@@ -217,7 +219,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private void Finish(DirectoryJob job)
     {
         var meta = job.Meta;
-        if (!_userMode && CheckoutNative.Fchown(job.Fd, meta.Uid, meta.Gid) != 0)
+        if (!_userMode && LibcNative.Fchown(job.Fd, meta.Uid, meta.Gid) != 0)
         {
             throw Fail("fchown", job.Path, Marshal.GetLastPInvokeError());
         }
@@ -228,19 +230,19 @@ internal sealed unsafe class HardlinkCheckoutWalker
             perms &= 0x1FD;
         }
 
-        if (CheckoutNative.Fchmod(job.Fd, perms) != 0)
+        if (LibcNative.Fchmod(job.Fd, perms) != 0)
         {
             throw Fail("fchmod", job.Path, Marshal.GetLastPInvokeError());
         }
 
         long* times = stackalloc long[4];
         times[0] = times[1] = times[2] = times[3] = 0;
-        if (CheckoutNative.Futimens(job.Fd, times) != 0)
+        if (LibcNative.Futimens(job.Fd, times) != 0)
         {
             throw Fail("futimens", job.Path, Marshal.GetLastPInvokeError());
         }
 
-        _ = OstreeNative.Close(job.Fd);
+        _ = LibcNative.Close(job.Fd);
         job.Fd = -1;
     }
 
@@ -253,7 +255,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         fixed (byte* n = name)
         fixed (byte* v = x.Value)
         {
-            if (CheckoutNative.Fsetxattr(job.Fd, n, v, (nuint)x.Value.Length, 0) != 0)
+            if (LibcNative.Fsetxattr(job.Fd, n, v, (nuint)x.Value.Length, 0) != 0)
             {
                 throw Fail("fsetxattr " + x.Name, job.Path, Marshal.GetLastPInvokeError());
             }
@@ -282,7 +284,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         utf8[length] = 0;
         fixed (byte* p = utf8)
         {
-            if (CheckoutNative.MknodAt(dir.Fd, p, 0x2000 | 0x1A4, 0) == 0)
+            if (LibcNative.Mknodat(dir.Fd, p, 0x2000 | 0x1A4, 0) == 0)
             {
                 return;
             }
@@ -308,18 +310,18 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
         // Bare-user objects say in user.ostreemeta all a checkout needs (symlink or file; empty or not, through the
         // checksum), so they are only stat'ed when the caller wants their device and inode.
-        CheckoutNative.StatxInfo st = default;
+        LibcNative.StatxInfo st = default;
         if (!bareUser || _options.DevInoCache is not null)
         {
-            byte* statx = stackalloc byte[CheckoutNative.StatxBufferSize];
-            if (CheckoutNative.Statx(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow | CheckoutNative.AtStatxDontSync,
-                    CheckoutNative.StatxType | CheckoutNative.StatxMode | CheckoutNative.StatxIno | CheckoutNative.StatxSize, statx) != 0)
+            byte* statx = stackalloc byte[LibcNative.StatxBufferSize];
+            if (LibcNative.Statx(objectsFd, objectName, LibcNative.AtSymlinkNoFollow | LibcNative.AtStatxDontSync,
+                    LibcNative.StatxType | LibcNative.StatxMode | LibcNative.StatxIno | LibcNative.StatxSize, statx) != 0)
             {
                 return false;
             }
 
-            st = CheckoutNative.StatxInfo.From(statx);
-            if ((st.IsRegularFile && st.Size == 0) || (bareUser && !st.IsRegularFile))
+            st = LibcNative.StatxInfo.From(statx);
+            if ((st.IsRegularFile && st.Size == 0) || (bareUser && !st.IsRegularFile) || (!bareUser && st.IsRegularFile && _engine.IsUnreadableInUserMode(st.Mode)))
             {
                 return false;
             }
@@ -342,6 +344,11 @@ internal sealed unsafe class HardlinkCheckoutWalker
                 return true;
             }
 
+            if (_engine.IsUnreadableInUserMode(mode))
+            {
+                return false;
+            }
+
             if (_options.DevInoCache is null
                 && (!_emptyFiles.TryGetEmptyChecksum(userMeta, checksum, out var emptyFile) || emptyFile == checksum))
             {
@@ -358,7 +365,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             dest[length] = 0;
             fixed (byte* d = dest)
             {
-                if (CheckoutNative.LinkAt(objectsFd, objectName, dir.Fd, d, 0) != 0)
+                if (LibcNative.Linkat(objectsFd, objectName, dir.Fd, d, 0) != 0)
                 {
                     if (Marshal.GetLastPInvokeError() == PosixErrno.EEXIST)
                     {
@@ -424,9 +431,9 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private nint GetUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p,
         ref bool pathWritten, byte* xattrName, byte* value, nuint size)
     {
-        if (!_getxattrAtUnavailable && !_options.FullPathXattrsOnly && CheckoutNative.GetxattrAtKnown)
+        if (!_getxattrAtUnavailable && !_options.FullPathXattrsOnly && LibcNative.GetxattrAtKnown)
         {
-            nint n = CheckoutNative.GetxattrAt(objectsFd, objectName, CheckoutNative.AtSymlinkNoFollow, xattrName, value, size);
+            nint n = LibcNative.GetxattrAt(objectsFd, objectName, LibcNative.AtSymlinkNoFollow, xattrName, value, size);
             if (n >= 0)
             {
                 return n;
@@ -460,7 +467,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             pathWritten = true;
         }
 
-        return CheckoutNative.Lgetxattr(p, xattrName, value, size);
+        return LibcNative.Lgetxattr(p, xattrName, value, size);
     }
 
     /// <summary>A bare-user symlink is a regular file holding the target; user-mode checkouts recreate the link.</summary>
@@ -469,7 +476,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         string source = ObjectStore.Name(checksum, ObjectType.File);
         const int max = 4096 + 2;
         byte* target = stackalloc byte[max];
-        int fd = CheckoutNative.OpenAt(objectsFd, objectName, CheckoutNative.ORdOnly | CheckoutNative.ONoFollow | CheckoutNative.OCloExec, 0);
+        int fd = LibcNative.Openat(objectsFd, objectName, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0);
         if (fd < 0)
         {
             throw Fail("openat", source, Marshal.GetLastPInvokeError());
@@ -480,7 +487,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         {
             while (length < max - 1)
             {
-                nint r = CheckoutNative.Read(fd, target + length, (nuint)(max - 1 - length));
+                nint r = LibcNative.Read(fd, target + length, (nuint)(max - 1 - length));
                 if (r < 0)
                 {
                     throw Fail("read", source, Marshal.GetLastPInvokeError());
@@ -496,7 +503,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         }
         finally
         {
-            _ = OstreeNative.Close(fd);
+            _ = LibcNative.Close(fd);
         }
 
         if (length > 0 && target[length - 1] == 0)
@@ -518,7 +525,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         dest[nameLength] = 0;
         fixed (byte* d = dest)
         {
-            if (CheckoutNative.SymlinkAt(target, dir.Fd, d) != 0)
+            if (LibcNative.Symlinkat(target, dir.Fd, d) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 throw errno == PosixErrno.EEXIST
@@ -547,7 +554,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         {
             byte* name = stackalloc byte[LooseObjectDirectories.MaxNameLength];
             LooseObjectDirectories.WriteObjectName(checksum, extension, new Span<byte>(name, LooseObjectDirectories.MaxNameLength));
-            fd = CheckoutNative.OpenAt(dirFd, name, CheckoutNative.ORdOnly | CheckoutNative.ONoFollow | CheckoutNative.OCloExec, 0);
+            fd = LibcNative.Openat(dirFd, name, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0);
         }
 
         if (fd < 0)
@@ -572,7 +579,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
                 nint r;
                 fixed (byte* b = buffer)
                 {
-                    r = CheckoutNative.Read(fd, b + length, (nuint)(buffer.Length - length));
+                    r = LibcNative.Read(fd, b + length, (nuint)(buffer.Length - length));
                 }
 
                 if (r < 0)
@@ -599,7 +606,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         }
         finally
         {
-            _ = OstreeNative.Close(fd);
+            _ = LibcNative.Close(fd);
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }

@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 using System.Text;
 
 namespace AptOstree.OSTree;
@@ -33,7 +34,7 @@ internal sealed unsafe class LooseObjectDirectories : IDisposable
         int fd;
         fixed (byte* p = path)
         {
-            fd = CheckoutNative.OpenAt(-100 /* AT_FDCWD */, p, CheckoutNative.DirectoryOpenFlags, 0);
+            fd = LibcNative.Openat(-100 /* AT_FDCWD */, p, LibcNative.DirectoryOpenFlags, 0);
         }
 
         if (fd < 0)
@@ -68,7 +69,7 @@ internal sealed unsafe class LooseObjectDirectories : IDisposable
             name[0] = HexDigits[index >> 4];
             name[1] = HexDigits[index & 0xF];
             name[2] = 0;
-            fd = CheckoutNative.OpenAt(_objectsFd, name, CheckoutNative.DirectoryOpenFlags, 0);
+            fd = LibcNative.Openat(_objectsFd, name, LibcNative.DirectoryOpenFlags, 0);
             if (fd >= 0)
             {
                 Volatile.Write(ref _subdirectoryFds[index], fd);
@@ -119,11 +120,11 @@ internal sealed unsafe class LooseObjectDirectories : IDisposable
         {
             if (_subdirectoryFds[i] >= 0)
             {
-                _ = OstreeNative.Close(_subdirectoryFds[i]);
+                _ = LibcNative.Close(_subdirectoryFds[i]);
                 _subdirectoryFds[i] = -1;
             }
         }
 
-        _ = OstreeNative.Close(_objectsFd);
+        _ = LibcNative.Close(_objectsFd);
     }
 }

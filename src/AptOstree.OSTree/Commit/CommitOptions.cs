@@ -2,7 +2,11 @@ using AptOstree.OSTree.GVariant;
 
 namespace AptOstree.OSTree;
 
-/// <summary>What <c>ostree commit</c> would take as flags.</summary>
+/// <summary>
+/// What the commit object records and what happens once it is written (libostree's <c>write_commit</c> arguments plus
+/// <c>ostree commit</c>'s branch, binding and signing flags). How files are taken into the tree is
+/// <see cref="ImportOptions"/>.
+/// </summary>
 public sealed record CommitOptions
 {
     /// <summary>The branch to update (<c>-b</c>); its current value becomes the parent unless <see cref="Parent"/> or <see cref="Orphan"/>.</summary>
@@ -32,18 +36,6 @@ public sealed record CommitOptions
     /// <summary>Do not add <c>ostree.ref-binding</c> (<c>--no-bindings</c>).</summary>
     public bool NoBindings { get; init; }
 
-    /// <summary>uid=gid=0, modes masked with 0755, no xattrs (<c>--canonical-permissions</c>; implied in bare-user-only repos).</summary>
-    public bool CanonicalPermissions { get; init; }
-
-    /// <summary>Overrides every file's owner uid (<c>--owner-uid</c>).</summary>
-    public uint? OwnerUid { get; init; }
-
-    /// <summary>Overrides every file's owner gid (<c>--owner-gid</c>).</summary>
-    public uint? OwnerGid { get; init; }
-
-    /// <summary>Ignore extended attributes (<c>--no-xattrs</c>).</summary>
-    public bool NoXattrs { get; init; }
-
     /// <summary>
     /// When the tree (root dirtree and dirmeta) equals the parent commit's, write no commit and return the parent
     /// (<c>--skip-if-unchanged</c>).
@@ -64,18 +56,4 @@ public sealed record CommitOptions
 
     /// <summary>ed25519 secret keys (libostree's 64-byte form) that sign the new commit the same way (<c>--sign</c>).</summary>
     public IReadOnlyList<byte[]>? Ed25519SecretKeys { get; init; }
-
-    /// <summary>
-    /// Called for every file, symlink and directory before it is stored, as libostree's commit filter is: return
-    /// null to leave it out (a directory with everything below it), or the entry, with its owner or permission bits
-    /// changed if wanted (the file type cannot change). Runs before <see cref="OwnerUid"/>, <see cref="OwnerGid"/> and
-    /// <see cref="CanonicalPermissions"/> apply. Files are re-read rather than taken from <see cref="DevInoCache"/>.
-    /// </summary>
-    public Func<CommitEntry, CommitEntry?>? Filter { get; init; }
-
-    /// <summary>(device, inode) → checksum of files hardlinked from this repository, so they are not rehashed.</summary>
-    public DevInoCache? DevInoCache { get; init; }
-
-    /// <summary>Progress reports (files committed).</summary>
-    public IProgress<OperationProgress>? Progress { get; init; }
 }

@@ -2,23 +2,26 @@ using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
-/// <summary>Reads a directory tree from disk into content objects and a <see cref="MutableTree"/>.</summary>
+/// <summary>
+/// Reads a directory tree from disk into content objects and a <see cref="MutableTree"/> (libostree's
+/// <c>write_directory_to_mtree</c>): a directory is merged into an existing one of the same name (its metadata
+/// replaced), a file replaces a file, and a file meeting a directory (or the reverse) fails. The walk is iterative and
+/// relative to open directory handles (names as bytes), so depth and PATH_MAX do not limit it; a name that is not UTF-8
+/// is refused as libostree refuses it.
+/// </summary>
 internal sealed class DirectoryImporter
 {
     private readonly OstreeRepository _repo;
     private readonly RepositoryTransaction _transaction;
-    private readonly CommitOptions _options;
-    private readonly CommitModifier _modifier;
-    private readonly IPosixFileSystem _fs;
-    private long _files;
+    private readonly ImportModifier _modifier;
+    private readonly ImportProgress _progress;
 
-    public DirectoryImporter(OstreeRepository repository, RepositoryTransaction transaction, CommitOptions options)
+    public DirectoryImporter(OstreeRepository repository, RepositoryTransaction transaction, ImportModifier modifier, ImportProgress progress)
     {
         _repo = repository;
         _transaction = transaction;
-        _options = options;
-        _modifier = new CommitModifier(repository, options);
-        _fs = repository.FileSystem;
+        _modifier = modifier;
+        _progress = progress;
     }
 
     public void Import(string directory, MutableTree tree)
@@ -30,73 +33,131 @@ internal sealed class DirectoryImporter
             directory = "/";
         }
 
-        var st = _fs.GetStatus(directory);
+        var fs = _repo.FileSystem;
+        var st = fs.GetStatus(directory);
         if (!st.IsDirectory)
         {
             throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{directory} is not a directory.");
         }
 
-        var root = _modifier.Apply("/", st.Uid, st.Gid, st.Mode);
-        if (root is not null)
+        if (_progress.Wanted && _progress.Total is null)
         {
-            ImportDirectory(directory, "/", root.Value, tree);
+            _progress.Total = MeasureContent(directory);
+        }
+
+        if (_modifier.Apply("/", st.Uid, st.Gid, st.Mode) is not { } root)
+        {
+            return;
+        }
+
+        var frames = new Stack<Frame>();
+        try
+        {
+            var handle = PosixDirectoryHandle.Open(directory);
+            var xattrs = _modifier.SkipXattrs && !_modifier.Options.OverlayWhiteouts ? [] : ObjectStore.ReadXattrsFromInode(fs, directory);
+            frames.Push(Enter(handle, "/", root, xattrs, tree));
+            while (frames.TryPeek(out var frame))
+            {
+                _progress.ThrowIfCancellationRequested();
+                if (frame.Next >= frame.Names.Count)
+                {
+                    frames.Pop().Handle.Dispose();
+                    continue;
+                }
+
+                var nameBytes = frame.Names[frame.Next++];
+                if (ImportEntry(frame, nameBytes) is { } child)
+                {
+                    frames.Push(child);
+                }
+            }
+        }
+        finally
+        {
+            while (frames.TryPop(out var frame))
+            {
+                frame.Handle.Dispose();
+            }
         }
     }
 
-    /// <param name="path">Where the directory is on disk.</param>
-    /// <param name="treePath">Where it is in the committed tree, as the commit filter sees it.</param>
-    /// <param name="meta">Its owner and mode after the commit filter.</param>
-    /// <param name="tree">The tree to fill.</param>
-    private void ImportDirectory(string path, string treePath, (uint Uid, uint Gid, uint Mode) meta, MutableTree tree)
+    /// <summary>Sets the directory's metadata and lists its names (sorted, as libostree iterates them into the tree).</summary>
+    private Frame Enter(PosixDirectoryHandle handle, string treePath, (uint Uid, uint Gid, uint Mode) meta, IReadOnlyList<ExtendedAttribute> xattrs, MutableTree tree)
     {
-        tree.Meta = _modifier.Directory(meta.Uid, meta.Gid, meta.Mode, ReadXattrs(path));
-        var names = _fs.ListDirectory(path);
-        foreach (var name in names)
+        if (_modifier.TakeOpaqueMarker(ref xattrs))
         {
-            string child = path == "/" ? "/" + name : path + "/" + name;
-            string treeChild = _modifier.Filter is null ? string.Empty : treePath == "/" ? "/" + name : treePath + "/" + name;
-            var cst = _fs.GetStatus(child);
-            if (!cst.IsDirectory && !cst.IsRegularFile && !cst.IsSymbolicLink)
-            {
-                throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{child} is a {cst.FileType}; OSTree can only store regular files, symlinks and directories.");
-            }
+            tree.Opaque = true;
+        }
 
-            if (_modifier.Apply(treeChild, cst.Uid, cst.Gid, cst.Mode) is not { } kept)
-            {
-                continue;
-            }
+        tree.Meta = _modifier.Directory(meta.Uid, meta.Gid, meta.Mode, xattrs);
+        var names = handle.ListNames().ToList();
+        names.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+        return new Frame(handle, names, treePath, tree);
+    }
 
-            if (cst.IsDirectory)
+    /// <returns>The frame of a subdirectory to descend into, or null.</returns>
+    private Frame? ImportEntry(Frame frame, byte[] nameBytes)
+    {
+        var name = Utf8Name(frame, nameBytes);
+        var treeChild = frame.TreePath == "/" ? "/" + name : frame.TreePath + "/" + name;
+        var st = frame.Handle.GetStatus(nameBytes);
+        if (!st.IsDirectory && _modifier.WhiteoutTarget(name, st.FileType == PosixFileType.CharacterDevice, st.RDevice) is { } whiteout)
+        {
+            if (whiteout.Length == 0)
             {
-                ImportDirectory(child, treeChild, kept, tree.GetOrCreateDirectory(name));
+                frame.Tree.Opaque = true;
             }
             else
             {
-                tree.SetFile(name, ImportFile(child, cst, kept));
-                _options.Progress?.Report(new OperationProgress("commit", ++_files, null, ProgressUnit.Files));
+                frame.Tree.AddWhiteout(whiteout);
             }
+
+            return null;
         }
+
+        if (!st.IsDirectory && !st.IsRegularFile && !st.IsSymbolicLink)
+        {
+            throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{frame.Handle.DisplayPath}/{name} is a {st.FileType}; OSTree can only store regular files, symlinks and directories.");
+        }
+
+        if (_modifier.Apply(treeChild, st.Uid, st.Gid, st.Mode) is not { } kept)
+        {
+            return null;
+        }
+
+        if (st.IsDirectory)
+        {
+            var subtree = frame.Tree.GetOrCreateDirectory(name);
+            var xattrs = ReadXattrs(frame.Handle, nameBytes);
+            return Enter(frame.Handle.OpenDirectory(nameBytes), treeChild, kept, xattrs, subtree);
+        }
+
+        frame.Tree.ReplaceFile(name, ImportFile(frame, nameBytes, name, st, kept));
+        _progress.FileDone(treeChild);
+        return null;
     }
 
-    private Checksum ImportFile(string path, PosixFileStatus st, (uint Uid, uint Gid, uint Mode) meta)
+    private Checksum ImportFile(Frame frame, byte[] nameBytes, string name, PosixFileStatus st, (uint Uid, uint Gid, uint Mode) meta)
     {
-        if (_modifier.Filter is null && _options.DevInoCache is { } cache && cache.TryGet(st.Device, st.Inode, out var cached) && TryReuse(path, st, cached))
+        if (_modifier.Filter is null && _modifier.Options.DevInoCache is { } cache && cache.TryGet(st.Device, st.Inode, out var cached) && TryReuse(frame, nameBytes, st, cached))
         {
             return cached;
         }
 
+        var xattrs = ReadXattrs(frame.Handle, nameBytes);
         if (st.IsSymbolicLink)
         {
-            var link = _modifier.File(meta.Uid, meta.Gid, meta.Mode, _fs.ReadSymbolicLink(path), ReadXattrs(path));
-            return _transaction.WriteContent(link, null, 0);
+            var target = TarPath.TryDecodeUtf8(frame.Handle.ReadSymbolicLink(nameBytes))
+                ?? throw new InvalidFormatException(OstreeErrorCodes.InvalidFileName, $"{frame.Handle.DisplayPath}/{name}: Invalid UTF-8 in symlink target; OSTree stores it as UTF-8 text.", null, frame.Handle.DisplayPath, name);
+            return _transaction.WriteContent(_modifier.File(meta.Uid, meta.Gid, meta.Mode, target, xattrs), null, 0);
         }
 
-        var header = _modifier.File(meta.Uid, meta.Gid, meta.Mode, string.Empty, ReadXattrs(path));
-        using var stream = _fs.OpenRead(path);
-        return _transaction.WriteContent(header, stream, st.Size);
+        var header = _modifier.File(meta.Uid, meta.Gid, meta.Mode, string.Empty, xattrs);
+        using var stream = frame.Handle.OpenRead(nameBytes);
+        return _transaction.WriteContent(header, _progress.Track(stream, name), st.Size);
     }
 
-    private bool TryReuse(string path, PosixFileStatus st, Checksum cached)
+    private bool TryReuse(Frame frame, byte[] nameBytes, PosixFileStatus st, Checksum cached)
     {
         FileHeader stored;
         try
@@ -111,12 +172,85 @@ internal sealed class DirectoryImporter
         // bare-user objects keep the logical owner/mode in user.ostreemeta; bare objects on the inode itself.
         var wanted = _repo.Mode == RepoMode.BareUser
             ? _modifier.File(stored.Uid, stored.Gid, stored.Mode, stored.SymlinkTarget, stored.Xattrs)
-            : _modifier.File(st.Uid, st.Gid, st.Mode, stored.SymlinkTarget, _modifier.SkipXattrs ? [] : ReadXattrs(path));
+            : _modifier.File(st.Uid, st.Gid, st.Mode, stored.SymlinkTarget, _modifier.SkipXattrs ? [] : ReadXattrs(frame.Handle, nameBytes));
         return wanted.Uid == stored.Uid && wanted.Gid == stored.Gid && wanted.Mode == stored.Mode
             && wanted.Xattrs.Count == stored.Xattrs.Count
             && wanted.Xattrs.Zip(stored.Xattrs).All(p => p.First.Name == p.Second.Name && p.First.Value.AsSpan().SequenceEqual(p.Second.Value));
     }
 
-    private IReadOnlyList<ExtendedAttribute> ReadXattrs(string path) =>
-        _modifier.SkipXattrs ? [] : ObjectStore.ReadXattrsFromInode(_fs, path);
+    /// <summary>The bytes of regular files below <paramref name="directory"/> (the progress total), by a stat-only walk.</summary>
+    private long MeasureContent(string directory)
+    {
+        long total = 0;
+        var frames = new Stack<(PosixDirectoryHandle Handle, IReadOnlyList<byte[]> Names, int Next)>();
+        try
+        {
+            var root = PosixDirectoryHandle.Open(directory);
+            frames.Push((root, root.ListNames(), 0));
+            while (frames.TryPop(out var frame))
+            {
+                _progress.ThrowIfCancellationRequested();
+                if (frame.Next >= frame.Names.Count)
+                {
+                    frame.Handle.Dispose();
+                    continue;
+                }
+
+                var name = frame.Names[frame.Next];
+                frames.Push((frame.Handle, frame.Names, frame.Next + 1));
+                var st = frame.Handle.GetStatus(name);
+                if (st.IsDirectory)
+                {
+                    var child = frame.Handle.OpenDirectory(name);
+                    frames.Push((child, child.ListNames(), 0));
+                }
+                else if (st.IsRegularFile)
+                {
+                    total += st.Size;
+                }
+            }
+        }
+        finally
+        {
+            while (frames.TryPop(out var frame))
+            {
+                frame.Handle.Dispose();
+            }
+        }
+
+        return total;
+    }
+
+    private static string Utf8Name(Frame frame, byte[] nameBytes) =>
+        TarPath.TryDecodeUtf8(nameBytes) ?? throw new InvalidFormatException(
+            OstreeErrorCodes.InvalidFileName,
+            $"{frame.Handle.DisplayPath}/{TarPath.Escape(nameBytes)}: Invalid UTF-8 in filename; OSTree stores names as UTF-8 text.",
+            null,
+            frame.Handle.DisplayPath,
+            TarPath.Escape(nameBytes));
+
+    private IReadOnlyList<ExtendedAttribute> ReadXattrs(PosixDirectoryHandle parent, byte[] name)
+    {
+        if (_modifier.SkipXattrs && !_modifier.Options.OverlayWhiteouts)
+        {
+            return [];
+        }
+
+        var attributes = parent.ReadExtendedAttributes(name);
+        return attributes.Count == 0 ? [] : ExtendedAttribute.Canonicalize(attributes.Select(a => new ExtendedAttribute(a.Key, a.Value)));
+    }
+
+    /// <summary>One open directory of the walk: its remaining names and where it goes in the tree.</summary>
+    private sealed class Frame(PosixDirectoryHandle handle, List<byte[]> names, string treePath, MutableTree tree)
+    {
+        public PosixDirectoryHandle Handle { get; } = handle;
+
+        public List<byte[]> Names { get; } = names;
+
+        public string TreePath { get; } = treePath;
+
+        public MutableTree Tree { get; } = tree;
+
+        public int Next { get; set; }
+    }
 }

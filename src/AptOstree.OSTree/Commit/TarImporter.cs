@@ -1,136 +1,188 @@
-using System.Formats.Tar;
-using System.Text;
-
 namespace AptOstree.OSTree;
 
 /// <summary>
-/// Streams the entries of a tar archive (for example a .deb's <c>data.tar</c>, already decompressed) straight into
-/// content objects and a <see cref="MutableTree"/>, without extracting anything to disk.
+/// Streams tar entries (a tar file, or a .deb's data entries) straight into content objects and a
+/// <see cref="MutableTree"/> without extracting anything (libostree's <c>write_archive_to_mtree</c> with parents
+/// created): names must be UTF-8 (OSTree stores names as strings; libostree refuses the others too), a later entry
+/// below a file fails instead of turning the file into a directory, hard links take their target's object.
 /// </summary>
 internal sealed class TarImporter
 {
     private readonly RepositoryTransaction _transaction;
-    private readonly CommitOptions _options;
-    private readonly CommitModifier _modifier;
+    private readonly ImportModifier _modifier;
+    private readonly ImportProgress _progress;
+    private readonly string _sourceName;
     private readonly Dictionary<string, Checksum> _byPath = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _skipped = new(StringComparer.Ordinal);
 
-    public TarImporter(OstreeRepository repository, RepositoryTransaction transaction, CommitOptions options)
+    public TarImporter(RepositoryTransaction transaction, ImportModifier modifier, ImportProgress progress, string? sourceName)
     {
         _transaction = transaction;
-        _options = options;
-        _modifier = new CommitModifier(repository, options);
+        _modifier = modifier;
+        _progress = progress;
+        _sourceName = sourceName ?? "tar";
     }
 
-    public void Import(Stream tar, MutableTree tree)
+    public void Import(IEnumerable<TarArchiveEntry> entries, MutableTree tree)
     {
-        ArgumentNullException.ThrowIfNull(tar);
-        using var reader = new TarReader(tar, leaveOpen: true);
-        long count = 0;
-        var skipped = new List<string>();
-        TarEntry? entry;
-        while ((entry = reader.GetNextEntry()) is not null)
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
         {
-            string[] parts = SplitPath(entry.Name);
-            var xattrs = Xattrs(entry);
-            uint type = entry.EntryType switch
+            _progress.ThrowIfCancellationRequested();
+            Import(entry, tree);
+        }
+    }
+
+    private void Import(TarArchiveEntry entry, MutableTree tree)
+    {
+        if (!entry.HasUtf8Names)
+        {
+            throw new InvalidFormatException(
+                OstreeErrorCodes.InvalidFileName,
+                $"{_sourceName}: tar entry '{entry.EscapedName}'{(entry.LinkTarget is null ? string.Empty : $" (link to '{TarPath.Escape(entry.LinkTargetBytes.Span)}')")}: Invalid UTF-8 in filename; OSTree stores names as UTF-8 text.",
+                source: _sourceName,
+                location: entry.EscapedName);
+        }
+
+        var path = entry.Path;
+        if (!TarPath.IsSafe(path))
+        {
+            throw new UnsafePathException(entry.EscapedName, "/", $"tar entry in {_sourceName} has a '..' component or a NUL");
+        }
+
+        var parts = path.Length == 0 ? [] : path.Split('/');
+        var treePath = "/" + path;
+        if (_skipped.Count > 0 && IsBelowSkipped(parts))
+        {
+            return;
+        }
+
+        var parentPath = parts.Length == 0 ? string.Empty : string.Join('/', parts[..^1]);
+        var name = parts.Length == 0 ? string.Empty : parts[^1];
+        if (name.Length > 0 && entry.Type != TarArchiveEntryType.Directory
+            && _modifier.WhiteoutTarget(name, entry.Type == TarArchiveEntryType.CharacterDevice, (ulong)(entry.DeviceMajor | entry.DeviceMinor)) is { } whiteout)
+        {
+            var dir = EnsureDirectory(tree, parentPath, entry);
+            if (whiteout.Length == 0)
             {
-                TarEntryType.Directory => UnixMode.Directory,
-                TarEntryType.SymbolicLink => UnixMode.Symlink,
-                _ => UnixMode.Regular,
-            };
-            string treePath = _modifier.Filter is null ? string.Empty : "/" + string.Join('/', parts);
-            if (skipped.Count > 0 && skipped.Any(d => treePath.StartsWith(d, StringComparison.Ordinal)))
+                dir.Opaque = true;
+            }
+            else
             {
-                continue;
+                dir.AddWhiteout(whiteout);
             }
 
-            if (_modifier.Apply(treePath, (uint)entry.Uid, (uint)entry.Gid, type | (uint)entry.Mode) is not { } kept)
+            return;
+        }
+
+        // The filter sees the entry's real type (a device node or FIFO too, so it can leave one out); a hard link counts as a file.
+        if (_modifier.Apply(treePath, (uint)entry.Uid, (uint)entry.Gid, entry.Mode) is not { } kept)
+        {
+            // What is left out takes along the entries below it and the hard links to it.
+            _skipped.Add(path);
+            return;
+        }
+
+        var (uid, gid, fullMode) = kept;
+        var mode = fullMode & ~UnixMode.TypeMask;
+        IReadOnlyList<ExtendedAttribute> xattrs = Xattrs(entry);
+        if (entry.Type == TarArchiveEntryType.Directory)
+        {
+            var dir = EnsureDirectory(tree, path, entry);
+            if (_modifier.TakeOpaqueMarker(ref xattrs))
             {
-                // A directory left out takes the entries below it along, as in a directory commit.
-                if (entry.EntryType == TarEntryType.Directory)
+                dir.Opaque = true;
+            }
+
+            dir.Meta = _modifier.Directory(uid, gid, UnixMode.Directory | mode, xattrs);
+            return;
+        }
+
+        if (parts.Length == 0)
+        {
+            throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{_sourceName}: tar entry '{entry.EscapedName}' is not a directory but names the root.", null, _sourceName, entry.EscapedName);
+        }
+
+        var parent = EnsureDirectory(tree, parentPath, entry);
+        Checksum checksum;
+        switch (entry.Type)
+        {
+            case TarArchiveEntryType.RegularFile:
+                var header = _modifier.File(uid, gid, UnixMode.Regular | mode, string.Empty, xattrs);
+                checksum = _transaction.WriteContent(header, _progress.Track(entry.DataStream, treePath), entry.Size);
+                break;
+            case TarArchiveEntryType.SymbolicLink:
+                checksum = _transaction.WriteContent(_modifier.File(uid, gid, UnixMode.Symlink | 0x1FF, entry.LinkTarget!, xattrs), null, 0);
+                break;
+            case TarArchiveEntryType.HardLink:
+                var target = TarPath.Normalize(entry.LinkTarget!);
+                if (!_byPath.TryGetValue(target, out checksum))
                 {
-                    skipped.Add(treePath == "/" ? "/" : treePath + "/");
-                }
-
-                continue;
-            }
-
-            var (uid, gid, fullMode) = kept;
-            uint mode = fullMode & ~UnixMode.TypeMask;
-            if (entry.EntryType == TarEntryType.Directory)
-            {
-                var dir = tree.EnsureDirectory(string.Join('/', parts));
-                if (parts.Length > 0 || entry.Name is "./" or "/" or ".")
-                {
-                    dir.Meta = _modifier.Directory(uid, gid, UnixMode.Directory | mode, xattrs);
-                }
-
-                continue;
-            }
-
-            if (parts.Length == 0)
-            {
-                throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"tar entry '{entry.Name}' has no file name.", null, "tar", entry.Name);
-            }
-
-            var parent = tree.EnsureDirectory(string.Join('/', parts[..^1]));
-            string key = string.Join('/', parts);
-            Checksum checksum;
-            switch (entry.EntryType)
-            {
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    var header = _modifier.File(uid, gid, UnixMode.Regular | mode, string.Empty, xattrs);
-                    checksum = _transaction.WriteContent(header, entry.DataStream ?? Stream.Null, entry.Length);
-                    break;
-                case TarEntryType.SymbolicLink:
-                    checksum = _transaction.WriteContent(_modifier.File(uid, gid, UnixMode.Symlink | 0x1FF, entry.LinkName, xattrs), null, 0);
-                    break;
-                case TarEntryType.HardLink:
-                    string target = string.Join('/', SplitPath(entry.LinkName));
-                    if (!_byPath.TryGetValue(target, out checksum))
+                    if (_skipped.Count > 0 && IsBelowSkipped(target.Split('/')))
                     {
-                        throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"tar hard link '{entry.Name}' points to '{entry.LinkName}', which is not an earlier file of the archive.", null, "tar", entry.Name);
+                        return;
                     }
 
-                    break;
-                default:
-                    throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"tar entry '{entry.Name}' is a {entry.EntryType}; OSTree can only store regular files, symlinks and directories.");
-            }
-
-            _byPath[key] = checksum;
-            parent.SetFile(parts[^1], checksum);
-            _options.Progress?.Report(new OperationProgress("commit", ++count, null, ProgressUnit.Files));
-        }
-    }
-
-    private static string[] SplitPath(string name)
-    {
-        var parts = name.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
-        foreach (var p in parts)
-        {
-            if (p == "..")
-            {
-                throw new UnsafePathException(name, "/", "tar entry path contains '..'");
-            }
-        }
-
-        return parts;
-    }
-
-    private static List<ExtendedAttribute> Xattrs(TarEntry entry)
-    {
-        var list = new List<ExtendedAttribute>();
-        if (entry is PaxTarEntry pax)
-        {
-            foreach (var (k, v) in pax.ExtendedAttributes)
-            {
-                if (k.StartsWith("SCHILY.xattr.", StringComparison.Ordinal) && v.Length > 0)
-                {
-                    list.Add(new ExtendedAttribute(k["SCHILY.xattr.".Length..], Encoding.Latin1.GetBytes(v)));
+                    throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{_sourceName}: tar hard link '{entry.EscapedName}' points to '{entry.LinkTarget}', which is not an earlier file of the archive.", null, _sourceName, entry.EscapedName);
                 }
+
+                break;
+            default:
+                throw new AptOstreeException(OstreeErrorCodes.UnsupportedFileType, $"{_sourceName}: tar entry '{entry.EscapedName}' is a {entry.Type}; OSTree can only store regular files, symlinks and directories.");
+        }
+
+        _byPath[path] = checksum;
+        try
+        {
+            parent.ReplaceFile(name, checksum);
+        }
+        catch (AptOstreeException ex) when (ex.ErrorCode == OstreeErrorCodes.TreeConflict)
+        {
+            throw new AptOstreeException(OstreeErrorCodes.TreeConflict, $"{_sourceName}: tar entry '{entry.EscapedName}': {ex.Message}", ex);
+        }
+
+        _progress.FileDone(treePath);
+    }
+
+    private static List<ExtendedAttribute> Xattrs(TarArchiveEntry entry)
+    {
+        if (entry.ExtendedAttributes.Count == 0)
+        {
+            return [];
+        }
+
+        return [.. ExtendedAttribute.Canonicalize(entry.ExtendedAttributes.Select(a => new ExtendedAttribute(a.Key, a.Value.ToArray())))];
+    }
+
+    private MutableTree EnsureDirectory(MutableTree tree, string path, TarArchiveEntry entry)
+    {
+        try
+        {
+            return tree.EnsureDirectory(path);
+        }
+        catch (AptOstreeException ex) when (ex.ErrorCode == OstreeErrorCodes.TreeConflict)
+        {
+            throw new AptOstreeException(OstreeErrorCodes.TreeConflict, $"{_sourceName}: tar entry '{entry.EscapedName}': {ex.Message}", ex);
+        }
+    }
+
+    private bool IsBelowSkipped(string[] parts)
+    {
+        if (_skipped.Contains(string.Empty))
+        {
+            return true;
+        }
+
+        var prefix = string.Empty;
+        foreach (var part in parts)
+        {
+            prefix = prefix.Length == 0 ? part : prefix + "/" + part;
+            if (_skipped.Contains(prefix))
+            {
+                return true;
             }
         }
 
-        return [.. ExtendedAttribute.Canonicalize(list)];
+        return false;
     }
 }

@@ -56,4 +56,13 @@ public static class OstreeErrorCodes
 
     /// <summary>A repository <c>config</c> group or key that was asked for is not there.</summary>
     public const string ConfigKeyNotFound = "AO3018";
+
+    /// <summary>Two trees disagree about a path: a file where a directory is (or the reverse), or a file both ship.</summary>
+    public const string TreeConflict = "AO3019";
+
+    /// <summary>A file name OSTree cannot store (not UTF-8, empty, <c>.</c>, <c>..</c> or containing <c>/</c>).</summary>
+    public const string InvalidFileName = "AO3020";
+
+    /// <summary>A GLib keyfile (repository <c>config</c>, deployment <c>.origin</c>) that cannot be parsed, or a value of the wrong type.</summary>
+    public const string InvalidKeyFile = "AO3021";
 }

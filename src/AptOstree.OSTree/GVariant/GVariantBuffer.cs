@@ -1,47 +1,75 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AptOstree.OSTree.GVariant;
 
-/// <summary>A growable byte buffer for the serializer.</summary>
+/// <summary>
+/// A growable byte buffer for the serializer, or (constructed over an <see cref="IncrementalHash"/>) a sink that
+/// hashes what is appended in small chunks instead of keeping it, so a large value's normal form can be checked
+/// against its stored bytes without a second copy of them.
+/// </summary>
 internal sealed class GVariantBuffer
 {
+    private const int HashChunk = 64 * 1024;
+    private readonly IncrementalHash? _hash;
     private byte[] _data = new byte[256];
+    private int _count;
 
+    public GVariantBuffer()
+    {
+    }
+
+    public GVariantBuffer(IncrementalHash hash)
+    {
+        _hash = hash;
+        _data = new byte[HashChunk * 2];
+    }
+
+    /// <summary>Bytes appended so far (in hashing mode, including those already hashed).</summary>
     public int Length { get; private set; }
 
     public void Append(byte value)
     {
         Ensure(1);
-        _data[Length++] = value;
+        _data[_count++] = value;
+        Length++;
     }
 
     public void Append(ReadOnlySpan<byte> bytes)
     {
+        if (_hash is not null && bytes.Length > HashChunk)
+        {
+            Flush();
+            _hash.AppendData(bytes);
+            Length += bytes.Length;
+            return;
+        }
+
         Ensure(bytes.Length);
-        bytes.CopyTo(_data.AsSpan(Length));
-        Length += bytes.Length;
+        bytes.CopyTo(_data.AsSpan(_count));
+        Advance(bytes.Length);
     }
 
     public void AppendUInt16(ushort value)
     {
         Ensure(2);
-        BinaryPrimitives.WriteUInt16LittleEndian(_data.AsSpan(Length), value);
-        Length += 2;
+        BinaryPrimitives.WriteUInt16LittleEndian(_data.AsSpan(_count), value);
+        Advance(2);
     }
 
     public void AppendUInt32(uint value)
     {
         Ensure(4);
-        BinaryPrimitives.WriteUInt32LittleEndian(_data.AsSpan(Length), value);
-        Length += 4;
+        BinaryPrimitives.WriteUInt32LittleEndian(_data.AsSpan(_count), value);
+        Advance(4);
     }
 
     public void AppendUInt64(ulong value)
     {
         Ensure(8);
-        BinaryPrimitives.WriteUInt64LittleEndian(_data.AsSpan(Length), value);
-        Length += 8;
+        BinaryPrimitives.WriteUInt64LittleEndian(_data.AsSpan(_count), value);
+        Advance(8);
     }
 
     public void AppendString(string value)
@@ -53,14 +81,15 @@ internal sealed class GVariantBuffer
 
         int max = Encoding.UTF8.GetMaxByteCount(value.Length);
         Ensure(max + 1);
-        Length += Encoding.UTF8.GetBytes(value, _data.AsSpan(Length));
-        _data[Length++] = 0;
+        int n = Encoding.UTF8.GetBytes(value, _data.AsSpan(_count));
+        _data[_count + n] = 0;
+        Advance(n + 1);
     }
 
     public void AppendAscii(string value)
     {
         Ensure(value.Length);
-        Length += Encoding.ASCII.GetBytes(value, _data.AsSpan(Length));
+        Advance(Encoding.ASCII.GetBytes(value, _data.AsSpan(_count)));
     }
 
     public void AppendOffset(int offset, int width)
@@ -68,8 +97,10 @@ internal sealed class GVariantBuffer
         Ensure(width);
         for (int i = 0; i < width; i++)
         {
-            _data[Length++] = (byte)(i < 4 ? offset >> (8 * i) : 0);
+            _data[_count + i] = (byte)(i < 4 ? offset >> (8 * i) : 0);
         }
+
+        Advance(width);
     }
 
     public void PadTo(int containerStart, int alignment)
@@ -80,15 +111,35 @@ internal sealed class GVariantBuffer
         }
     }
 
-    public ReadOnlySpan<byte> AsSpan() => _data.AsSpan(0, Length);
+    public ReadOnlySpan<byte> AsSpan() => _hash is null ? _data.AsSpan(0, _count) : throw new InvalidOperationException("A hashing buffer keeps no bytes.");
 
-    public byte[] ToArray() => _data.AsSpan(0, Length).ToArray();
+    public byte[] ToArray() => AsSpan().ToArray();
+
+    /// <summary>Hashes what is still buffered (hashing mode).</summary>
+    public void Flush()
+    {
+        if (_hash is not null && _count > 0)
+        {
+            _hash.AppendData(_data, 0, _count);
+            _count = 0;
+        }
+    }
+
+    private void Advance(int written)
+    {
+        _count += written;
+        Length += written;
+        if (_hash is not null && _count >= HashChunk)
+        {
+            Flush();
+        }
+    }
 
     private void Ensure(int extra)
     {
-        if (Length + extra > _data.Length)
+        if (_count + extra > _data.Length)
         {
-            Array.Resize(ref _data, Math.Max(_data.Length * 2, Length + extra));
+            Array.Resize(ref _data, Math.Max(_data.Length * 2, _count + extra));
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace AptOstree.OSTree.GVariant;
@@ -51,17 +52,37 @@ public static class GVariantSerializer
         ArgumentNullException.ThrowIfNull(type);
         var info = GVariantTypeInfo.Get(type);
         object value = Read(info, data, sourceName, 0, 1);
-        if (requireNormalForm)
+        if (requireNormalForm && !IsNormalForm(info, value, data))
         {
-            var buffer = new GVariantBuffer();
-            Write(buffer, info, value);
-            if (!buffer.AsSpan().SequenceEqual(data))
-            {
-                throw Error(sourceName, $"the {type} GVariant is not in normal form", 0);
-            }
+            throw Error(sourceName, $"the {type} GVariant is not in normal form", 0);
         }
 
         return value;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="data"/> is the normal-form encoding of <paramref name="value"/>: small values are
+    /// re-serialized and compared, large ones (a commit with megabytes of metadata) are compared by length and
+    /// SHA-256 of the re-serialization, which is streamed into the hash rather than held beside the input.
+    /// </summary>
+    private static bool IsNormalForm(GVariantTypeInfo info, object value, ReadOnlySpan<byte> data)
+    {
+        if (data.Length <= 1024 * 1024)
+        {
+            var buffer = new GVariantBuffer();
+            Write(buffer, info, value);
+            return buffer.AsSpan().SequenceEqual(data);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var hashing = new GVariantBuffer(hash);
+        Write(hashing, info, value);
+        hashing.Flush();
+        Span<byte> expected = stackalloc byte[32];
+        Span<byte> actual = stackalloc byte[32];
+        SHA256.HashData(data, expected);
+        hash.GetHashAndReset(actual);
+        return hashing.Length == data.Length && expected.SequenceEqual(actual);
     }
 
     internal static void Write(GVariantBuffer buffer, GVariantTypeInfo info, object value)

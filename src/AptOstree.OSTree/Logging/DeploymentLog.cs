@@ -6,7 +6,7 @@ namespace AptOstree.OSTree;
 internal static partial class DeploymentLog
 {
     [LoggerMessage(EventId = LogEventIds.DeploymentBase + 1, Level = LogLevel.Information, Message = "Deploying {Commit} of stateroot {Stateroot} as {Directory}")]
-    public static partial void Deploying(ILogger logger, string commit, string stateroot, string directory);
+    public static partial void Deploying(ILogger logger, Checksum commit, string stateroot, string directory);
 
     [LoggerMessage(EventId = LogEventIds.DeploymentBase + 2, Level = LogLevel.Information, Message = "Copying /etc changes: {Modified} modified, {Removed} removed, {Added} added")]
     public static partial void EtcMerged(ILogger logger, int modified, int removed, int added);

@@ -19,4 +19,7 @@ internal static partial class OstreeLog
 
     [LoggerMessage(EventId = AptOstree.LogEventIds.OSTreeBase + 5, Level = LogLevel.Information, Message = "Pulled {Commit}: {Fetched} objects fetched")]
     public static partial void Pulled(ILogger logger, Checksum commit, int fetched);
+
+    [LoggerMessage(EventId = AptOstree.LogEventIds.OSTreeBase + 6, Level = LogLevel.Warning, Message = "prune: {Problem}")]
+    public static partial void PruneSkipped(ILogger logger, string problem);
 }

@@ -17,4 +17,11 @@ public sealed record PruneOptions
 /// <param name="ObjectsTotal">Objects in the repository before pruning.</param>
 /// <param name="ObjectsPruned">Objects deleted (or that would be, in a dry run).</param>
 /// <param name="BytesFreed">Their total size on disk.</param>
-public sealed record PruneResult(int ObjectsTotal, int ObjectsPruned, long BytesFreed);
+public sealed record PruneResult(int ObjectsTotal, int ObjectsPruned, long BytesFreed)
+{
+    /// <summary>
+    /// Reachable commits and dirtrees that could not be parsed: each was kept, what only it names was not marked
+    /// reachable, and the prune went on (as libostree does). Run fsck to see why.
+    /// </summary>
+    public IReadOnlyList<FsckProblem> UnreadableObjects { get; init; } = [];
+}

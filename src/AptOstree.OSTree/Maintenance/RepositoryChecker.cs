@@ -1,3 +1,4 @@
+using AptOstree.OSTree.GVariant;
 using Microsoft.Extensions.Logging;
 
 namespace AptOstree.OSTree;
@@ -8,7 +9,11 @@ namespace AptOstree.OSTree;
 /// </summary>
 public sealed class RepositoryChecker
 {
+    private const long MapThreshold = 1024 * 1024;
     private readonly OstreeRepository _repo;
+
+    /// <summary>Parent and root of each commit read while re-hashing, so the reachability walk does not parse it again.</summary>
+    private readonly Dictionary<Checksum, (Checksum? Parent, Checksum RootTree, Checksum RootMeta)> _commitLinks = [];
 
     /// <summary>Creates a checker for <paramref name="repository"/>.</summary>
     public RepositoryChecker(OstreeRepository repository) => _repo = repository ?? throw new ArgumentNullException(nameof(repository));
@@ -42,8 +47,10 @@ public sealed class RepositoryChecker
 
         int commits = 0;
         var visited = new HashSet<ObjectName>();
+        ReportMissingRefCommits(problems);
         foreach (var commit in CommitsToWalk())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             commits++;
             if (File.Exists(Path.Combine(_repo.Path, "state", commit + ".commitpartial")))
             {
@@ -52,8 +59,8 @@ public sealed class RepositoryChecker
 
             try
             {
-                var c = _repo.Objects.ReadCommit(commit);
-                WalkTree(c.RootTree, c.RootMeta, commit, visited, problems);
+                var (_, rootTree, rootMeta) = CommitLinks(commit);
+                WalkTree(rootTree, rootMeta, commit, visited, problems, cancellationToken);
             }
             catch (AptOstreeException ex)
             {
@@ -70,10 +77,24 @@ public sealed class RepositoryChecker
         problems.Add(new FsckProblem(name, message, code));
     }
 
+    /// <summary>Every ref and mirror ref whose commit is not in the repository (ostree: "Loading commit for ref R").</summary>
+    private void ReportMissingRefCommits(List<FsckProblem> problems)
+    {
+        var refs = _repo.Refs.List().Select(kv => (Name: kv.Key, Commit: kv.Value))
+            .Concat(_repo.Refs.ListMirrors().Select(kv => (Name: $"({kv.Key.CollectionId}, {kv.Key.Ref})", Commit: kv.Value)));
+        foreach (var (name, commit) in refs)
+        {
+            if (!_repo.Objects.Contains(commit, ObjectType.Commit))
+            {
+                Report(problems, new ObjectName(commit, ObjectType.Commit), $"Loading commit for ref {name}: No such metadata object {ObjectStore.Name(commit, ObjectType.Commit)}", OstreeErrorCodes.ObjectNotFound);
+            }
+        }
+    }
+
     private IEnumerable<Checksum> CommitsToWalk()
     {
         var seen = new HashSet<Checksum>();
-        foreach (var (_, head) in _repo.Refs.List())
+        foreach (var head in _repo.Refs.List().Values.Concat(_repo.Refs.ListMirrors().Values))
         {
             Checksum? current = head;
             while (current is Checksum c && seen.Add(c) && _repo.Objects.Contains(c, ObjectType.Commit))
@@ -81,7 +102,7 @@ public sealed class RepositoryChecker
                 yield return c;
                 try
                 {
-                    current = _repo.Objects.ReadCommit(c).Parent;
+                    current = CommitLinks(c).Parent;
                 }
                 catch (AptOstreeException)
                 {
@@ -91,41 +112,126 @@ public sealed class RepositoryChecker
         }
     }
 
-    private void WalkTree(Checksum tree, Checksum meta, Checksum commit, HashSet<ObjectName> visited, List<FsckProblem> problems)
+    /// <summary>Checks that every object a commit's tree names is present; iterative, each dirtree once.</summary>
+    private void WalkTree(Checksum rootTree, Checksum rootMeta, Checksum commit, HashSet<ObjectName> visited, List<FsckProblem> problems, CancellationToken cancellationToken)
     {
-        if (!visited.Add(new ObjectName(tree, ObjectType.DirTree)))
+        var pending = new Stack<(Checksum Tree, Checksum Meta)>();
+        pending.Push((rootTree, rootMeta));
+        while (pending.TryPop(out var next))
         {
-            return;
+            cancellationToken.ThrowIfCancellationRequested();
+            var (tree, meta) = next;
+            if (visited.Add(new ObjectName(meta, ObjectType.DirMeta)) && !_repo.Objects.Contains(meta, ObjectType.DirMeta))
+            {
+                Report(problems, new ObjectName(meta, ObjectType.DirMeta), $"In commit {commit}: object {meta}.dirmeta is missing", OstreeErrorCodes.ObjectNotFound);
+            }
+
+            if (!visited.Add(new ObjectName(tree, ObjectType.DirTree)))
+            {
+                continue;
+            }
+
+            DirTree dirtree;
+            try
+            {
+                dirtree = _repo.Objects.ReadDirTree(tree);
+            }
+            catch (AptOstreeException ex)
+            {
+                Report(problems, new ObjectName(tree, ObjectType.DirTree), $"In commit {commit}: {ex.Message}", ex.ErrorCode);
+                continue;
+            }
+
+            foreach (var f in dirtree.Files)
+            {
+                if (visited.Add(new ObjectName(f.Checksum, ObjectType.File)) && !_repo.Objects.Contains(f.Checksum, ObjectType.File))
+                {
+                    Report(problems, new ObjectName(f.Checksum, ObjectType.File), $"In commit {commit}: object {f.Checksum}.file ('{f.Name}') is missing", OstreeErrorCodes.ObjectNotFound);
+                }
+            }
+
+            for (int i = dirtree.Directories.Count - 1; i >= 0; i--)
+            {
+                pending.Push((dirtree.Directories[i].TreeChecksum, dirtree.Directories[i].MetaChecksum));
+            }
+        }
+    }
+
+    private (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CommitLinks(Checksum commit)
+    {
+        if (_commitLinks.TryGetValue(commit, out var links))
+        {
+            return links;
         }
 
-        if (!_repo.Objects.Contains(meta, ObjectType.DirMeta))
+        var c = _repo.Objects.ReadCommit(commit);
+        return _commitLinks[commit] = (c.Parent, c.RootTree, c.RootMeta);
+    }
+
+    /// <summary>
+    /// Re-hashes and validates a commit without building it: the bytes are checked in place for normal form and
+    /// only the parent and root checksums are read out, so a commit with tens of megabytes of metadata (libostree
+    /// allows 128 MiB) costs its bytes, not a managed copy of every value. A large one is read through a read-only
+    /// memory map.
+    /// </summary>
+    private unsafe (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CheckCommit(Checksum checksum)
+    {
+        string name = ObjectStore.Name(checksum, ObjectType.Commit);
+        string path = _repo.Objects.GetLoosePath(checksum, ObjectType.Commit);
+        if (!_repo.FileSystem.TryGetStatus(path, out var st) || st.Size < MapThreshold || _repo.FileSystem is not Posix.LibcPosixFileSystem)
         {
-            Report(problems, new ObjectName(meta, ObjectType.DirMeta), $"In commit {commit}: object {meta}.dirmeta is missing", OstreeErrorCodes.ObjectNotFound);
+            return CommitLinksOf(_repo.Objects.ReadMetadataBytes(checksum, ObjectType.Commit, verify: true), name);
         }
 
-        DirTree dirtree;
+        using var map = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
+        using var view = map.CreateViewAccessor(0, st.Size, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
         try
         {
-            dirtree = _repo.Objects.ReadDirTree(tree);
-        }
-        catch (AptOstreeException ex)
-        {
-            Report(problems, new ObjectName(tree, ObjectType.DirTree), $"In commit {commit}: {ex.Message}", ex.ErrorCode);
-            return;
-        }
-
-        foreach (var f in dirtree.Files)
-        {
-            if (visited.Add(new ObjectName(f.Checksum, ObjectType.File)) && !_repo.Objects.Contains(f.Checksum, ObjectType.File))
+            var data = new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)st.Size));
+            var actual = Checksum.Compute(data);
+            if (actual != checksum)
             {
-                Report(problems, new ObjectName(f.Checksum, ObjectType.File), $"In commit {commit}: object {f.Checksum}.file ('{f.Name}') is missing", OstreeErrorCodes.ObjectNotFound);
+                throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, name, $"corrupted object: content hashes to {actual}");
+            }
+
+            return CommitLinksOf(data, name);
+        }
+        finally
+        {
+            view.SafeMemoryMappedViewHandle.ReleasePointer();
+        }
+    }
+
+    /// <summary>The rules of <see cref="OstreeCommit.Parse"/> (normal form, no empty metadata key, checksum lengths), checked in place.</summary>
+    private static (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CommitLinksOf(ReadOnlySpan<byte> data, string name)
+    {
+        GVariantValidator.Validate(OstreeCommit.GVariantType, data, name);
+        var members = GVariantValidator.TupleMembers(OstreeCommit.GVariantType, data, name);
+        var metadata = data[members[0].Start..members[0].End];
+        foreach (int start in GVariantValidator.ArrayElementStarts("a{sv}", metadata, name))
+        {
+            if (metadata[start] == 0)
+            {
+                throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "commit metadata has an empty key");
             }
         }
 
-        foreach (var d in dirtree.Directories)
+        var parent = data[members[1].Start..members[1].End];
+        var tree = data[members[6].Start..members[6].End];
+        var meta = data[members[7].Start..members[7].End];
+        if (parent.Length is not 0 and not Checksum.ByteLength)
         {
-            WalkTree(d.TreeChecksum, d.MetaChecksum, commit, visited, problems);
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, $"parent checksum has {parent.Length} bytes");
         }
+
+        if (tree.Length != Checksum.ByteLength || meta.Length != Checksum.ByteLength)
+        {
+            throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, name, "root dirtree/dirmeta checksum is not 32 bytes");
+        }
+
+        return (parent.Length == 0 ? null : Checksum.FromBytes(parent), Checksum.FromBytes(tree), Checksum.FromBytes(meta));
     }
 
     private void CheckObject(ObjectName name)
@@ -133,7 +239,7 @@ public sealed class RepositoryChecker
         switch (name.Type)
         {
             case ObjectType.Commit:
-                _repo.Objects.ReadCommit(name.Checksum, verify: true);
+                _commitLinks[name.Checksum] = CheckCommit(name.Checksum);
                 break;
             case ObjectType.DirTree:
                 _repo.Objects.ReadDirTree(name.Checksum, verify: true);

@@ -33,6 +33,7 @@ public sealed class RepositoryPruner
         }
 
         var reachable = new HashSet<ObjectName>();
+        var unreadable = new List<FsckProblem>();
         foreach (var root in roots)
         {
             Checksum? current = root;
@@ -45,8 +46,18 @@ public sealed class RepositoryPruner
                 }
 
                 reachable.Add(new ObjectName(c, ObjectType.CommitMeta));
-                var commit = _repo.Objects.ReadCommit(c);
-                MarkTree(commit.RootTree, commit.RootMeta, reachable);
+                OstreeCommit commit;
+                try
+                {
+                    commit = _repo.Objects.ReadCommit(c);
+                }
+                catch (AptOstreeException ex) when (ex.ErrorCode != OstreeErrorCodes.ObjectNotFound)
+                {
+                    Skip(unreadable, new ObjectName(c, ObjectType.Commit), ex);
+                    break;
+                }
+
+                MarkTree(commit.RootTree, commit.RootMeta, reachable, unreadable, cancellationToken);
                 current = commit.Parent;
             }
         }
@@ -73,26 +84,54 @@ public sealed class RepositoryPruner
         }
 
         OstreeLog.Pruned(_repo.Logger, pruned, bytes);
-        return new PruneResult(all.Count, pruned, bytes);
+        return new PruneResult(all.Count, pruned, bytes) { UnreadableObjects = unreadable };
     }
 
-    private void MarkTree(Checksum tree, Checksum meta, HashSet<ObjectName> reachable)
+    private void Skip(List<FsckProblem> unreadable, ObjectName name, AptOstreeException ex)
     {
-        reachable.Add(new ObjectName(meta, ObjectType.DirMeta));
-        if (!reachable.Add(new ObjectName(tree, ObjectType.DirTree)))
-        {
-            return;
-        }
+        string message = $"{name}: {ex.Message}; kept, and what only it names is unreachable";
+        OstreeLog.PruneSkipped(_repo.Logger, message);
+        unreadable.Add(new FsckProblem(name, message, ex.ErrorCode));
+    }
 
-        var dirtree = _repo.Objects.ReadDirTree(tree);
-        foreach (var f in dirtree.Files)
+    /// <summary>
+    /// Marks a tree's objects reachable, each dirtree once, with an explicit stack (a tree's depth is input). A
+    /// reachable dirtree that cannot be parsed is kept and reported, and the walk goes on (libostree prunes what it
+    /// can); a missing one fails the prune, as in libostree, since what it names cannot be known.
+    /// </summary>
+    private void MarkTree(Checksum rootTree, Checksum rootMeta, HashSet<ObjectName> reachable, List<FsckProblem> unreadable, CancellationToken cancellationToken)
+    {
+        var pending = new Stack<(Checksum Tree, Checksum Meta)>();
+        pending.Push((rootTree, rootMeta));
+        while (pending.TryPop(out var next))
         {
-            reachable.Add(new ObjectName(f.Checksum, ObjectType.File));
-        }
+            reachable.Add(new ObjectName(next.Meta, ObjectType.DirMeta));
+            if (!reachable.Add(new ObjectName(next.Tree, ObjectType.DirTree)))
+            {
+                continue;
+            }
 
-        foreach (var d in dirtree.Directories)
-        {
-            MarkTree(d.TreeChecksum, d.MetaChecksum, reachable);
+            cancellationToken.ThrowIfCancellationRequested();
+            DirTree dirtree;
+            try
+            {
+                dirtree = _repo.Objects.ReadDirTree(next.Tree);
+            }
+            catch (AptOstreeException ex) when (ex.ErrorCode != OstreeErrorCodes.ObjectNotFound)
+            {
+                Skip(unreadable, new ObjectName(next.Tree, ObjectType.DirTree), ex);
+                continue;
+            }
+
+            foreach (var f in dirtree.Files)
+            {
+                reachable.Add(new ObjectName(f.Checksum, ObjectType.File));
+            }
+
+            foreach (var d in dirtree.Directories)
+            {
+                pending.Push((d.TreeChecksum, d.MetaChecksum));
+            }
         }
     }
 }

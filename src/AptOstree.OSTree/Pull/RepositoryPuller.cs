@@ -381,43 +381,64 @@ public sealed class RepositoryPuller
         }
     }
 
-    private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum tree, Checksum meta, ConcurrentDictionary<Checksum, byte> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the dirtrees and dirmetas under a root and collects the content objects still missing. Each dirtree
+    /// is scanned once however many directories share it (a DAG of N objects costs N fetches, not one per path), and
+    /// the walk keeps its own stack, so a tree's depth never reaches the thread's stack.
+    /// </summary>
+    private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum rootTree, Checksum rootMeta, ConcurrentDictionary<Checksum, byte> files, CancellationToken cancellationToken)
     {
         int fetched = 0;
-        if (!transaction.Has(meta, ObjectType.DirMeta))
+        var scannedTrees = new HashSet<Checksum>();
+        var scannedMetas = new HashSet<Checksum>();
+        var pending = new Stack<(Checksum Tree, Checksum Meta)>();
+        pending.Push((rootTree, rootMeta));
+        while (pending.TryPop(out var next))
         {
-            var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
-            DirMeta.Parse(bytes, ObjectStore.Name(meta, ObjectType.DirMeta));
-            transaction.WriteMetadata(ObjectType.DirMeta, bytes, meta);
-            fetched++;
-        }
-
-        byte[] treeBytes;
-        if (transaction.Has(tree, ObjectType.DirTree) && _repo.Objects.Contains(tree, ObjectType.DirTree))
-        {
-            treeBytes = _repo.Objects.ReadMetadataBytes(tree, ObjectType.DirTree);
-        }
-        else
-        {
-            treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
-            fetched++;
-        }
-
-        var dirtree = DirTree.Parse(treeBytes, ObjectStore.Name(tree, ObjectType.DirTree));
-        transaction.WriteMetadata(ObjectType.DirTree, treeBytes, tree);
-        foreach (var f in dirtree.Files)
-        {
-            if (!transaction.Has(f.Checksum, ObjectType.File))
+            cancellationToken.ThrowIfCancellationRequested();
+            var (tree, meta) = next;
+            if (scannedMetas.Add(meta) && !transaction.Has(meta, ObjectType.DirMeta))
             {
-                files.TryAdd(f.Checksum, 0);
+                var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
+                    ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
+                DirMeta.Parse(bytes, ObjectStore.Name(meta, ObjectType.DirMeta));
+                transaction.WriteMetadata(ObjectType.DirMeta, bytes, meta);
+                fetched++;
             }
-        }
 
-        foreach (var d in dirtree.Directories)
-        {
-            fetched += await PullTreeAsync(source, transaction, d.TreeChecksum, d.MetaChecksum, files, cancellationToken).ConfigureAwait(false);
+            if (!scannedTrees.Add(tree))
+            {
+                continue;
+            }
+
+            byte[] treeBytes;
+            if (transaction.Has(tree, ObjectType.DirTree) && _repo.Objects.Contains(tree, ObjectType.DirTree))
+            {
+                treeBytes = _repo.Objects.ReadMetadataBytes(tree, ObjectType.DirTree);
+            }
+            else
+            {
+                treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
+                    ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
+                fetched++;
+            }
+
+            var dirtree = DirTree.Parse(treeBytes, ObjectStore.Name(tree, ObjectType.DirTree));
+            transaction.WriteMetadata(ObjectType.DirTree, treeBytes, tree);
+            foreach (var f in dirtree.Files)
+            {
+                if (!transaction.Has(f.Checksum, ObjectType.File))
+                {
+                    files.TryAdd(f.Checksum, 0);
+                }
+            }
+
+            // Pushed in reverse so that subdirectories are fetched in dirtree order.
+            for (int i = dirtree.Directories.Count - 1; i >= 0; i--)
+            {
+                var d = dirtree.Directories[i];
+                pending.Push((d.TreeChecksum, d.MetaChecksum));
+            }
         }
 
         return fetched;

@@ -1,5 +1,3 @@
-using AptOstree.OSTree.GVariant;
-
 namespace AptOstree.OSTree;
 
 /// <summary>
@@ -8,8 +6,6 @@ namespace AptOstree.OSTree;
 /// </summary>
 internal sealed class RepositorySummary
 {
-    private const string CollectionMapType = "a{sa(s(taya{sv}))}";
-
     private RepositorySummary(IReadOnlyDictionary<string, (Checksum Commit, ulong Size)> refs, string? collectionId, IReadOnlyDictionary<string, IReadOnlyDictionary<string, (Checksum Commit, ulong Size)>> collectionMap)
     {
         Refs = refs;
@@ -28,33 +24,20 @@ internal sealed class RepositorySummary
 
     public static RepositorySummary Parse(ReadOnlySpan<byte> summary, string sourceName)
     {
-        var t = (object[])GVariantSerializer.Deserialize(SummaryWriter.GVariantType, summary, sourceName, requireNormalForm: false);
-        string? collectionId = null;
-        var map = new Dictionary<string, IReadOnlyDictionary<string, (Checksum, ulong)>>(StringComparer.Ordinal);
-        foreach (object[] entry in ((object[])t[1]).Cast<object[]>())
-        {
-            var value = (GVariantValue)entry[1];
-            switch ((string)entry[0])
-            {
-                case "ostree.summary.collection-id" when value.Type == "s":
-                    collectionId = (string)value.Value;
-                    break;
-                case "ostree.summary.collection-map" when value.Type == CollectionMapType:
-                    foreach (object[] collection in ((object[])value.Value).Cast<object[]>())
-                    {
-                        map[(string)collection[0]] = ParseRefList((object[])collection[1], sourceName);
-                    }
-
-                    break;
-            }
-        }
-
+        var parsed = OstreeSummary.Parse(summary, sourceName);
+        var collectionId = parsed.CollectionId;
         if (collectionId is not null && !RefStore.IsValidCollectionId(collectionId))
         {
             throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{sourceName}: invalid collection ID '{collectionId}'.", null, sourceName, "ostree.summary.collection-id");
         }
 
-        return new RepositorySummary(ParseRefList((object[])t[0], sourceName), collectionId, map);
+        var map = new Dictionary<string, IReadOnlyDictionary<string, (Checksum, ulong)>>(StringComparer.Ordinal);
+        foreach (var collection in parsed.Collections)
+        {
+            map[collection.CollectionId] = RefMap(collection.Refs, sourceName);
+        }
+
+        return new RepositorySummary(RefMap(parsed.Refs, sourceName), collectionId, map);
     }
 
     /// <summary>A ref of the main list (<paramref name="collectionId"/> null or the summary's own) or of the collection map.</summary>
@@ -64,19 +47,12 @@ internal sealed class RepositorySummary
         return refs is not null && refs.TryGetValue(name, out var entry) ? entry : null;
     }
 
-    internal static IReadOnlyDictionary<string, (Checksum Commit, ulong Size)> ParseRefList(object[] refs, string sourceName)
+    private static Dictionary<string, (Checksum Commit, ulong Size)> RefMap(IReadOnlyList<OstreeSummaryRef> refs, string sourceName)
     {
         var result = new Dictionary<string, (Checksum, ulong)>(StringComparer.Ordinal);
-        foreach (object[] entry in refs.Cast<object[]>())
+        foreach (var entry in refs)
         {
-            var inner = (object[])entry[1];
-            var csum = (byte[])inner[1];
-            if (csum.Length != Checksum.ByteLength)
-            {
-                throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{sourceName}: ref '{entry[0]}' has a {csum.Length}-byte checksum.", null, sourceName, (string)entry[0]);
-            }
-
-            result[(string)entry[0]] = (Checksum.FromBytes(csum), (ulong)inner[0]);
+            result[entry.Name] = (entry.Commit ?? throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"{sourceName}: ref '{entry.Name}' has a {entry.ChecksumBytes.Length}-byte checksum.", null, sourceName, entry.Name), entry.CommitSize);
         }
 
         return result;

@@ -7,7 +7,7 @@ namespace AptOstree.OSTree;
 /// <summary>
 /// An OSTree repository on disk in any of libostree's modes. Open or create one with <see cref="Open"/> /
 /// <see cref="Create"/>; objects and refs are reached through the <see cref="Objects"/> and <see cref="Refs"/>
-/// facets; <see cref="Commit(string, CommitOptions)"/> and <see cref="Checkout(Checksum, string, CheckoutOptions?)"/>
+/// facets; <see cref="Commit(string, CommitOptions, ImportOptions?, IProgress{OperationProgress}?, CancellationToken)"/> and <see cref="Checkout(Checksum, string, CheckoutOptions?, IProgress{OperationProgress}?, CancellationToken)"/>
 /// move trees in and out. Thread-safe for concurrent readers and writers (each write takes the shared repo lock).
 /// </summary>
 public sealed class OstreeRepository
@@ -145,28 +145,42 @@ public sealed class OstreeRepository
     /// <summary>Reads a commit object.</summary>
     public OstreeCommit ReadCommit(Checksum commit) => Objects.ReadCommit(commit);
 
-    /// <summary>Commits the directory tree at <paramref name="directory"/> (like <c>ostree commit --tree=dir=DIR</c>).</summary>
+    /// <summary>
+    /// Commits the directory tree at <paramref name="directory"/> (like <c>ostree commit --tree=dir=DIR</c>): a convenience
+    /// over <see cref="PrepareTransaction"/>, <see cref="MutableTreeBuilder.ImportDirectory"/>,
+    /// <see cref="OstreeTransaction.WriteCommit"/> and <see cref="OstreeTransaction.Complete"/>. Cancelled, it leaves the
+    /// repository as it was: no object, no ref moved.
+    /// </summary>
     /// <returns>The new commit's checksum.</returns>
-    public Checksum Commit(string directory, CommitOptions options)
+    public Checksum Commit(string directory, CommitOptions options, ImportOptions? importOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return CommitImported(new MutableTree(), options, (transaction, tree) => new DirectoryImporter(this, transaction, options).Import(directory, tree));
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        return CommitImported(options, importOptions, builder => builder.ImportDirectory(directory, progress, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Commits the entries of a tar stream (uncompressed) without extracting them to disk.</summary>
-    public Checksum CommitTar(Stream tar, CommitOptions options)
+    /// <summary>Commits the entries of an uncompressed tar stream without extracting them (like <c>ostree commit --tree=tar=FILE</c>).</summary>
+    public Checksum CommitTar(Stream tar, CommitOptions options, ImportOptions? importOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return CommitImported(new MutableTree(), options, (transaction, tree) => new TarImporter(this, transaction, options).Import(tar, tree));
+        ArgumentNullException.ThrowIfNull(tar);
+        return CommitImported(options, importOptions, builder => builder.ImportTar(tar, tar is FileStream file ? file.Name : null, progress, cancellationToken), cancellationToken);
     }
 
-    /// <summary>Commits an in-memory tree whose files were written with <see cref="WriteContent"/>.</summary>
-    public Checksum CommitTree(MutableTree tree, CommitOptions options)
+    /// <summary>Commits an in-memory tree whose files were written with <see cref="WriteContent"/> or a transaction.</summary>
+    public Checksum CommitTree(MutableTree tree, CommitOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tree);
         ArgumentNullException.ThrowIfNull(options);
-        return CommitImported(tree, options, import: null);
+        using var transaction = PrepareTransaction();
+        var commit = transaction.WriteCommit(tree, options, cancellationToken);
+        transaction.Complete(cancellationToken);
+        return commit;
     }
+
+    /// <summary>
+    /// Starts a write transaction (libostree's <c>prepare_transaction</c>): import any number of trees through
+    /// <see cref="MutableTreeBuilder"/>s, write commits, set refs, then <see cref="OstreeTransaction.Complete"/>.
+    /// </summary>
+    public OstreeTransaction PrepareTransaction() => new(this);
 
     /// <summary>Stores one content object (a regular file when <paramref name="content"/> is given, else a symlink).</summary>
     public Checksum WriteContent(FileHeader header, Stream? content, long size)
@@ -179,11 +193,12 @@ public sealed class OstreeRepository
     }
 
     /// <summary>Checks a commit out into <paramref name="destination"/> (like <c>ostree checkout</c>).</summary>
-    public void Checkout(Checksum commit, string destination, CheckoutOptions? options = null) =>
-        new CheckoutEngine(this, options ?? new CheckoutOptions()).CheckoutCommit(commit, destination);
+    public void Checkout(Checksum commit, string destination, CheckoutOptions? options = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        new CheckoutEngine(this, options ?? new CheckoutOptions(), progress, cancellationToken).CheckoutCommit(commit, destination);
 
     /// <summary>Checks out a rev (ref or checksum) into <paramref name="destination"/>.</summary>
-    public void Checkout(string rev, string destination, CheckoutOptions? options = null) => Checkout(ResolveRev(rev), destination, options);
+    public void Checkout(string rev, string destination, CheckoutOptions? options = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Checkout(ResolveRev(rev), destination, options, progress, cancellationToken);
 
     /// <summary>Runs fsck: re-hashes every object and checks every ref'd commit for missing objects.</summary>
     public FsckResult Fsck(IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
@@ -209,51 +224,23 @@ public sealed class OstreeRepository
 
     internal RepositoryTransaction BeginTransaction() => new(this);
 
-    /// <summary>Fills <paramref name="tree"/> inside one transaction, writes the commit, then sets the branch.</summary>
-    private Checksum CommitImported(MutableTree tree, CommitOptions options, Action<RepositoryTransaction, MutableTree>? import)
+    /// <summary>Imports into a fresh tree inside one transaction, writes the commit, completes (signs, sets the branch).</summary>
+    private Checksum CommitImported(CommitOptions options, ImportOptions? importOptions, Action<MutableTreeBuilder> import, CancellationToken cancellationToken)
     {
-        using var transaction = BeginTransaction();
-        import?.Invoke(transaction, tree);
-        var (commit, written) = WriteCommit(transaction, tree, options);
-        if (written && options.DetachedMetadata is { Count: > 0 } detached)
-        {
-            transaction.WriteMetadata(ObjectType.CommitMeta, GVariant.GVariantSerializer.SerializeVarDict(detached), commit);
-        }
-
-        transaction.Complete();
-        if (written)
-        {
-            SignCommit(commit, options);
-        }
-
-        // The ref is written while the shared lock is still held, so a concurrent prune never sees the
-        // commit's objects without the ref that keeps them alive.
-        if (options.Branch is not null)
-        {
-            Refs.Set(options.Branch, commit);
-        }
-
-        OstreeLog.Committed(Logger, commit, transaction.ContentObjectsWritten);
+        ArgumentNullException.ThrowIfNull(options);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var transaction = PrepareTransaction();
+        var builder = new MutableTreeBuilder(transaction, importOptions);
+        import(builder);
+        var commit = transaction.WriteCommit(builder.Tree, options, cancellationToken);
+        transaction.Complete(cancellationToken);
         return commit;
     }
 
-    private void SignCommit(Checksum commit, CommitOptions options)
-    {
-        foreach (var key in options.GpgSigningKeys ?? [])
-        {
-            GpgCommitSigner.Sign(this, commit, key);
-        }
-
-        foreach (var secret in options.Ed25519SecretKeys ?? [])
-        {
-            Ed25519CommitSigner.Sign(this, commit, secret);
-        }
-    }
-
     /// <returns>The commit, and whether it was written (false when <see cref="CommitOptions.SkipIfUnchanged"/> returned the parent).</returns>
-    internal (Checksum Commit, bool Written) WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options)
+    internal (Checksum Commit, bool Written) WriteCommit(RepositoryTransaction transaction, MutableTree tree, CommitOptions options, CancellationToken cancellationToken = default)
     {
-        var (rootTree, rootMeta) = tree.WriteTo(transaction);
+        var (rootTree, rootMeta) = tree.WriteTo(transaction, cancellationToken);
         Checksum? parent = options.Parent;
         if (parent is null && !options.Orphan && options.Branch is not null)
         {
@@ -267,16 +254,22 @@ public sealed class OstreeRepository
         }
 
         var metadata = new List<KeyValuePair<string, GVariant.GVariantValue>>(options.Metadata ?? []);
-        if (!options.NoBindings && options.Branch is not null && metadata.All(kv => kv.Key != "ostree.ref-binding"))
+        if (!options.NoBindings)
         {
-            var bindings = new SortedSet<string>(StringComparer.Ordinal) { options.Branch };
-            foreach (var b in options.BindRefs ?? [])
+            // As ostree's commit builtin: the branch and --bind-refs, sorted (an empty list for a commit without a
+            // branch), then the repository's collection ID, unless the metadata already holds them.
+            var bindings = new SortedSet<string>(options.BindRefs ?? [], StringComparer.Ordinal);
+            if (options.Branch is not null)
             {
-                bindings.Add(b);
+                bindings.Add(options.Branch);
             }
 
-            metadata.Add(new("ostree.ref-binding", GVariant.GVariantValue.FromStrings(bindings)));
-            if (Config.Get("core", "collection-id") is string collection)
+            if (metadata.All(kv => kv.Key != "ostree.ref-binding"))
+            {
+                metadata.Add(new("ostree.ref-binding", GVariant.GVariantValue.FromStrings(bindings)));
+            }
+
+            if (Config.Get("core", "collection-id") is string collection && metadata.All(kv => kv.Key != "ostree.collection-binding"))
             {
                 metadata.Add(new("ostree.collection-binding", GVariant.GVariantValue.FromString(collection)));
             }

@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 using System.Runtime.InteropServices;
 
 namespace AptOstree.OSTree;
@@ -28,9 +29,9 @@ public sealed class RepositoryLock : IDisposable
         {
             var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(300));
             int fd = (int)file.SafeFileHandle.DangerousGetHandle();
-            var info = new OstreeNative.Flock { Type = exclusive ? OstreeNative.FWrLck : OstreeNative.FRdLck, Whence = 0 };
+            var info = new LibcNative.Flock { Type = exclusive ? LibcNative.FWrLck : LibcNative.FRdLck, Whence = 0 };
             int delay = 2;
-            while (OstreeNative.Fcntl(fd, OstreeNative.FOfdSetLk, ref info) != 0)
+            while (LibcNative.Fcntl(fd, LibcNative.FOfdSetLk, ref info) != 0)
             {
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno is not 11 and not 13)

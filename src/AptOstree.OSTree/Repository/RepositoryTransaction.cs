@@ -7,9 +7,10 @@ using AptOstree.Posix;
 namespace AptOstree.OSTree;
 
 /// <summary>
-/// A write transaction: objects are written into a private staging directory under <c>tmp/</c> and renamed
-/// into <c>objects/</c> by <see cref="Complete"/> (after a syncfs when fsync is on), so readers and a crash never
-/// see a half-written object. Holds the shared repository lock for its lifetime.
+/// A write transaction: objects are written into a locked staging directory under <c>tmp/</c> (see
+/// <see cref="StagingDirectory"/>) and renamed into <c>objects/</c> by <see cref="Complete"/> (after a syncfs when
+/// fsync is on), so readers and a crash never see a half-written object; a killed transaction's directory is reused
+/// or removed by later ones. Holds the shared repository lock for its lifetime.
 /// </summary>
 internal sealed class RepositoryTransaction : IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class RepositoryTransaction : IDisposable
     private readonly OstreeRepository _repo;
     private readonly IPosixFileSystem _fs;
     private readonly RepositoryLock _lock;
+    private readonly StagingDirectory _stagingDirectory;
     private readonly string _staging;
     private readonly ConcurrentDictionary<ObjectName, string> _staged = new();
     private int _counter;
@@ -27,8 +29,17 @@ internal sealed class RepositoryTransaction : IDisposable
         _repo = repository;
         _fs = repository.FileSystem;
         _lock = RepositoryLock.Acquire(repository.Path, exclusive: false, repository.LockTimeout);
-        _staging = Path.Combine(repository.Path, "tmp", $"staging-{Environment.ProcessId}-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(_staging);
+        try
+        {
+            _stagingDirectory = StagingDirectory.Allocate(_fs, Path.Combine(repository.Path, "tmp"));
+        }
+        catch
+        {
+            _lock.Dispose();
+            throw;
+        }
+
+        _staging = _stagingDirectory.Path;
     }
 
     public OstreeRepository Repository => _repo;
@@ -115,7 +126,7 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         if (_repo.Fsync && !_staged.IsEmpty)
         {
-            OstreeNative.SyncFileSystem(_staging);
+            LibcNative.SyncFileSystem(_staging);
         }
 
         var dirs = new HashSet<string>(StringComparer.Ordinal);
@@ -125,7 +136,7 @@ internal sealed class RepositoryTransaction : IDisposable
             string dir = final[..final.LastIndexOf('/')];
             if (dirs.Add(dir) && !System.IO.Directory.Exists(dir))
             {
-                _ = OstreeNative.Mkdir(dir, 0x1FF);
+                _ = LibcNative.Mkdir(dir, 0x1FF);
             }
 
             _fs.Rename(tmp, final);
@@ -147,18 +158,16 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         try
         {
-            if (!_completed || System.IO.Directory.EnumerateFileSystemEntries(_staging).Any())
+            _stagingDirectory.Dispose();
+            if (_completed)
             {
-                foreach (var f in System.IO.Directory.EnumerateFileSystemEntries(_staging))
-                {
-                    _fs.Delete(f);
-                }
+                // As libostree's commit_transaction: staging directories abandoned by killed writers go now.
+                StagingDirectory.CleanUp(_fs, Path.Combine(_repo.Path, "tmp"));
             }
-
-            System.IO.Directory.Delete(_staging);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or PosixException or AptOstreeException)
         {
+            // Clean-up never fails a transaction; the next one tries again.
         }
         finally
         {

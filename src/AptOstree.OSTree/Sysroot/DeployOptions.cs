@@ -1,6 +1,6 @@
 namespace AptOstree.OSTree.Sysroot;
 
-/// <summary>Options of <see cref="OstreeSysroot.Deploy"/>, named after <c>ostree admin deploy</c>'s flags.</summary>
+/// <summary>Options of <c>OstreeSysroot.Deploy</c>, named after <c>ostree admin deploy</c>'s flags.</summary>
 public sealed record DeployOptions
 {
     /// <summary><c>--os</c>: the stateroot; default: the merge deployment's, or the only stateroot.</summary>

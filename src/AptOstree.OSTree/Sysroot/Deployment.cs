@@ -3,7 +3,7 @@ namespace AptOstree.OSTree.Sysroot;
 /// <summary>One deployment of a sysroot, as listed by <c>ostree admin status</c>.</summary>
 /// <param name="Index">Position in the deployment list (0 = default boot entry; a staged deployment is always 0).</param>
 /// <param name="Stateroot">The OS name (stateroot), e.g. <c>debian</c>.</param>
-/// <param name="Commit">The 64-hex commit checksum.</param>
+/// <param name="Commit">The deployed commit.</param>
 /// <param name="DeploySerial">Distinguishes several deployments of the same commit in one stateroot.</param>
 /// <param name="BootChecksum">SHA-256 of kernel, initramfs and device trees (names <c>/boot/ostree/&lt;os&gt;-&lt;bootcsum&gt;</c>).</param>
 /// <param name="BootSerial">Distinguishes deployments sharing a boot checksum in the symlink farm.</param>
@@ -15,7 +15,7 @@ namespace AptOstree.OSTree.Sysroot;
 public sealed record Deployment(
     int Index,
     string Stateroot,
-    string Commit,
+    Checksum Commit,
     int DeploySerial,
     string BootChecksum,
     int BootSerial,
@@ -40,14 +40,14 @@ public sealed record Deployment(
 
     /// <summary>Parses a deployment directory name <c>&lt;hex&gt;.&lt;serial&gt;</c>.</summary>
     /// <exception cref="InvalidFormatException">The name does not match.</exception>
-    public static (string Commit, int Serial) ParseName(string name)
+    public static (Checksum Commit, int Serial) ParseName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
         int dot = name.LastIndexOf('.');
         if (dot == 64 && name[..64].All(IsLowerHex) && name.Length > 65 && name[65..].All(char.IsAsciiDigit)
             && int.TryParse(name[65..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int serial))
         {
-            return (name[..64], serial);
+            return (Checksum.Parse(name.AsSpan(0, 64)), serial);
         }
 
         throw new InvalidFormatException(DeploymentErrorCodes.InvalidDeploymentName, $"'{name}' is not a deployment name (<64 hex>.<serial>).", source: name);

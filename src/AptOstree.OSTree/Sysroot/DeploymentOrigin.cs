@@ -3,7 +3,7 @@ namespace AptOstree.OSTree.Sysroot;
 /// <summary>
 /// The <c>.origin</c> keyfile beside a deployment: where it came from (<c>[origin] refspec</c>) and transient
 /// state such as pinning (<c>[libostree-transient] pinned=true</c>). Immutable; the <c>With…</c> methods return
-/// copies. Unknown groups and keys are preserved.
+/// copies. Unknown groups and keys are preserved; comments are not, as with libostree (see <see cref="KeyFile"/>).
 /// </summary>
 public sealed class DeploymentOrigin
 {
@@ -13,9 +13,9 @@ public sealed class DeploymentOrigin
     /// <summary>The group libostree drops when an origin is copied to a new deployment.</summary>
     public const string TransientGroup = "libostree-transient";
 
-    private readonly OriginKeyFile _file;
+    private readonly KeyFile _file;
 
-    private DeploymentOrigin(OriginKeyFile file)
+    private DeploymentOrigin(KeyFile file)
     {
         _file = file;
     }
@@ -24,14 +24,14 @@ public sealed class DeploymentOrigin
     public static DeploymentOrigin ForRefspec(string refspec)
     {
         ArgumentException.ThrowIfNullOrEmpty(refspec);
-        var file = new OriginKeyFile();
+        var file = new KeyFile();
         file.SetString(OriginGroup, "refspec", refspec);
         return new DeploymentOrigin(file);
     }
 
     /// <summary>Parses an origin file.</summary>
-    /// <exception cref="InvalidFormatException">The text is not a keyfile.</exception>
-    public static DeploymentOrigin Parse(string text, string sourceName = ".origin") => new(OriginKeyFile.Parse(text, sourceName));
+    /// <exception cref="InvalidFormatException">The text is not a keyfile (<see cref="OstreeErrorCodes.InvalidKeyFile"/>).</exception>
+    public static DeploymentOrigin Parse(string text, string sourceName = ".origin") => new(KeyFile.Parse(text, sourceName));
 
     /// <summary><c>[origin] refspec</c> (or rpm-ostree's <c>baserefspec</c>), when present.</summary>
     public string? Refspec => _file.GetString(OriginGroup, "refspec") ?? _file.GetString(OriginGroup, "baserefspec");
@@ -40,6 +40,7 @@ public sealed class DeploymentOrigin
     public string? OverrideCommit => _file.GetString(OriginGroup, "override-commit");
 
     /// <summary><c>[libostree-transient] pinned=true</c>: never garbage-collected.</summary>
+    /// <exception cref="InvalidFormatException">The value is not a boolean.</exception>
     public bool IsPinned => _file.GetBoolean(TransientGroup, "pinned") ?? false;
 
     /// <summary>Any value, by group and key; null when absent.</summary>
@@ -50,6 +51,14 @@ public sealed class DeploymentOrigin
     {
         var copy = _file.Clone();
         copy.SetString(group, key, value);
+        return new DeploymentOrigin(copy);
+    }
+
+    /// <summary>A copy without <paramref name="group"/> (unchanged when there is none).</summary>
+    public DeploymentOrigin WithoutGroup(string group)
+    {
+        var copy = _file.Clone();
+        copy.RemoveGroup(group);
         return new DeploymentOrigin(copy);
     }
 
@@ -67,7 +76,7 @@ public sealed class DeploymentOrigin
         else
         {
             // Like GLib's g_key_file_remove_key: the (now empty) group stays, so the bytes match ostree's.
-            copy.RemoveKey(TransientGroup, "pinned");
+            copy.Remove(TransientGroup, "pinned");
         }
 
         return new DeploymentOrigin(copy);
@@ -78,8 +87,8 @@ public sealed class DeploymentOrigin
     {
         var copy = _file.Clone();
         copy.RemoveGroup(TransientGroup);
-        copy.RemoveKey(OriginGroup, "override-commit");
-        copy.RemoveKey(OriginGroup, "unlocked");
+        copy.Remove(OriginGroup, "override-commit");
+        copy.Remove(OriginGroup, "unlocked");
         return new DeploymentOrigin(copy);
     }
 

@@ -39,16 +39,31 @@ public static class EtcMerge
         return new EtcMergeResult(modified, removed, added, ignored);
     }
 
+    /// <summary>
+    /// Walks both trees depth first with an explicit stack (their depth comes from the commit and the user), in the
+    /// order of a recursive walk: per directory, its entries by name, each directory followed by what is below it.
+    /// </summary>
     private static void Diff(IPosixFileSystem fs, string a, string b, string rel, List<string> modified, List<string> removed, List<string> added)
     {
-        string dirA = Join(a, rel);
-        string dirB = Join(b, rel);
-        var namesA = fs.ListDirectory(dirA).Order(StringComparer.Ordinal).ToList();
-        var namesB = new HashSet<string>(fs.ListDirectory(dirB), StringComparer.Ordinal);
-        foreach (var name in namesA)
+        var stack = new Stack<(string Rel, List<string> Names, HashSet<string> NamesB, int Next)>();
+        stack.Push(OpenDiff(fs, a, b, rel));
+        while (stack.TryPop(out var frame))
         {
-            string childRel = rel.Length == 0 ? name : $"{rel}/{name}";
-            if (!namesB.Contains(name))
+            if (frame.Next == frame.Names.Count)
+            {
+                var setA = new HashSet<string>(frame.Names, StringComparer.Ordinal);
+                foreach (var name in frame.NamesB.Where(n => !setA.Contains(n)).Order(StringComparer.Ordinal))
+                {
+                    AddAll(fs, b, frame.Rel.Length == 0 ? name : $"{frame.Rel}/{name}", added);
+                }
+
+                continue;
+            }
+
+            string nameA = frame.Names[frame.Next];
+            stack.Push(frame with { Next = frame.Next + 1 });
+            string childRel = frame.Rel.Length == 0 ? nameA : $"{frame.Rel}/{nameA}";
+            if (!frame.NamesB.Contains(nameA))
             {
                 removed.Add(childRel);
                 continue;
@@ -69,27 +84,28 @@ public static class EtcMerge
 
             if (stA.IsDirectory)
             {
-                Diff(fs, a, b, childRel, modified, removed, added);
+                stack.Push(OpenDiff(fs, a, b, childRel));
             }
-        }
-
-        var setA = new HashSet<string>(namesA, StringComparer.Ordinal);
-        foreach (var name in namesB.Where(n => !setA.Contains(n)).Order(StringComparer.Ordinal))
-        {
-            string childRel = rel.Length == 0 ? name : $"{rel}/{name}";
-            AddRecursive(fs, b, childRel, added);
         }
     }
 
-    private static void AddRecursive(IPosixFileSystem fs, string root, string rel, List<string> added)
+    private static (string Rel, List<string> Names, HashSet<string> NamesB, int Next) OpenDiff(IPosixFileSystem fs, string a, string b, string rel) =>
+        (rel, fs.ListDirectory(Join(a, rel)).Order(StringComparer.Ordinal).ToList(), new HashSet<string>(fs.ListDirectory(Join(b, rel)), StringComparer.Ordinal), 0);
+
+    /// <summary>An added entry and, for a directory, everything below it in pre-order by name.</summary>
+    private static void AddAll(IPosixFileSystem fs, string root, string rel, List<string> added)
     {
-        added.Add(rel);
-        var st = fs.GetStatus(Join(root, rel));
-        if (st.IsDirectory)
+        var stack = new Stack<string>();
+        stack.Push(rel);
+        while (stack.TryPop(out var current))
         {
-            foreach (var name in fs.ListDirectory(Join(root, rel)).Order(StringComparer.Ordinal))
+            added.Add(current);
+            if (fs.GetStatus(Join(root, current)).IsDirectory)
             {
-                AddRecursive(fs, root, $"{rel}/{name}", added);
+                foreach (var name in fs.ListDirectory(Join(root, current)).Order(StringComparer.Ordinal).Reverse())
+                {
+                    stack.Push($"{current}/{name}");
+                }
             }
         }
     }
@@ -196,7 +212,7 @@ public static class EtcMerge
 
         EnsureParentFromTemplate(tree, oldEtc, newEtc, parent);
         var template = fs.GetStatus(Join(oldEtc, parent));
-        fs.CreateDirectory(Join(newEtc, parent), 0x1C0);
+        fs.CreateDirectory(Join(newEtc, parent), PosixPermissions.OwnerOnlyDirectory);
         try
         {
             fs.SetOwner(Join(newEtc, parent), template.Uid, template.Gid);

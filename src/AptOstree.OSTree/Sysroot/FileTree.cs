@@ -13,7 +13,10 @@ internal sealed class FileTree(IPosixFileSystem fs)
 
     public bool IsDirectory(string path) => fs.TryGetStatus(path, out var st) && st.IsDirectory;
 
-    /// <summary><c>rm -rf</c>; making directories writable first so read-only trees can be removed.</summary>
+    /// <summary>
+    /// <c>rm -rf</c>; making directories writable first so read-only trees can be removed. Post-order with an explicit
+    /// stack: a deployment's depth comes from its commit.
+    /// </summary>
     public void DeleteRecursive(string path)
     {
         if (!fs.TryGetStatus(path, out var st))
@@ -21,20 +24,31 @@ internal sealed class FileTree(IPosixFileSystem fs)
             return;
         }
 
-        if (st.IsDirectory)
+        var stack = new Stack<(string Path, PosixFileStatus Status, bool Emptied)>();
+        stack.Push((path, st, false));
+        while (stack.TryPop(out var item))
         {
-            if ((st.Permissions & 0x1C0) != 0x1C0)
+            if (!item.Status.IsDirectory || item.Emptied)
             {
-                fs.SetPermissions(path, st.Permissions | 0x1C0);
+                fs.Delete(item.Path);
+                continue;
             }
 
-            foreach (var name in fs.ListDirectory(path))
+            if ((item.Status.Permissions & PosixPermissions.OwnerOnlyDirectory) != PosixPermissions.OwnerOnlyDirectory)
             {
-                DeleteRecursive($"{path}/{name}");
+                fs.SetPermissions(item.Path, item.Status.Permissions | PosixPermissions.OwnerOnlyDirectory);
+            }
+
+            stack.Push(item with { Emptied = true });
+            foreach (var name in fs.ListDirectory(item.Path))
+            {
+                string child = $"{item.Path}/{name}";
+                if (fs.TryGetStatus(child, out var childStatus))
+                {
+                    stack.Push((child, childStatus, false));
+                }
             }
         }
-
-        fs.Delete(path);
     }
 
     /// <summary>Copies a file, symlink or directory tree to a path that must not exist.</summary>
@@ -42,30 +56,39 @@ internal sealed class FileTree(IPosixFileSystem fs)
     public List<string> CopyRecursive(string source, string destination, bool durable)
     {
         var skipped = new List<string>();
-        Copy(source, destination, durable, skipped);
+        var stack = new Stack<CopyFrame>();
+        CopyOne(source, destination, durable, skipped, stack);
+        while (stack.TryPeek(out var frame))
+        {
+            if (frame.NextName < frame.Names.Count)
+            {
+                string name = frame.Names[frame.NextName++];
+                CopyOne($"{frame.Source}/{name}", $"{frame.Destination}/{name}", durable, skipped, stack);
+                continue;
+            }
+
+            stack.Pop();
+            TryChown(frame.Destination, frame.Status);
+            fs.SetPermissions(frame.Destination, frame.Status.Permissions);
+            if (durable)
+            {
+                fs.Sync(frame.Destination);
+            }
+        }
+
         return skipped;
     }
 
-    private void Copy(string source, string destination, bool durable, List<string> skipped)
+    /// <summary>Copies a file or symlink; a directory is created and pushed, to be finished once its entries are copied.</summary>
+    private void CopyOne(string source, string destination, bool durable, List<string> skipped, Stack<CopyFrame> directories)
     {
         var st = fs.GetStatus(source);
         switch (st.FileType)
         {
             case PosixFileType.Directory:
-                fs.CreateDirectory(destination, 0x1C0);
+                fs.CreateDirectory(destination, PosixPermissions.OwnerOnlyDirectory);
                 CopyXattrs(source, destination);
-                foreach (var name in fs.ListDirectory(source).Order(StringComparer.Ordinal))
-                {
-                    Copy($"{source}/{name}", $"{destination}/{name}", durable, skipped);
-                }
-
-                TryChown(destination, st);
-                fs.SetPermissions(destination, st.Permissions);
-                if (durable)
-                {
-                    fs.Sync(destination);
-                }
-
+                directories.Push(new CopyFrame(source, destination, st, fs.ListDirectory(source).Order(StringComparer.Ordinal).ToList()));
                 break;
             case PosixFileType.RegularFile:
                 CopyFile(source, destination, st, durable);
@@ -83,7 +106,7 @@ internal sealed class FileTree(IPosixFileSystem fs)
     private void CopyFile(string source, string destination, PosixFileStatus st, bool durable)
     {
         using (var input = fs.OpenRead(source))
-        using (var output = fs.CreateFile(destination, 0x180))
+        using (var output = fs.CreateFile(destination, PosixPermissions.OwnerOnlyFile))
         {
             input.CopyTo(output);
             if (durable && output is FileStream file)
@@ -139,5 +162,18 @@ internal sealed class FileTree(IPosixFileSystem fs)
                 // security.*/trusted.* need privileges; user.ostreemeta-style state is not needed in /etc.
             }
         }
+    }
+
+    private sealed class CopyFrame(string source, string destination, PosixFileStatus status, List<string> names)
+    {
+        public string Source { get; } = source;
+
+        public string Destination { get; } = destination;
+
+        public PosixFileStatus Status { get; } = status;
+
+        public List<string> Names { get; } = names;
+
+        public int NextName { get; set; }
     }
 }

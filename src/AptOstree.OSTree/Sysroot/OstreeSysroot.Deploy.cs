@@ -23,8 +23,40 @@ public sealed partial class OstreeSysroot
     public Deployment Deploy(string refspec, DeployOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(refspec);
+        Checksum commit;
+        try
+        {
+            commit = Repository.ResolveRev(refspec);
+        }
+        catch (AptOstreeException ex) when (ex is not PosixException && ex.ErrorCode != DeploymentErrorCodes.NotASysroot)
+        {
+            throw new AptOstreeException(DeploymentErrorCodes.UnresolvedRevision, $"Cannot resolve '{refspec}' in {Repository.Path}: {ex.Message}", ex);
+        }
+
+        return Deploy(commit, DeploymentOrigin.ForRefspec(refspec), options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deploys <paramref name="commit"/> of the sysroot repository, which no ref needs to name (a commit that package
+    /// layering just wrote, say); otherwise as <see cref="Deploy(string, DeployOptions?, CancellationToken)"/>. The
+    /// deployment refs (<c>ostree/BV/SUB/INDEX</c>) keep it from being pruned. Without
+    /// <see cref="DeployOptions.Origin"/> the origin names the checksum, as <c>ostree admin deploy CHECKSUM</c> writes it.
+    /// </summary>
+    /// <returns>The new deployment as listed afterwards.</returns>
+    /// <exception cref="AptOstreeException">The commit is not in the repository, or as for the refspec overload.</exception>
+    public Deployment Deploy(Checksum commit, DeployOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        if (!Repository.Objects.Contains(commit, ObjectType.Commit))
+        {
+            throw new AptOstreeException(DeploymentErrorCodes.UnresolvedRevision, $"Commit {commit} is not in {Repository.Path}.");
+        }
+
+        return Deploy(commit, DeploymentOrigin.ForRefspec(commit.ToString()), options, cancellationToken);
+    }
+
+    private Deployment Deploy(Checksum commit, DeploymentOrigin defaultOrigin, DeployOptions? options, CancellationToken cancellationToken)
+    {
         options ??= new DeployOptions();
-        var repository = Repository ?? throw new InvalidOperationException("Deploying needs the sysroot repository; pass an ISysrootRepository to the constructor.");
         using var sysrootLock = AcquireLock();
         var state = Load();
         if (state.Staged is not null)
@@ -34,9 +66,8 @@ public sealed partial class OstreeSysroot
 
         string os = ResolveStateroot(state, options.Stateroot);
         var merge = options.NoMerge ? null : state.MergeDeployment(os);
-        string commit = repository.ResolveRevision(refspec);
         int serial = state.Deployments.Where(d => d.Stateroot == os && d.Commit == commit).Select(d => d.DeploySerial + 1).DefaultIfEmpty(0).Max();
-        var origin = options.Origin ?? DeploymentOrigin.ForRefspec(refspec);
+        var origin = options.Origin ?? defaultOrigin;
         var kargs = options.KernelArguments is { } given ? KernelArguments.From(given) : merge?.KernelArguments ?? KernelArguments.Empty;
         kargs = kargs.Append([.. options.AppendKernelArguments]);
         foreach (var delete in options.DeleteKernelArguments)
@@ -71,17 +102,17 @@ public sealed partial class OstreeSysroot
         return os;
     }
 
-    private (Deployment Deployment, BootKernel Kernel) CreateDeploymentTree(string os, string commit, int serial, DeploymentOrigin origin, KernelArguments kargs, Deployment? merge, bool layout, CancellationToken cancellationToken)
+    private (Deployment Deployment, BootKernel Kernel) CreateDeploymentTree(string os, Checksum commit, int serial, DeploymentOrigin origin, KernelArguments kargs, Deployment? merge, bool layout, CancellationToken cancellationToken)
     {
         string osDir = $"{Root}/ostree/deploy/{os}";
         string deployParent = $"{osDir}/deploy";
-        EnsureDirectory(_fs, deployParent, 0x1ED);
-        EnsureDirectory(_fs, $"{osDir}/backing", 0x1C0);
+        EnsureDirectory(_fs, deployParent, PosixPermissions.Directory);
+        EnsureDirectory(_fs, $"{osDir}/backing", PosixPermissions.OwnerOnlyDirectory);
         string dir = $"{deployParent}/{commit}.{serial}";
         DeploymentLog.Deploying(_logger, commit, os, dir);
         _tree.DeleteRecursive(dir);
         _tree.DeleteRecursive($"{dir}.origin");
-        Repository!.CheckoutForDeployment(commit, dir, cancellationToken);
+        CheckOut(commit, dir, cancellationToken);
 
         var kernel = BootKernel.Find(_fs, dir);
         PrepareEtc(dir, commit);
@@ -126,9 +157,19 @@ public sealed partial class OstreeSysroot
         }
 
         _fs.Sync(dir);
-        AtomicFile.WriteText($"{dir}.origin", origin.ToString(), 0x1A4, durable: true, _fs);
+        AtomicFile.WriteText($"{dir}.origin", origin.ToString(), PosixPermissions.File, durable: true, _fs);
         var entry = new BootLoaderEntry(KernelEntryValues(os, kernel));
         return (new Deployment(0, os, commit, serial, kernel.BootChecksum, 0, origin, kargs, entry), kernel);
+    }
+
+    /// <summary>
+    /// Checks the commit out with hard links where the repository mode allows (user mode for bare-user repositories),
+    /// processing passthrough whiteouts, as <c>ostree admin deploy</c> does.
+    /// </summary>
+    private void CheckOut(Checksum commit, string destination, CancellationToken cancellationToken)
+    {
+        var mode = Repository.Mode is RepoMode.BareUser or RepoMode.BareUserOnly ? CheckoutMode.User : CheckoutMode.Root;
+        Repository.Checkout(commit, destination, new CheckoutOptions { Mode = mode, ProcessPassthroughWhiteouts = true }, cancellationToken: cancellationToken);
     }
 
     private static IEnumerable<KeyValuePair<string, string>> KernelEntryValues(string os, BootKernel kernel)
@@ -146,7 +187,7 @@ public sealed partial class OstreeSysroot
         }
     }
 
-    private void PrepareEtc(string dir, string commit)
+    private void PrepareEtc(string dir, Checksum commit)
     {
         string etc = $"{dir}/etc";
         string usrEtc = $"{dir}/usr/etc";
@@ -182,7 +223,7 @@ public sealed partial class OstreeSysroot
     private void PrepareVar(string osDir, string dir)
     {
         string var = $"{osDir}/var";
-        EnsureDirectory(_fs, var, 0x1ED);
+        EnsureDirectory(_fs, var, PosixPermissions.Directory);
         if (_fs.ListDirectory(var).Count == 0)
         {
             string treeVar = $"{dir}/var";
@@ -196,7 +237,7 @@ public sealed partial class OstreeSysroot
             }
             else
             {
-                foreach (var (name, mode) in new (string, uint)[] { ("lib", 0x1ED), ("log", 0x1ED), ("tmp", 0x3FF), ("home", 0x1ED), ("opt", 0x1ED), ("srv", 0x1ED), ("roothome", 0x1C0), ("mnt", 0x1ED), ("usrlocal", 0x1ED) })
+                foreach (var (name, mode) in new (string, uint)[] { ("lib", PosixPermissions.Directory), ("log", PosixPermissions.Directory), ("tmp", PosixPermissions.StickyWorldWritable), ("home", PosixPermissions.Directory), ("opt", PosixPermissions.Directory), ("srv", PosixPermissions.Directory), ("roothome", PosixPermissions.OwnerOnlyDirectory), ("mnt", PosixPermissions.Directory), ("usrlocal", PosixPermissions.Directory) })
                 {
                     EnsureDirectory(_fs, $"{var}/{name}", mode);
                 }
@@ -215,8 +256,8 @@ public sealed partial class OstreeSysroot
         {
             if (!_fs.TryGetStatus($"{dir}/{name}", out _))
             {
-                _fs.CreateDirectory($"{dir}/{name}", 0x1ED);
-                _fs.SetPermissions($"{dir}/{name}", 0x1ED);
+                _fs.CreateDirectory($"{dir}/{name}", PosixPermissions.Directory);
+                _fs.SetPermissions($"{dir}/{name}", PosixPermissions.Directory);
             }
         }
 
@@ -232,8 +273,8 @@ public sealed partial class OstreeSysroot
 
         if (!_fs.TryGetStatus($"{dir}/tmp", out _))
         {
-            _fs.CreateDirectory($"{dir}/tmp", 0x3FF);
-            _fs.SetPermissions($"{dir}/tmp", 0x3FF);
+            _fs.CreateDirectory($"{dir}/tmp", PosixPermissions.StickyWorldWritable);
+            _fs.SetPermissions($"{dir}/tmp", PosixPermissions.StickyWorldWritable);
         }
     }
 

@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree.Sysroot;
 
@@ -27,7 +28,10 @@ public sealed partial class OstreeSysroot
         return Load().Deployments.First(d => d.SameDeploymentAs(target));
     }
 
-    /// <summary><c>ostree admin undeploy INDEX</c>: removes a deployment (never the booted one) and cleans up.</summary>
+    /// <summary>
+    /// <c>ostree admin undeploy INDEX</c>: removes a deployment (never the booted one) and cleans up, pruning the
+    /// repository as ostree's does.
+    /// </summary>
     public void Undeploy(int index, CancellationToken cancellationToken = default)
     {
         using var sysrootLock = AcquireLock();
@@ -44,7 +48,7 @@ public sealed partial class OstreeSysroot
         }
 
         var list = state.Deployments.Where(d => !d.IsStaged && !d.SameDeploymentAs(target)).ToList();
-        WriteDeploymentsCore(state, list, prune: false, cancellationToken);
+        WriteDeploymentsCore(state, list, prune: true, cancellationToken);
     }
 
     /// <summary><c>ostree admin pin INDEX</c> / <c>--unpin</c>: pinned deployments are kept by deploy and cleanup.</summary>
@@ -102,5 +106,5 @@ public sealed partial class OstreeSysroot
     }
 
     private void WriteOrigin(Deployment target, DeploymentOrigin origin) =>
-        AtomicFile.WriteText($"{GetDeploymentDirectory(target)}.origin", origin.ToString(), 0x1A4, durable: true, _fs);
+        AtomicFile.WriteText($"{GetDeploymentDirectory(target)}.origin", origin.ToString(), PosixPermissions.File, durable: true, _fs);
 }

@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 using System.Globalization;
 
 namespace AptOstree.OSTree.Sysroot;
@@ -19,7 +20,7 @@ public sealed partial class OstreeSysroot
         using var sysrootLock = AcquireLock();
         var state = Load();
         var staged = state.Staged ?? throw new AptOstreeException(DeploymentErrorCodes.StagingState, "There is no staged deployment to finalize.");
-        var keyFile = OriginKeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
+        var keyFile = KeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
         string? mergeName = keyFile.GetString(StagedGroup, "merge-deployment");
         var merge = mergeName is null ? null : state.Deployments.FirstOrDefault(d => !d.IsStaged && d.Stateroot == staged.Stateroot && d.Name == mergeName);
         string dir = GetDeploymentDirectory(staged);
@@ -43,7 +44,7 @@ public sealed partial class OstreeSysroot
 
     private void WriteStaged(Deployment deployment, Deployment? merge)
     {
-        var file = new OriginKeyFile();
+        var file = new KeyFile();
         file.SetString(StagedGroup, "stateroot", deployment.Stateroot);
         file.SetString(StagedGroup, "name", deployment.Name);
         file.SetString(StagedGroup, "bootcsum", deployment.BootChecksum);
@@ -60,10 +61,10 @@ public sealed partial class OstreeSysroot
 
         foreach (var dir in new[] { $"{Root}/run", $"{Root}/run/ostree" })
         {
-            EnsureDirectory(_fs, dir, 0x1ED);
+            EnsureDirectory(_fs, dir, PosixPermissions.Directory);
         }
 
-        AtomicFile.WriteText(StagedStatePath, file.ToString(), 0x1A4, durable: true, _fs);
+        AtomicFile.WriteText(StagedStatePath, file.ToString(), PosixPermissions.File, durable: true, _fs);
     }
 
     private Deployment? ReadStaged()
@@ -73,7 +74,7 @@ public sealed partial class OstreeSysroot
             return null;
         }
 
-        var file = OriginKeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
+        var file = KeyFile.Parse(ReadText(StagedStatePath), StagedStatePath);
         string os = file.GetString(StagedGroup, "stateroot") ?? throw StagedInvalid("stateroot");
         var (commit, serial) = Deployment.ParseName(file.GetString(StagedGroup, "name") ?? throw StagedInvalid("name"));
         string bootcsum = file.GetString(StagedGroup, "bootcsum") ?? throw StagedInvalid("bootcsum");
@@ -90,7 +91,7 @@ public sealed partial class OstreeSysroot
             KernelArguments.Parse(file.GetString(StagedGroup, "kargs") ?? string.Empty), entry, IsStaged: true);
     }
 
-    private bool IsInBootEntries(string os, string commit, int serial)
+    private bool IsInBootEntries(string os, Checksum commit, int serial)
     {
         int bv = ReadBootVersion();
         string entriesDir = $"{Root}/boot/loader.{bv}/entries";

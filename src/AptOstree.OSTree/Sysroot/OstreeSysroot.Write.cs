@@ -42,12 +42,17 @@ public sealed partial class OstreeSysroot
             var entries = BuildEntries(assigned, newBv);
             string loaderDir = $"{Root}/boot/loader.{newBv}";
             _tree.DeleteRecursive(loaderDir);
-            _fs.CreateDirectory(loaderDir, 0x1ED);
-            _fs.CreateDirectory($"{loaderDir}/entries", 0x1ED);
+            _fs.CreateDirectory(loaderDir, PosixPermissions.Directory);
+            _fs.CreateDirectory($"{loaderDir}/entries", PosixPermissions.Directory);
             foreach (var (name, text) in entries)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                AtomicFile.WriteText($"{loaderDir}/entries/{name}", text, 0x1A4, durable: true, _fs);
+                AtomicFile.WriteText($"{loaderDir}/entries/{name}", text, PosixPermissions.File, durable: true, _fs);
+            }
+
+            if (GrubBootConfig.IsEnabled(_fs, Root))
+            {
+                AtomicFile.WriteText($"{loaderDir}/{GrubBootConfig.FileName}", GrubBootConfig.Render(entries.Select(e => BootLoaderEntry.Parse(e.Text))), PosixPermissions.File, durable: true, _fs);
             }
 
             _fs.Sync($"{loaderDir}/entries");
@@ -118,7 +123,7 @@ public sealed partial class OstreeSysroot
     {
         var osRelease = OsRelease.Read(_fs, GetDeploymentDirectory(d));
         string title = osRelease.GetValueOrDefault("PRETTY_NAME") ?? osRelease.GetValueOrDefault("ID") ?? d.Stateroot;
-        string? version = Repository?.GetCommitVersion(d.Commit);
+        string? version = Repository.ReadCommit(d.Commit).Version;
         if (!string.IsNullOrEmpty(version) && !title.Contains(version, StringComparison.Ordinal))
         {
             title = $"{title} {version}";
@@ -157,7 +162,7 @@ public sealed partial class OstreeSysroot
     {
         string farm = $"{Root}/ostree/boot.{bootVersion}.{subBootVersion}";
         _tree.DeleteRecursive(farm);
-        _fs.CreateDirectory(farm, 0x1ED);
+        _fs.CreateDirectory(farm, PosixPermissions.Directory);
         var created = new HashSet<string>(StringComparer.Ordinal) { farm };
         foreach (var d in list)
         {
@@ -167,7 +172,7 @@ public sealed partial class OstreeSysroot
             {
                 if (created.Add(dir))
                 {
-                    _fs.CreateDirectory(dir, 0x1ED);
+                    _fs.CreateDirectory(dir, PosixPermissions.Directory);
                 }
             }
 
@@ -223,12 +228,12 @@ public sealed partial class OstreeSysroot
 
         if (!_fs.TryGetStatus(bootOstree, out _))
         {
-            _fs.CreateDirectory(bootOstree, 0x1ED);
+            _fs.CreateDirectory(bootOstree, PosixPermissions.Directory);
         }
 
         string temp = $"{bootOstree}/.tmp-{stateroot}-{kernel.BootChecksum}";
         _tree.DeleteRecursive(temp);
-        _fs.CreateDirectory(temp, 0x1ED);
+        _fs.CreateDirectory(temp, PosixPermissions.Directory);
         foreach (var (source, name) in new[] { (kernel.KernelPath, kernel.KernelFileName), (kernel.InitramfsPath, kernel.InitramfsFileName), (kernel.DevicetreePath, kernel.DevicetreeFileName) })
         {
             if (source is null)
@@ -256,7 +261,7 @@ public sealed partial class OstreeSysroot
 
     private void TouchDeployDirectory()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _time.GetUtcNow();
         _fs.SetModificationTime($"{Root}/ostree/deploy", now.ToUnixTimeSeconds(), (uint)(now.Ticks % TimeSpan.TicksPerSecond * 100));
     }
 
@@ -323,36 +328,49 @@ public sealed partial class OstreeSysroot
             }
         }
 
-        if (Repository is not null)
+        UpdateDeploymentRefs(state);
+        if (prune)
         {
-            var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-            for (int i = 0; i < state.Deployments.Count; i++)
-            {
-                wanted[$"ostree/{bv}/{state.SubBootVersion}/{i}"] = state.Deployments[i].Commit;
-            }
+            PruneRepository(cancellationToken);
+        }
+    }
 
-            foreach (var (name, commit) in Repository.ListRefs("ostree"))
-            {
-                if (!wanted.TryGetValue(name, out var c) || c != commit)
-                {
-                    Repository.SetRef(name, null);
-                }
-            }
+    /// <summary>Points <c>ostree/BV/SUB/INDEX</c> at each deployment's commit and deletes the other <c>ostree/</c> refs.</summary>
+    private void UpdateDeploymentRefs(SysrootState state)
+    {
+        var refs = Repository.Refs;
+        refs.RemoveStaleTemporaries();
+        var wanted = new Dictionary<string, Checksum>(StringComparer.Ordinal);
+        for (int i = 0; i < state.Deployments.Count; i++)
+        {
+            wanted[$"ostree/{state.BootVersion}/{state.SubBootVersion}/{i}"] = state.Deployments[i].Commit;
+        }
 
-            var existing = Repository.ListRefs("ostree");
-            foreach (var (name, commit) in wanted)
+        var existing = refs.List("ostree/");
+        foreach (var (name, commit) in existing)
+        {
+            if (!wanted.TryGetValue(name, out var c) || c != commit)
             {
-                if (!existing.TryGetValue(name, out var c) || c != commit)
-                {
-                    Repository.SetRef(name, commit);
-                }
-            }
-
-            if (prune)
-            {
-                Repository.Prune(cancellationToken);
+                refs.Set(name, null);
             }
         }
+
+        foreach (var (name, commit) in wanted)
+        {
+            if (!existing.TryGetValue(name, out var c) || c != commit)
+            {
+                refs.Set(name, commit);
+            }
+        }
+    }
+
+    /// <summary>
+    /// libostree's <c>ostree_sysroot_cleanup_prune_repo</c>: prunes with the exclusive repository lock, refs only, depth
+    /// 0. Deployed commits are roots through their deployment refs.
+    /// </summary>
+    private void PruneRepository(CancellationToken cancellationToken)
+    {
+        new RepositoryPruner(Repository).Prune(new PruneOptions { RefsOnly = true, Depth = 0 }, cancellationToken);
     }
 
     private void RemoveUnreferenced(string path)

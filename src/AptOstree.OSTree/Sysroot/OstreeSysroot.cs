@@ -21,30 +21,50 @@ public sealed partial class OstreeSysroot
     private readonly FileTree _tree;
     private readonly ILogger _logger;
     private readonly string? _kernelCommandLine;
+    private readonly TimeProvider _time;
+    private OstreeRepository? _repository;
 
     /// <summary>Opens a sysroot.</summary>
     /// <param name="path">The sysroot directory (<c>/</c> on a booted system).</param>
-    /// <param name="repository">The sysroot repository (<c>ostree/repo</c>); needed by deploy, cleanup with prune and titles with versions.</param>
+    /// <param name="repository">The sysroot repository (<c>ostree/repo</c>); by default it is opened on first use
+    /// through <paramref name="fileSystem"/>.</param>
     /// <param name="fileSystem">The file layer; libc by default.</param>
     /// <param name="logger">Logger; none by default.</param>
     /// <param name="kernelCommandLine">The running kernel's command line for booted-deployment detection; by default
     /// <c>/proc/cmdline</c> when <paramref name="path"/> is <c>/</c>, otherwise none (offline sysroot).</param>
-    public OstreeSysroot(string path, ISysrootRepository? repository = null, IPosixFileSystem? fileSystem = null, ILogger<OstreeSysroot>? logger = null, string? kernelCommandLine = null)
+    /// <param name="timeProvider">The clock (the deploy directory's modification time, as ostree touches it); the system's by default.</param>
+    public OstreeSysroot(string path, OstreeRepository? repository = null, IPosixFileSystem? fileSystem = null, ILogger<OstreeSysroot>? logger = null, string? kernelCommandLine = null, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = path.Length > 1 ? path.TrimEnd('/') : path;
-        Repository = repository;
+        _repository = repository;
         _fs = fileSystem ?? LibcPosixFileSystem.Instance;
         _tree = new FileTree(_fs);
         _logger = logger ?? NullLogger<OstreeSysroot>.Instance;
+        _time = timeProvider ?? TimeProvider.System;
         _kernelCommandLine = kernelCommandLine ?? (Path == "/" && File.Exists("/proc/cmdline") ? File.ReadAllText("/proc/cmdline") : null);
     }
 
     /// <summary>The sysroot directory.</summary>
     public string Path { get; }
 
-    /// <summary>The sysroot repository, when one was given.</summary>
-    public ISysrootRepository? Repository { get; }
+    /// <summary>
+    /// The sysroot's repository, <c>ostree/repo</c> (libostree's <c>ostree_sysroot_repo()</c>): the one given to the
+    /// constructor, or opened on first use.
+    /// </summary>
+    /// <exception cref="AptOstreeException">There is no repository at <c>ostree/repo</c> (<see cref="DeploymentErrorCodes.NotASysroot"/>).</exception>
+    public OstreeRepository Repository => _repository ??= OpenRepository();
+
+    private OstreeRepository OpenRepository()
+    {
+        string path = $"{Root}/ostree/repo";
+        if (!_fs.TryGetStatus($"{path}/config", out _))
+        {
+            throw new AptOstreeException(DeploymentErrorCodes.NotASysroot, $"'{Path}' has no repository at ostree/repo.");
+        }
+
+        return OstreeRepository.Open(path, new RepositoryOptions { FileSystem = _fs });
+    }
 
     private string Root => Path == "/" ? string.Empty : Path;
 
@@ -60,16 +80,16 @@ public sealed partial class OstreeSysroot
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var fs = fileSystem ?? LibcPosixFileSystem.Instance;
-        EnsureDirectory(fs, path, 0x1ED);
+        EnsureDirectory(fs, path, PosixPermissions.Directory);
         var dirs = modern
-            ? new (string Name, uint Mode)[] { ("boot", 0x1ED) }
-            : [("boot", 0x1ED), ("dev", 0x1ED), ("home", 0x1ED), ("proc", 0x1ED), ("run", 0x1ED), ("sys", 0x1ED), ("root", 0x1C0), ("tmp", 0x3FF)];
+            ? new (string Name, uint Mode)[] { ("boot", PosixPermissions.Directory) }
+            : [("boot", PosixPermissions.Directory), ("dev", PosixPermissions.Directory), ("home", PosixPermissions.Directory), ("proc", PosixPermissions.Directory), ("run", PosixPermissions.Directory), ("sys", PosixPermissions.Directory), ("root", PosixPermissions.OwnerOnlyDirectory), ("tmp", PosixPermissions.StickyWorldWritable)];
         foreach (var (name, mode) in dirs)
         {
             EnsureDirectory(fs, $"{path}/{name}", mode);
         }
 
-        EnsureDirectory(fs, $"{path}/ostree", 0x1ED);
+        EnsureDirectory(fs, $"{path}/ostree", PosixPermissions.Directory);
         if (!fs.TryGetStatus($"{path}/ostree/repo", out _))
         {
             if (createRepository is null)
@@ -80,7 +100,7 @@ public sealed partial class OstreeSysroot
             createRepository($"{path}/ostree/repo");
         }
 
-        EnsureDirectory(fs, $"{path}/ostree/deploy", 0x1ED);
+        EnsureDirectory(fs, $"{path}/ostree/deploy", PosixPermissions.Directory);
         fs.Sync($"{path}/ostree");
         fs.Sync(path);
     }
@@ -91,8 +111,8 @@ public sealed partial class OstreeSysroot
         ValidateName(name, "stateroot");
         EnsureSysroot();
         string dir = $"{Root}/ostree/deploy/{name}";
-        EnsureDirectory(_fs, dir, 0x1ED);
-        EnsureDirectory(_fs, $"{dir}/var", 0x1ED);
+        EnsureDirectory(_fs, dir, PosixPermissions.Directory);
+        EnsureDirectory(_fs, $"{dir}/var", PosixPermissions.Directory);
         _fs.Sync(dir);
         _fs.Sync($"{Root}/ostree/deploy");
     }

@@ -9,27 +9,29 @@ public sealed class OstreeSysrootFactory
 {
     private readonly IPosixFileSystem _fileSystem;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _timeProvider;
 
     /// <summary>Creates the factory.</summary>
-    public OstreeSysrootFactory(IPosixFileSystem fileSystem, ILoggerFactory? loggerFactory = null)
+    public OstreeSysrootFactory(IPosixFileSystem fileSystem, ILoggerFactory? loggerFactory = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
         _fileSystem = fileSystem;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>
     /// Opens the sysroot at <paramref name="path"/>; its <c>ostree/repo</c> is opened too when it exists
-    /// (read-only commands such as status work without it).
+    /// (read-only commands such as status work without it; <see cref="OstreeSysroot.Repository"/> then throws).
     /// </summary>
     public OstreeSysroot Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string repo = $"{path.TrimEnd('/')}/ostree/repo";
-        ISysrootRepository? repository = _fileSystem.TryGetStatus($"{repo}/config", out _)
-            ? new OstreeRepositorySysrootRepository(OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory }))
+        var repository = _fileSystem.TryGetStatus($"{repo}/config", out _)
+            ? OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory })
             : null;
-        return new OstreeSysroot(path, repository, _fileSystem, _loggerFactory.CreateLogger<OstreeSysroot>());
+        return new OstreeSysroot(path, repository, _fileSystem, _loggerFactory.CreateLogger<OstreeSysroot>(), timeProvider: _timeProvider);
     }
 
     /// <summary><c>ostree admin init-fs</c>: the sysroot directories and a <c>bare</c> repository (<c>bare-user</c> when not root).</summary>

@@ -81,7 +81,7 @@ public sealed class DebBuilderTests : IDisposable
         var withXattr = new DebBuildEntry
         {
             Path = "usr/bin/capable",
-            Type = DebTarEntryType.RegularFile,
+            Type = TarArchiveEntryType.RegularFile,
             Content = "#!/bin/sh\n"u8.ToArray(),
             Permissions = 0x1ED,
             ExtendedAttributes = new Dictionary<string, ReadOnlyMemory<byte>> { ["user.binary"] = new byte[] { 0, 0xFF, 1 } },
@@ -163,10 +163,10 @@ public sealed class DebBuilderTests : IDisposable
         ms.Position = 0;
         using var pkg = DebPackage.Open(ms);
         var entries = pkg.GetDataEntries();
-        var link = entries.Single(e => e.Type == DebTarEntryType.HardLink);
-        var file = entries.Single(e => e.Type == DebTarEntryType.RegularFile && e.Path is "a/link" or "z/target");
+        var link = entries.Single(e => e.Type == TarArchiveEntryType.HardLink);
+        var file = entries.Single(e => e.Type == TarArchiveEntryType.RegularFile && e.Path is "a/link" or "z/target");
         Assert.True(entries.ToList().IndexOf(file) < entries.ToList().IndexOf(link));
-        Assert.Equal(file.Path, DebTarPath.Normalize(link.LinkTarget!));
+        Assert.Equal(file.Path, TarPath.Normalize(link.LinkTarget!));
     }
 
     [Fact]
@@ -219,5 +219,5 @@ public sealed class DebBuilderTests : IDisposable
             .AddSymbolicLink("usr/bin/hi", "hello")
             .AddDirectory("var/lib/rich", 0x1C0)
             .AddFile($"{LongDir}/file-with-a-rather-long-name-as-well.txt", "long\n")
-            .AddEntry(new DebBuildEntry { Path = "usr/share/rich/old", Type = DebTarEntryType.RegularFile, Content = "old\n"u8.ToArray(), ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_000_000_000) });
+            .AddEntry(new DebBuildEntry { Path = "usr/share/rich/old", Type = TarArchiveEntryType.RegularFile, Content = "old\n"u8.ToArray(), ModificationTime = DateTimeOffset.FromUnixTimeSeconds(1_000_000_000) });
 }

@@ -82,7 +82,7 @@ internal static class FuzzInputs
         builder.AddEntry(new DebBuildEntry
         {
             Path = "./usr/bin/cap",
-            Type = DebTarEntryType.RegularFile,
+            Type = TarArchiveEntryType.RegularFile,
             Content = "binary"u8.ToArray(),
             ExtendedAttributes = new Dictionary<string, ReadOnlyMemory<byte>> { ["security.capability"] = new byte[] { 1, 0, 0, 2, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, ["user.note"] = "a\nb"u8.ToArray() },
         });

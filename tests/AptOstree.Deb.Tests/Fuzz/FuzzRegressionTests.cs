@@ -13,9 +13,9 @@ public sealed class FuzzRegressionTests
     {
         var tar = FuzzInputs.DataTar();
         RawDeb.PatchTypeFlag(tar, 0, (byte)'S');
-        using var reader = new DebTarReader(new MemoryStream(tar), sourceName: "sparse.deb", memberName: "data.tar");
+        using var reader = new TarArchiveReader(new MemoryStream(tar), sourceName: "sparse.deb", memberName: "data.tar");
         var ex = Assert.Throws<InvalidFormatException>(() => reader.EnumerateEntries().ToList());
-        Assert.Equal(DebErrorCodes.UnsupportedTarEntry, ex.ErrorCode);
+        Assert.Equal(CoreErrorCodes.UnsupportedTarEntry, ex.ErrorCode);
         Assert.Contains("sparse.deb", ex.Message);
         Assert.Contains("data.tar", ex.Message);
     }
@@ -72,9 +72,9 @@ public sealed class FuzzRegressionTests
         var last = TarHeaderMutator.HeaderOffsets(tar)[^1];
         Encoding.ASCII.GetBytes("77777777777\0").CopyTo(tar, last + 124);
         RawDeb.PatchTypeFlag(tar, last, (byte)'g');
-        using var reader = new DebTarReader(new MemoryStream(tar), sourceName: "global.deb", memberName: "data.tar");
+        using var reader = new TarArchiveReader(new MemoryStream(tar), sourceName: "global.deb", memberName: "data.tar");
         var ex = Assert.Throws<InvalidFormatException>(() => reader.EnumerateEntries().ToList());
-        Assert.Equal(DebErrorCodes.InvalidTar, ex.ErrorCode);
+        Assert.Equal(CoreErrorCodes.InvalidTar, ex.ErrorCode);
         Assert.Contains("global.deb", ex.Message);
     }
 

@@ -50,7 +50,7 @@ internal static class FuzzTargets
     /// <summary>Reads every entry of a tar stream and its content.</summary>
     public static void ReadTar(byte[] tar)
     {
-        using var reader = new DebTarReader(new ForwardOnlyStream(tar), sourceName: "fuzz", memberName: "data.tar");
+        using var reader = new TarArchiveReader(new ForwardOnlyStream(tar), sourceName: "fuzz", memberName: "data.tar");
         ReadEntries(reader.GetNextEntry, () => reader.DataStream);
     }
 
@@ -61,7 +61,7 @@ internal static class FuzzTargets
         stream.CopyTo(Stream.Null);
     }
 
-    private static void ReadEntries(Func<DebTarEntry?> next, Func<Stream?> content)
+    private static void ReadEntries(Func<TarArchiveEntry?> next, Func<Stream?> content)
     {
         var buffer = new byte[8192];
         while (next() is { } entry)

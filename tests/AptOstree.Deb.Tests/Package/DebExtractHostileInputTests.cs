@@ -132,7 +132,7 @@ public sealed class DebExtractHostileInputTests : IDisposable
         tar[512 + 10] ^= 1;
         var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", tar));
         var ex = Assert.Throws<InvalidFormatException>(() => Extract(deb));
-        Assert.Equal(DebErrorCodes.InvalidTar, ex.ErrorCode);
+        Assert.Equal(CoreErrorCodes.InvalidTar, ex.ErrorCode);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class DebExtractHostileInputTests : IDisposable
         RawDeb.PatchTypeFlag(tar, 512, (byte)'V');
         var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", tar));
         var ex = Assert.Throws<InvalidFormatException>(() => Extract(deb));
-        Assert.True(ex.ErrorCode is DebErrorCodes.UnsupportedTarEntry or DebErrorCodes.InvalidTar, ex.ErrorCode);
+        Assert.True(ex.ErrorCode is CoreErrorCodes.UnsupportedTarEntry or CoreErrorCodes.InvalidTar, ex.ErrorCode);
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class DebExtractHostileInputTests : IDisposable
         var data = RawDeb.Compress(RawDeb.Tar(RawDeb.Dir("./"), RawDeb.File("./f", new string('y', 200_000)), RawDeb.File("./g", "z")), compression);
         var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar" + DebCompressionNames.GetSuffix(compression), data[..(data.Length / 2)]));
         var ex = Assert.Throws<InvalidFormatException>(() => Extract(deb));
-        Assert.True(ex.ErrorCode is DebErrorCodes.CorruptCompressedData or DebErrorCodes.InvalidTar, ex.ToString());
+        Assert.True(ex.ErrorCode is DebErrorCodes.CorruptCompressedData or CoreErrorCodes.InvalidTar, ex.ToString());
         AssertOutsideUntouched();
     }
 
@@ -182,6 +182,23 @@ public sealed class DebExtractHostileInputTests : IDisposable
         using var pkg = DebPackage.Open(new MemoryStream(deb), options: options);
         var ex = Assert.Throws<InvalidFormatException>(() => pkg.ExtractTo(Target));
         Assert.Equal(DebErrorCodes.DecompressionLimitExceeded, ex.ErrorCode);
+    }
+
+    [Fact]
+    public void Nul_in_a_pax_path_is_refused_as_a_nul_not_as_dot_dot()
+    {
+        var start = RawDeb.Tar(RawDeb.Dir("./"));
+        var output = new MemoryStream();
+        output.Write(start, 0, 512); // the directory's header, without the end-of-archive blocks
+
+        PaxExtendedHeader.Write(output, "./f", DateTimeOffset.UnixEpoch, "14 path=./a\0b\n"u8);
+        output.Write(RawDeb.Tar(RawDeb.File("./f", "x")));
+        var deb = RawDeb.Ar(("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", RawDeb.ControlTarGz()), ("data.tar", output.ToArray()));
+        var ex = Assert.Throws<UnsafePathException>(() => Extract(deb));
+        Assert.Contains("NUL", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("..", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(@"a\000b", ex.Message, StringComparison.Ordinal);
+        AssertOutsideUntouched();
     }
 
     [Fact]

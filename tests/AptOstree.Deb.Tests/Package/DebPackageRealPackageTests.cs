@@ -47,7 +47,7 @@ public sealed class DebPackageRealPackageTests
     {
         var deb = RealDebs.Get("perl-base");
         using var pkg = DebPackage.Open(deb);
-        Assert.Contains(pkg.GetDataEntries(), e => e.Type == DebTarEntryType.HardLink);
+        Assert.Contains(pkg.GetDataEntries(), e => e.Type == TarArchiveEntryType.HardLink);
     }
 
     /// <summary>

@@ -56,18 +56,55 @@ public sealed class DebPackageTests : IDisposable
     }
 
     [Fact]
-    public async Task Async_open_and_extract_report_progress_and_honour_cancellation()
+    public void ExtractTo_ProgressAndCancellation_ReportsMemberBytesAndStops()
     {
-        var path = _temp.Combine("async.deb");
-        TestDebs.Create("async", files: Enumerable.Range(0, 200).ToDictionary(i => $"usr/share/async/f{i}", i => new string('x', i))).Build(path);
-        await using var pkg = await DebPackage.OpenAsync(path);
+        var path = _temp.Combine("progress.deb");
+        TestDebs.Create("progress", files: Enumerable.Range(0, 200).ToDictionary(i => $"usr/share/progress/f{i}", i => new string('x', i))).Build(path);
+        using var pkg = DebPackage.Open(path);
         var reports = new List<OperationProgress>();
-        var result = await pkg.ExtractToAsync(_temp.Combine("out"), progress: new SyncProgress(reports));
+        var result = pkg.ExtractTo(_temp.Combine("out"), progress: new SyncProgress(reports));
         Assert.Equal(200, result.Files);
-        Assert.Equal(result.Bytes, reports[^1].Completed);
+        Assert.All(reports, r => Assert.Equal(pkg.DataMember.Size, r.Total));
+        Assert.Equal(pkg.DataMember.Size, reports[^1].Completed);
         using var cts = new CancellationTokenSource();
-        await cts.CancelAsync();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => pkg.ExtractToAsync(_temp.Combine("cancelled"), cancellationToken: cts.Token));
+        cts.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => pkg.ExtractTo(_temp.Combine("cancelled"), cancellationToken: cts.Token));
+    }
+
+    [Theory]
+    [InlineData(DebCompression.None)]
+    [InlineData(DebCompression.Gzip)]
+    [InlineData(DebCompression.Xz)]
+    public void ExtractTo_OneLargeFile_ReportsBytesDuringItAndCancelsWithinIt(DebCompression compression)
+    {
+        var path = _temp.Combine("large.deb");
+        var big = new byte[48 << 20];
+        new Random(11).NextBytes(big.AsSpan(0, big.Length / 2)); // half incompressible, so every codec has bytes to read
+        var builder = TestDebs.Create("large", files: new Dictionary<string, string> { ["usr/share/large/small"] = "s" });
+        builder.AddFile("usr/share/large/big", big);
+        builder.Compression = compression;
+        builder.CompressionLevel = compression == DebCompression.Xz ? 0 : null;
+        builder.Build(path);
+        using var pkg = DebPackage.Open(path);
+
+        var reports = new List<OperationProgress>();
+        pkg.ExtractTo(_temp.Combine("out"), progress: new SyncProgress(reports));
+        var during = reports.Where(r => r.CurrentItem == "./usr/share/large/big" && r.Completed < pkg.DataMember.Size).ToList();
+        Assert.True(during.Count >= 4, $"{during.Count} reports during the large file");
+        Assert.True(during.Select(r => r.Completed).SequenceEqual(during.Select(r => r.Completed).Order()), "progress only grows");
+        Assert.Equal(pkg.DataMember.Size, reports[^1].Completed);
+
+        using var cts = new CancellationTokenSource();
+        var afterCancel = new List<OperationProgress>();
+        var cancelling = new SyncProgress(afterCancel, r =>
+        {
+            if (r.CurrentItem == "./usr/share/large/big" && r.Completed > pkg.DataMember.Size / 4)
+            {
+                cts.Cancel();
+            }
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => pkg.ExtractTo(_temp.Combine("cancelled"), progress: cancelling, cancellationToken: cts.Token));
+        Assert.True(afterCancel[^1].Completed < pkg.DataMember.Size, "cancelled within the large file, not after it");
     }
 
     [Fact]
@@ -103,7 +140,7 @@ public sealed class DebPackageTests : IDisposable
             services.LastOrDefault(d => d.ServiceType == serviceType)?.ImplementationInstance;
     }
 
-    private sealed class SyncProgress(List<OperationProgress> reports) : IProgress<OperationProgress>
+    private sealed class SyncProgress(List<OperationProgress> reports, Action<OperationProgress>? then = null) : IProgress<OperationProgress>
     {
         public void Report(OperationProgress value)
         {
@@ -111,6 +148,8 @@ public sealed class DebPackageTests : IDisposable
             {
                 reports.Add(value);
             }
+
+            then?.Invoke(value);
         }
     }
 }

@@ -46,7 +46,7 @@ public sealed class TarXattrTests : IDisposable
             string[] formatOption = format == "default" ? [] : [$"--format={format}"];
             ExternalTool.Run("tar", ["--xattrs", "--xattrs-include=*", .. formatOption, "-cf", archive, "-C", source, "dir"]).EnsureSuccess("tar -c");
 
-            using var reader = new DebTarReader(File.OpenRead(archive));
+            using var reader = new TarArchiveReader(File.OpenRead(archive));
             var entries = reader.EnumerateEntries().ToDictionary(e => e.Path, StringComparer.Ordinal);
             AssertAttributes(Attributes, entries["dir/" + new string('f', 120)], format);
             AssertAttributes(new Dictionary<string, byte[]> { ["user.on-dir"] = Binary }, entries["dir"], format);
@@ -67,7 +67,7 @@ public sealed class TarXattrTests : IDisposable
         builder.AddEntry(new DebBuildEntry
         {
             Path = "usr/bin/ping",
-            Type = DebTarEntryType.RegularFile,
+            Type = TarArchiveEntryType.RegularFile,
             Permissions = 0x1ED,
             Content = "#!/bin/sh\n"u8.ToArray(),
             ExtendedAttributes = Attributes.ToDictionary(a => a.Key, a => (ReadOnlyMemory<byte>)a.Value, StringComparer.Ordinal),
@@ -75,7 +75,7 @@ public sealed class TarXattrTests : IDisposable
         var tooLong = new DebBuildEntry
         {
             Path = longPath,
-            Type = DebTarEntryType.RegularFile,
+            Type = TarArchiveEntryType.RegularFile,
             Content = "x"u8.ToArray(),
             ExtendedAttributes = new Dictionary<string, ReadOnlyMemory<byte>> { ["user.binary"] = Binary },
         };
@@ -110,17 +110,16 @@ public sealed class TarXattrTests : IDisposable
     }
 
     [Fact]
-    public void Records_round_trip_through_our_writer_and_parser()
+    public void Records_round_trip_through_our_writer_and_the_core_reader()
     {
         var attributes = Attributes.ToDictionary(a => a.Key, a => (ReadOnlyMemory<byte>)a.Value, StringComparer.Ordinal);
         attributes["user.large"] = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray(); // a 4-digit record length
-        var records = PaxXattrRecords.Build(attributes);
-        var parsed = PaxXattrRecords.Parse(records, "test", "entry");
-        Assert.NotNull(parsed);
-        Assert.Equal(attributes.Keys.Order(StringComparer.Ordinal), parsed.Keys.Order(StringComparer.Ordinal));
+        using var reader = new TarArchiveReader(new MemoryStream(TarWithPaxRecords(PaxXattrRecordWriter.Build(attributes))));
+        var entry = reader.GetNextEntry()!;
+        Assert.Equal(attributes.Keys.Order(StringComparer.Ordinal), entry.ExtendedAttributes.Keys.Order(StringComparer.Ordinal));
         foreach (var (name, value) in attributes)
         {
-            Assert.True(value.Span.SequenceEqual(parsed[name].Span), name);
+            Assert.True(value.Span.SequenceEqual(entry.ExtendedAttributes[name].Span), name);
         }
     }
 
@@ -132,18 +131,36 @@ public sealed class TarXattrTests : IDisposable
     [InlineData("11 novalue\n")]
     public void Malformed_records_are_an_invalid_tar_error(string records)
     {
-        var ex = Assert.Throws<InvalidFormatException>(() => PaxXattrRecords.Parse(Encoding.ASCII.GetBytes(records), "x.deb", "data.tar:./f"));
-        Assert.Equal(DebErrorCodes.InvalidTar, ex.ErrorCode);
+        using var reader = new TarArchiveReader(new MemoryStream(TarWithPaxRecords(Encoding.ASCII.GetBytes(records))), sourceName: "x.deb", memberName: "data.tar");
+        var ex = Assert.Throws<InvalidFormatException>(() => reader.GetNextEntry());
+        Assert.Equal(CoreErrorCodes.InvalidTar, ex.ErrorCode);
         Assert.Contains("pax extended header", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("x.deb", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Other_pax_records_carry_no_attributes()
     {
-        Assert.Null(PaxXattrRecords.Parse("30 mtime=1795739746.326587295\n"u8.ToArray(), "x.deb", "data.tar:./f"));
+        using var reader = new TarArchiveReader(new MemoryStream(TarWithPaxRecords("30 mtime=1795739746.326587295\n"u8.ToArray())));
+        var entry = reader.GetNextEntry()!;
+        Assert.Empty(entry.ExtendedAttributes);
+        Assert.Equal(1795739746, entry.ModificationTime.ToUnixTimeSeconds());
     }
 
-    private static void AssertAttributes(IReadOnlyDictionary<string, byte[]> expected, DebTarEntry entry, string what)
+    /// <summary>A tar of one file <c>./f</c> whose pax extended header holds <paramref name="records"/>.</summary>
+    private static byte[] TarWithPaxRecords(byte[] records)
+    {
+        var output = new MemoryStream();
+        PaxExtendedHeader.Write(output, "./f", DateTimeOffset.UnixEpoch, records);
+        using (var writer = new System.Formats.Tar.TarWriter(output, System.Formats.Tar.TarEntryFormat.Gnu, leaveOpen: true))
+        {
+            writer.WriteEntry(new System.Formats.Tar.GnuTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "./f") { DataStream = new MemoryStream("x"u8.ToArray()) });
+        }
+
+        return output.ToArray();
+    }
+
+    private static void AssertAttributes(IReadOnlyDictionary<string, byte[]> expected, TarArchiveEntry entry, string what)
     {
         Assert.True(
             expected.Keys.Order(StringComparer.Ordinal).SequenceEqual(entry.ExtendedAttributes.Keys.Order(StringComparer.Ordinal)),

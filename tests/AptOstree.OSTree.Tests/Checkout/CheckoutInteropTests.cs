@@ -62,7 +62,7 @@ public class CheckoutInteropTests
         OstreeTestTrees.BuildGolden(tree, includeSpecialModes: mode != "bare-user-only");
         Assert.True(RepoModeExtensions.TryParse(mode, out var repoMode));
         var repo = OstreeRepository.Create(tmp.Combine("repo"), repoMode);
-        var commit = repo.Commit(tree, new CommitOptions { Branch = "t", CanonicalPermissions = mode == "bare-user-only" });
+        var commit = repo.Commit(tree, new CommitOptions { Branch = "t" }, new ImportOptions { CanonicalPermissions = mode == "bare-user-only" });
         string co = tmp.Combine("co");
         var cache = new DevInoCache();
         repo.Checkout(commit, co, new CheckoutOptions { Mode = user ? CheckoutMode.User : CheckoutMode.Root, RequireHardlinks = true, DevInoCache = cache });
@@ -77,8 +77,8 @@ public class CheckoutInteropTests
         Assert.Equal(OstreeTestTrees.Describe(tmp.Combine("ostree-co"), xattrs: !user), OstreeTestTrees.Describe(co, xattrs: !user));
 
         // Re-committing the hardlinked checkout hits the dev/ino cache and gives the same commit.
-        var again = repo.Commit(co, new CommitOptions { Branch = "t2", DevInoCache = cache, CanonicalPermissions = mode == "bare-user-only", Timestamp = repo.ReadCommit(commit).Time, NoBindings = true });
-        var baseline = repo.Commit(tree, new CommitOptions { Branch = "t3", CanonicalPermissions = mode == "bare-user-only", Timestamp = repo.ReadCommit(commit).Time, NoBindings = true });
+        var again = repo.Commit(co, new CommitOptions { Branch = "t2", Timestamp = repo.ReadCommit(commit).Time, NoBindings = true }, new ImportOptions { DevInoCache = cache, CanonicalPermissions = mode == "bare-user-only" });
+        var baseline = repo.Commit(tree, new CommitOptions { Branch = "t3", Timestamp = repo.ReadCommit(commit).Time, NoBindings = true }, new ImportOptions { CanonicalPermissions = mode == "bare-user-only" });
         Assert.True(cache.Hits > 300, $"only {cache.Hits} dev/ino hits");
         if (!user)
         {

@@ -20,7 +20,7 @@ public class CommitFilterTests
         ExternalTool.Output("tar", "-C", tree, "--owner=0", "--group=0", "-cf", tmp.Combine("tree.tar"), ".");
 
         var seen = new List<string>();
-        CommitEntry? Filter(CommitEntry entry)
+        ImportEntry? Filter(ImportEntry entry)
         {
             lock (seen)
             {
@@ -36,14 +36,15 @@ public class CommitFilterTests
         }
 
         var repo = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.Archive);
-        var options = new CommitOptions { Orphan = true, Timestamp = DateTimeOffset.FromUnixTimeSeconds(OstreeTestTrees.Timestamp), Filter = Filter };
-        var fromDirectory = repo.Commit(tree, options);
+        var options = new CommitOptions { Orphan = true, Timestamp = DateTimeOffset.FromUnixTimeSeconds(OstreeTestTrees.Timestamp) };
+        var import = new ImportOptions { Filter = Filter };
+        var fromDirectory = repo.Commit(tree, options, import);
         Assert.Contains("/", seen);
         Assert.Contains("/usr/bin/link", seen);
         Assert.DoesNotContain("/var/cache/apt", seen);
         using (var tar = File.OpenRead(tmp.Combine("tree.tar")))
         {
-            Assert.Equal(fromDirectory, repo.CommitTar(tar, options));
+            Assert.Equal(fromDirectory, repo.CommitTar(tar, options, import));
         }
 
         string listing = OstreeTestTrees.Ostree("--repo=" + repo.Path, "ls", "-R", fromDirectory.ToString());

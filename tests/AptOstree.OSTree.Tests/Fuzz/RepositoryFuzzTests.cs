@@ -35,8 +35,7 @@ public class RepositoryFuzzTests(ITestOutputHelper output)
         repo.Commit(tmp.Combine("tree"), new CommitOptions
         {
             Branch = "main", Subject = "fuzz", Timestamp = DateTimeOffset.UnixEpoch, Metadata = [new("version", GVariantValue.FromString("1"))],
-            CanonicalPermissions = mode == RepoMode.BareUserOnly,
-        });
+        }, new ImportOptions { CanonicalPermissions = mode == RepoMode.BareUserOnly });
         Fuzz(tmp, repo, seed);
     }
 

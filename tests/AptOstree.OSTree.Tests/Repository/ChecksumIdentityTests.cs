@@ -46,8 +46,7 @@ public class ChecksumIdentityTests
             Body = "body",
             Timestamp = DateTimeOffset.FromUnixTimeSeconds(OstreeTestTrees.Timestamp),
             NoBindings = !bindings,
-            CanonicalPermissions = userOnly,
-        });
+        }, new ImportOptions { CanonicalPermissions = userOnly });
 
         Assert.Equal(expected, actual.ToString());
         Assert.Equal(expected + "\n", File.ReadAllText(tmp.Combine("ours/refs/heads/t")));

@@ -20,7 +20,7 @@ public sealed class BareUserSysrootTests
 
         var ours = fx.Open(sr);
         var d = ours.Deploy(Branch, new DeployOptions { Stateroot = Os, KernelArguments = ["rw"] });
-        Assert.Equal(c1, d.Commit);
+        Assert.Equal(c1, d.Commit.ToString());
         Assert.Equal(OstreeStatus(sr), OurStatus(ours));
         string root = ours.GetDeploymentDirectory(d);
         var tool = LibcPosixFileSystem.Instance.GetStatus($"{root}/usr/bin/tool");

@@ -84,7 +84,7 @@ public sealed class CrashSafetyTests
         {
             string sr = fx.CopySysroot(baseSr, $"crash-{failAt}");
             var faulty = new FaultInjectingFileSystem(LibcPosixFileSystem.Instance, failAt);
-            var repo = new OstreeRepositorySysrootRepository(OstreeRepository.Open($"{sr}/ostree/repo", new RepositoryOptions { FileSystem = faulty }));
+            var repo = OstreeRepository.Open($"{sr}/ostree/repo", new RepositoryOptions { FileSystem = faulty });
             try
             {
                 operation(new OstreeSysroot(sr, repo, faulty));
@@ -128,7 +128,7 @@ public sealed class CrashSafetyTests
     {
         string sr = fx.CopySysroot(baseSr, "crash-count");
         var counting = new FaultInjectingFileSystem(LibcPosixFileSystem.Instance, int.MaxValue);
-        var repo = new OstreeRepositorySysrootRepository(OstreeRepository.Open($"{sr}/ostree/repo", new RepositoryOptions { FileSystem = counting }));
+        var repo = OstreeRepository.Open($"{sr}/ostree/repo", new RepositoryOptions { FileSystem = counting });
         operation(new OstreeSysroot(sr, repo, counting));
         Directory.Delete(sr, recursive: true);
         Assert.True(counting.Calls >= 3, "the operation wrote (almost) nothing");

@@ -23,7 +23,7 @@ public sealed class OstreeSysrootParityTests
         var ours = fx.Open(sr);
         var state = ours.Load();
         Assert.Equal(OstreeStatus(sr), OurStatus(ours));
-        Assert.Equal([c1, c2, c1], state.Deployments.Select(d => d.Commit));
+        Assert.Equal([c1, c2, c1], state.Deployments.Select(d => d.Commit.ToString()));
         Assert.Equal([1, 0, 0], state.Deployments.Select(d => d.DeploySerial));
         Assert.All(state.Deployments, d => Assert.Equal("rw quiet", d.KernelArguments.ToString()));
         Assert.Equal(c1, state.Deployments[0].Origin!.Refspec);
@@ -85,7 +85,7 @@ public sealed class OstreeSysrootParityTests
         Ostree("admin", "cleanup", $"--sysroot={sr}");
         var after = ours.GetDeployments();
         Assert.Equal(OstreeStatus(sr), OurStatus(ours));
-        Assert.Equal(c2, after[0].Commit);
+        Assert.Equal(c2, after[0].Commit.ToString());
         Assert.Equal("rw", after[0].KernelArguments.ToString());
     }
 

@@ -21,7 +21,7 @@ public sealed class StagingTests
         var staged = ours.Deploy(Branch, new DeployOptions { Stateroot = Os, Stage = true });
         Assert.True(staged.IsStaged);
         Assert.Equal(0, staged.Index);
-        Assert.Equal(c2, staged.Commit);
+        Assert.Equal(c2, staged.Commit.ToString());
         Assert.Equal(entries, Entries(sr));
         Assert.Single(OstreeStatus(sr));
         Assert.Equal(DeploymentErrorCodes.StagingState, Assert.Throws<AptOstreeException>(() => ours.Deploy(Branch, new DeployOptions { Stateroot = Os })).ErrorCode);
@@ -30,7 +30,7 @@ public sealed class StagingTests
         File.WriteAllText($"{ours.GetDeploymentDirectory(first)}/etc/hostname", "changed-after-staging\n");
         var finalized = ours.FinalizeStaged();
         Assert.False(finalized.IsStaged);
-        Assert.Equal([c2, first.Commit], OstreeStatus(sr).Select(s => s.Commit));
+        Assert.Equal([c2, first.Commit.ToString()], OstreeStatus(sr).Select(s => s.Commit));
         Assert.Equal(OstreeStatus(sr), OurStatus(ours));
         Assert.Equal("changed-after-staging\n", File.ReadAllText($"{ours.GetDeploymentDirectory(finalized)}/etc/hostname"));
         Assert.Equal("rw", finalized.KernelArguments.ToString());

@@ -73,7 +73,7 @@ public sealed class SysrootBadInputTests
 
         File.WriteAllText(origin, "[origin\nrefspec=myos/stable\n");
         var bad = Assert.Throws<InvalidFormatException>(() => ours.Load());
-        Assert.Equal(DeploymentErrorCodes.InvalidKeyFile, bad.ErrorCode);
+        Assert.Equal(OstreeErrorCodes.InvalidKeyFile, bad.ErrorCode);
         Assert.Contains(origin, bad.Message, StringComparison.Ordinal);
 
         File.WriteAllText(origin, "[origin]\nrefspec=myos/stable\n");

@@ -74,7 +74,7 @@ internal sealed class SysrootFixture : IDisposable
     }
 
     public OstreeSysroot Open(string sysroot, IPosixFileSystem? fs = null, string? kernelCommandLine = null) =>
-        new(sysroot, OstreeRepositorySysrootRepository.OpenForSysroot(sysroot), fs, kernelCommandLine: kernelCommandLine);
+        new(sysroot, OstreeRepository.Open($"{sysroot}/ostree/repo"), fs, kernelCommandLine: kernelCommandLine);
 
     public static string Ostree(params string[] args) =>
         ExternalTool.Run("ostree", args, environment: AdminEnvironment).EnsureSuccess("ostree " + string.Join(' ', args)).StandardOutput;
@@ -91,7 +91,7 @@ internal sealed class SysrootFixture : IDisposable
             {
                 var parts = line[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 var (commit, serial) = Deployment.ParseName(parts[1]);
-                result.Add((parts[0], commit, serial, false, line[0] == '*'));
+                result.Add((parts[0], commit.ToString(), serial, false, line[0] == '*'));
             }
             else if (line.Trim() == "Pinned: yes" && result.Count > 0)
             {
@@ -104,7 +104,7 @@ internal sealed class SysrootFixture : IDisposable
 
     /// <summary>Our view in the same shape as <see cref="OstreeStatus"/>.</summary>
     public static List<(string Os, string Commit, int Serial, bool Pinned, bool Booted)> OurStatus(OstreeSysroot sysroot) =>
-        sysroot.GetDeployments().Select(d => (d.Stateroot, d.Commit, d.DeploySerial, d.IsPinned, d.IsBooted)).ToList();
+        sysroot.GetDeployments().Select(d => (d.Stateroot, d.Commit.ToString(), d.DeploySerial, d.IsPinned, d.IsBooted)).ToList();
 
     /// <summary>Text of every BLS entry of the current bootversion, by file name.</summary>
     public static SortedDictionary<string, string> Entries(string sysroot)

@@ -6,13 +6,13 @@ namespace AptOstree.OSTree.Tests.Sysroot;
 public sealed class SysrootFormatTests
 {
     [Fact]
-    public void Keyfile_round_trips_unknown_groups_comments_and_escapes()
+    public void Keyfile_round_trips_unknown_groups_and_escapes()
     {
-        const string text = "# rpm-ostree origin\n[origin]\nbaserefspec=debian:debian/13/x86_64\nrequested-packages=vim;htop;\n\n[rpmostree]\nregenerate-initramfs=false\n";
-        var file = OriginKeyFile.Parse(text, "x.origin");
+        const string text = "[origin]\nbaserefspec=debian:debian/13/x86_64\nrequested-packages=vim;htop;\n\n[rpmostree]\nregenerate-initramfs=false\n";
+        var file = KeyFile.Parse(text, "x.origin");
         Assert.Equal(text, file.ToString());
         file.SetString("origin", "note", " leading space\tand tab\\");
-        Assert.Equal(" leading space\tand tab\\", OriginKeyFile.Parse(file.ToString()).GetString("origin", "note"));
+        Assert.Equal(" leading space\tand tab\\", KeyFile.Parse(file.ToString(), "x").GetString("origin", "note"));
         // GLib escapes blanks only while they lead (as `ostree config set` writes them; see OstreeCliParityTests).
         Assert.Contains("note=\\sleading space\tand tab\\\\\n", file.ToString(), StringComparison.Ordinal);
         var origin = DeploymentOrigin.Parse(text);
@@ -24,10 +24,12 @@ public sealed class SysrootFormatTests
     [InlineData("[origin\nrefspec=x\n", "line 1")]
     [InlineData("refspec=x\n", "line 1")]
     [InlineData("[origin]\njust text\n", "line 2")]
+    [InlineData("[origin]\n=x\n", "line 2")]
+    [InlineData("[]\n", "line 1")]
     public void Keyfile_errors_name_the_line(string text, string where)
     {
-        var ex = Assert.Throws<InvalidFormatException>(() => OriginKeyFile.Parse(text, "bad.origin"));
-        Assert.Equal(DeploymentErrorCodes.InvalidKeyFile, ex.ErrorCode);
+        var ex = Assert.Throws<InvalidFormatException>(() => KeyFile.Parse(text, "bad.origin"));
+        Assert.Equal(OstreeErrorCodes.InvalidKeyFile, ex.ErrorCode);
         Assert.Contains(where, ex.Message, StringComparison.Ordinal);
         Assert.Contains("bad.origin", ex.Message, StringComparison.Ordinal);
     }

@@ -21,7 +21,7 @@ public sealed class SysrootOperationsTests
         Assert.Equal([c2, c1], OstreeStatus(sr).Select(s => s.Commit));
 
         var target = ours.Rollback();
-        Assert.Equal(c1, target.Commit);
+        Assert.Equal(c1, target.Commit.ToString());
         Assert.Equal([c1, c2], OstreeStatus(sr).Select(s => s.Commit));
         Assert.Equal(OstreeStatus(sr), OurStatus(ours));
         Assert.Contains("(ostree:0)", Entries(sr).Values.Single(e => e.Contains("1.0", StringComparison.Ordinal)), StringComparison.Ordinal);
@@ -30,7 +30,7 @@ public sealed class SysrootOperationsTests
         string bootedArg = ours.GetDeployments()[1].BootEntry!.Options.GetValues("ostree")[0]!;
         var booted = fx.Open(sr, kernelCommandLine: $"BOOT_IMAGE=x rw ostree={bootedArg}");
         Assert.True(booted.GetDeployments()[1].IsBooted);
-        Assert.Equal(c2, booted.Rollback().Commit);
+        Assert.Equal(c2, booted.Rollback().Commit.ToString());
         Assert.Equal([c2, c1], OstreeStatus(sr).Select(s => s.Commit));
     }
 

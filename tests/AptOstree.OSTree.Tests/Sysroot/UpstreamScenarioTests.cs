@@ -28,13 +28,13 @@ public sealed class UpstreamScenarioTests
             Skip.If(run.ExitCode != 0, $"{script} itself failed here (exit {run.ExitCode}): {run.StandardError[^Math.Min(400, run.StandardError.Length)..]}");
 
             string sr = temp.Combine("sysroot");
-            var ours = new OstreeSysroot(sr, OstreeRepositorySysrootRepository.OpenForSysroot(sr));
+            var ours = new OstreeSysroot(sr, OstreeRepository.Open($"{sr}/ostree/repo"));
             Assert.NotEmpty(OstreeStatus(sr));
             Assert.Equal(OstreeStatus(sr), OurStatus(ours));
 
             // Deploy the scenario's branch again with our code; ostree must agree with the result.
             var deployments = ours.GetDeployments();
-            var refspec = deployments[0].Origin?.Refspec ?? deployments[0].Commit;
+            var refspec = deployments[0].Origin?.Refspec ?? deployments[0].Commit.ToString();
             var added = ours.Deploy(refspec, new DeployOptions { Stateroot = deployments[0].Stateroot, NoPrune = true });
             Assert.Equal(0, added.Index);
             Assert.Equal(OstreeStatus(sr), OurStatus(ours));

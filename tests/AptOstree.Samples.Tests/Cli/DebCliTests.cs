@@ -35,6 +35,40 @@ public class DebCliTests
     }
 
     [SkippableFact]
+    public void ExtractAndContents_NamesThatAreNotUtf8AndHardLinkToSymlink_AsDpkgDeb()
+    {
+        ExternalTool.Require("dpkg-deb");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("pkg");
+        var deb = tmp.Combine("names.deb");
+
+        // Names as bytes (caf\xe9 and caf\xe8 are two files), a tab, and a hard link to a symlink; dpkg-deb builds the package.
+        ExternalTool.Run("sh", ["-c", """
+            set -e; mkdir -p "$1/DEBIAN" "$1/usr/share/n"; cd "$1"
+            printf 'Package: names\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: names\n' > DEBIAN/control
+            printf acute > "usr/share/n/$(printf 'caf\351')"; printf grave > "usr/share/n/$(printf 'caf\350')"
+            printf tab > "usr/share/n/$(printf 'a\tb')"; ln -s "$(printf 'caf\351')" usr/share/n/sym; ln -P usr/share/n/sym usr/share/n/hard
+            dpkg-deb --root-owner-group -b "$1" "$2" >/dev/null
+            """, "sh", tree, deb]).EnsureSuccess("dpkg-deb -b");
+
+        var contents = SampleTools.AptOstree("deb", "contents", deb);
+        Assert.True(contents.ExitCode == 0, contents.StandardError);
+        Assert.Equal(ExternalTool.Output("dpkg-deb", "-c", deb), contents.StandardOutput);
+        Assert.Contains(@"./usr/share/n/caf\351", contents.StandardOutput, StringComparison.Ordinal);
+
+        var ours = tmp.Combine("ours");
+        var theirs = tmp.Combine("theirs");
+        var result = SampleTools.AptOstree("deb", "extract", deb, ours);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        ExternalTool.Output("dpkg-deb", "-x", deb, theirs);
+        const string Listing = "cd \"$1\" && LC_ALL=C ls -bRl --time-style=+%s . && find . -type f -print0 | sort -z | xargs -0 cat | md5sum";
+        var expected = ExternalTool.Output("sh", "-c", Listing, "sh", theirs);
+        Assert.Contains(@"caf\350", expected, StringComparison.Ordinal);
+        Assert.Contains(@"caf\351", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, ExternalTool.Output("sh", "-c", Listing, "sh", ours));
+    }
+
+    [SkippableFact]
     public void Build_WritesAPackageDpkgDebReads()
     {
         ExternalTool.Require("dpkg-deb");
@@ -57,6 +91,63 @@ public class DebCliTests
         var extracted = tmp.Combine("x");
         ExternalTool.Output("dpkg-deb", "-x", deb, extracted);
         Assert.Equal("hello from aotest\n", File.ReadAllText(Path.Combine(extracted, "usr", "share", "doc", "aotest", "README")));
+    }
+
+    [SkippableFact]
+    public void Build_SymlinkedControlFilesSocketAndOutputDirectory_AcceptedAsDpkgDebDoes()
+    {
+        ExternalTool.Require("dpkg-deb", "python3");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("pkg");
+        ExternalTool.Run("sh", ["-c", """
+            set -e; mkdir -p "$1/DEBIAN" "$1/usr/share/doc/dd" "$2" "$3"
+            printf 'Package: dd\nVersion: 1:2.0-1\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: d\n' > "$1/DEBIAN/control.real"
+            ln -s control.real "$1/DEBIAN/control"; printf '#!/bin/sh\n' > "$1/DEBIAN/postinst.real"; chmod 755 "$1/DEBIAN/postinst.real"
+            ln -s postinst.real "$1/DEBIAN/postinst"; printf doc > "$1/usr/share/doc/dd/README"
+            python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$1/usr/share/doc/dd/sock"
+            """, "sh", tree, tmp.Combine("ours"), tmp.Combine("theirs")]).EnsureSuccess("make the tree");
+
+        var result = SampleTools.AptOstree("deb", "build", "--root-owner-group", tree, tmp.Combine("ours"));
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        Assert.Contains("socket ignored", result.StandardError, StringComparison.Ordinal);
+        ExternalTool.Output("dpkg-deb", "--root-owner-group", "-b", tree, tmp.Combine("theirs"));
+        var name = Assert.Single(Directory.GetFiles(tmp.Combine("theirs")).Select(Path.GetFileName));
+        Assert.Equal("dd_2.0-1_all.deb", name);
+        var ours = Path.Combine(tmp.Combine("ours"), name!);
+        Assert.True(File.Exists(ours));
+        Assert.Equal("#!/bin/sh\n", ExternalTool.Output("sh", "-c", "dpkg-deb --ctrl-tarfile \"$1\" | tar -xOf - ./postinst", "sh", ours));
+        Assert.Equal(Names(Path.Combine(tmp.Combine("theirs"), name!)), Names(ours));
+
+        static string Names(string deb) => string.Join('\n', ExternalTool.Output("dpkg-deb", "-c", deb).Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @"^.*? [0-9]{2}:[0-9]{2} ", string.Empty)));
+    }
+
+    [SkippableFact]
+    public void Build_HardLinkToSymlink_StoredAsAHardLinkAsDpkgDebDoes()
+    {
+        ExternalTool.Require("dpkg-deb");
+        using var tmp = new TempDirectory();
+        var tree = tmp.Combine("pkg");
+        ExternalTool.Run("sh", ["-c", """
+            set -e; mkdir -p "$1/DEBIAN" "$1/usr/lib"
+            printf 'Package: hl\nVersion: 1\nArchitecture: all\nMaintainer: T <t@example.org>\nDescription: d\n' > "$1/DEBIAN/control"
+            ln -s target "$1/usr/lib/b"; ln "$1/usr/lib/b" "$1/usr/lib/a"; printf x > "$1/usr/lib/f"; ln "$1/usr/lib/f" "$1/usr/lib/g"
+            """, "sh", tree]).EnsureSuccess("make the tree");
+        var ours = tmp.Combine("ours.deb");
+        var theirs = tmp.Combine("theirs.deb");
+
+        var result = SampleTools.AptOstree("deb", "build", "--root-owner-group", tree, ours);
+        Assert.True(result.ExitCode == 0, result.StandardError);
+        ExternalTool.Output("dpkg-deb", "--root-owner-group", "-b", tree, theirs);
+
+        var expected = Listing(theirs);
+        Assert.Contains("./usr/lib/b link to ./usr/lib/a", expected, StringComparison.Ordinal);
+        Assert.Equal(expected, Listing(ours));
+        ExternalTool.Output("dpkg-deb", "-x", ours, tmp.Combine("x"));
+        Assert.Equal("2 a -> target", ExternalTool.Output("sh", "-c", "cd \"$1/usr/lib\" && stat -c '%h %N' a | tr -d \"'\"", "sh", tmp.Combine("x")).Trim());
+
+        // Mode, owner, size and name columns (the date is the build time), sorted: dpkg-deb puts symlinks last, we sort
+        // all entries by name (GNU tar then restores directory times as our extraction does).
+        static string Listing(string deb) => string.Join('\n', ExternalTool.Output("dpkg-deb", "-c", deb).Split('\n').Select(l => System.Text.RegularExpressions.Regex.Replace(l, @" [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} ", " ")).Order(StringComparer.Ordinal));
     }
 
     [SkippableTheory]

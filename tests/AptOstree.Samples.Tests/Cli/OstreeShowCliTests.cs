@@ -1,3 +1,4 @@
+using System.Globalization;
 using AptOstree.Testing;
 
 namespace AptOstree.Samples.Tests.Cli;
@@ -5,19 +6,27 @@ namespace AptOstree.Samples.Tests.Cli;
 /// <summary>`apt-ostree ostree show --print-metadata-key / --print-detached-metadata-key` print what ostree prints.</summary>
 public class OstreeShowCliTests
 {
-    [SkippableFact]
-    public void Show_SignedAndUnsignedCommits_PrintsWhatOstreePrints()
+    /// <summary>
+    /// Every signature is made with gpg's clock set to a fixed instant (so the output does not depend on the day the test runs): once
+    /// on a day 1-9 of a month, which GLib's <c>%e</c> pads with U+2007 FIGURE SPACE, and once on a two-digit day.
+    /// </summary>
+    [SkippableTheory]
+    [InlineData(1704456000)] // 2024-01-05 12:00 UTC: a one-digit day in every time zone
+    [InlineData(1705320000)] // 2024-01-15 12:00 UTC: a two-digit day in every time zone
+    public void Show_SignedAndUnsignedCommits_PrintsWhatOstreePrints(long signedAt)
     {
         ExternalTool.Require("ostree", "gpg");
+        var frozen = DateTimeOffset.FromUnixTimeSeconds(signedAt);
         using var tmp = new TempDirectory("cli-show-sigs-");
-        using var known = GpgTestKey.Create("known@example.invalid");
-        using var stranger = GpgTestKey.Create("stranger@example.invalid");
-        using var revoked = GpgTestKey.Create("revoked@example.invalid");
+        using var known = GpgTestKey.Create("known@example.invalid", startTime: frozen);
+        using var stranger = GpgTestKey.Create("stranger@example.invalid", startTime: frozen);
+        using var revoked = GpgTestKey.Create("revoked@example.invalid", startTime: frozen);
 
-        // A key that expires and signs through a subkey that expires too: "Primary key ID" and the expiry lines.
-        using var expiring = GpgTestKey.Create("expiring@example.invalid");
-        expiring.Gpg("--quick-set-expire", expiring.Fingerprint, "3y");
-        expiring.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--quick-add-key", expiring.Fingerprint, "ed25519", "sign", "2y");
+        // A key that expires and signs through a subkey that expires too: "Primary key ID" and the expiry lines
+        // (far enough ahead that neither has expired when the test runs).
+        using var expiring = GpgTestKey.Create("expiring@example.invalid", startTime: frozen);
+        expiring.Gpg("--quick-set-expire", expiring.Fingerprint, "40y");
+        expiring.Gpg("--pinentry-mode", "loopback", "--passphrase", "", "--quick-add-key", expiring.Fingerprint, "ed25519", "sign", "30y");
         File.WriteAllBytes(Path.Combine(known.KeysDirectory, "expiring.gpg"), File.ReadAllBytes(expiring.Export(armor: false)));
 
         string repo = tmp.Combine("repo");
@@ -27,9 +36,11 @@ public class OstreeShowCliTests
         string Commit(params string[] args) => ExternalTool.Output("ostree", ["--repo=" + repo, "commit", "--timestamp=@1700000000", .. args, tmp.Combine("tree")]).Trim();
         string unsigned = Commit("-b", "plain", "-m", "a body\nof two lines");
         string signed = Commit("-b", "signed", "-s", "signed four times", "--gpg-sign=" + known.Email, "--gpg-homedir=" + known.Home);
-        ExternalTool.Output("ostree", "--repo=" + repo, "gpg-sign", "--gpg-homedir=" + stranger.Home, signed, stranger.Email);
-        SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--gpg-homedir=" + expiring.Home, signed, expiring.Email).EnsureSuccess("gpg-sign expiring");
-        SampleTools.AptOstree("ostree", "gpg-sign", "--repo=" + repo, "--keyring=" + revoked.SecretKeyring, signed, revoked.Email).EnsureSuccess("gpg-sign revoked");
+        foreach (var key in new[] { stranger, expiring, revoked })
+        {
+            ExternalTool.Output("ostree", "--repo=" + repo, "gpg-sign", "--gpg-homedir=" + key.Home, signed, key.Email);
+        }
+
         string revocation = File.ReadAllText(Path.Combine(revoked.Home, "openpgp-revocs.d", revoked.Fingerprint + ".rev")).Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal);
         File.WriteAllText(Path.Combine(revoked.Home, "rev.asc"), revocation);
         revoked.Gpg("--import", Path.Combine(revoked.Home, "rev.asc"));
@@ -45,7 +56,9 @@ public class OstreeShowCliTests
         }
 
         string shown = SampleTools.AptOstree("ostree", "show", "--repo=" + repo, "--gpg-homedir=" + known.KeysDirectory, "signed").StandardOutput;
-        foreach (string line in new[] { "Found 4 signatures", "Good signature from \"Test <known@example.invalid>\"", "Can't check signature", "Primary key ID", "Key expires", "Key revoked" })
+        var local = frozen.ToLocalTime();
+        string made = string.Create(CultureInfo.InvariantCulture, $"Signature made {local:ddd MMM} {(local.Day < 10 ? "\u2007" : string.Empty)}{local.Day} ");
+        foreach (string line in new[] { "Found 4 signatures", "Good signature from \"Test <known@example.invalid>\"", "Can't check signature", "Primary key ID", "Key expires", "Key revoked", made })
         {
             Assert.Contains(line, shown, StringComparison.Ordinal);
         }

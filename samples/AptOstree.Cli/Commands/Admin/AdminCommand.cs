@@ -1,6 +1,5 @@
 using System.CommandLine;
 using AptOstree.OSTree.Sysroot;
-using AptOstree.Posix;
 
 namespace AptOstree.Cli.Commands;
 
@@ -18,35 +17,20 @@ internal static class AdminCommand
     public static Command Create()
     {
         var command = new Command("admin", "Manage a sysroot's deployments (ostree admin-compatible).") { Sysroot };
-        command.Subcommands.Add(AdminInitCommands.CreateInitFs());
-        command.Subcommands.Add(AdminInitCommands.CreateOsInit());
+        command.Subcommands.Add(AdminInitFsCommand.Create());
+        command.Subcommands.Add(AdminOsInitCommand.Create());
         command.Subcommands.Add(AdminDeployCommand.Create());
-        command.Subcommands.Add(AdminDeployCommand.CreateFinalizeStaged());
+        command.Subcommands.Add(AdminFinalizeStagedCommand.Create());
         command.Subcommands.Add(AdminStatusCommand.Create());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateRollback());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateUndeploy());
-        command.Subcommands.Add(AdminDeploymentCommands.CreatePin());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateCleanup());
-        command.Subcommands.Add(AdminDeploymentCommands.CreateSetOrigin());
+        command.Subcommands.Add(AdminRollbackCommand.Create());
+        command.Subcommands.Add(AdminUndeployCommand.Create());
+        command.Subcommands.Add(AdminPinCommand.Create());
+        command.Subcommands.Add(AdminCleanupCommand.Create());
+        command.Subcommands.Add(AdminSetOriginCommand.Create());
         command.Subcommands.Add(AdminKargsCommand.Create());
         return command;
     }
 
-    /// <summary>Turns SDK errors into a one-line message and exit code 2 (System.CommandLine would print a stack trace).</summary>
-    public static Func<ParseResult, int> Guard(Func<ParseResult, int> action) => parse =>
-    {
-        try
-        {
-            return action(parse);
-        }
-        catch (AptOstreeException ex)
-        {
-            Console.Error.WriteLine($"apt-ostree: error {ex.ErrorCode}: {ex.Message}");
-            return 2;
-        }
-    };
-
-    public static OstreeSysrootFactory Factory { get; } = new(LibcPosixFileSystem.Instance);
-
-    public static OstreeSysroot Open(ParseResult parse) => Factory.Open(parse.GetValue(Sysroot)!);
+    /// <summary>Opens the `--sysroot` through the container's <see cref="OstreeSysrootFactory"/>.</summary>
+    public static OstreeSysroot Open(ParseResult parse) => parse.GetRequiredService<OstreeSysrootFactory>().Open(parse.GetValue(Sysroot)!);
 }

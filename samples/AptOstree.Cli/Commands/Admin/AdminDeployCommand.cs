@@ -3,7 +3,7 @@ using AptOstree.OSTree.Sysroot;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree admin deploy REFSPEC` and `admin finalize-staged`.</summary>
+/// <summary>`apt-ostree admin deploy REFSPEC`: check out a commit as a new deployment.</summary>
 internal static class AdminDeployCommand
 {
     public static Command Create()
@@ -23,7 +23,7 @@ internal static class AdminDeployCommand
         {
             refspec, os, karg, kargAppend, kargDelete, originFile, noMerge, retain, notAsDefault, noPrune, stage,
         };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             string? origin = parse.GetValue(originFile);
             var kargs = parse.GetValue(karg);
@@ -45,19 +45,7 @@ internal static class AdminDeployCommand
                 ? $"Staged deployment {deployment.Stateroot} {deployment.Name}; run finalize-staged to make it the default."
                 : $"Deployed {deployment.Stateroot} {deployment.Name} as index {deployment.Index}.");
             return 0;
-        }));
-        return command;
-    }
-
-    public static Command CreateFinalizeStaged()
-    {
-        var command = new Command("finalize-staged", "Complete a staged deployment: /etc merge, kernel, boot configuration.");
-        command.SetAction(AdminCommand.Guard(parse =>
-        {
-            var deployment = AdminCommand.Open(parse).FinalizeStaged();
-            Console.WriteLine($"Finalized {deployment.Stateroot} {deployment.Name} as index {deployment.Index}.");
-            return 0;
-        }));
+        });
         return command;
     }
 }

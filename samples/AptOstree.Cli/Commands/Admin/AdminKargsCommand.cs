@@ -3,7 +3,7 @@ using AptOstree.OSTree.Sysroot;
 
 namespace AptOstree.Cli.Commands;
 
-/// <summary>`apt-ostree admin kargs [--append|--replace|--delete] | kargs edit-in-place`.</summary>
+/// <summary>`apt-ostree admin kargs [--append|--replace|--delete]`: show or change a deployment's kernel arguments.</summary>
 internal static class AdminKargsCommand
 {
     public static Command Create()
@@ -13,7 +13,7 @@ internal static class AdminKargsCommand
         var replace = new Option<string[]>("--replace") { Description = "Replace KEY=VALUE or KEY=OLD=NEW." };
         var delete = new Option<string[]>("--delete") { Description = "Delete KEY or KEY=VALUE." };
         var command = new Command("kargs", "Show or change a deployment's kernel arguments.") { index, append, replace, delete };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var sysroot = AdminCommand.Open(parse);
             int i = parse.GetValue(index);
@@ -45,32 +45,8 @@ internal static class AdminKargsCommand
 
             Console.WriteLine(kargs.ToString());
             return 0;
-        }));
-
-        var appendIfMissing = new Option<string[]>("--append-if-missing") { Description = "Append an argument unless it is present." };
-        var deleteIfPresent = new Option<string[]>("--delete-if-present") { Description = "Delete an argument when it is present." };
-        var editInPlace = new Command("edit-in-place", "Change the kernel arguments of every deployment.") { appendIfMissing, deleteIfPresent };
-        editInPlace.SetAction(AdminCommand.Guard(parse =>
-        {
-            var add = parse.GetValue(appendIfMissing) ?? [];
-            var remove = parse.GetValue(deleteIfPresent) ?? [];
-            AdminCommand.Open(parse).EditKernelArgumentsInPlace(k =>
-            {
-                foreach (var a in add)
-                {
-                    k = k.AppendIfMissing(a);
-                }
-
-                foreach (var d in remove)
-                {
-                    k = k.Arguments.Contains(d, StringComparer.Ordinal) ? k.Delete(d) : k;
-                }
-
-                return k;
-            });
-            return 0;
-        }));
-        command.Subcommands.Add(editInPlace);
+        });
+        command.Subcommands.Add(AdminKargsEditInPlaceCommand.Create());
         return command;
     }
 }

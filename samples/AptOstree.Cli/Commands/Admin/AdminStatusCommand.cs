@@ -11,7 +11,7 @@ internal static class AdminStatusCommand
     {
         var json = new Option<bool>("--json") { Description = "Print a JSON document." };
         var command = new Command("status", "List deployments.") { json };
-        command.SetAction(AdminCommand.Guard(parse =>
+        command.SetAction(parse =>
         {
             var sysroot = AdminCommand.Open(parse);
             var deployments = sysroot.GetDeployments();
@@ -44,7 +44,7 @@ internal static class AdminStatusCommand
             }
 
             return 0;
-        }));
+        });
         return command;
     }
 
@@ -52,7 +52,7 @@ internal static class AdminStatusCommand
     {
         try
         {
-            return sysroot.Repository?.GetCommitVersion(d.Commit);
+            return sysroot.Repository.ReadCommit(d.Commit).Version;
         }
         catch (AptOstreeException)
         {
@@ -71,7 +71,7 @@ internal static class AdminStatusCommand
             w.WriteStartObject();
             w.WriteNumber("index", d.Index);
             w.WriteString("stateroot", d.Stateroot);
-            w.WriteString("checksum", d.Commit);
+            w.WriteString("checksum", d.Commit.ToString());
             w.WriteNumber("serial", d.DeploySerial);
             w.WriteString("bootcsum", d.BootChecksum);
             w.WriteNumber("bootserial", d.BootSerial);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AptOstree.Cli.Progress;
 using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
 
@@ -22,9 +23,9 @@ internal static class AptDownloadCommand
             var solver = new DependencySolver(u);
             var wanted = parse.GetValue(packages)!.Select(PackageRequest.Parse)
                 .Select(r => u.Packages[solver.FindRequested(r)]).ToList();
-            var progress = new Progress<OperationProgress>(p => Console.Error.Write($"\r{p.Completed}/{p.Total} bytes {p.CurrentItem}        "));
+            var progress = ConsoleProgress.ForStandardError();
             var files = await new PackageDownloader().DownloadAsync(wanted, parse.GetValue(output)!, progress, ct);
-            Console.Error.WriteLine();
+            progress.Complete(progress.Summary("download", ProgressUnit.Bytes));
             foreach (var f in files)
             {
                 Console.WriteLine(f);

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Globalization;
+using AptOstree.Cli.Progress;
 using AptOstree.Deb.Apt;
 
 namespace AptOstree.Cli.Commands;
@@ -17,8 +19,19 @@ internal static class AptUpdateCommand
         command.Options.Add(arch);
         command.SetAction(async (parse, ct) =>
         {
-            var sources = SourcesList.LoadHost(parse.GetValue(etc)!);
-            var paths = await new RepositoryClient().UpdateAllAsync(sources, parse.GetValue(cache)!, parse.GetValue(arch) ?? AptListsDirectory.NativeArchitecture, ct);
+            // One step per source, so the progress line can say which repository is being fetched.
+            var sources = SourcesList.LoadHost(parse.GetValue(etc)!).Where(s => s.Type == "deb").ToList();
+            var client = new RepositoryClient();
+            var progress = ConsoleProgress.ForStandardError();
+            var paths = new List<string>();
+            for (int i = 0; i < sources.Count; i++)
+            {
+                progress.Report(new OperationProgress("update", i, sources.Count, ProgressUnit.Steps, $"{sources[i].Uri} {sources[i].Suite}"));
+                paths.AddRange(await client.UpdateAsync(sources[i], parse.GetValue(cache)!, parse.GetValue(arch) ?? AptListsDirectory.NativeArchitecture, ct));
+            }
+
+            progress.Report(new OperationProgress("update", sources.Count, sources.Count, ProgressUnit.Steps));
+            progress.Complete(string.Create(CultureInfo.InvariantCulture, $"Fetched {paths.Count} index files from {sources.Count} sources in {progress.Elapsed.TotalSeconds:0.0} s."));
             foreach (var p in paths)
             {
                 Console.WriteLine(p);

@@ -36,16 +36,8 @@ internal static class DebCompareVersionsCommand
                 }
             }
 
-            try
-            {
-                return DpkgCompareVersions.Evaluate(a, op, b) ? 0 : 1;
-            }
-            catch (AptOstreeException ex)
-            {
-                // Like dpkg: a bad relation or a malformed version is exit status 2, not "false".
-                Console.Error.WriteLine($"apt-ostree: error {ex.ErrorCode}: {ex.Message}");
-                return 2;
-            }
+            // Like dpkg: a bad relation or a malformed version is an error (exit status 2), not "false".
+            return DpkgCompareVersions.Evaluate(a, op, b) ? 0 : 1;
         });
         return command;
     }

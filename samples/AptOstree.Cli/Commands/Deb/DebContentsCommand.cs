@@ -14,7 +14,7 @@ internal static class DebContentsCommand
         var command = new Command("contents", "List the data member's entries (like dpkg-deb -c).") { file };
         command.SetAction(parse =>
         {
-            using var pkg = DebPackage.Open(parse.GetValue(file)!);
+            using var pkg = parse.GetRequiredService<DebPackageReader>().Open(parse.GetValue(file)!);
             using var reader = pkg.OpenData();
             var output = new StringBuilder();
             while (reader.GetNextEntry() is { } e)
@@ -34,56 +34,33 @@ internal static class DebContentsCommand
     }
 
     /// <summary>One line in GNU tar's verbose listing format.</summary>
-    internal static string Format(DebTarEntry e)
+    internal static string Format(TarArchiveEntry e)
     {
         var inv = CultureInfo.InvariantCulture;
         var owner = $"{(e.UserName.Length > 0 ? e.UserName : e.Uid.ToString(inv))}/{(e.GroupName.Length > 0 ? e.GroupName : e.Gid.ToString(inv))}";
-        var size = e.Type is DebTarEntryType.CharacterDevice or DebTarEntryType.BlockDevice
+        var size = e.Type is TarArchiveEntryType.CharacterDevice or TarArchiveEntryType.BlockDevice
             ? string.Create(inv, $"{e.DeviceMajor},{e.DeviceMinor}")
             : e.Size.ToString(inv);
-        var line = string.Create(inv, $"{ModeString(e)} {owner} {size,9} {e.ModificationTime.UtcDateTime:yyyy-MM-dd HH:mm} {Quote(e.Name)}");
+        var line = string.Create(inv, $"{ModeString(e)} {owner} {size,9} {e.ModificationTime.UtcDateTime:yyyy-MM-dd HH:mm} {TarPath.Escape(e.NameBytes.Span)}");
         return e.Type switch
         {
-            DebTarEntryType.SymbolicLink => line + " -> " + Quote(e.LinkTarget!),
-            DebTarEntryType.HardLink => line + " link to " + Quote(e.LinkTarget!),
+            TarArchiveEntryType.SymbolicLink => line + " -> " + TarPath.Escape(e.LinkTargetBytes.Span),
+            TarArchiveEntryType.HardLink => line + " link to " + TarPath.Escape(e.LinkTargetBytes.Span),
             _ => line,
         };
     }
 
-    /// <summary>GNU tar's default "escape" quoting: backslashes doubled, control characters as octal escapes.</summary>
-    private static string Quote(string name)
-    {
-        var sb = new StringBuilder(name.Length);
-        foreach (var c in name)
-        {
-            if (c == '\\')
-            {
-                sb.Append(@"\\");
-            }
-            else if (c < ' ' || c == '\x7f')
-            {
-                sb.Append('\\').Append(Convert.ToString(c, 8).PadLeft(3, '0'));
-            }
-            else
-            {
-                sb.Append(c);
-            }
-        }
-
-        return sb.ToString();
-    }
-
-    private static string ModeString(DebTarEntry e)
+    private static string ModeString(TarArchiveEntry e)
     {
         var c = new char[10];
         c[0] = e.Type switch
         {
-            DebTarEntryType.Directory => 'd',
-            DebTarEntryType.SymbolicLink => 'l',
-            DebTarEntryType.HardLink => 'h',
-            DebTarEntryType.CharacterDevice => 'c',
-            DebTarEntryType.BlockDevice => 'b',
-            DebTarEntryType.Fifo => 'p',
+            TarArchiveEntryType.Directory => 'd',
+            TarArchiveEntryType.SymbolicLink => 'l',
+            TarArchiveEntryType.HardLink => 'h',
+            TarArchiveEntryType.CharacterDevice => 'c',
+            TarArchiveEntryType.BlockDevice => 'b',
+            TarArchiveEntryType.Fifo => 'p',
             _ => '-',
         };
         var p = e.Permissions;

@@ -14,7 +14,7 @@ internal static class DebExtractCommand
         var command = new Command("extract", "Extract the data member into a directory (like dpkg-deb -x); never writes outside it.") { file, directory, verbose };
         command.SetAction(parse =>
         {
-            using var pkg = DebPackage.Open(parse.GetValue(file)!);
+            using var pkg = parse.GetRequiredService<DebPackageReader>().Open(parse.GetValue(file)!);
             var result = pkg.ExtractTo(parse.GetValue(directory)!);
             if (parse.GetValue(verbose))
             {

@@ -16,7 +16,7 @@ internal static class DebInfoCommand
         command.SetAction(parse =>
         {
             var path = parse.GetValue(file)!;
-            using var pkg = DebPackage.Open(path);
+            using var pkg = parse.GetRequiredService<DebPackageReader>().Open(path);
             if (parse.GetValue(json))
             {
                 WriteJson(pkg, path);

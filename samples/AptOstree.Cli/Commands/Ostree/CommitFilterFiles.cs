@@ -49,7 +49,7 @@ internal sealed class CommitFilterFiles
         return filter;
     }
 
-    public CommitEntry? Apply(CommitEntry entry)
+    public ImportEntry? Apply(ImportEntry entry)
     {
         if (_modeAdds.Remove(entry.Path, out uint add))
         {

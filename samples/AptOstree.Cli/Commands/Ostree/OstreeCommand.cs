@@ -7,7 +7,7 @@ internal static class OstreeCommand
 {
     public static Command Create()
     {
-        var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).") { LeadingRepo };
+        var command = new Command("ostree", "Manage an OSTree repository (libostree-compatible).") { RepoOption.Leading };
         command.Subcommands.Add(OstreeInitCommand.Create());
         command.Subcommands.Add(OstreeCommitCommand.Create());
         command.Subcommands.Add(OstreeCheckoutCommand.Create());
@@ -16,44 +16,17 @@ internal static class OstreeCommand
         command.Subcommands.Add(OstreeConfigCommand.Create());
         command.Subcommands.Add(OstreeSummaryCommand.Create());
         command.Subcommands.Add(OstreeLsCommand.Create());
-        foreach (var c in OstreeInspectCommands.Create())
-        {
-            command.Subcommands.Add(c);
-        }
-
-        foreach (var c in OstreeMaintenanceCommands.Create())
-        {
-            command.Subcommands.Add(c);
-        }
-
-        foreach (var c in OstreePullCommands.Create())
-        {
-            command.Subcommands.Add(c);
-        }
-
+        command.Subcommands.Add(OstreeLogCommand.Create());
+        command.Subcommands.Add(OstreeShowCommand.Create());
+        command.Subcommands.Add(OstreeCatCommand.Create());
+        command.Subcommands.Add(OstreeDiffCommand.Create());
+        command.Subcommands.Add(OstreeFsckCommand.Create());
+        command.Subcommands.Add(OstreePruneCommand.Create());
+        command.Subcommands.Add(OstreePullCommand.Create());
+        command.Subcommands.Add(OstreePullLocalCommand.Create());
+        command.Subcommands.Add(OstreeRemoteCommand.Create());
         command.Subcommands.Add(OstreeSignCommand.Create());
         command.Subcommands.Add(OstreeGpgSignCommand.Create());
         return command;
     }
-
-    /// <summary>The `--repo=PATH` option every verb takes.</summary>
-    public static Option<string> RepoOption() => new("--repo")
-    {
-        Description = "Path to the OSTree repository.",
-        DefaultValueFactory = _ => ".",
-    };
-
-    public static OSTree.OstreeRepository OpenRepo(ParseResult parseResult, Option<string> repo) =>
-        OSTree.OstreeRepository.Open(RepoPath(parseResult, repo));
-
-    /// <summary>The verb's `--repo`, else one given before the verb (`apt-ostree ostree --repo=PATH VERB`, as ostree allows), else ".".</summary>
-    public static string RepoPath(ParseResult parseResult, Option<string> repo) =>
-        parseResult.GetResult(repo) is { Implicit: false }
-            ? parseResult.GetValue(repo) ?? "."
-            : parseResult.GetValue(LeadingRepo) ?? parseResult.GetValue(repo) ?? ".";
-
-    private static readonly Option<string?> LeadingRepo = new("--repo")
-    {
-        Description = "Path to the OSTree repository (before the verb, like `ostree --repo=PATH VERB`).",
-    };
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using AptOstree.Cli.Progress;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
 
@@ -10,7 +11,7 @@ internal static class OstreeCommitCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var branch = new Option<string?>("--branch", "-b") { Description = "Branch to update." };
         var subject = new Option<string?>("--subject", "-s") { Description = "One-line subject." };
         var body = new Option<string?>("--body", "-m") { Description = "Full description." };
@@ -44,7 +45,7 @@ internal static class OstreeCommitCommand
         };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var parentText = parseResult.GetValue(parent);
             if (parseResult.GetValue(branch) is null && !parseResult.GetValue(orphan))
             {
@@ -60,10 +61,6 @@ internal static class OstreeCommitCommand
                 Timestamp = ParseTimestamp(parseResult.GetValue(timestamp)),
                 Parent = parentText is null or "none" ? null : repository.ResolveRev(parentText),
                 Orphan = parseResult.GetValue(orphan) || parentText == "none",
-                CanonicalPermissions = parseResult.GetValue(canonical),
-                OwnerUid = parseResult.GetValue(ownerUid),
-                OwnerGid = parseResult.GetValue(ownerGid),
-                NoXattrs = parseResult.GetValue(noXattrs),
                 NoBindings = parseResult.GetValue(noBindings),
                 BindRefs = parseResult.GetValue(bindRefs),
                 Metadata = [
@@ -88,11 +85,6 @@ internal static class OstreeCommitCommand
                 options = options with { Metadata = [.. options.Metadata ?? [], .. KeptMetadata(repository, options, keys)] };
             }
 
-            if (options.Branch is null && !options.NoBindings)
-            {
-                options = options with { Metadata = WithOrphanBindings(repository, options) };
-            }
-
             var specs = (parseResult.GetValue(trees) ?? []).ToList();
             if (parseResult.GetValue(path) is string p)
             {
@@ -101,51 +93,47 @@ internal static class OstreeCommitCommand
 
             if (specs.Count == 0)
             {
-                Console.Error.WriteLine("apt-ostree: error: no tree given (PATH or --tree=dir=PATH)");
-                return 1;
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "no tree given (PATH or --tree=dir=PATH)");
             }
 
-            // With a statoverride or skip list, the trees are read first, so an unmatched path fails before any commit.
             var filter = CommitFilterFiles.Load(parseResult.GetValue(statOverride), parseResult.GetValue(skipList));
+            var importOptions = new ImportOptions
+            {
+                CanonicalPermissions = parseResult.GetValue(canonical),
+                OwnerUid = parseResult.GetValue(ownerUid),
+                OwnerGid = parseResult.GetValue(ownerGid),
+                NoXattrs = parseResult.GetValue(noXattrs),
+                Filter = filter is null ? null : filter.Apply,
+            };
+
+            // Every --tree goes into one tree through one transaction, in order; a file meeting a directory fails as in ostree.
+            using var signals = new TerminationSignals();
+            var cancellationToken = signals.Token;
+            var progress = ConsoleProgress.ForStandardError();
             Checksum commit;
-            if (filter is null && specs.Count == 1 && specs[0].StartsWith("dir=", StringComparison.Ordinal))
+            int objectsWritten;
+            try
             {
-                commit = repository.Commit(specs[0][4..], options);
-            }
-            else if (filter is null && specs.Count == 1 && specs[0].StartsWith("tar=", StringComparison.Ordinal))
-            {
-                using var tar = File.OpenRead(specs[0][4..]);
-                commit = repository.CommitTar(tar, options);
-            }
-            else
-            {
-                var layerOptions = new CommitOptions
-                {
-                    CanonicalPermissions = options.CanonicalPermissions,
-                    OwnerUid = options.OwnerUid,
-                    OwnerGid = options.OwnerGid,
-                    NoXattrs = options.NoXattrs,
-                    NoBindings = true,
-                    Orphan = true,
-                    Filter = filter is null ? null : filter.Apply,
-                };
-                var tree = new MutableTree();
+                using var transaction = repository.PrepareTransaction();
+                var builder = new MutableTreeBuilder(transaction, importOptions);
                 foreach (var spec in specs)
                 {
-                    Checksum layer = spec.StartsWith("dir=", StringComparison.Ordinal)
-                        ? repository.Commit(spec[4..], layerOptions)
-                        : spec.StartsWith("tar=", StringComparison.Ordinal)
-                            ? CommitTar(repository, spec[4..], layerOptions)
-                            : spec.StartsWith("ref=", StringComparison.Ordinal)
-                                ? repository.ResolveRev(spec[4..])
-                                : throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
-                    Overlay(tree, MutableTree.FromCommit(repository, layer));
+                    Import(builder, spec, progress, cancellationToken);
                 }
 
                 filter?.EnsureAllMatched();
-                commit = repository.CommitTree(tree, options);
+                commit = transaction.WriteCommit(builder.Tree, options, cancellationToken);
+                transaction.Complete(cancellationToken);
+                objectsWritten = transaction.ContentObjectsWritten;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                progress.Complete(null);
+                Console.Error.WriteLine("apt-ostree: commit interrupted; nothing was committed");
+                return signals.ExitCode;
             }
 
+            progress.Complete(progress.ObjectsSummary("commit", objectsWritten));
             Console.WriteLine(commit);
             return 0;
         });
@@ -172,39 +160,24 @@ internal static class OstreeCommitCommand
             .ToList();
     }
 
-    /// <summary>
-    /// ostree's commit builtin binds even a commit without a branch: <c>ostree.ref-binding</c> holds the sorted
-    /// <c>--bind-ref</c>s (possibly none), then the repository's collection ID unless the metadata already names one.
-    /// </summary>
-    private static KeyValuePair<string, GVariantValue>[] WithOrphanBindings(OstreeRepository repository, CommitOptions options)
+    private static void Import(MutableTreeBuilder builder, string spec, IProgress<OperationProgress> progress, CancellationToken cancellationToken)
     {
-        var metadata = (options.Metadata ?? []).ToList();
-        metadata.Add(new("ostree.ref-binding", GVariantValue.FromStrings((options.BindRefs ?? []).Order(StringComparer.Ordinal))));
-        if (repository.Config.Get("core", "collection-id") is string collection && metadata.All(kv => kv.Key != "ostree.collection-binding"))
+        if (spec.StartsWith("dir=", StringComparison.Ordinal))
         {
-            metadata.Add(new("ostree.collection-binding", GVariantValue.FromString(collection)));
+            builder.ImportDirectory(spec[4..], progress, cancellationToken);
         }
-
-        return metadata.ToArray();
-    }
-
-    private static Checksum CommitTar(OstreeRepository repository, string file, CommitOptions options)
-    {
-        using var tar = File.OpenRead(file);
-        return repository.CommitTar(tar, options);
-    }
-
-    private static void Overlay(MutableTree target, MutableTree layer)
-    {
-        target.Meta = layer.Meta;
-        foreach (var (name, file) in layer.Files)
+        else if (spec.StartsWith("tar=", StringComparison.Ordinal))
         {
-            target.SetFile(name, file);
+            using var tar = File.OpenRead(spec[4..]);
+            builder.ImportTar(tar, spec[4..], progress, cancellationToken);
         }
-
-        foreach (var (name, dir) in layer.Directories)
+        else if (spec.StartsWith("ref=", StringComparison.Ordinal))
         {
-            Overlay(target.GetOrCreateDirectory(name), dir);
+            builder.ImportCommit(builder.Transaction.Repository.ResolveRev(spec[4..]), progress, cancellationToken);
+        }
+        else
+        {
+            throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Invalid --tree '{spec}': expected dir=, tar= or ref=.");
         }
     }
 

@@ -8,7 +8,7 @@ internal static class OstreeConfigCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var group = new Option<string?>("--group") { Description = "Group name." };
         var action = new Argument<string>("ACTION") { Description = "get, set or unset." };
         var key = new Argument<string>("KEY") { Description = "SECTION.NAME (or NAME with --group)." };
@@ -16,7 +16,7 @@ internal static class OstreeConfigCommand
         var command = new Command("config", "Change repo configuration settings.") { repo, group, action, key, value };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var (section, name) = Split(parseResult.GetValue(group), parseResult.GetValue(key)!);
             var newValue = parseResult.GetValue(value);
             switch (parseResult.GetValue(action))

@@ -12,7 +12,7 @@ internal static class OstreeGpgSignCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var keys = new GpgKeyOptions();
         var delete = new Option<bool>("--delete", "-d") { Description = "Delete signatures having any of the GPG KEY-IDs." };
         var commit = new Argument<string>("COMMIT");
@@ -20,7 +20,7 @@ internal static class OstreeGpgSignCommand
         var command = new Command("gpg-sign", "Sign a commit (GPG).") { repo, delete, keys.Homedir, keys.Keyring, commit, keyIds };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var checksum = repository.ResolveRev(parseResult.GetValue(commit)!);
             if (parseResult.GetValue(delete))
             {

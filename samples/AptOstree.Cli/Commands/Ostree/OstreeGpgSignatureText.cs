@@ -61,10 +61,14 @@ internal static class OstreeGpgSignatureText
         }
     }
 
-    /// <summary>GLib's <c>%c</c> in the C locale (<c>%a %b %e %H:%M:%S %Y</c>), in local time.</summary>
-    private static string Format(DateTimeOffset time)
+    /// <summary>
+    /// GLib's <c>g_date_time_format (time, "%c")</c> in the C locale (<c>%a %b %e %H:%M:%S %Y</c>), in local time.
+    /// GLib pads <c>%e</c> with U+2007 FIGURE SPACE, not the ASCII space strftime uses.
+    /// </summary>
+    internal static string Format(DateTimeOffset time)
     {
         var local = time.ToLocalTime();
-        return string.Create(CultureInfo.InvariantCulture, $"{local:ddd MMM} {local.Day,2} {local:HH:mm:ss yyyy}");
+        string day = local.Day < 10 ? "\u2007" + local.Day.ToString(CultureInfo.InvariantCulture) : local.Day.ToString(CultureInfo.InvariantCulture);
+        return string.Create(CultureInfo.InvariantCulture, $"{local:ddd MMM} {day} {local:HH:mm:ss yyyy}");
     }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using AptOstree.OSTree;
+using AptOstree.Posix;
+using Microsoft.Extensions.Logging;
 
 namespace AptOstree.Cli.Commands;
 
@@ -8,20 +10,26 @@ internal static class OstreeInitCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var mode = new Option<string>("--mode") { Description = "bare, bare-user, bare-user-only or archive (archive-z2).", DefaultValueFactory = _ => "bare" };
         var collection = new Option<string?>("--collection-id") { Description = "Collection ID of the repository." };
         var command = new Command("init", "Initialize a new empty repository.") { repo, mode, collection };
         command.SetAction(parseResult =>
         {
+            string path = repo.PathToCreate(parseResult);
             string modeText = parseResult.GetValue(mode) ?? "bare";
             if (!RepoModeExtensions.TryParse(modeText, out var repoMode))
             {
-                Console.Error.WriteLine($"apt-ostree: error: Invalid mode '{modeText}'");
-                return 1;
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, $"Invalid mode '{modeText}'");
             }
 
-            OstreeRepository.Create(OstreeCommand.RepoPath(parseResult, repo), repoMode, collectionId: parseResult.GetValue(collection));
+            // The repository gets the container's file layer and logging, as OstreeRepositoryFactory gives opened ones.
+            var options = new RepositoryOptions
+            {
+                FileSystem = parseResult.GetRequiredService<IPosixFileSystem>(),
+                LoggerFactory = parseResult.GetRequiredService<ILoggerFactory>(),
+            };
+            OstreeRepository.Create(path, repoMode, options, parseResult.GetValue(collection));
             return 0;
         });
         return command;

@@ -10,7 +10,7 @@ internal static class OstreeLsCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var dirOnly = new Option<bool>("--dironly", "-d") { Description = "Do not recurse into directory arguments." };
         var recursive = new Option<bool>("--recursive", "-R") { Description = "Print directories recursively." };
         var checksums = new Option<bool>("--checksum", "-C") { Description = "Print checksum." };
@@ -21,7 +21,7 @@ internal static class OstreeLsCommand
         var command = new Command("ls", "List file paths.") { repo, dirOnly, recursive, checksums, xattrs, nulNames, rev, paths };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var commit = repository.ResolveRev(parseResult.GetValue(rev)!);
             bool withChecksums = parseResult.GetValue(checksums);
             bool withXattrs = parseResult.GetValue(xattrs);

@@ -12,7 +12,7 @@ internal static class OstreeRefsCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var delete = new Option<bool>("--delete") { Description = "Delete refs which match PREFIX, rather than listing them." };
         var list = new Option<bool>("--list") { Description = "Do not remove the prefix from the refs." };
         var alias = new Option<bool>("--alias", "-A") { Description = "If used with --create, create an alias, otherwise just list aliases." };
@@ -23,7 +23,7 @@ internal static class OstreeRefsCommand
         var command = new Command("refs", "List refs.") { repo, delete, list, alias, create, collections, force, prefixes };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var args = parseResult.GetValue(prefixes) ?? [];
             if (parseResult.GetValue(create) is string newRef)
             {

@@ -13,7 +13,7 @@ internal static class OstreeRemoteGpgImportCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var keyrings = new Option<string[]>("--keyring", "-k") { Description = "Import keys from a keyring file (repeatable).", AllowMultipleArgumentsPerToken = false };
         var stdin = new Option<bool>("--stdin") { Description = "Import keys from standard input." };
         var name = new Argument<string>("NAME");
@@ -40,7 +40,7 @@ internal static class OstreeRemoteGpgImportCommand
             }
 
             string remote = parseResult.GetValue(name)!;
-            int imported = OstreeCommand.OpenRepo(parseResult, repo).Remotes.ImportGpgKeys(remote, keys);
+            int imported = repo.Open(parseResult).Remotes.ImportGpgKeys(remote, keys);
             Console.WriteLine($"Imported {imported} GPG key{(imported == 1 ? string.Empty : "s")} to remote \"{remote}\"");
             return 0;
         });

@@ -8,13 +8,13 @@ internal static class OstreeRevParseCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var single = new Option<bool>("--single", "-S") { Description = "If the repository has exactly one commit, then print it; any other case will result in an error." };
         var revs = new Argument<string[]>("REV") { Arity = ArgumentArity.ZeroOrMore };
         var command = new Command("rev-parse", "Output the target of a rev.") { repo, single, revs };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var given = parseResult.GetValue(revs) ?? [];
             if (parseResult.GetValue(single))
             {

@@ -8,7 +8,7 @@ internal static class OstreeSignCommand
 {
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var verify = new Option<bool>("--verify") { Description = "Verify signatures." };
         var signType = new Option<string>("--sign-type", "-s") { Description = "Signature type (only ed25519).", DefaultValueFactory = _ => "ed25519" };
         var keysFile = new Option<string?>("--keys-file") { Description = "Read keys (base64, one per line) from file." };
@@ -19,11 +19,10 @@ internal static class OstreeSignCommand
         {
             if (parseResult.GetValue(signType) != "ed25519")
             {
-                Console.Error.WriteLine("apt-ostree: error: only --sign-type=ed25519 is supported");
-                return 1;
+                throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "only --sign-type=ed25519 is supported");
             }
 
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             var checksum = repository.ResolveRev(parseResult.GetValue(commit)!);
             var keyTexts = (parseResult.GetValue(keys) ?? []).ToList();
             if (parseResult.GetValue(keysFile) is string file)

@@ -10,11 +10,9 @@ namespace AptOstree.Cli.Commands;
 /// <summary>`apt-ostree ostree summary -u [--sign=KEY] [--gpg-sign=KEY-ID]` and `summary --view` (ostree's ot-dump.c layout).</summary>
 internal static class OstreeSummaryCommand
 {
-    private const string SummaryType = "(a(s(taya{sv}))a{sv})";
-
     public static Command Create()
     {
-        var repo = OstreeCommand.RepoOption();
+        var repo = new RepoOption();
         var update = new Option<bool>("--update", "-u") { Description = "Update the summary." };
         var view = new Option<bool>("--view", "-v") { Description = "View the local summary file." };
         var sign = new Option<string[]>("--sign") { Description = "Key ID to sign the summary with (base64 ed25519 secret key).", Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
@@ -24,13 +22,12 @@ internal static class OstreeSummaryCommand
         var command = new Command("summary", "Manage summary metadata.") { repo, update, view, sign, signType, gpgSign, gpgKeys.Homedir, gpgKeys.Keyring };
         command.SetAction(parseResult =>
         {
-            var repository = OstreeCommand.OpenRepo(parseResult, repo);
+            var repository = repo.Open(parseResult);
             if (parseResult.GetValue(update))
             {
                 if (parseResult.GetValue(signType) != "ed25519")
                 {
-                    Console.Error.WriteLine("apt-ostree: error: only --sign-type=ed25519 is supported");
-                    return 1;
+                    throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "only --sign-type=ed25519 is supported");
                 }
 
                 var gpg = (parseResult.GetValue(gpgSign) ?? []).Select(id => gpgKeys.Load(parseResult, id)).ToArray();
@@ -48,38 +45,24 @@ internal static class OstreeSummaryCommand
                 throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "No option specified; use -u to update summary or --view to view it.");
             }
 
-            string path = Path.Combine(repository.Path, "summary");
-            if (!File.Exists(path))
-            {
-                throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{repository.Path} has no summary file (create one with summary -u).");
-            }
-
-            var summary = GVariantSerializer.Deserialize(SummaryType, File.ReadAllBytes(path), path, requireNormalForm: false);
-            Console.Write(Format((object[])summary));
+            Console.Write(Format(OstreeSummary.Read(repository)));
             return 0;
         });
         return command;
     }
 
     /// <summary>What <c>ostree summary --view</c> prints: each ref block, the collection map's refs, then the additional metadata.</summary>
-    internal static string Format(object[] summary)
+    internal static string Format(OstreeSummary summary)
     {
         var sb = new StringBuilder();
-        var metadata = ((object[])summary[1]).Cast<object[]>().ToList();
-        string? collectionId = metadata.Where(e => (string)e[0] == "ostree.summary.collection-id").Select(e => ((GVariantValue)e[1]).AsString()).FirstOrDefault();
-        AppendRefs(sb, collectionId, (object[])summary[0]);
-        foreach (var entry in metadata.Where(e => (string)e[0] == "ostree.summary.collection-map"))
+        AppendRefs(sb, summary.CollectionId, summary.Refs);
+        foreach (var collection in summary.Collections)
         {
-            foreach (object[] collection in ((object[])((GVariantValue)entry[1]).Value).Cast<object[]>())
-            {
-                AppendRefs(sb, (string)collection[0], (object[])collection[1]);
-            }
+            AppendRefs(sb, collection.CollectionId, collection.Refs);
         }
 
-        foreach (var entry in metadata)
+        foreach (var (key, value) in summary.Metadata)
         {
-            var value = (GVariantValue)entry[1];
-            string key = (string)entry[0];
             (string? pretty, string text) = key switch
             {
                 "ostree.static-deltas" => ("Static Deltas", Text(value)),
@@ -97,22 +80,18 @@ internal static class OstreeSummaryCommand
         return sb.ToString();
     }
 
-    private static void AppendRefs(StringBuilder sb, string? collectionId, object[] refs)
+    private static void AppendRefs(StringBuilder sb, string? collectionId, IReadOnlyList<OstreeSummaryRef> refs)
     {
-        foreach (object[] entry in refs.Cast<object[]>())
+        foreach (var entry in refs)
         {
-            var name = (string)entry[0];
-            var inner = (object[])entry[1];
-            var checksum = (byte[])inner[1];
-            sb.Append(collectionId is null ? $"* {name}\n" : $"* ({collectionId}, {name})\n");
-            sb.Append("    Latest Commit (").Append(FormatSize((ulong)inner[0])).Append("):\n");
-            sb.Append("      ").Append(checksum.Length == Checksum.ByteLength ? Checksum.FromBytes(checksum).ToString() : $"Invalid checksum of length {checksum.Length}").Append('\n');
-            foreach (object[] meta in ((object[])inner[2]).Cast<object[]>())
+            sb.Append(collectionId is null ? $"* {entry.Name}\n" : $"* ({collectionId}, {entry.Name})\n");
+            sb.Append("    Latest Commit (").Append(FormatSize(entry.CommitSize)).Append("):\n");
+            sb.Append("      ").Append(entry.Commit?.ToString() ?? $"Invalid checksum of length {entry.ChecksumBytes.Length}").Append('\n');
+            foreach (var (key, value) in entry.Metadata)
             {
-                var value = (GVariantValue)meta[1];
-                sb.Append((string)meta[0] == "ostree.commit.timestamp"
+                sb.Append(key == "ostree.commit.timestamp"
                     ? $"    Timestamp (ostree.commit.timestamp): {Iso8601(value)}\n"
-                    : $"    {meta[0]}: {Text(value)}\n");
+                    : $"    {key}: {Text(value)}\n");
             }
 
             sb.Append('\n');

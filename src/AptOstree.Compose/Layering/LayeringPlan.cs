@@ -1,0 +1,27 @@
+namespace AptOstree.Compose.Layering;
+
+/// <summary>What a layering transaction does: the base it builds on, the request it records, the packages it layers.</summary>
+/// <param name="Base">The base commit.</param>
+/// <param name="RequestedPackages">The repository package names the new origin requests.</param>
+/// <param name="RequestedLocalPackages">The local .deb files the new origin requests.</param>
+/// <param name="Layered">The packages the new commit adds to the base.</param>
+/// <param name="Inactive">Requested names the base already has (recorded, nothing layered).</param>
+/// <param name="Added">Packages layered now that the current deployment does not layer.</param>
+/// <param name="Removed">Packages the current deployment layers that the new one does not.</param>
+/// <param name="InstalledSize">Sum of the layered packages' <c>Installed-Size</c> in KiB.</param>
+public sealed record LayeringPlan(
+    Checksum Base,
+    IReadOnlyList<string> RequestedPackages,
+    IReadOnlyList<LocalPackageRequest> RequestedLocalPackages,
+    IReadOnlyList<DpkgPackage> Layered,
+    IReadOnlyList<string> Inactive,
+    IReadOnlyList<DpkgPackage> Added,
+    IReadOnlyList<DpkgPackage> Removed,
+    long InstalledSize)
+{
+    /// <summary>Bytes to download from the base's sources (packages not in the repository's import cache yet).</summary>
+    public long DownloadSize { get; init; }
+
+    /// <summary>True when the plan changes neither the layered packages nor the request.</summary>
+    public bool IsEmpty => Added.Count == 0 && Removed.Count == 0;
+}

@@ -1,0 +1,72 @@
+using AptOstree.Compose.Layering;
+using AptOstree.Deb;
+using AptOstree.Testing;
+
+namespace AptOstree.Compose.Tests.Layering;
+
+/// <summary>
+/// Maintainer scripts of layered packages, run in the script sandbox over a composed bookworm minbase (+ adduser):
+/// a postinst that runs <c>adduser --system</c>, a failing postinst; checked with <c>ostree admin status</c>,
+/// <c>dpkg-query --admindir</c> and <c>getent</c> run by <c>chroot</c> inside the new deployment.
+/// </summary>
+public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassFixture<LayeringComposedBase>
+{
+    private static string ScriptedDeb(LayeringSysroot sr, string name, string postinst)
+    {
+        string path = sr.Temp($"{name}_1.0_all.deb");
+        new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+            .SetControlFields([
+                new("Package", name), new("Version", "1.0"), new("Architecture", "all"), new("Depends", "adduser"),
+                new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering script test package"),
+            ])
+            .AddDirectory("usr").AddDirectory("usr/bin").AddFile($"usr/bin/{name}", $"#!/bin/sh\necho {name}\n", 0x1ED)
+            .AddMaintainerScript("postinst", postinst)
+            .Build(path);
+        return path;
+    }
+
+    private static string DeployDir(LayeringSysroot sr)
+    {
+        var d = sr.OstreeStatus().Deployments[0];
+        return $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{d.Commit}.{d.Serial}";
+    }
+
+    [SkippableFact]
+    public async Task Install_PostinstAddsSystemUser_UserExistsInNewDeploymentAndSurvivesUpgrade()
+    {
+        composed.Require();
+        using var sr = new LayeringSysroot();
+        string baseCommit = composed.DeployInto(sr);
+        var layering = PackageLayering.Open(sr.Path);
+        var options = new LayeringOptions { ListsDirectory = composed.ListsDirectory };
+        string before = sr.OstreeStatus().Text;
+
+        // A failing postinst: a clear error naming the package and script, nothing deployed.
+        var failing = await Assert.ThrowsAsync<AptOstreeException>(() => layering.InstallAsync([ScriptedDeb(sr, "fails-postinst", "#!/bin/sh\necho broken >&2\nexit 3\n")], options));
+        Assert.Equal(LayeringErrorCodes.ScriptFailed, failing.ErrorCode);
+        Assert.Contains("fails-postinst.postinst", failing.Message, StringComparison.Ordinal);
+        Assert.Equal(before, sr.OstreeStatus().Text);
+
+        string postinst = "#!/bin/sh\nset -e\nif [ \"$1\" = configure ]; then\n  adduser --system --group --no-create-home --home /nonexistent aosvc\nfi\n";
+        var result = await layering.InstallAsync([ScriptedDeb(sr, "svc-user", postinst)], options);
+        Assert.True(result.Changed);
+        var (oracle, _) = sr.OstreeStatus();
+        Assert.Equal([result.Commit!.Value.ToString(), baseCommit], oracle.Select(d => d.Commit));
+        string dir = DeployDir(sr);
+        Assert.StartsWith("aosvc:x:", ExternalTool.Output("chroot", dir, "getent", "passwd", "aosvc"), StringComparison.Ordinal);
+        Assert.StartsWith("aosvc:x:", ExternalTool.Output("chroot", dir, "getent", "group", "aosvc"), StringComparison.Ordinal);
+        Assert.Contains("\naosvc:", File.ReadAllText($"{dir}/usr/etc/passwd"), StringComparison.Ordinal);
+        Assert.Equal("install ok installed", ExternalTool.Output("dpkg-query", $"--admindir={dir}/usr/share/dpkg/database", "-W", "-f", "${Status}", "svc-user"));
+        Assert.Equal("svc-user\n", ExternalTool.Output("chroot", dir, "svc-user"));
+
+        // A new base (the origin's ref moved): the layered package is re-applied on it, its postinst runs again.
+        string newBase = composed.DeployInto(sr, version: "2", deploy: false);
+        var upgraded = await layering.UpgradeAsync(options);
+        Assert.True(upgraded.Changed);
+        Assert.Equal(newBase, upgraded.Plan.Base.ToString());
+        Assert.Equal(["svc-user"], upgraded.Plan.Layered.Select(p => p.Name));
+        string upgradedDir = DeployDir(sr);
+        Assert.NotEqual(dir, upgradedDir);
+        Assert.StartsWith("aosvc:x:", ExternalTool.Output("chroot", upgradedDir, "getent", "passwd", "aosvc"), StringComparison.Ordinal);
+    }
+}
