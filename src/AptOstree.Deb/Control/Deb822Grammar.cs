@@ -1,4 +1,3 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace AptOstree.Deb;
@@ -32,12 +31,11 @@ internal static class Deb822Grammar
     /// <see cref="Status.NeedMoreData"/>, <paramref name="position"/> and <paramref name="line"/> stay at the
     /// paragraph's first line (the sink has seen a partial paragraph and must forget it).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Status Next<T, TSink>(ReadOnlySpan<T> data, ref int position, ref long line, bool isFinal, bool allowComments, ref TSink sink, out int start, out long startLine)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged, IEquatable<T>
         where TSink : struct, IDeb822LineSink<T>
     {
-        T newline = T.CreateTruncating('\n');
+        T newline = TextUnit.From<T>('\n');
         int pos = position;
         long lineNumber = line;
         while (true)
@@ -106,8 +104,8 @@ internal static class Deb822Grammar
                     break;
                 }
 
-                T first = text[0];
-                if (first == T.CreateTruncating(' ') || first == T.CreateTruncating('\t'))
+                int first = TextUnit.Code(text[0]);
+                if (first is ' ' or '\t')
                 {
                     if (!anyField)
                     {
@@ -116,7 +114,7 @@ internal static class Deb822Grammar
 
                     sink.Continuation(lineEnd, commentSinceLastLine);
                 }
-                else if (allowComments && first == T.CreateTruncating('#'))
+                else if (allowComments && first == '#')
                 {
                     commentSinceLastLine = anyField;
                     pos = next;
@@ -130,14 +128,14 @@ internal static class Deb822Grammar
                     bool printable = true;
                     for (int k = 0; k < text.Length; k++)
                     {
-                        T c = text[k];
-                        if (c == T.CreateTruncating(':'))
+                        int c = TextUnit.Code(text[k]);
+                        if (c == ':')
                         {
                             colon = k;
                             break;
                         }
 
-                        printable &= c >= T.CreateTruncating('!') && c <= T.CreateTruncating('~');
+                        printable &= c is >= '!' and <= '~';
                     }
 
                     if (colon < 0)
@@ -145,13 +143,13 @@ internal static class Deb822Grammar
                         throw sink.Malformed(Deb822Malformation.MissingColon, lineNumber, text);
                     }
 
-                    if (!printable || colon == 0 || first == T.CreateTruncating('#') || first == T.CreateTruncating('-'))
+                    if (!printable || colon == 0 || first is '#' or '-')
                     {
                         throw sink.Malformed(Deb822Malformation.InvalidFieldName, lineNumber, text[..colon]);
                     }
 
                     int valueStart = colon + 1;
-                    while (valueStart < text.Length && (text[valueStart] == T.CreateTruncating(' ') || text[valueStart] == T.CreateTruncating('\t')))
+                    while (valueStart < text.Length && TextUnit.Code(text[valueStart]) is ' ' or '\t')
                     {
                         valueStart++;
                     }
@@ -205,7 +203,9 @@ internal static class Deb822Grammar
 
     private static string Shorten(string text) => text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
 
+    /// <summary>Only spaces, tabs or CRs; a field line (nearly every line) is told apart by its first unit alone.</summary>
     private static bool IsBlank<T>(ReadOnlySpan<T> line)
-        where T : unmanaged, IBinaryInteger<T> =>
-        line.IndexOfAnyExcept(T.CreateTruncating(' '), T.CreateTruncating('\t'), T.CreateTruncating('\r')) < 0;
+        where T : unmanaged, IEquatable<T> =>
+        line.IsEmpty || (TextUnit.Code(line[0]) is ' ' or '\t' or '\r'
+            && line.IndexOfAnyExcept(TextUnit.From<T>(' '), TextUnit.From<T>('\t'), TextUnit.From<T>('\r')) < 0);
 }

@@ -1,5 +1,5 @@
-using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace AptOstree.Deb;
 
@@ -13,9 +13,8 @@ namespace AptOstree.Deb;
 internal static class RelationReader
 {
     /// <summary>Reads a whole field: comma-separated groups of <c>|</c>-separated relations; a trailing comma is allowed.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read<T, TSink>(ReadOnlySpan<T> text, RelationParseOptions options, ref TSink sink)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         int pos = SkipSpace(text, 0);
@@ -41,7 +40,7 @@ internal static class RelationReader
 
             if (!Is(text[pos], ','))
             {
-                throw sink.Error(text, DebErrorCodes.RelationSyntax, $"unexpected '{(char)int.CreateTruncating(text[pos])}' (expected ',', '|' or the end)", pos, null);
+                throw sink.Error(text, DebErrorCodes.RelationSyntax, $"unexpected '{(char)TextUnit.Code(text[pos])}' (expected ',', '|' or the end)", pos, null);
             }
 
             pos = SkipSpace(text, pos + 1);
@@ -54,20 +53,29 @@ internal static class RelationReader
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadRelation<T, TSink>(ReadOnlySpan<T> text, int pos, RelationParseOptions options, bool alternative, ref TSink sink)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         pos = SkipSpace(text, pos);
         int nameStart = pos;
-        while (pos < text.Length && !IsSpace(text[pos]) && !IsNameStop(text[pos]))
+        while (pos < text.Length && IsNameUnit(TextUnit.Code(text[pos])))
+        {
+            pos++;
+        }
+
+        // A name ends at a blank, a stop or the end; past any other unit, find its end and let the check report it.
+        bool plain = pos == text.Length || IsSpace(text[pos]) || IsNameStop(TextUnit.Code(text[pos]));
+        while (pos < text.Length && !IsSpace(text[pos]) && !IsNameStop(TextUnit.Code(text[pos])))
         {
             pos++;
         }
 
         int nameEnd = pos;
-        ValidatePackageName(text, nameStart, nameEnd, ref sink);
+        if (!plain || nameStart == nameEnd || !IsAsciiLetterOrDigit(text[nameStart]))
+        {
+            ValidatePackageName(text, nameStart, nameEnd, ref sink);
+        }
         int qualifierStart = -1, qualifierLength = -1;
         if (pos < text.Length && Is(text[pos], ':'))
         {
@@ -123,9 +131,8 @@ internal static class RelationReader
         return pos;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadVersionConstraint<T, TSink>(ReadOnlySpan<T> text, int pos, RelationParseOptions options, ref TSink sink, out RelationOperator op, out int versionStart, out int versionLength)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         pos = SkipSpace(text, pos + 1);
@@ -135,27 +142,24 @@ internal static class RelationReader
             throw sink.Error(text, DebErrorCodes.RelationInvalidOperator, "unterminated version constraint", pos, null);
         }
 
-        T c = text[pos];
-        bool hasNext = pos + 1 < text.Length;
-        T next = hasNext ? text[pos + 1] : T.Zero;
-        if (Is(c, '<'))
+        int c = TextUnit.Code(text[pos]);
+        int next = pos + 1 < text.Length ? TextUnit.Code(text[pos + 1]) : 0;
+        if (c == '<')
         {
-            bool two = hasNext && (Is(next, '<') || Is(next, '='));
-            pos += two ? 2 : 1;
-            op = hasNext && Is(next, '<') ? RelationOperator.StrictlyEarlier : RelationOperator.EarlierOrEqual;
+            pos += next is '<' or '=' ? 2 : 1;
+            op = next == '<' ? RelationOperator.StrictlyEarlier : RelationOperator.EarlierOrEqual;
         }
-        else if (Is(c, '>'))
+        else if (c == '>')
         {
-            bool two = hasNext && (Is(next, '>') || Is(next, '='));
-            pos += two ? 2 : 1;
-            op = hasNext && Is(next, '>') ? RelationOperator.StrictlyLater : RelationOperator.LaterOrEqual;
+            pos += next is '>' or '=' ? 2 : 1;
+            op = next == '>' ? RelationOperator.StrictlyLater : RelationOperator.LaterOrEqual;
         }
-        else if (Is(c, '='))
+        else if (c == '=')
         {
             pos++;
             op = RelationOperator.Equal;
         }
-        else if (Is(c, '!'))
+        else if (c == '!')
         {
             throw sink.Error(text, DebErrorCodes.RelationInvalidOperator, "'!=' is not a Debian relation operator", pos, null);
         }
@@ -198,7 +202,7 @@ internal static class RelationReader
     }
 
     private static int ReadArchitectureRestriction<T, TSink>(ReadOnlySpan<T> text, int pos, ref TSink sink, out bool negated)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         int open = pos++;
@@ -240,7 +244,7 @@ internal static class RelationReader
     }
 
     private static int ReadBuildProfiles<T, TSink>(ReadOnlySpan<T> text, int pos, ref TSink sink)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         while (pos < text.Length && Is(text[pos], '<'))
@@ -279,7 +283,7 @@ internal static class RelationReader
 
     /// <summary>One term of an architecture or build-profile list: an optional '!' and a non-empty name.</summary>
     private static int ReadNegatableName<T, TSink>(ReadOnlySpan<T> text, int pos, bool profile, ref TSink sink, out bool negated, out int start)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         int termStart = pos;
@@ -306,14 +310,13 @@ internal static class RelationReader
     }
 
     /// <summary>dpkg's package name rule: starts with a letter or digit, then letters, digits and <c>- + . _</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ValidatePackageName<T, TSink>(ReadOnlySpan<T> text, int start, int end, ref TSink sink)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
         where TSink : struct, IRelationSink<T>
     {
         if (start == end)
         {
-            throw sink.Error(text, DebErrorCodes.RelationInvalidPackageName, end >= text.Length ? "missing package name" : $"missing package name before '{(char)int.CreateTruncating(text[end])}'", start, null);
+            throw sink.Error(text, DebErrorCodes.RelationInvalidPackageName, end >= text.Length ? "missing package name" : $"missing package name before '{(char)TextUnit.Code(text[end])}'", start, null);
         }
 
         if (!IsAsciiLetterOrDigit(text[start]))
@@ -323,24 +326,31 @@ internal static class RelationReader
 
         for (int i = start + 1; i < end; i++)
         {
-            T c = text[i];
-            if (!IsAsciiLetterOrDigit(c) && !Is(c, '-') && !Is(c, '+') && !Is(c, '.') && !Is(c, '_'))
+            if (!IsNameUnit(TextUnit.Code(text[i])))
             {
                 throw sink.Error(text, DebErrorCodes.RelationInvalidPackageName, $"character '{Text(text.Slice(i, 1))}' is not allowed in package name '{Text(text[start..end])}'", i, null);
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsValidVersion<T>(ReadOnlySpan<T> version, out DebianVersionFormatException? error)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
-        Span<char> chars = version.Length <= 256 ? stackalloc char[version.Length] : new char[version.Length];
-        for (int i = 0; i < version.Length; i++)
+        Span<char> widened = typeof(T) != typeof(char) && version.Length <= 256 ? stackalloc char[version.Length] : default;
+        if (typeof(T) != typeof(char))
         {
-            chars[i] = (char)int.CreateTruncating(version[i]);
+            if (widened.Length != version.Length)
+            {
+                widened = new char[version.Length];
+            }
+
+            for (int i = 0; i < version.Length; i++)
+            {
+                widened[i] = (char)TextUnit.Code(version[i]);
+            }
         }
 
+        ReadOnlySpan<char> chars = typeof(T) == typeof(char) ? MemoryMarshal.Cast<T, char>(version) : widened;
         error = null;
         if (DebianVersionParser.Split(chars, out _) is null)
         {
@@ -361,32 +371,35 @@ internal static class RelationReader
 
     /// <summary>Text for a message: characters as they are, bytes as Latin-1 (the reader only gets ASCII bytes).</summary>
     internal static string Text<T>(ReadOnlySpan<T> text)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         var chars = new char[text.Length];
         for (int i = 0; i < text.Length; i++)
         {
-            chars[i] = (char)int.CreateTruncating(text[i]);
+            chars[i] = (char)TextUnit.Code(text[i]);
         }
 
         return new string(chars);
     }
 
     private static bool Is<T>(T c, char expected)
-        where T : unmanaged, IBinaryInteger<T> => c == T.CreateTruncating(expected);
+        where T : unmanaged => TextUnit.Code(c) == expected;
 
     private static bool IsSpace<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> => Is(c, ' ') || Is(c, '\t') || Is(c, '\n') || Is(c, '\r');
+        where T : unmanaged => IsSpace(TextUnit.Code(c));
 
-    private static bool IsNameStop<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> =>
-        Is(c, ',') || Is(c, '|') || Is(c, '(') || Is(c, '[') || Is(c, '<') || Is(c, ':') || Is(c, ')') || Is(c, ']') || Is(c, '>');
+    private static bool IsSpace(int c) => c is ' ' or '\t' or '\n' or '\r';
+
+    private static bool IsNameStop(int c) => c is ',' or '|' or '(' or '[' or '<' or ':' or ')' or ']' or '>';
+
+    /// <summary>A unit allowed after the first of a package name: letters, digits and <c>- + . _</c>.</summary>
+    private static bool IsNameUnit(int c) => char.IsAsciiLetterOrDigit((char)c) || c is '-' or '+' or '.' or '_';
 
     private static bool IsAsciiLetterOrDigit<T>(T c)
-        where T : unmanaged, IBinaryInteger<T> => char.IsAsciiLetterOrDigit((char)int.CreateTruncating(c));
+        where T : unmanaged => char.IsAsciiLetterOrDigit((char)TextUnit.Code(c));
 
     private static int SkipSpace<T>(ReadOnlySpan<T> text, int pos)
-        where T : unmanaged, IBinaryInteger<T>
+        where T : unmanaged
     {
         while (pos < text.Length && IsSpace(text[pos]))
         {
