@@ -31,6 +31,12 @@ internal static class Deb822Grammar
     /// <see cref="Status.NeedMoreData"/>, <paramref name="position"/> and <paramref name="line"/> stay at the
     /// paragraph's first line (the sink has seen a partial paragraph and must forget it).
     /// </summary>
+    /// <remarks>
+    /// JIT-compiled optimized at once (like <see cref="RelationReader"/>'s readers): unoptimized tier-0 code would
+    /// call <see cref="TextUnit"/> for every unit, and a one-second process reads most of its text before tiering up.
+    /// Native AOT ignores the attribute.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Status Next<T, TSink>(ReadOnlySpan<T> data, ref int position, ref long line, bool isFinal, bool allowComments, ref TSink sink, out int start, out long startLine)
         where T : unmanaged, IEquatable<T>
         where TSink : struct, IDeb822LineSink<T>

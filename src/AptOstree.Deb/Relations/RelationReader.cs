@@ -13,6 +13,7 @@ namespace AptOstree.Deb;
 internal static class RelationReader
 {
     /// <summary>Reads a whole field: comma-separated groups of <c>|</c>-separated relations; a trailing comma is allowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Read<T, TSink>(ReadOnlySpan<T> text, RelationParseOptions options, ref TSink sink)
         where T : unmanaged
         where TSink : struct, IRelationSink<T>
@@ -53,6 +54,7 @@ internal static class RelationReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadRelation<T, TSink>(ReadOnlySpan<T> text, int pos, RelationParseOptions options, bool alternative, ref TSink sink)
         where T : unmanaged
         where TSink : struct, IRelationSink<T>
@@ -131,6 +133,7 @@ internal static class RelationReader
         return pos;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ReadVersionConstraint<T, TSink>(ReadOnlySpan<T> text, int pos, RelationParseOptions options, ref TSink sink, out RelationOperator op, out int versionStart, out int versionLength)
         where T : unmanaged
         where TSink : struct, IRelationSink<T>
@@ -333,6 +336,7 @@ internal static class RelationReader
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsValidVersion<T>(ReadOnlySpan<T> version, out DebianVersionFormatException? error)
         where T : unmanaged
     {
