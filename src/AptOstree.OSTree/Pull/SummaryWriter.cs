@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -72,7 +73,7 @@ public static class SummaryWriter
             repository.SaveConfig();
         }
 
-        AtomicFile.Write(Path.Combine(repository.Path, "summary"), Build(repository), 0x1A4, repository.Fsync, repository.FileSystem);
+        AtomicFile.Write(Path.Combine(repository.Path, "summary"), Build(repository), PosixPermissions.File, repository.Fsync, repository.FileSystem);
         string sig = Path.Combine(repository.Path, Ed25519SummarySigner.SignatureFileName);
         if (File.Exists(sig))
         {

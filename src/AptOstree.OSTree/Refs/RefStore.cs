@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -349,7 +350,7 @@ public sealed partial class RefStore
     private void WriteRefFile(string path, Checksum value)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteText(path, value + "\n", 0x1A4, _repo.Fsync, _repo.FileSystem);
+        AtomicFile.WriteText(path, value + "\n", PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
         Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
     }
 

@@ -103,7 +103,7 @@ public sealed class OstreeRepository
             config.Set("core", "collection-id", collectionId);
         }
 
-        AtomicFile.WriteText(System.IO.Path.Combine(path, "config"), config.ToString(), 0x1A4, durable: options?.Fsync ?? true, options?.FileSystem);
+        AtomicFile.WriteText(System.IO.Path.Combine(path, "config"), config.ToString(), PosixPermissions.File, durable: options?.Fsync ?? true, options?.FileSystem);
         foreach (var dir in StandardDirectories)
         {
             Directory.CreateDirectory(System.IO.Path.Combine(path, dir));
@@ -140,7 +140,7 @@ public sealed class OstreeRepository
     }
 
     /// <summary>Writes <see cref="Config"/> back to <c>config</c> atomically.</summary>
-    public void SaveConfig() => AtomicFile.WriteText(System.IO.Path.Combine(Path, "config"), Config.ToString(), 0x1A4, Fsync, FileSystem);
+    public void SaveConfig() => AtomicFile.WriteText(System.IO.Path.Combine(Path, "config"), Config.ToString(), PosixPermissions.File, Fsync, FileSystem);
 
     /// <summary>Resolves a checksum, a ref, <c>remote:ref</c>, optionally followed by <c>^</c>s for parents.</summary>
     public Checksum ResolveRev(string rev) => Refs.Resolve(rev);
