@@ -5,6 +5,7 @@ using AptOstree.Deb.Apt;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
 using AptOstree.OSTree.Sysroot;
+using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 
 namespace AptOstree.Compose.Layering;
@@ -468,6 +469,6 @@ public sealed partial class PackageLayering
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         using var stream = new MemoryStream(bytes, writable: false);
-        return Repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length);
+        return Repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length);
     }
 }

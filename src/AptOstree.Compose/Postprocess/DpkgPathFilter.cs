@@ -1,5 +1,6 @@
 using System.Text;
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -145,7 +146,7 @@ internal sealed class DpkgPathFilter
         var dir = TreePaths.Directory(repository, root, Path.GetDirectoryName(ConfigFile)!, create: true)!;
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
         using var stream = new MemoryStream(bytes, writable: false);
-        dir.SetFile(Path.GetFileName(ConfigFile), repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length));
+        dir.SetFile(Path.GetFileName(ConfigFile), repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length));
         return removed.Count;
     }
 

@@ -142,7 +142,7 @@ public sealed class DebBuilder
     }
 
     /// <summary>Adds (or replaces) a file of the control archive.</summary>
-    public DebBuilder AddControlFile(string name, ReadOnlyMemory<byte> content, uint permissions = 0x1A4)
+    public DebBuilder AddControlFile(string name, ReadOnlyMemory<byte> content, uint permissions = PosixPermissions.File)
     {
         name = TarPath.Normalize(name);
         if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
@@ -164,23 +164,23 @@ public sealed class DebBuilder
             throw new ArgumentException($"'{name}' is not a maintainer script name.", nameof(name));
         }
 
-        return AddControlFile(name, Encoding.UTF8.GetBytes(script), 0x1ED);
+        return AddControlFile(name, Encoding.UTF8.GetBytes(script), PosixPermissions.Executable);
     }
 
     /// <summary>Adds a directory.</summary>
-    public DebBuilder AddDirectory(string path, uint permissions = 0x1ED) =>
+    public DebBuilder AddDirectory(string path, uint permissions = PosixPermissions.Directory) =>
         AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.Directory, Permissions = permissions });
 
     /// <summary>Adds a regular file with in-memory content.</summary>
-    public DebBuilder AddFile(string path, ReadOnlyMemory<byte> content, uint permissions = 0x1A4) =>
+    public DebBuilder AddFile(string path, ReadOnlyMemory<byte> content, uint permissions = PosixPermissions.File) =>
         AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.RegularFile, Permissions = permissions, Content = content });
 
     /// <summary>Adds a regular file with text content (UTF-8).</summary>
-    public DebBuilder AddFile(string path, string text, uint permissions = 0x1A4) => AddFile(path, Encoding.UTF8.GetBytes(text), permissions);
+    public DebBuilder AddFile(string path, string text, uint permissions = PosixPermissions.File) => AddFile(path, Encoding.UTF8.GetBytes(text), permissions);
 
     /// <summary>Adds a symbolic link.</summary>
     public DebBuilder AddSymbolicLink(string path, string target) =>
-        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.SymbolicLink, Permissions = 0x1FF, LinkTarget = target });
+        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.SymbolicLink, Permissions = PosixPermissions.All, LinkTarget = target });
 
     /// <summary>Adds a hard link to another regular file or symlink of the package.</summary>
     public DebBuilder AddHardLink(string path, string targetPath) =>
@@ -399,7 +399,7 @@ public sealed class DebBuilder
             {
                 if (!all.TryGetValue(parent, out var existing))
                 {
-                    all[parent] = new DebBuildEntry { Path = parent, Type = TarArchiveEntryType.Directory, Permissions = 0x1ED };
+                    all[parent] = new DebBuildEntry { Path = parent, Type = TarArchiveEntryType.Directory, Permissions = PosixPermissions.Directory };
                 }
                 else if (existing.Type != TarArchiveEntryType.Directory)
                 {
@@ -447,12 +447,12 @@ public sealed class DebBuilder
         var files = _controlFiles.ToList();
         if (GenerateMd5Sums && !files.Any(f => f.Name == "md5sums"))
         {
-            files.Add(new DebControlFile("md5sums", 0x1A4, Md5Sums(dataEntries, files)));
+            files.Add(new DebControlFile("md5sums", PosixPermissions.File, Md5Sums(dataEntries, files)));
         }
 
         var time = Timestamp;
         using var tar = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        tar.WriteEntry(NewEntry(TarEntryType.Directory, "./", 0x1ED, time, "root", "root", 0, 0));
+        tar.WriteEntry(NewEntry(TarEntryType.Directory, "./", PosixPermissions.Directory, time, "root", "root", 0, 0));
         foreach (var f in files.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
             var e = NewEntry(TarEntryType.RegularFile, "./" + f.Name, f.Permissions, time, "root", "root", 0, 0);
