@@ -122,6 +122,11 @@ public sealed class TreeComposer
             // The sources themselves, so client-side layering installs from what the base was composed from.
             new(Layering.RecordedSources.MetadataKey, GVariantValue.FromString(Layering.RecordedSources.Format(sources.Sources))),
         };
+        if (treefile.Kernel is { Cmdline.Count: > 0 } kernel)
+        {
+            metadata.Add(new(ImportMetadata.KernelCommandLine, GVariantValue.FromStrings(kernel.Cmdline)));
+        }
+
         if (treefile.AutomaticVersionPrefix is { } prefix)
         {
             metadata.Add(new("version", GVariantValue.FromString(prefix)));

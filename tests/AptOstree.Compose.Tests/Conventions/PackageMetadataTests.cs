@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Reflection;
 using System.Runtime.Versioning;
@@ -11,7 +12,7 @@ namespace AptOstree.Compose.Tests.Conventions;
 
 /// <summary>
 /// What a NuGet user sees: <c>dotnet pack</c> of each package (from the built assemblies) gives a nuspec with the
-/// package's id, description, MIT licence expression, readme and LICENSE file, and a repository only when the clone
+/// package's id, description, MIT licence expression, readme, icon and LICENSE file, and a repository only when the clone
 /// has a git remote (never a made-up host); Linux-only APIs say so.
 /// </summary>
 public sealed class PackageMetadataTests : IDisposable
@@ -29,6 +30,7 @@ public sealed class PackageMetadataTests : IDisposable
         var (entries, metadata) = Pack(package);
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
+        Assert.Contains("icon.png", entries);
         Assert.Contains($"lib/net10.0/{package}.dll", entries);
         Assert.Contains($"lib/net10.0/{package}.xml", entries);
 
@@ -37,6 +39,7 @@ public sealed class PackageMetadataTests : IDisposable
         Assert.False(string.IsNullOrWhiteSpace(Field("description")));
         Assert.Equal("AptOstree contributors", Field("authors"));
         Assert.Equal("README.md", Field("readme"));
+        Assert.Equal("icon.png", Field("icon"));
         var license = metadata.Elements().Single(e => e.Name.LocalName == "license");
         Assert.Equal("expression", license.Attribute("type")?.Value);
         Assert.Equal("MIT", license.Value);
@@ -65,6 +68,47 @@ public sealed class PackageMetadataTests : IDisposable
         Assert.Contains("BouncyCastle.Cryptography", openPgp);
         Assert.Contains("AptOstree.OpenPgp", Dependencies(Pack("AptOstree.Deb").Metadata));
         Assert.Contains("AptOstree.OpenPgp", Dependencies(Pack("AptOstree.OSTree").Metadata));
+    }
+
+    [SkippableFact]
+    public void PackageIcon_IsThePngTheScriptDraws()
+    {
+        ExternalTool.Require("python3");
+        string committed = Path.Combine(RepositoryRoot(), "eng", "icon.png");
+        string drawn = Path.Combine(_tmp.Path, "icon.png");
+        ExternalTool.Run("python3", [Path.Combine(RepositoryRoot(), "eng", "make-icon.py"), drawn]).EnsureSuccess("eng/make-icon.py");
+        byte[] png = File.ReadAllBytes(committed);
+
+        // A PNG whose first chunk is a 128x128 header (NuGet shows icons of at least 128x128 well), with the pixels
+        // the script draws (compared decompressed: another zlib may compress the same rows differently).
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, png[..8]);
+        Assert.Equal("IHDR"u8.ToArray(), png[12..16]);
+        Assert.Equal((128, 128), (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20))));
+        Assert.Equal(PngRows(File.ReadAllBytes(drawn)), PngRows(png));
+    }
+
+    /// <summary>The decompressed image data (all IDAT chunks), each chunk's CRC checked.</summary>
+    private static byte[] PngRows(byte[] png)
+    {
+        using var idat = new MemoryStream();
+        for (int at = 8; at < png.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
+            var kindAndData = png.AsSpan(at + 4, 4 + length);
+            Assert.Equal(BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at + 8 + length)), Crc32(kindAndData));
+            if (kindAndData[..4].SequenceEqual("IDAT"u8))
+            {
+                idat.Write(kindAndData[4..]);
+            }
+
+            at += 12 + length;
+        }
+
+        idat.Position = 0;
+        using var inflate = new ZLibStream(idat, CompressionMode.Decompress);
+        using var rows = new MemoryStream();
+        inflate.CopyTo(rows);
+        return rows.ToArray();
     }
 
     [Fact]
@@ -107,6 +151,22 @@ public sealed class PackageMetadataTests : IDisposable
     /// <summary>The ids of the nuspec's dependencies (every target framework group), sorted.</summary>
     private static List<string> Dependencies(XElement metadata) =>
         metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Distinct().Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>PNG's CRC-32 (ISO-HDLC, reflected polynomial 0xEDB88320).</summary>
+    private static uint Crc32(ReadOnlySpan<byte> data)
+    {
+        uint crc = 0xFFFFFFFF;
+        foreach (byte b in data)
+        {
+            crc ^= b;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
+            }
+        }
+
+        return ~crc;
+    }
 
     private static string RepositoryRoot()
     {
