@@ -43,6 +43,12 @@ public sealed class TreeComposer
         ArgumentNullException.ThrowIfNull(treefile);
         ArgumentNullException.ThrowIfNull(options);
         string refName = treefile.Ref ?? throw new AptOstreeException(ComposeErrorCodes.InvalidTreefile, $"{treefile.SourcePath ?? "treefile"}: 'ref' is required to compose.");
+        if (treefile.GpgKey is { } gpgKey && options.GpgSigningKeys.Count == 0 && !options.DryRun && !options.DownloadOnly)
+        {
+            throw new AptOstreeException(ComposeErrorCodes.InvalidTreefile,
+                $"{treefile.SourcePath ?? "treefile"}: field 'gpg-key': the commit must be signed with {gpgKey}, but no secret key was given (ComposeOptions.GpgSigningKeys; the CLI's --gpg-homedir or --keyring).");
+        }
+
         var phases = new List<ComposePhaseTiming>();
         var clock = Stopwatch.StartNew();
         void Phase(string name)
@@ -139,6 +145,7 @@ public sealed class TreeComposer
             Subject = $"apt-ostree compose {refName}",
             Timestamp = DateTimeOffset.FromUnixTimeSeconds(epoch),
             Metadata = metadata,
+            GpgSigningKeys = options.GpgSigningKeys,
         }, cancellationToken);
         Phase("commit");
         return result with
