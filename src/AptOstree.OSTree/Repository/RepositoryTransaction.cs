@@ -248,8 +248,9 @@ internal sealed class RepositoryTransaction : IDisposable
                 _fs.SetModificationTime(tmp, 0, 0);
                 break;
             case RepoMode.BareUser:
-                _fs.SetPermissions(tmp, (header.Mode & UnixMode.UserOnlyPermissionMask) | UnixMode.OwnerRead);
+                // The xattr before the mode: an unprivileged writer may not set xattrs on a file it cannot write (0444).
                 _fs.SetExtendedAttribute(tmp, "user.ostreemeta", header.SerializeUserMeta());
+                _fs.SetPermissions(tmp, (header.Mode & UnixMode.UserOnlyPermissionMask) | UnixMode.OwnerRead);
                 _fs.SetModificationTime(tmp, 0, 0);
                 break;
             case RepoMode.BareUserOnly:
