@@ -7,9 +7,9 @@ namespace AptOstree.Compose.Tests.Layering;
 /// <summary>install, uninstall, rollback and reset of local .deb files on a small deployed tree, checked with <c>ostree admin status</c> and <c>dpkg-query</c>.</summary>
 public sealed class LayeringInstallTests
 {
-    private static readonly string BaseStatus = LayeringSysroot.Stanza("base-files", "12.4") + LayeringSysroot.Stanza("bash", "5.2.15-2");
+    internal static readonly string BaseStatus = LayeringSysroot.Stanza("base-files", "12.4") + LayeringSysroot.Stanza("bash", "5.2.15-2");
 
-    private static string BuildDeb(LayeringSysroot sr, string name, string version = "1.0", Action<DebBuilder>? customize = null)
+    internal static string BuildDeb(LayeringSysroot sr, string name, string version = "1.0", Action<DebBuilder>? customize = null)
     {
         var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
             .SetControlFields([
@@ -96,6 +96,58 @@ public sealed class LayeringInstallTests
     }
 
     [SkippableFact]
+    public async Task Install_PackagesWithTriggerInterests_RegistryAsDpkgUnpackWritesIt()
+    {
+        ExternalTool.Require("dpkg");
+        using var sr = new LayeringSysroot();
+        string baseCommit = sr.Commit(sr.NewTree(BaseStatus, tree =>
+        {
+            Directory.CreateDirectory($"{tree}/usr/share/dpkg/database/triggers");
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/File", "/usr/lib/x86_64-linux-gnu/gdk-pixbuf-2.0 bash/noawait\n");
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/aotest-trig", "base-files\n");
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/Lock", string.Empty);
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/Unincorp", string.Empty);
+        }), "1");
+        sr.Deploy(LayeringSysroot.Branch);
+        var layering = PackageLayering.Open(sr.Path);
+        string a = BuildDeb(sr, "aotest-a", customize: d => d.AddControlFile("triggers", "interest /usr/share/aotest-hooks\ninterest-noawait /usr/lib/aotest\ninterest aotest-trig\n"u8.ToArray()));
+        string b = BuildDeb(sr, "aotest-b", customize: d => d.AddControlFile("triggers", "# comment\ninterest-noawait aotest-trig\ninterest-await /usr/share/aotest-b\n"u8.ToArray()));
+
+        // The oracle: dpkg --unpack of the same .debs, one after the other, into a copy of the base's database.
+        string oracleRoot = sr.Temp("dpkg-root");
+        Directory.CreateDirectory($"{oracleRoot}/var/lib");
+        LayeringSysroot.Ostree("checkout", $"--repo={sr.Repo}", "--force-copy", "--subpath=/usr/share/dpkg/database", baseCommit, $"{oracleRoot}/var/lib/dpkg");
+        Dictionary<string, string> DpkgUnpack(string deb)
+        {
+            ExternalTool.Run("dpkg", [$"--root={oracleRoot}", "--unpack", deb]).EnsureSuccess("dpkg --unpack " + deb);
+            return Registry($"{oracleRoot}/var/lib/dpkg/triggers");
+        }
+
+        static Dictionary<string, string> Registry(string dir) =>
+            Directory.EnumerateFiles(dir).Where(f => Path.GetFileName(f) is not ("Lock" or "Unincorp"))
+                .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
+
+        string DeployedTriggers()
+        {
+            var d = sr.OstreeStatus().Deployments[0];
+            return $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{d.Commit}.{d.Serial}/usr/share/dpkg/database/triggers";
+        }
+
+        await layering.InstallAsync([a]);
+        var afterA = DpkgUnpack(a);
+        Assert.Equal("/usr/lib/x86_64-linux-gnu/gdk-pixbuf-2.0 bash/noawait\n/usr/share/aotest-hooks aotest-a\n/usr/lib/aotest aotest-a/noawait\n", afterA["File"]);
+        Assert.Equal(afterA, Registry(DeployedTriggers()));
+
+        var stepwise = await layering.InstallAsync([b]);
+        Assert.Equal(DpkgUnpack(b), Registry(DeployedTriggers()));
+        Assert.Equal("base-files\naotest-a\naotest-b/noawait\n", File.ReadAllText($"{DeployedTriggers()}/aotest-trig"));
+
+        // A rebuild from the base registers the same interests.
+        await layering.ResetAsync();
+        Assert.Equal(stepwise.Commit, (await layering.InstallAsync([a, b])).Commit);
+    }
+
+    [SkippableFact]
     public async Task Install_FullRebuildFromBase_GivesSameTreeAsIncremental()
     {
         using var sr = Deployed(out _);
@@ -130,8 +182,11 @@ public sealed class LayeringInstallTests
         Assert.Contains("clash", conflict.Message, StringComparison.Ordinal);
 
         Assert.Equal(before, sr.OstreeStatus().Text);
-        var dry = await layering.InstallAsync([BuildDeb(sr, "drytool")], new LayeringOptions { DryRun = true });
-        Assert.Equal(["drytool"], dry.Plan.Added.Select(p => p.Name));
+        string scripted = BuildDeb(sr, "drytool", customize: d => d.AddMaintainerScript("preinst", "#!/bin/sh\nexit 0\n").AddMaintainerScript("postinst", "#!/bin/sh\nexit 0\n"));
+        var dry = await layering.InstallAsync([scripted, BuildDeb(sr, "quiettool")], new LayeringOptions { DryRun = true });
+        Assert.Equal(["drytool", "quiettool"], dry.Plan.Added.Select(p => p.Name));
+        Assert.Equal(["drytool.preinst", "drytool.postinst"], dry.Plan.Scripts);
+        Assert.Empty(dry.Plan.ScriptsUnknown);
         Assert.False(dry.Changed);
         Assert.Equal(before, sr.OstreeStatus().Text);
     }
