@@ -30,7 +30,7 @@ public static class SummaryWriter
             .ToArray();
 
         // The order libostree 2022.7 writes these keys in (its dictionary's iteration order), kept for identical bytes.
-        ulong modified = (ulong)(lastModified ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        ulong modified = (ulong)(lastModified ?? repository.TimeProvider.GetUtcNow()).ToUnixTimeSeconds();
         var additional = new List<object>
         {
             new object[] { "ostree.summary.mode", GVariantValue.FromString(repository.Mode.ToConfigString()) },

@@ -203,7 +203,7 @@ public sealed partial class RefStore
         string temporary = Path.Combine(Path.GetDirectoryName(path)!, ".tmp-" + Guid.NewGuid().ToString("N"));
         File.CreateSymbolicLink(temporary, string.Concat(Enumerable.Repeat("../", alias.Count(c => c == '/'))) + target);
         File.Move(temporary, path, overwrite: true);
-        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
+        Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>
@@ -350,7 +350,7 @@ public sealed partial class RefStore
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteText(path, value + "\n", 0x1A4, _repo.Fsync, _repo.FileSystem);
-        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
+        Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
     }
 
     private Checksum? TryResolveExact(string refspec)

@@ -21,6 +21,7 @@ public sealed class OstreeRepository
         FileSystem = options.FileSystem ?? LibcPosixFileSystem.Instance;
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger<OstreeRepository>();
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
         string modeText = config.Get("core", "mode") ?? "bare";
         if (!RepoModeExtensions.TryParse(modeText, out var mode))
         {
@@ -63,6 +64,8 @@ public sealed class OstreeRepository
     internal ILoggerFactory LoggerFactory { get; }
 
     internal ILogger Logger { get; }
+
+    internal TimeProvider TimeProvider { get; }
 
     internal TimeSpan LockTimeout { get; }
 
@@ -277,7 +280,7 @@ public sealed class OstreeRepository
 
         ulong timestamp = options.Timestamp is DateTimeOffset ts
             ? (ulong)ts.ToUnixTimeSeconds()
-            : ulong.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), out ulong sde) ? sde : (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            : ulong.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), out ulong sde) ? sde : (ulong)TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         var commit = new OstreeCommit(metadata, parent, options.Subject ?? string.Empty, options.Body ?? string.Empty, timestamp, rootTree, rootMeta);
         return (transaction.WriteMetadata(ObjectType.Commit, commit.Serialize()), true);
     }

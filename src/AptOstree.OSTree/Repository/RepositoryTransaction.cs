@@ -28,7 +28,7 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         _repo = repository;
         _fs = repository.FileSystem;
-        _lock = RepositoryLock.Acquire(repository.Path, exclusive: false, repository.LockTimeout);
+        _lock = RepositoryLock.Acquire(repository.Path, exclusive: false, repository.LockTimeout, repository.TimeProvider);
         try
         {
             _stagingDirectory = StagingDirectory.Allocate(_fs, Path.Combine(repository.Path, "tmp"));

@@ -63,7 +63,7 @@ public sealed partial class OstreeSysroot
             throw new AptOstreeException(DeploymentErrorCodes.NotASysroot, $"'{Path}' has no repository at ostree/repo.");
         }
 
-        return OstreeRepository.Open(path, new RepositoryOptions { FileSystem = _fs });
+        return OstreeRepository.Open(path, new RepositoryOptions { FileSystem = _fs, TimeProvider = _time });
     }
 
     private string Root => Path == "/" ? string.Empty : Path;
