@@ -378,6 +378,8 @@ public sealed partial class PackageLayering
             throw new AptOstreeException(LayeringErrorCodes.NoPackageDatabase, $"Base commit {baseChecksum} has no /{statusPath}; layering needs a composed tree (dpkg database in /usr).");
         }
 
+        // The base's documentation/install-langs rules (dpkg path filters the compose recorded): layered packages follow them too.
+        var pathFilter = DpkgPathFilter.FromConfig(baseRoot.FindFile("usr/" + DpkgPathFilter.ConfigFile) is { } filterConfig ? ReadRaw(filterConfig) : null);
         var keys = packages.Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).ToHashSet();
         bool incremental = previousLayer is { } prev && prev.Packages.All(keys.Contains);
         var root = incremental ? MutableTree.FromCommit(Repository, previousLayer!.Value.Commit) : baseRoot;
@@ -396,6 +398,7 @@ public sealed partial class PackageLayering
 
             string infoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? package.Name;
             var tree = MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta);
+            pathFilter.Apply(Repository, tree, writeConfig: false);
             bool hasScripts = tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.preinst") is not null || tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.postinst") is not null;
             var conffileList = commit.GetMetadata(ImportMetadata.DpkgConffiles)?.AsStrings() ?? [];
             string? triggersFile = commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString();

@@ -148,6 +148,48 @@ public sealed class LayeringInstallTests
     }
 
     [SkippableFact]
+    public async Task Install_BaseRecordsPathFilters_LayeredDocsAndLocalesFilteredAsDpkgDoes()
+    {
+        ExternalTool.Require("dpkg");
+        string[] rules = ["path-exclude=/usr/share/locale/*", "path-include=/usr/share/locale/de/*", "path-exclude=/usr/share/doc/*", "path-include=/usr/share/doc/*/copyright"];
+        using var sr = new LayeringSysroot();
+        sr.Commit(sr.NewTree(BaseStatus, tree =>
+        {
+            Directory.CreateDirectory($"{tree}/usr/etc/dpkg/dpkg.cfg.d");
+            File.WriteAllText($"{tree}/usr/etc/dpkg/dpkg.cfg.d/aptostree-path-filters", "# as a compose with documentation: false and install-langs: [de] writes it\n" + string.Join('\n', rules) + "\n");
+        }), "1");
+        sr.Deploy(LayeringSysroot.Branch);
+        string deb = BuildDeb(sr, "doctool", customize: d => d
+            .AddDirectory("usr/share").AddDirectory("usr/share/doc").AddDirectory("usr/share/doc/doctool")
+            .AddFile("usr/share/doc/doctool/README", "read me\n").AddFile("usr/share/doc/doctool/copyright", "licence\n")
+            .AddDirectory("usr/share/locale").AddDirectory("usr/share/locale/de").AddDirectory("usr/share/locale/de/LC_MESSAGES")
+            .AddFile("usr/share/locale/de/LC_MESSAGES/doctool.mo", "de\n")
+            .AddDirectory("usr/share/locale/fr").AddDirectory("usr/share/locale/fr/LC_MESSAGES")
+            .AddFile("usr/share/locale/fr/LC_MESSAGES/doctool.mo", "fr\n"));
+
+        await PackageLayering.Open(sr.Path).InstallAsync([deb]);
+
+        // The oracle: dpkg --unpack with the same rules on the command line.
+        string oracleRoot = sr.Temp("dpkg-root");
+        Directory.CreateDirectory($"{oracleRoot}/var/lib/dpkg/info");
+        Directory.CreateDirectory($"{oracleRoot}/var/lib/dpkg/updates");
+        File.WriteAllText($"{oracleRoot}/var/lib/dpkg/status", string.Empty);
+        ExternalTool.Run("dpkg", [$"--root={oracleRoot}", .. rules.Select(r => "--" + r), "--unpack", deb]).EnsureSuccess("dpkg --unpack " + deb);
+        var d = sr.OstreeStatus().Deployments[0];
+        string deployed = $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{d.Commit}.{d.Serial}";
+        static List<string> Under(string root) =>
+            Directory.EnumerateFileSystemEntries($"{root}/usr/share", "*", SearchOption.AllDirectories)
+                .Select(p => p[root.Length..]).Where(p => p.StartsWith("/usr/share/doc", StringComparison.Ordinal) || p.StartsWith("/usr/share/locale", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToList();
+        var expected = Under(oracleRoot);
+        Assert.Contains("/usr/share/doc/doctool/copyright", expected);
+        Assert.Contains("/usr/share/locale/de/LC_MESSAGES/doctool.mo", expected);
+        Assert.DoesNotContain("/usr/share/locale/fr/LC_MESSAGES/doctool.mo", expected);
+        Assert.Equal(expected, Under(deployed));
+        Assert.DoesNotContain("/usr/share/doc/doctool/README", ExternalTool.Output("dpkg-query", $"--admindir={deployed}/usr/share/dpkg/database", "-L", "doctool"), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Install_FullRebuildFromBase_GivesSameTreeAsIncremental()
     {
         using var sr = Deployed(out _);
