@@ -20,33 +20,18 @@ public sealed class PackageMetadataTests : IDisposable
 
     public void Dispose() => _tmp.Dispose();
 
-    public static TheoryData<string> Packages() => new("AptOstree.Core", "AptOstree.Deb", "AptOstree.OSTree", "AptOstree.Compose");
+    public static TheoryData<string> Packages() => new("AptOstree.Core", "AptOstree.OpenPgp", "AptOstree.Deb", "AptOstree.OSTree", "AptOstree.Compose");
 
     [SkippableTheory]
     [MemberData(nameof(Packages))]
     public void Pack_Package_NuspecHasMetadataReadmeAndLicense(string package)
     {
-        ExternalTool.Require("dotnet", "git");
-        var root = RepositoryRoot();
-        var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
-        ExternalTool.Run("dotnet", ["pack", Path.Combine(root, "src", package, package + ".csproj"), "-c", configuration, "--no-build", "-o", _tmp.Path],
-            timeout: TimeSpan.FromMinutes(5)).EnsureSuccess("dotnet pack " + package);
-
-        var nupkg = Assert.Single(Directory.GetFiles(_tmp.Path, package + ".*.nupkg"), f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
-        using var zip = ZipFile.OpenRead(nupkg);
-        var entries = zip.Entries.Select(e => e.FullName).ToList();
+        var (entries, metadata) = Pack(package);
         Assert.Contains("README.md", entries);
         Assert.Contains("LICENSE", entries);
         Assert.Contains($"lib/net10.0/{package}.dll", entries);
         Assert.Contains($"lib/net10.0/{package}.xml", entries);
 
-        XDocument nuspec;
-        using (var stream = zip.GetEntry(package + ".nuspec")!.Open())
-        {
-            nuspec = XDocument.Load(stream);
-        }
-
-        var metadata = nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata");
         string? Field(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value;
         Assert.Equal(package, Field("id"));
         Assert.False(string.IsNullOrWhiteSpace(Field("description")));
@@ -56,7 +41,7 @@ public sealed class PackageMetadataTests : IDisposable
         Assert.Equal("expression", license.Attribute("type")?.Value);
         Assert.Equal("MIT", license.Value);
 
-        var remote = ExternalTool.Run("git", ["-C", root, "remote", "get-url", "origin"]);
+        var remote = ExternalTool.Run("git", ["-C", RepositoryRoot(), "remote", "get-url", "origin"]);
         var repository = metadata.Elements().SingleOrDefault(e => e.Name.LocalName == "repository")?.Attribute("url")?.Value;
         string url = remote.ExitCode == 0 ? remote.StandardOutput.Trim() : string.Empty;
         // SourceLink publishes a hosted remote (URL or scp-like); a clone of a local path or file: URL has no public address.
@@ -69,6 +54,17 @@ public sealed class PackageMetadataTests : IDisposable
         {
             Assert.Null(repository);
         }
+    }
+
+    [SkippableFact]
+    public void Pack_EachPackage_DependsOnWhatItUses_CoreCarriesNoBouncyCastle()
+    {
+        Assert.Equal(["Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging.Abstractions"], Dependencies(Pack("AptOstree.Core").Metadata));
+        var openPgp = Dependencies(Pack("AptOstree.OpenPgp").Metadata);
+        Assert.Contains("AptOstree.Core", openPgp);
+        Assert.Contains("BouncyCastle.Cryptography", openPgp);
+        Assert.Contains("AptOstree.OpenPgp", Dependencies(Pack("AptOstree.Deb").Metadata));
+        Assert.Contains("AptOstree.OpenPgp", Dependencies(Pack("AptOstree.OSTree").Metadata));
     }
 
     [Fact]
@@ -91,6 +87,26 @@ public sealed class PackageMetadataTests : IDisposable
         Assert.Equal("linux", typeof(DebBuilder).GetMethod(nameof(DebBuilder.FromDirectory))!.GetCustomAttribute<SupportedOSPlatformAttribute>()?.PlatformName);
         Assert.Null(typeof(DebianVersion).Assembly.GetCustomAttribute<SupportedOSPlatformAttribute>());
     }
+
+    /// <summary><c>dotnet pack</c> of the built package: the nupkg's entry names and its nuspec's metadata element.</summary>
+    private (List<string> Entries, XElement Metadata) Pack(string package)
+    {
+        ExternalTool.Require("dotnet", "git");
+        var configuration = AppContext.BaseDirectory.Contains("/bin/Debug/", StringComparison.Ordinal) ? "Debug" : "Release";
+        string output = Path.Combine(_tmp.Path, package);
+        ExternalTool.Run("dotnet", ["pack", Path.Combine(RepositoryRoot(), "src", package, package + ".csproj"), "-c", configuration, "--no-build", "-o", output],
+            timeout: TimeSpan.FromMinutes(5)).EnsureSuccess("dotnet pack " + package);
+
+        var nupkg = Assert.Single(Directory.GetFiles(output, package + ".*.nupkg"), f => !f.EndsWith(".snupkg", StringComparison.Ordinal));
+        using var zip = ZipFile.OpenRead(nupkg);
+        using var stream = zip.GetEntry(package + ".nuspec")!.Open();
+        var nuspec = XDocument.Load(stream);
+        return (zip.Entries.Select(e => e.FullName).ToList(), nuspec.Root!.Elements().Single(e => e.Name.LocalName == "metadata"));
+    }
+
+    /// <summary>The ids of the nuspec's dependencies (every target framework group), sorted.</summary>
+    private static List<string> Dependencies(XElement metadata) =>
+        metadata.Descendants().Where(e => e.Name.LocalName == "dependency").Select(e => e.Attribute("id")!.Value).Distinct().Order(StringComparer.Ordinal).ToList();
 
     private static string RepositoryRoot()
     {
