@@ -28,20 +28,10 @@ if [[ -z ${flavour:-} ]]; then
 fi
 echo "CLI ($flavour): artifacts/cli/apt-ostree"
 
-# The product: compose a minimal Debian 12 from the host's apt sources into ./demo/repo (run `apt-get update` first).
-# Until the rootless script sandbox lands, configuring packages needs root; APTOSTREE_SKIP_DEMO=1 skips this step.
+# The product: compose a bootable Debian 12 from the host's apt sources into ./demo/repo and deploy it into
+# ./demo/sysroot, rootless (eng/demo.sh). APTOSTREE_SKIP_DEMO=1 skips this step.
 if [[ -n ${APTOSTREE_SKIP_DEMO:-} ]]; then
-  echo "Demo compose skipped (APTOSTREE_SKIP_DEMO set)."
-elif [[ $(id -u) -ne 0 ]]; then
-  echo "Demo compose skipped: configuring packages needs root until the rootless script sandbox lands (run: sudo bash eng/build.sh)."
+  echo "Demo skipped (APTOSTREE_SKIP_DEMO set)."
 else
-  mkdir -p demo
-  rc=0
-  artifacts/cli/apt-ostree compose tree samples/treefiles/debian-12-minbase.yaml --repo=demo/repo --cachedir=demo/cache \
-    --write-commitid-to=demo/commit || rc=$?
-  [[ $rc -eq 0 || $rc -eq 77 ]] || exit $rc
-  artifacts/cli/apt-ostree ostree log --repo=demo/repo debian/12/x86_64/minbase | head -n 5
-  rm -rf demo/root
-  artifacts/cli/apt-ostree ostree checkout --repo=demo/repo debian/12/x86_64/minbase demo/root
-  echo "Composed $(cat demo/commit 2>/dev/null || echo '(unchanged)'); checked out into demo/root ($(ls demo/root/usr/share/dpkg/database/info/*.list | wc -l) packages)."
+  bash eng/demo.sh
 fi

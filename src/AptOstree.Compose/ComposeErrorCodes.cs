@@ -62,9 +62,6 @@ public static class ComposeErrorCodes
     /// <summary>A maintainer script ran longer than its time limit.</summary>
     public const string ScriptTimedOut = "AO6121";
 
-    /// <summary>The script sandbox cannot run here (no bubblewrap, no overlayfs, no privileges).</summary>
-    public const string SandboxUnavailable = "AO6122";
-
     /// <summary>The assembled tree cannot be turned into the OSTree layout (e.g. <c>/usr/etc</c> already exists).</summary>
     public const string PostprocessFailed = "AO6130";
 

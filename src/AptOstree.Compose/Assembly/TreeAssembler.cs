@@ -2,6 +2,7 @@ using System.Text;
 using AptOstree.Deb;
 using AptOstree.Deb.Dpkg;
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -218,6 +219,6 @@ public static class TreeAssembler
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         using var stream = new MemoryStream(bytes, writable: false);
-        return repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length);
+        return repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length);
     }
 }

@@ -71,7 +71,7 @@ public sealed partial class PackageConfigurator
             restore[VarTmpfiles.DpkgDatabase + "/info/" + file] = info.Files.TryGetValue(file, out var original) ? original : null;
             byte[] bytes = Encoding.UTF8.GetBytes(text);
             using var s = new MemoryStream(bytes, writable: false);
-            info.SetFile(file, _repository.WriteContent(FileHeader.ForFile(0, 0, 0x1ED), s, bytes.Length));
+            info.SetFile(file, _repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.Executable), s, bytes.Length));
         }
 
         var runTree = root;
@@ -217,9 +217,9 @@ public sealed partial class PackageConfigurator
             foreach (var dir in Directory.EnumerateDirectories(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint, IgnoreInaccessible = true }).Prepend(directory))
             {
                 var st = fs.GetStatus(dir);
-                if ((st.Permissions & 0x1C0) != 0x1C0)
+                if ((st.Permissions & PosixPermissions.OwnerOnlyDirectory) != PosixPermissions.OwnerOnlyDirectory)
                 {
-                    fs.SetPermissions(dir, st.Permissions | 0x1C0);
+                    fs.SetPermissions(dir, st.Permissions | PosixPermissions.OwnerOnlyDirectory);
                 }
             }
 

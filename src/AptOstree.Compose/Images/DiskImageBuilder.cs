@@ -97,6 +97,7 @@ public sealed class DiskImageBuilder
 
         var source = OstreeRepository.Open(repositoryPath, new RepositoryOptions { LoggerFactory = _loggerFactory });
         string commit = source.ResolveRev(refspec).ToString();
+        var composedKernelArguments = source.ReadCommit(Checksum.Parse(commit)).GetMetadata(ImportMetadata.KernelCommandLine)?.AsStrings() ?? [];
         string stateroot = options.Stateroot ?? StaterootFromRef(refspec);
         Guid uuid = options.RootFileSystemUuid ?? UuidFromCommit(commit);
         DeleteTree(work);
@@ -119,7 +120,9 @@ public sealed class DiskImageBuilder
 
             var opened = factory.Open(sysroot);
             opened.InitializeStateroot(stateroot);
+            // The treefile's kernel.cmdline (recorded by the compose) before the caller's, which may override it.
             var kargs = new List<string> { $"root=UUID={uuid}" };
+            kargs.AddRange(composedKernelArguments);
             kargs.AddRange(options.KernelArguments);
             opened.Deploy(refspec, new DeployOptions { Stateroot = stateroot, KernelArguments = kargs }, cancellationToken);
             Done("deploy");

@@ -15,7 +15,10 @@ public sealed record DiskImageOptions
     /// <summary>The stateroot (<c>--os</c>); default: the first element of the ref (<c>debian</c> for <c>debian/12/x86_64</c>).</summary>
     public string? Stateroot { get; init; }
 
-    /// <summary>Kernel arguments besides <c>root=UUID=…</c>, which is always added (e.g. <c>console=ttyS0</c>).</summary>
+    /// <summary>
+    /// Kernel arguments (e.g. <c>console=ttyS0</c>) after <c>root=UUID=…</c>, which is always added, and the treefile's
+    /// <c>kernel.cmdline</c> that the compose recorded in the commit (<see cref="ImportMetadata.KernelCommandLine"/>).
+    /// </summary>
     public IReadOnlyList<string> KernelArguments { get; init; } = ["rw"];
 
     /// <summary>UUID of the root file system; default: derived from the commit checksum, so the same commit gives the same UUID.</summary>

@@ -38,4 +38,7 @@ public static class ImportMetadata
 
     /// <summary>Composed commit: the sources with their Release dates.</summary>
     public const string Sources = "aptostree.sources";
+
+    /// <summary>Composed commit: the treefile's <c>kernel.cmdline</c> (<c>as</c>), which a disk image's boot entry carries.</summary>
+    public const string KernelCommandLine = "aptostree.kernel.cmdline";
 }

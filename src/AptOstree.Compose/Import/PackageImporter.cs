@@ -4,6 +4,7 @@ using AptOstree.Deb;
 using AptOstree.Deb.Dpkg;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -93,7 +94,7 @@ public sealed class PackageImporter
         if (tmpfiles.Count > 0)
         {
             string text = string.Join('\n', tmpfiles) + "\n";
-            tree.EnsureDirectory(VarTmpfiles.PackageFragments).SetFile(record.InfoName + ".conf", WriteBytes(FileHeader.ForFile(0, 0, 0x1A4), Encoding.UTF8.GetBytes(text)));
+            tree.EnsureDirectory(VarTmpfiles.PackageFragments).SetFile(record.InfoName + ".conf", WriteBytes(FileHeader.ForFile(0, 0, PosixPermissions.File), Encoding.UTF8.GetBytes(text)));
         }
 
         string refName = PackageRefs.For(name, version, architecture);

@@ -37,21 +37,35 @@ internal sealed partial class LayerScriptRunner
     }
 
     /// <summary>A newly layered package: its import and the files of its package tree (dpkg paths, for file triggers).</summary>
-    public sealed record NewPackage(ImportedPackage Package, string InfoName, bool HasScripts, IReadOnlyList<string> ExplicitTriggers, IReadOnlyList<string> Paths, IReadOnlyList<string> Conffiles);
+    public sealed record NewPackage(ImportedPackage Package, string InfoName, bool HasScripts, IReadOnlyList<string> ExplicitTriggers, IReadOnlyList<string> Paths, IReadOnlyList<string> Conffiles)
+    {
+        /// <summary>The file-trigger paths the package's <c>triggers</c> control file registers interest in.</summary>
+        public IReadOnlyList<string> FileInterests { get; init; } = [];
+    }
 
-    /// <summary>The triggers the new packages activate: file triggers of the tree's registry matching their paths, and their <c>activate</c> lines.</summary>
+    /// <summary>
+    /// The triggers the new packages activate, as dpkg activates them while unpacking in install order: file triggers of
+    /// the tree's registry before this transaction matching their paths, file triggers a new package registers matching
+    /// the paths of the packages unpacked after it, and their <c>activate</c> lines.
+    /// </summary>
     public static IReadOnlyList<string> ActivatedTriggers(MutableTree root, IReadOnlyList<NewPackage> packages, Func<Checksum, string> readText)
     {
+        static bool Matches(string path, string interest) => path == interest || path.StartsWith(interest.TrimEnd('/') + "/", StringComparison.Ordinal);
         var activated = new SortedSet<string>(StringComparer.Ordinal);
         if (root.FindFile(VarTmpfiles.DpkgDatabase + "/triggers/File") is { } file)
         {
             var interests = readText(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2)[0]).Where(p => p.StartsWith('/')).ToList();
             foreach (var path in packages.SelectMany(p => p.Paths))
             {
-                foreach (var interest in interests.Where(i => path == i || path.StartsWith(i.TrimEnd('/') + "/", StringComparison.Ordinal)))
-                {
-                    activated.Add(interest);
-                }
+                activated.UnionWith(interests.Where(i => Matches(path, i)));
+            }
+        }
+
+        for (int i = 0; i < packages.Count; i++)
+        {
+            foreach (var later in packages.Skip(i + 1))
+            {
+                activated.UnionWith(packages[i].FileInterests.Where(interest => later.Paths.Any(path => Matches(path, interest))));
             }
         }
 

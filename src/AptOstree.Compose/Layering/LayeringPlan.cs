@@ -22,6 +22,16 @@ public sealed record LayeringPlan(
     /// <summary>Bytes to download from the base's sources (packages not in the repository's import cache yet).</summary>
     public long DownloadSize { get; init; }
 
+    /// <summary>
+    /// The maintainer scripts the transaction runs, in order, as <c>NAME.preinst</c> / <c>NAME.postinst</c>: the new
+    /// packages' preinsts in install order, then their postinsts (<c>dpkg --configure</c>). On an incremental layering
+    /// these are the added packages' scripts; on a new base, or when packages are removed, every layered package's.
+    /// </summary>
+    public IReadOnlyList<string> Scripts { get; init; } = [];
+
+    /// <summary>Packages whose scripts run but are not downloaded yet (a dry run): whether they ship scripts is known after the download.</summary>
+    public IReadOnlyList<DpkgPackage> ScriptsUnknown { get; init; } = [];
+
     /// <summary>True when the plan changes neither the layered packages nor the request.</summary>
     public bool IsEmpty => Added.Count == 0 && Removed.Count == 0;
 }

@@ -27,8 +27,11 @@ internal sealed class LayeringResolver
     /// <summary>The packages to layer in install order; <see cref="UniversePackage.Origin"/> is null for local .debs.</summary>
     public sealed record Resolution(IReadOnlyList<UniversePackage> Packages, IReadOnlyList<UniversePackage> FromSources);
 
+    /// <summary>A package layered now whose version is held (offered with priority, not requested): its import and its control stanza.</summary>
+    public sealed record HeldCandidate(ImportedPackage Package, Deb822Paragraph Control);
+
     public async Task<Resolution> ResolveAsync(IReadOnlyList<UniversePackage> installed, IReadOnlyList<string> names, IReadOnlyList<LocalCandidate> local,
-        IReadOnlyList<AptSource> sources, string cacheDirectory, string? listsDirectory, CancellationToken cancellationToken)
+        IReadOnlyList<HeldCandidate> held, IReadOnlyList<AptSource> sources, string cacheDirectory, string? listsDirectory, CancellationToken cancellationToken)
     {
         string architecture = installed.Where(p => p.Architecture != "all").GroupBy(p => p.Architecture).OrderByDescending(g => g.Count()).Select(g => g.Key).FirstOrDefault()
             ?? AptListsDirectory.NativeArchitecture;
@@ -48,6 +51,14 @@ internal sealed class LayeringResolver
             var p = PackagesIndexReader.FromParagraph(l.Control, origin: null, $"{l.Request.Nevra}.deb", pin: 1000);
             all.Add(p with { Filename = $"{l.Request.Nevra}.deb", Sha256 = l.Request.Sha256 });
             localKeys.Add((p.Name, p.Version, p.Architecture));
+        }
+
+        // Held versions come from the repository's package commits; the priority makes the solver keep them over newer ones.
+        foreach (var h in held)
+        {
+            string file = $"{h.Package.Name}_{h.Package.Version}_{h.Package.Architecture}.deb";
+            var p = PackagesIndexReader.FromParagraph(h.Control, origin: null, file, pin: 1000);
+            all.Add(p with { Filename = file, Sha256 = h.Package.Sha256 });
         }
 
         if (sources.Count > 0 && (names.Count > 0 || local.Count > 0))

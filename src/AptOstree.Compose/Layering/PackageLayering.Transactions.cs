@@ -2,9 +2,12 @@ using System.Security.Cryptography;
 using System.Text;
 using AptOstree.Deb;
 using AptOstree.Deb.Apt;
+using AptOstree.Deb.Dpkg;
+using AptOstree.Deb.Solver;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
 using AptOstree.OSTree.Sysroot;
+using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 
 namespace AptOstree.Compose.Layering;
@@ -43,6 +46,8 @@ public sealed partial class PackageLayering
             }
             else if (!names.Contains(p, StringComparer.Ordinal))
             {
+                // A new request for a name replaces the old one (hello=2.10-3 after hello).
+                names.RemoveAll(n => RequestedName(n) == RequestedName(p));
                 names.Add(p);
             }
         }
@@ -66,7 +71,7 @@ public sealed partial class PackageLayering
 
         foreach (var p in packages)
         {
-            if (names.Remove(p) | local.RemoveAll(l => l.Name == p) > 0)
+            if (names.RemoveAll(n => n == p || RequestedName(n) == p) + local.RemoveAll(l => l.Name == p) > 0)
             {
                 continue;
             }
@@ -82,22 +87,31 @@ public sealed partial class PackageLayering
         UninstallAsync([], all: true, options, cancellationToken);
 
     /// <summary>
-    /// <c>upgrade</c>: the origin's ref as it is now in the sysroot's repository becomes the new base; the requested
-    /// packages are resolved and layered again on it (scripts rerun), and the result is deployed as the new default.
-    /// Unchanged (<see cref="LayeringResult.Changed"/> false) when the ref still names the current base.
+    /// <c>upgrade</c>: when the origin's refspec names a remote of the sysroot's repository (<c>REMOTE:REF</c>), the ref
+    /// is pulled first (as <c>ostree admin upgrade</c>; also on a dry run, which needs the new base's package list);
+    /// the ref as it then is becomes the new base; the requested names are resolved again against it and the sources
+    /// as they are now (they float), version requests (<c>NAME=VERSION</c>) and local .debs stay as requested, and the
+    /// result is deployed as the new default. Unchanged (<see cref="LayeringResult.Changed"/> false) when nothing moved.
     /// </summary>
     /// <exception cref="AptOstreeException">The origin has no refspec or the ref is not in the repository (<see cref="LayeringErrorCodes.UnknownRevision"/>);
-    /// the errors of <see cref="InstallAsync"/> when the request no longer fits the new base.</exception>
-    public Task<LayeringResult> UpgradeAsync(LayeringOptions? options = null, CancellationToken cancellationToken = default)
+    /// the pull's errors; the errors of <see cref="InstallAsync"/> when the request no longer fits the new base.</exception>
+    public async Task<LayeringResult> UpgradeAsync(LayeringOptions? options = null, CancellationToken cancellationToken = default)
     {
         var merge = MergeDeployment();
         string refspec = merge.Origin?.GetValue("origin", "refspec")
             ?? throw new AptOstreeException(LayeringErrorCodes.UnknownRevision, $"Deployment {merge.Name} has no [origin] refspec to upgrade from.");
-        string refName = refspec.Contains(':', StringComparison.Ordinal) ? refspec[(refspec.IndexOf(':', StringComparison.Ordinal) + 1)..] : refspec;
+        int colon = refspec.IndexOf(':', StringComparison.Ordinal);
+        string refName = colon >= 0 ? refspec[(colon + 1)..] : refspec;
+        if (colon > 0 && Repository.Remotes.Get(refspec[..colon]) is not null)
+        {
+            LayeringLog.Pulling(_logger, refspec);
+            await new RepositoryPuller(Repository).PullRemoteAsync(refspec[..colon], refName, new PullOptions(), cancellationToken).ConfigureAwait(false);
+        }
+
         var newBase = Repository.Refs.TryResolve(refspec) ?? Repository.Refs.TryResolve(refName)
             ?? throw new AptOstreeException(LayeringErrorCodes.UnknownRevision, $"The origin's ref '{refspec}' of deployment {merge.Name} is not in {Repository.Path} (pull it first).");
-        return ApplyAsync(merge, LayeredOrigin.RequestedPackages(merge.Origin).ToList(), LayeredOrigin.RequestedLocalPackages(merge.Origin).ToList(),
-            new Dictionary<string, string>(StringComparer.Ordinal), options ?? new LayeringOptions(), newBase, cancellationToken);
+        return await ApplyAsync(merge, LayeredOrigin.RequestedPackages(merge.Origin).ToList(), LayeredOrigin.RequestedLocalPackages(merge.Origin).ToList(),
+            new Dictionary<string, string>(StringComparer.Ordinal), options ?? new LayeringOptions(), newBase, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -145,6 +159,9 @@ public sealed partial class PackageLayering
         return Sysroot.Rollback(cancellationToken);
     }
 
+    /// <summary>The package name of a request (<c>NAME</c>, <c>NAME=VERSION</c>, <c>NAME:ARCH</c>, <c>NAME/SUITE</c>).</summary>
+    private static string RequestedName(string request) => PackageRequest.Parse(request).Name;
+
     private Deployment MergeDeployment()
     {
         var deployments = Sysroot.GetDeployments();
@@ -184,7 +201,7 @@ public sealed partial class PackageLayering
             throw new AptOstreeException(LayeringErrorCodes.ConflictsWithBase, $"Package '{l.Name}' ({l.Nevra}) is already in the base commit {baseChecksum}; layering may not replace a base package.");
         }
 
-        var active = names.Where(n => !baseNames.Contains(n)).ToList();
+        var active = names.Where(n => !baseNames.Contains(RequestedName(n))).ToList();
         var importer = new PackageImporter(Repository, _loggerFactory.CreateLogger<PackageImporter>());
         var candidates = new List<LayeringResolver.LocalCandidate>();
         var localImports = new Dictionary<string, ImportedPackage?>(StringComparer.Ordinal);
@@ -215,19 +232,34 @@ public sealed partial class PackageLayering
             localImports[l.Sha256] = package;
         }
 
+        // rpm-ostree's rule: names float on upgrade (re-resolved against the new base and the sources as they are now);
+        // any other transaction keeps the versions layered now, so adding or removing one package changes no other.
+        var held = newBase is null ? Held(current.Base is null ? [] : current.Packages) : [];
         string cache = CacheDirectory(options, merge);
         var resolution = active.Count == 0 && candidates.Count == 0
             ? new LayeringResolver.Resolution([], [])
-            : await new LayeringResolver(_loggerFactory).ResolveAsync(installed, active, candidates, RecordedSources.Read(baseCommit), cache, options.ListsDirectory, cancellationToken).ConfigureAwait(false);
+            : await new LayeringResolver(_loggerFactory).ResolveAsync(installed, active, candidates, held, RecordedSources.Read(baseCommit), cache, options.ListsDirectory, cancellationToken).ConfigureAwait(false);
 
         // What the repository already holds (imported before) is neither downloaded nor imported again.
         var cached = resolution.FromSources.ToDictionary(p => p, p => p.Sha256 is { } sha ? importer.TryGetImported(p.Name, p.Version, p.Architecture, sha) : null);
         var layered = resolution.Packages.Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).OrderBy(p => p.Name, StringComparer.Ordinal).ToList();
         var previous = current.Base is null ? [] : current.Packages;
-        var plan = new LayeringPlan(baseChecksum, names.Order(StringComparer.Ordinal).ToList(), local.OrderBy(l => l.Name, StringComparer.Ordinal).ToList(), layered,
-            names.Where(baseNames.Contains).Order(StringComparer.Ordinal).ToList(), layered.Except(previous).ToList(), previous.Except(layered).ToList(), resolution.Packages.Sum(p => p.InstalledSize))
+        LayeringPlan plan = new(baseChecksum, names.Order(StringComparer.Ordinal).ToList(), local.OrderBy(l => l.Name, StringComparer.Ordinal).ToList(), layered,
+            names.Where(n => baseNames.Contains(RequestedName(n))).Order(StringComparer.Ordinal).ToList(), layered.Except(previous).ToList(), previous.Except(layered).ToList(), resolution.Packages.Sum(p => p.InstalledSize))
         {
             DownloadSize = cached.Where(kv => kv.Value is null).Sum(kv => kv.Key.Size),
+        };
+        // The scripts that run: the new packages' on an incremental build, every layered package's on a rebuild from the base.
+        bool incremental = current.Base == baseChecksum && previous.All(layered.Contains);
+        var configured = resolution.Packages.Where(p => !incremental || !previous.Contains(new DpkgPackage(p.Name, p.Version, p.Architecture))).ToList();
+        ImportedPackage? ImportOf(UniversePackage p) => cached.TryGetValue(p, out var c) ? c
+            : local.FirstOrDefault(l => (l.Name, l.Version, l.Architecture) == (p.Name, p.Version, p.Architecture)) is { } l ? localImports[l.Sha256] : null;
+        string? FileOf(UniversePackage p) =>
+            local.FirstOrDefault(l => (l.Name, l.Version, l.Architecture) == (p.Name, p.Version, p.Architecture)) is { } l ? files.GetValueOrDefault(l.Sha256) : null;
+        plan = plan with
+        {
+            Scripts = PlannedScripts(configured, ImportOf, FileOf),
+            ScriptsUnknown = configured.Where(p => ImportOf(p) is null && FileOf(p) is null).Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).ToList(),
         };
         bool requestUnchanged = plan.RequestedPackages.SequenceEqual(LayeredOrigin.RequestedPackages(merge.Origin).Order(StringComparer.Ordinal))
             && plan.RequestedLocalPackages.Select(l => l.Sha256).Order(StringComparer.Ordinal).SequenceEqual(LayeredOrigin.RequestedLocalPackages(merge.Origin).Select(l => l.Sha256).Order(StringComparer.Ordinal));
@@ -249,6 +281,7 @@ public sealed partial class PackageLayering
             }
         }
 
+        plan = plan with { Scripts = PlannedScripts(configured, ImportOf, FileOf), ScriptsUnknown = [] };
         var localByKey = local.ToDictionary(l => (l.Name, l.Version, l.Architecture), l => localImports[l.Sha256]!);
         var ordered = resolution.Packages
             .Select(p => cached.TryGetValue(p, out var c) && c is not null ? c : localByKey[(p.Name, p.Version, p.Architecture)])
@@ -261,6 +294,69 @@ public sealed partial class PackageLayering
         LayeringLog.Deploying(_logger, commit, baseChecksum, layered.Count);
         var deployment = Sysroot.Deploy(commit, new DeployOptions { Origin = origin, Stage = options.Stage, Stateroot = merge.Stateroot }, cancellationToken);
         return new LayeringResult(plan, commit, deployment);
+    }
+
+    /// <summary>The layered packages whose package commit is still in the repository, offered to the solver at their versions.</summary>
+    private List<LayeringResolver.HeldCandidate> Held(IReadOnlyList<DpkgPackage> layered)
+    {
+        var result = new List<LayeringResolver.HeldCandidate>();
+        foreach (var p in layered)
+        {
+            string refName = PackageRefs.For(p.Name, p.Version, p.Architecture);
+            if (Repository.Refs.TryResolve(refName) is not { } commit)
+            {
+                continue;
+            }
+
+            var metadata = Repository.ReadCommit(commit);
+            if (metadata.GetMetadata(ImportMetadata.PackageSha256)?.AsString() is { } sha && metadata.GetMetadata(ImportMetadata.DpkgStatus)?.AsString() is { } stanza)
+            {
+                result.Add(new(new ImportedPackage(p.Name, p.Version, p.Architecture, sha, refName, commit, Reused: true), Deb822Paragraph.Parse(stanza)));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The preinsts (install order), then the postinsts of <paramref name="packages"/> that ship them, read from their imports or .deb files.</summary>
+    private List<string> PlannedScripts(IReadOnlyList<UniversePackage> packages, Func<UniversePackage, ImportedPackage?> importOf, Func<UniversePackage, string?> fileOf)
+    {
+        var preinsts = new List<string>();
+        var postinsts = new List<string>();
+        foreach (var p in packages)
+        {
+            bool hasPreinst, hasPostinst;
+            if (importOf(p) is { } import)
+            {
+                var commit = Repository.ReadCommit(import.Commit);
+                string infoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? import.Name;
+                var info = MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta).FindDirectory(VarTmpfiles.DpkgDatabase + "/info");
+                hasPreinst = info?.Files.ContainsKey(infoName + ".preinst") == true;
+                hasPostinst = info?.Files.ContainsKey(infoName + ".postinst") == true;
+            }
+            else if (fileOf(p) is { } path)
+            {
+                using var deb = DebPackage.Open(path);
+                hasPreinst = deb.Control.GetFile("preinst") is not null;
+                hasPostinst = deb.Control.GetFile("postinst") is not null;
+            }
+            else
+            {
+                continue;
+            }
+
+            if (hasPreinst)
+            {
+                preinsts.Add(p.Name + ".preinst");
+            }
+
+            if (hasPostinst)
+            {
+                postinsts.Add(p.Name + ".postinst");
+            }
+        }
+
+        return [.. preinsts, .. postinsts];
     }
 
     private string CacheDirectory(LayeringOptions options, Deployment merge) =>
@@ -283,6 +379,8 @@ public sealed partial class PackageLayering
             throw new AptOstreeException(LayeringErrorCodes.NoPackageDatabase, $"Base commit {baseChecksum} has no /{statusPath}; layering needs a composed tree (dpkg database in /usr).");
         }
 
+        // The base's documentation/install-langs rules (dpkg path filters the compose recorded): layered packages follow them too.
+        var pathFilter = DpkgPathFilter.FromConfig(baseRoot.FindFile("usr/" + DpkgPathFilter.ConfigFile) is { } filterConfig ? ReadRaw(filterConfig) : null);
         var keys = packages.Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).ToHashSet();
         bool incremental = previousLayer is { } prev && prev.Packages.All(keys.Contains);
         var root = incremental ? MutableTree.FromCommit(Repository, previousLayer!.Value.Commit) : baseRoot;
@@ -301,9 +399,14 @@ public sealed partial class PackageLayering
 
             string infoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? package.Name;
             var tree = MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta);
+            pathFilter.Apply(Repository, tree, writeConfig: false);
             bool hasScripts = tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.preinst") is not null || tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.postinst") is not null;
             var conffileList = commit.GetMetadata(ImportMetadata.DpkgConffiles)?.AsStrings() ?? [];
-            added.Add(new LayerScriptRunner.NewPackage(package, infoName, hasScripts, ExplicitTriggers(commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString()), PackagePaths(tree), conffileList));
+            string? triggersFile = commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString();
+            added.Add(new LayerScriptRunner.NewPackage(package, infoName, hasScripts, ExplicitTriggers(triggersFile), PackagePaths(tree), conffileList)
+            {
+                FileInterests = DpkgTriggerInterest.Parse(triggersFile).Where(t => t.IsFileTrigger).Select(t => t.Trigger).ToList(),
+            });
             var conffiles = conffileList.Select(c => c.TrimStart('/')).ToHashSet(StringComparer.Ordinal);
             foreach (var (name, sub) in tree.Directories)
             {
@@ -328,7 +431,10 @@ public sealed partial class PackageLayering
             }
         }
 
+        // dpkg --unpack registers each new package's trigger interests (files of packages unpacked later activate them).
         var triggers = LayerScriptRunner.ActivatedTriggers(root, added, f => ReadText(f));
+        var registry = TriggerRegistry(baseRoot, packages);
+        SetTriggerRegistry(root, registry);
         if (added.Any(a => a.HasScripts) || triggers.Count > 0)
         {
             // The scripts see the new packages unpacked, as after dpkg --unpack; dpkg --configure then installs them.
@@ -338,6 +444,7 @@ public sealed partial class PackageLayering
         }
 
         root.EnsureDirectory(VarTmpfiles.DpkgDatabase).SetFile("status", WriteText(StatusText(baseStatus, packages, _ => true)));
+        SetTriggerRegistry(root, registry);
         var sorted = packages.OrderBy(p => p.Name, StringComparer.Ordinal).ThenBy(p => p.Architecture, StringComparer.Ordinal).ToList();
         var metadata = baseCommit.Metadata.Where(kv => !kv.Key.StartsWith(LayeringMetadata.ClientLayer, StringComparison.Ordinal)).ToList();
         metadata.Add(new(LayeringMetadata.ClientLayer, GVariantValue.FromBoolean(true)));
@@ -367,6 +474,61 @@ public sealed partial class PackageLayering
         }
 
         return status.ToString();
+    }
+
+    /// <summary>
+    /// dpkg's trigger registry (<c>triggers/File</c>, one file per explicit trigger) of the base with the interests of
+    /// every layered package appended in install order, as <c>dpkg --unpack</c> appends them: the same text whether the
+    /// layered commit is built incrementally or from the base.
+    /// </summary>
+    private Dictionary<string, string> TriggerRegistry(MutableTree baseRoot, IReadOnlyList<ImportedPackage> packages)
+    {
+        var registry = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (baseRoot.FindDirectory(VarTmpfiles.DpkgDatabase + "/triggers") is { } baseTriggers)
+        {
+            foreach (var (name, file) in baseTriggers.Files)
+            {
+                registry[name] = ReadRaw(file);
+            }
+        }
+
+        var records = packages.Select(p =>
+        {
+            var commit = Repository.ReadCommit(p.Commit);
+            return new DpkgUnpackRecord
+            {
+                Package = p.Name,
+                Architecture = p.Architecture,
+                InfoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? p.Name,
+                StatusStanza = string.Empty,
+                InfoFiles = [],
+                TriggerInterests = DpkgTriggerInterest.Parse(commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString()),
+            };
+        }).ToList();
+        foreach (var (name, text) in DpkgDatabaseWriter.FormatTriggerRegistry(records))
+        {
+            registry[name] = registry.GetValueOrDefault(name, string.Empty) + text;
+        }
+
+        return registry;
+    }
+
+    private void SetTriggerRegistry(MutableTree root, Dictionary<string, string> registry)
+    {
+        var triggers = root.EnsureDirectory(VarTmpfiles.DpkgDatabase + "/triggers");
+        foreach (var (name, text) in registry)
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            using var stream = new MemoryStream(bytes, writable: false);
+            triggers.SetFile(name, Repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length));
+        }
+    }
+
+    private string ReadRaw(Checksum file)
+    {
+        using var content = Repository.Objects.OpenContent(file);
+        using var reader = new StreamReader(content.Content, Encoding.UTF8);
+        return reader.ReadToEnd();
     }
 
     /// <summary>The explicit triggers a package's <c>triggers</c> control file activates.</summary>
@@ -468,6 +630,6 @@ public sealed partial class PackageLayering
     {
         byte[] bytes = Encoding.UTF8.GetBytes(text);
         using var stream = new MemoryStream(bytes, writable: false);
-        return Repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length);
+        return Repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length);
     }
 }

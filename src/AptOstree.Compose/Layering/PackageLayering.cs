@@ -18,16 +18,13 @@ public sealed partial class PackageLayering
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
 
-    /// <summary>Creates the service over an open sysroot and its repository.</summary>
-    /// <param name="sysroot">The sysroot (its <see cref="OstreeSysroot.Repository"/> is used to deploy).</param>
-    /// <param name="repository">The sysroot's repository (<c>ostree/repo</c>).</param>
+    /// <summary>Creates the service over an open sysroot; it reads and deploys through <see cref="OstreeSysroot.Repository"/>.</summary>
+    /// <param name="sysroot">The sysroot.</param>
     /// <param name="loggerFactory">Loggers for this service and the compose steps it runs; none by default.</param>
-    public PackageLayering(OstreeSysroot sysroot, OstreeRepository repository, ILoggerFactory? loggerFactory = null)
+    public PackageLayering(OstreeSysroot sysroot, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(sysroot);
-        ArgumentNullException.ThrowIfNull(repository);
         Sysroot = sysroot;
-        Repository = repository;
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<PackageLayering>();
     }
@@ -42,14 +39,14 @@ public sealed partial class PackageLayering
         string root = sysrootPath.Length > 1 ? sysrootPath.TrimEnd('/') : sysrootPath;
         var repository = OstreeRepository.Open($"{(root == "/" ? string.Empty : root)}/ostree/repo", new RepositoryOptions { FileSystem = fs, LoggerFactory = factory });
         var sysroot = new OstreeSysroot(root, repository, fs, factory.CreateLogger<OstreeSysroot>());
-        return new PackageLayering(sysroot, repository, factory);
+        return new PackageLayering(sysroot, factory);
     }
 
     /// <summary>The sysroot.</summary>
     public OstreeSysroot Sysroot { get; }
 
-    /// <summary>The sysroot's repository.</summary>
-    public OstreeRepository Repository { get; }
+    /// <summary>The sysroot's repository (<c>ostree/repo</c>).</summary>
+    public OstreeRepository Repository => Sysroot.Repository;
 
     /// <summary>Every deployment in boot order (a staged one first) with its base, versions and layering request.</summary>
     public IReadOnlyList<DeploymentStatus> GetStatus() => Sysroot.GetDeployments().Select(Describe).ToList();

@@ -1,3 +1,5 @@
+using AptOstree.OSTree;
+
 namespace AptOstree.Compose;
 
 /// <summary>How <see cref="TreeComposer"/> runs one compose (the CLI's <c>compose tree</c> options).</summary>
@@ -30,6 +32,12 @@ public sealed record ComposeOptions
     /// give the same commit.
     /// </summary>
     public long? SourceDateEpoch { get; init; }
+
+    /// <summary>
+    /// Keys that sign the commit (libostree's <c>ostree.gpgsigs</c>, as <c>ostree commit --gpg-sign</c>) before the ref
+    /// moves to it. Required when the treefile names a <c>gpg-key</c>.
+    /// </summary>
+    public IReadOnlyList<GpgSigningKey> GpgSigningKeys { get; init; } = [];
 
     /// <summary>Parallel downloads.</summary>
     public int DownloadParallelism { get; init; } = 4;

@@ -43,6 +43,12 @@ public sealed class TreeComposer
         ArgumentNullException.ThrowIfNull(treefile);
         ArgumentNullException.ThrowIfNull(options);
         string refName = treefile.Ref ?? throw new AptOstreeException(ComposeErrorCodes.InvalidTreefile, $"{treefile.SourcePath ?? "treefile"}: 'ref' is required to compose.");
+        if (treefile.GpgKey is { } gpgKey && options.GpgSigningKeys.Count == 0 && !options.DryRun && !options.DownloadOnly)
+        {
+            throw new AptOstreeException(ComposeErrorCodes.InvalidTreefile,
+                $"{treefile.SourcePath ?? "treefile"}: field 'gpg-key': the commit must be signed with {gpgKey}, but no secret key was given (ComposeOptions.GpgSigningKeys; the CLI's --gpg-homedir or --keyring).");
+        }
+
         var phases = new List<ComposePhaseTiming>();
         var clock = Stopwatch.StartNew();
         void Phase(string name)
@@ -122,6 +128,11 @@ public sealed class TreeComposer
             // The sources themselves, so client-side layering installs from what the base was composed from.
             new(Layering.RecordedSources.MetadataKey, GVariantValue.FromString(Layering.RecordedSources.Format(sources.Sources))),
         };
+        if (treefile.Kernel is { Cmdline.Count: > 0 } kernel)
+        {
+            metadata.Add(new(ImportMetadata.KernelCommandLine, GVariantValue.FromStrings(kernel.Cmdline)));
+        }
+
         if (treefile.AutomaticVersionPrefix is { } prefix)
         {
             metadata.Add(new("version", GVariantValue.FromString(prefix)));
@@ -139,6 +150,7 @@ public sealed class TreeComposer
             Subject = $"apt-ostree compose {refName}",
             Timestamp = DateTimeOffset.FromUnixTimeSeconds(epoch),
             Metadata = metadata,
+            GpgSigningKeys = options.GpgSigningKeys,
         }, cancellationToken);
         Phase("commit");
         return result with
@@ -150,16 +162,39 @@ public sealed class TreeComposer
         };
     }
 
-    /// <summary>The hash of everything that determines the commit: resolved treefile, exact packages, formats.</summary>
+    /// <summary>
+    /// The hash of everything that determines the commit: resolved treefile, the content and mode of each
+    /// <c>add-files</c> source (the treefile names only their paths), exact packages, formats.
+    /// </summary>
+    /// <exception cref="AptOstreeException">An <c>add-files</c> source cannot be read (<see cref="ComposeErrorCodes.InvalidTreefile"/>).</exception>
     public static string InputHash(Treefile treefile, ComposeLockfile lockfile)
     {
         ArgumentNullException.ThrowIfNull(treefile);
         ArgumentNullException.ThrowIfNull(lockfile);
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"import-format {PackageImporter.Format}\nlayout-format {LayoutFormat}\n")
-            .Append(treefile.ToJson()).Append('\n')
-            .Append(lockfile.Format());
+            .Append(treefile.ToJson()).Append('\n');
+        foreach (var file in treefile.AddFiles)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"add-file {file.Destination} {AddedFileDigest(file, treefile.SourcePath)}\n");
+        }
+
+        text.Append(lockfile.Format());
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static string AddedFileDigest(TreefileAddFile file, string? treefileName)
+    {
+        try
+        {
+            uint mode = OperatingSystem.IsWindows() ? 0x1A4u : (uint)File.GetUnixFileMode(file.Source) & 0xFFF;
+            using var stream = new FileStream(file.Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return Convert.ToHexStringLower(SHA256.HashData(stream)) + " " + Convert.ToString((int)mode, 8);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AptOstreeException(ComposeErrorCodes.InvalidTreefile, $"{treefileName ?? "treefile"}: field 'add-files': source '{file.Source}' cannot be read: {ex.Message}", ex);
+        }
     }
 
     private static string HostArchitecture() => System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch

@@ -1,5 +1,6 @@
 using System.Text;
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -72,6 +73,25 @@ internal sealed class DpkgPathFilter
         return new DpkgPathFilter(rules);
     }
 
+    /// <summary>
+    /// The rules of a dpkg configuration fragment (<c>path-exclude=GLOB</c>, <c>path-include=GLOB</c> lines, in order;
+    /// comments and other options ignored), such as the <see cref="ConfigFile"/> a compose wrote into its commit.
+    /// </summary>
+    public static DpkgPathFilter FromConfig(string? configText)
+    {
+        var rules = new List<DpkgPathRule>();
+        foreach (var raw in (configText ?? string.Empty).Split('\n'))
+        {
+            string line = raw.Trim();
+            if (line.StartsWith("path-exclude=", StringComparison.Ordinal) || line.StartsWith("path-include=", StringComparison.Ordinal))
+            {
+                rules.Add(new(line[5] == 'i', line["path-exclude=".Length..].Trim()));
+            }
+        }
+
+        return new DpkgPathFilter(rules);
+    }
+
     /// <summary>dpkg's decision for one path of a package (absolute, as in the package's data: <c>/usr/share/doc/x</c>).</summary>
     public bool ShouldSkip(string path, bool isDirectoryOrSymlink)
     {
@@ -109,8 +129,11 @@ internal sealed class DpkgPathFilter
     /// Removes what the rules exclude from <paramref name="root"/> (an assembled, not yet configured tree), drops the
     /// removed paths from every <c>info/*.list</c> and <c>info/*.md5sums</c>, and writes <see cref="ConfigFile"/>.
     /// </summary>
+    /// <param name="repository">Where the tree's objects are.</param>
+    /// <param name="root">The tree.</param>
+    /// <param name="writeConfig">False to leave <see cref="ConfigFile"/> out (a single package's tree, layered on a base that has it).</param>
     /// <returns>The number of files, symlinks and directories removed.</returns>
-    public int Apply(OstreeRepository repository, MutableTree root)
+    public int Apply(OstreeRepository repository, MutableTree root, bool writeConfig = true)
     {
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(root);
@@ -136,6 +159,11 @@ internal sealed class DpkgPathFilter
             }
         }
 
+        if (!writeConfig)
+        {
+            return removed.Count;
+        }
+
         var text = new StringBuilder("# Written by apt-ostree compose from the treefile's documentation and install-langs:\n# dpkg filters these paths of packages installed later too (dpkg(1), --path-exclude).\n");
         foreach (var rule in Rules)
         {
@@ -145,7 +173,7 @@ internal sealed class DpkgPathFilter
         var dir = TreePaths.Directory(repository, root, Path.GetDirectoryName(ConfigFile)!, create: true)!;
         byte[] bytes = Encoding.UTF8.GetBytes(text.ToString());
         using var stream = new MemoryStream(bytes, writable: false);
-        dir.SetFile(Path.GetFileName(ConfigFile), repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length));
+        dir.SetFile(Path.GetFileName(ConfigFile), repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length));
         return removed.Count;
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -38,7 +39,7 @@ internal static class OsReleaseMutation
 
         byte[] bytes = Encoding.UTF8.GetBytes(Mutate(contents, baseVersion, version));
         using var stream = new MemoryStream(bytes, writable: false);
-        t.Parent.SetFile(t.Name, repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length));
+        t.Parent.SetFile(t.Name, repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length));
         return true;
     }
 

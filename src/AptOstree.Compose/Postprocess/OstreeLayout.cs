@@ -1,5 +1,6 @@
 using System.Text;
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -75,7 +76,7 @@ public sealed class OstreeLayout
         // An empty machine-id: systemd generates one at first boot (rpm-ostree machineid-compat, mmdebstrap).
         if (root.Directories.ContainsKey("etc"))
         {
-            root.EnsureDirectory("etc").SetFile("machine-id", WriteText(string.Empty, 0x1A4));
+            root.EnsureDirectory("etc").SetFile("machine-id", WriteText(string.Empty, PosixPermissions.File));
         }
 
         // The packages' own /var lines go into the one file systemd-tmpfiles reads at boot (their per-package
@@ -145,7 +146,7 @@ public sealed class OstreeLayout
             text.Append(line).Append('\n');
         }
 
-        root.EnsureDirectory("usr/lib/tmpfiles.d").SetFile("aptostree-autovar.conf", WriteText(text.ToString(), 0x1A4));
+        root.EnsureDirectory("usr/lib/tmpfiles.d").SetFile("aptostree-autovar.conf", WriteText(text.ToString(), PosixPermissions.File));
 
         if (root.Directories.TryGetValue("usr", out var usr) && usr.Directories.ContainsKey("etc"))
         {

@@ -1,4 +1,5 @@
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -90,7 +91,7 @@ internal static class TreePaths
             }
 
             var made = current.GetOrCreateDirectory(part);
-            made.Meta = DirMeta.Create(0, 0, 0x1ED);
+            made.Meta = DirMeta.Create(0, 0, PosixPermissions.Directory);
             stack.Add((part, made));
         }
 
@@ -121,7 +122,7 @@ internal static class TreePaths
         }
 
         dir = r.Parent.GetOrCreateDirectory(r.Name);
-        dir.Meta = DirMeta.Create(0, 0, 0x1ED);
+        dir.Meta = DirMeta.Create(0, 0, PosixPermissions.Directory);
         return dir;
     }
 

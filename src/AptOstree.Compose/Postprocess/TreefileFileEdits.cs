@@ -1,4 +1,5 @@
 using AptOstree.OSTree;
+using AptOstree.Posix;
 
 namespace AptOstree.Compose;
 
@@ -58,7 +59,7 @@ internal static class TreefileFileEdits
                 throw new AptOstreeException(ComposeErrorCodes.InvalidTreefile, $"{where}: field 'add-files': destination '{file.Destination}' is a directory of the tree or lies below a file.");
             }
 
-            uint mode = OperatingSystem.IsWindows() ? 0x1A4u : (uint)File.GetUnixFileMode(file.Source) & 0xFFF;
+            uint mode = OperatingSystem.IsWindows() ? PosixPermissions.File : (uint)File.GetUnixFileMode(file.Source);
             using var stream = new FileStream(file.Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             r.Parent.SetFile(r.Name, repository.WriteContent(FileHeader.ForFile(0, 0, mode), stream, stream.Length));
         }

@@ -112,7 +112,7 @@ public sealed class ScriptSandbox : IAsyncDisposable
                 throw new ScriptSandboxException(ComposeErrorCodes.SandboxSetupFailed, $"The sandbox's work directory '{workDirectory}' is not empty.");
             }
 
-            const UnixFileMode DirectoryMode = (UnixFileMode)0x1ED; // 0755
+            const UnixFileMode DirectoryMode = (UnixFileMode)PosixPermissions.Directory;
             Directory.CreateDirectory(layout.Upper, DirectoryMode);
             Directory.CreateDirectory(layout.Work, DirectoryMode);
             Directory.CreateDirectory(layout.Merged, DirectoryMode);

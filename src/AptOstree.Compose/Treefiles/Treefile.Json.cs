@@ -47,6 +47,7 @@ public sealed partial record Treefile
             WriteList(w, "remove-files", RemoveFiles);
             WriteList(w, "units", Units);
             WriteOptional(w, "default-target", DefaultTarget);
+            WriteOptional(w, "gpg-key", GpgKey);
             WriteList(w, "postprocess", Postprocess);
             WriteMap(w, "metadata", Metadata);
             WriteOptional(w, "automatic-version-prefix", AutomaticVersionPrefix);

@@ -6,7 +6,7 @@ namespace AptOstree.Compose;
 /// <c>default-target</c>, <c>postprocess</c>, <c>metadata</c>, <c>automatic-version-prefix</c>,
 /// <c>mutate-os-release</c>, <c>documentation</c>, <c>install-langs</c>, <c>variables</c>, <c>include</c>) plus what a
 /// Debian system needs (<c>base</c>, <c>architecture</c>, <c>sources</c>, <c>variant</c>, <c>debconf-selections</c>,
-/// <c>scripts</c>, <c>kernel</c>, <c>initramfs</c>). Load one with <see cref="TreefileLoader"/>; includes and variables
+/// <c>scripts</c>, <c>kernel</c>, <c>initramfs</c>), and <c>gpg-key</c>. Load one with <see cref="TreefileLoader"/>; includes and variables
 /// are already resolved here.
 /// </summary>
 public sealed partial record Treefile
@@ -55,6 +55,12 @@ public sealed partial record Treefile
 
     /// <summary>The systemd default target (e.g. <c>multi-user.target</c>).</summary>
     public string? DefaultTarget { get; init; }
+
+    /// <summary>
+    /// The GPG key (fingerprint, key id or user id) that signs the commit, as rpm-ostree's <c>gpg-key</c>; the compose
+    /// needs the secret key itself in <see cref="ComposeOptions.GpgSigningKeys"/> (the CLI exports it from gpg).
+    /// </summary>
+    public string? GpgKey { get; init; }
 
     /// <summary>Shell scripts run inside the tree after configuration, in order.</summary>
     public IReadOnlyList<string> Postprocess { get; init; } = [];

@@ -19,7 +19,7 @@ public static partial class TreefileLoader
     {
         "include", "variables", "ref", "base", "architecture", "variant", "packages", "exclude-packages", "recommends",
         "sources", "debconf-selections", "scripts", "add-files", "remove-files", "units", "default-target", "postprocess",
-        "metadata", "automatic-version-prefix", "mutate-os-release", "documentation", "install-langs", "kernel", "initramfs",
+        "metadata", "automatic-version-prefix", "mutate-os-release", "documentation", "install-langs", "kernel", "initramfs", "gpg-key",
     };
 
     /// <summary>Loads the treefile at <paramref name="path"/> with its includes.</summary>
@@ -188,6 +188,7 @@ public static partial class TreefileLoader
             RemoveFiles = StringList(f, "remove-files", variables).Select(p => p.TrimStart('/')).ToList(),
             Units = StringList(f, "units", variables),
             DefaultTarget = OptionalString(f, "default-target", variables),
+            GpgKey = OptionalString(f, "gpg-key", variables),
             Postprocess = StringList(f, "postprocess", variables),
             Metadata = f.TryGetValue("metadata", out var metadata) ? StringMap(metadata, "metadata", variables) : new Dictionary<string, string>(),
             AutomaticVersionPrefix = OptionalString(f, "automatic-version-prefix", variables),

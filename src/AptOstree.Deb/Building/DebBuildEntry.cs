@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 
 namespace AptOstree.Deb;
 
@@ -11,7 +12,7 @@ public sealed record DebBuildEntry
     public required TarArchiveEntryType Type { get; init; }
 
     /// <summary>Permission bits including setuid/setgid/sticky.</summary>
-    public uint Permissions { get; init; } = 0x1A4;
+    public uint Permissions { get; init; } = PosixPermissions.File;
 
     /// <summary>Owner id.</summary>
     public int Uid { get; init; }

@@ -142,7 +142,7 @@ public sealed class DebBuilder
     }
 
     /// <summary>Adds (or replaces) a file of the control archive.</summary>
-    public DebBuilder AddControlFile(string name, ReadOnlyMemory<byte> content, uint permissions = 0x1A4)
+    public DebBuilder AddControlFile(string name, ReadOnlyMemory<byte> content, uint permissions = PosixPermissions.File)
     {
         name = TarPath.Normalize(name);
         if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal))
@@ -164,23 +164,23 @@ public sealed class DebBuilder
             throw new ArgumentException($"'{name}' is not a maintainer script name.", nameof(name));
         }
 
-        return AddControlFile(name, Encoding.UTF8.GetBytes(script), 0x1ED);
+        return AddControlFile(name, Encoding.UTF8.GetBytes(script), PosixPermissions.Executable);
     }
 
     /// <summary>Adds a directory.</summary>
-    public DebBuilder AddDirectory(string path, uint permissions = 0x1ED) =>
+    public DebBuilder AddDirectory(string path, uint permissions = PosixPermissions.Directory) =>
         AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.Directory, Permissions = permissions });
 
     /// <summary>Adds a regular file with in-memory content.</summary>
-    public DebBuilder AddFile(string path, ReadOnlyMemory<byte> content, uint permissions = 0x1A4) =>
+    public DebBuilder AddFile(string path, ReadOnlyMemory<byte> content, uint permissions = PosixPermissions.File) =>
         AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.RegularFile, Permissions = permissions, Content = content });
 
     /// <summary>Adds a regular file with text content (UTF-8).</summary>
-    public DebBuilder AddFile(string path, string text, uint permissions = 0x1A4) => AddFile(path, Encoding.UTF8.GetBytes(text), permissions);
+    public DebBuilder AddFile(string path, string text, uint permissions = PosixPermissions.File) => AddFile(path, Encoding.UTF8.GetBytes(text), permissions);
 
     /// <summary>Adds a symbolic link.</summary>
     public DebBuilder AddSymbolicLink(string path, string target) =>
-        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.SymbolicLink, Permissions = 0x1FF, LinkTarget = target });
+        AddEntry(new DebBuildEntry { Path = path, Type = TarArchiveEntryType.SymbolicLink, Permissions = PosixPermissions.All, LinkTarget = target });
 
     /// <summary>Adds a hard link to another regular file or symlink of the package.</summary>
     public DebBuilder AddHardLink(string path, string targetPath) =>
@@ -388,7 +388,7 @@ public sealed class DebBuilder
         }
     }
 
-    /// <summary>Adds missing parents, sorts by name and makes the first name of each hard-link group carry the content.</summary>
+    /// <summary>Adds missing parents, puts the members in dpkg-deb's order and makes the first name of each hard-link group carry the content.</summary>
     private List<DebBuildEntry> Plan()
     {
         var all = new Dictionary<string, DebBuildEntry>(_entries, StringComparer.Ordinal);
@@ -399,7 +399,7 @@ public sealed class DebBuilder
             {
                 if (!all.TryGetValue(parent, out var existing))
                 {
-                    all[parent] = new DebBuildEntry { Path = parent, Type = TarArchiveEntryType.Directory, Permissions = 0x1ED };
+                    all[parent] = new DebBuildEntry { Path = parent, Type = TarArchiveEntryType.Directory, Permissions = PosixPermissions.Directory };
                 }
                 else if (existing.Type != TarArchiveEntryType.Directory)
                 {
@@ -415,6 +415,8 @@ public sealed class DebBuilder
             }
         }
 
+        // Each hard link names the regular file or symlink whose content it shares.
+        var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var link in all.Values.Where(e => e.Type == TarArchiveEntryType.HardLink).ToList())
         {
             var target = TarPath.Normalize(link.LinkTarget!);
@@ -423,36 +425,114 @@ public sealed class DebBuilder
                 throw new AptOstreeException(DebErrorCodes.InvalidBuildInput, $"Hard link '{link.Path}' points at '{link.LinkTarget}', which is not a regular file or symlink of the package.", null);
             }
 
-            if (string.CompareOrdinal(link.Path, target) < 0)
+            if (!groups.TryGetValue(target, out var members))
             {
-                // The link sorts first: it carries the content and the old file becomes a link to it.
-                all[link.Path] = targetEntry with { Path = link.Path };
-                all[target] = link with { Path = target, LinkTarget = link.Path };
-                foreach (var other in all.Values.Where(e => e.Type == TarArchiveEntryType.HardLink && e.LinkTarget is not null && TarPath.Normalize(e.LinkTarget) == target && e.Path != target).ToList())
-                {
-                    all[other.Path] = other with { LinkTarget = link.Path };
-                }
+                groups[target] = members = [target];
             }
-            else
+
+            members.Add(link.Path);
+        }
+
+        var order = DpkgDebOrder(all, groups);
+        var rank = new Dictionary<string, int>(order.Count, StringComparer.Ordinal);
+        for (int i = 0; i < order.Count; i++)
+        {
+            rank[order[i]] = i;
+        }
+
+        foreach (var (target, members) in groups)
+        {
+            // As GNU tar given dpkg-deb's list: the first name in the archive carries the content, the others link to it.
+            var content = all[target];
+            var link = all[members.First(m => m != target)];
+            string first = members.MinBy(m => rank[m])!;
+            foreach (var member in members)
             {
-                all[link.Path] = link with { LinkTarget = target };
+                all[member] = member == first
+                    ? content with { Path = first }
+                    : (member == target ? link : all[member]) with { Path = member, Type = TarArchiveEntryType.HardLink, LinkTarget = first, Content = ReadOnlyMemory<byte>.Empty, SourcePath = null };
             }
         }
 
-        return all.Values.OrderBy(e => e.Path, StringComparer.Ordinal).ToList();
+        return order.Select(path => all[path]).ToList();
     }
+
+    /// <summary>
+    /// dpkg-deb's member order: a depth-first walk of the tree, directories before their contents and the names in a
+    /// directory in byte order, with every symlink (and every hard link to one) moved after all other members, in walk
+    /// order, so that a symlink never comes before its target.
+    /// </summary>
+    private static List<string> DpkgDebOrder(Dictionary<string, DebBuildEntry> all, Dictionary<string, List<string>> groups)
+    {
+        var symlinkNames = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (target, members) in groups)
+        {
+            if (all[target].Type == TarArchiveEntryType.SymbolicLink)
+            {
+                symlinkNames.UnionWith(members);
+            }
+        }
+
+        var children = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var path in all.Keys.Where(p => p.Length > 0))
+        {
+            string parent = TarPath.GetParent(path);
+            if (!children.TryGetValue(parent, out var list))
+            {
+                children[parent] = list = [];
+            }
+
+            list.Add(path);
+        }
+
+        var walk = new List<string>(all.Count);
+        var symlinks = new List<string>();
+        var pending = new Stack<string>();
+        if (all.Count > 0)
+        {
+            pending.Push(string.Empty);
+        }
+
+        while (pending.TryPop(out var path))
+        {
+            if (all[path].Type == TarArchiveEntryType.SymbolicLink || symlinkNames.Contains(path))
+            {
+                symlinks.Add(path);
+            }
+            else
+            {
+                walk.Add(path);
+            }
+
+            if (children.TryGetValue(path, out var list))
+            {
+                list.Sort(static (a, b) => CompareNameBytes(a, b));
+                for (int i = list.Count - 1; i >= 0; i--)
+                {
+                    pending.Push(list[i]);
+                }
+            }
+        }
+
+        walk.AddRange(symlinks);
+        return walk;
+    }
+
+    /// <summary>Siblings in the byte order of their UTF-8 names, as dpkg's tree walk sorts them (strcmp).</summary>
+    private static int CompareNameBytes(string a, string b) =>
+        Encoding.UTF8.GetBytes(a[(a.LastIndexOf('/') + 1)..]).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(b[(b.LastIndexOf('/') + 1)..]));
 
     private void WriteControlTar(Stream output, List<DebBuildEntry> dataEntries)
     {
         var files = _controlFiles.ToList();
         if (GenerateMd5Sums && !files.Any(f => f.Name == "md5sums"))
         {
-            files.Add(new DebControlFile("md5sums", 0x1A4, Md5Sums(dataEntries, files)));
+            files.Add(new DebControlFile("md5sums", PosixPermissions.File, Md5Sums(dataEntries, files)));
         }
 
         var time = Timestamp;
         using var tar = new TarWriter(output, TarEntryFormat.Gnu, leaveOpen: true);
-        tar.WriteEntry(NewEntry(TarEntryType.Directory, "./", 0x1ED, time, "root", "root", 0, 0));
+        tar.WriteEntry(NewEntry(TarEntryType.Directory, "./", PosixPermissions.Directory, time, "root", "root", 0, 0));
         foreach (var f in files.OrderBy(f => f.Name, StringComparer.Ordinal))
         {
             var e = NewEntry(TarEntryType.RegularFile, "./" + f.Name, f.Permissions, time, "root", "root", 0, 0);

@@ -1,4 +1,5 @@
 using System.Text;
+using AptOstree.Posix;
 
 namespace AptOstree.Deb;
 
@@ -17,7 +18,7 @@ internal static class PaxExtendedHeader
         var header = new byte[Block];
         var name = Encoding.UTF8.GetBytes("./PaxHeaders/" + Path.GetFileName(entryName.TrimEnd('/')));
         name.AsSpan(0, Math.Min(name.Length, 100)).CopyTo(header);
-        Octal(header.AsSpan(100, 8), 0x1A4);
+        Octal(header.AsSpan(100, 8), PosixPermissions.File);
         Octal(header.AsSpan(108, 8), 0);
         Octal(header.AsSpan(116, 8), 0);
         Octal(header.AsSpan(124, 12), records.Length);

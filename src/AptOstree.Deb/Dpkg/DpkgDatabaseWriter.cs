@@ -1,4 +1,5 @@
 using System.Text;
+using AptOstree.Posix;
 
 namespace AptOstree.Deb.Dpkg;
 
@@ -72,13 +73,13 @@ public static class DpkgDatabaseWriter
             }
         }
 
-        AtomicFile.Write(Path.Combine(info, "format"), "1\n"u8, 0x1A4, durable: false);
+        AtomicFile.Write(Path.Combine(info, "format"), "1\n"u8, PosixPermissions.File, durable: false);
         foreach (var (name, text) in FormatTriggerRegistry(records))
         {
-            AtomicFile.Write(Path.Combine(triggers, name), Encoding.UTF8.GetBytes(text), 0x1A4, durable: false);
+            AtomicFile.Write(Path.Combine(triggers, name), Encoding.UTF8.GetBytes(text), PosixPermissions.File, durable: false);
         }
 
-        AtomicFile.Write(Path.Combine(adminDirectory, "status"), Encoding.UTF8.GetBytes(FormatStatus(records)), 0x1A4, durable: true);
+        AtomicFile.Write(Path.Combine(adminDirectory, "status"), Encoding.UTF8.GetBytes(FormatStatus(records)), PosixPermissions.File, durable: true);
     }
 
     private static StringBuilder Get(SortedDictionary<string, StringBuilder> files, string name)

@@ -1,4 +1,5 @@
 using System.Text;
+using AptOstree.Posix;
 
 namespace AptOstree.Deb.Dpkg;
 
@@ -50,7 +51,7 @@ public sealed record DpkgUnpackRecord
             list.Append(path.Length == 0 ? "/." : "/" + path).Append('\n');
         }
 
-        files.Add(new DpkgInfoFile(infoName + ".list", 0x1A4, Encoding.UTF8.GetBytes(list.ToString())));
+        files.Add(new DpkgInfoFile(infoName + ".list", PosixPermissions.File, Encoding.UTF8.GetBytes(list.ToString())));
         if (control.GetFile("md5sums") is null && computedDigests.Count > 0)
         {
             var md5 = new StringBuilder();
@@ -59,7 +60,7 @@ public sealed record DpkgUnpackRecord
                 md5.Append(d.Md5).Append("  ").Append(d.Path).Append('\n');
             }
 
-            files.Add(new DpkgInfoFile(infoName + ".md5sums", 0x1A4, Encoding.UTF8.GetBytes(md5.ToString())));
+            files.Add(new DpkgInfoFile(infoName + ".md5sums", PosixPermissions.File, Encoding.UTF8.GetBytes(md5.ToString())));
         }
 
         foreach (var member in control.Files)

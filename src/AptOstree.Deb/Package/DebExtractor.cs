@@ -209,7 +209,7 @@ internal sealed class DebExtractor
                 }
                 else
                 {
-                    PosixByteNames.CreateDirectory(Bytes(full), 0x1ED);
+                    PosixByteNames.CreateDirectory(Bytes(full), PosixPermissions.Directory);
                 }
 
                 _verifiedDirectories.Add(prefix);
@@ -250,12 +250,12 @@ internal sealed class DebExtractor
             if (type != PosixFileType.Directory)
             {
                 PosixByteNames.Delete(Bytes(full));
-                PosixByteNames.CreateDirectory(Bytes(full), 0x1C0);
+                PosixByteNames.CreateDirectory(Bytes(full), PosixPermissions.OwnerOnlyDirectory);
             }
         }
         else
         {
-            PosixByteNames.CreateDirectory(Bytes(full), 0x1C0);
+            PosixByteNames.CreateDirectory(Bytes(full), PosixPermissions.OwnerOnlyDirectory);
         }
 
         _verifiedDirectories.Add(path);
@@ -284,12 +284,12 @@ internal sealed class DebExtractor
 
         try
         {
-            output = PosixByteNames.CreateNewFile(Bytes(full), 0x180);
+            output = PosixByteNames.CreateNewFile(Bytes(full), PosixPermissions.OwnerOnlyFile);
         }
         catch (PosixException ex) when (ex.IsAlreadyExists)
         {
             RemoveExisting(full, entry);
-            output = PosixByteNames.CreateNewFile(Bytes(full), 0x180);
+            output = PosixByteNames.CreateNewFile(Bytes(full), PosixPermissions.OwnerOnlyFile);
         }
 
         long written = 0;

@@ -23,7 +23,7 @@ public sealed record TreeEntry(string Path, uint Mode, uint Uid, uint Gid, long 
     {
         char type = IsDirectory ? 'd' : IsSymlink ? 'l' : '-';
         var sb = new System.Text.StringBuilder();
-        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{type}0{Convert.ToString(Mode & 0xFFF, 8).PadLeft(4, '0')} {Uid} {Gid} {Size,6} ");
+        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"{type}0{Convert.ToString(Mode & UnixMode.PermissionMask, 8).PadLeft(4, '0')} {Uid} {Gid} {Size,6} ");
         if (checksums)
         {
             sb.Append(Checksum).Append(' ');

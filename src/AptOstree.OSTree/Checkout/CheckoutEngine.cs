@@ -280,7 +280,7 @@ internal sealed class CheckoutEngine
         uint perms = meta.Mode & UnixMode.PermissionMask;
         if (_options.BareUserOnlyDirectories || _repo.Mode == RepoMode.BareUserOnly)
         {
-            perms &= 0x1FD;
+            perms &= UnixMode.UserOnlyPermissionMask;
         }
 
         _fs.SetPermissions(path, perms);
@@ -299,7 +299,7 @@ internal sealed class CheckoutEngine
             RemoveRecursive(target);
         }
 
-        _fs.CreateNode(target, 0x2000 | 0x1A4, 0);
+        _fs.CreateNode(target, UnixMode.CharacterDevice | PosixPermissions.File, 0);
     }
 
     /// <summary>mkdir; true when newly created. An existing real directory is accepted only in union modes.</summary>
@@ -307,7 +307,7 @@ internal sealed class CheckoutEngine
     {
         try
         {
-            _fs.CreateDirectory(path, 0x1C0);
+            _fs.CreateDirectory(path, PosixPermissions.OwnerOnlyDirectory);
             return true;
         }
         catch (PosixException ex) when (ex.IsAlreadyExists)
@@ -323,7 +323,7 @@ internal sealed class CheckoutEngine
                 if (_options.ProcessWhiteouts)
                 {
                     _fs.Delete(path);
-                    _fs.CreateDirectory(path, 0x1C0);
+                    _fs.CreateDirectory(path, PosixPermissions.OwnerOnlyDirectory);
                     return true;
                 }
 
@@ -401,7 +401,7 @@ internal sealed class CheckoutEngine
             else
             {
                 using (var full = _repo.Objects.OpenContent(checksum))
-                using (var output = _fs.CreateFile(tmp, 0x180))
+                using (var output = _fs.CreateFile(tmp, PosixPermissions.OwnerOnlyFile))
                 {
                     try
                     {
@@ -428,7 +428,7 @@ internal sealed class CheckoutEngine
                 if (_userMode)
                 {
                     perms &= ~(UnixMode.SetUid | UnixMode.SetGid);
-                    perms |= 0x100;
+                    perms |= UnixMode.OwnerRead;
                 }
                 else
                 {
@@ -532,7 +532,7 @@ internal sealed class CheckoutEngine
         try
         {
             using (var full = _repo.Objects.OpenContent(checksum))
-            using (var output = _fs.CreateFile(tmp, 0x180))
+            using (var output = _fs.CreateFile(tmp, PosixPermissions.OwnerOnlyFile))
             {
                 using var hashing = new HashingStream(full.Content, full.Header);
                 hashing.CopyTo(output, 128 * 1024);
@@ -552,7 +552,7 @@ internal sealed class CheckoutEngine
             {
                 try
                 {
-                    _fs.CreateDirectory(directory, 0x1FD);
+                    _fs.CreateDirectory(directory, UnixMode.UserOnlyPermissionMask);
                 }
                 catch (PosixException ex) when (ex.IsAlreadyExists)
                 {

@@ -162,7 +162,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             name[n] = 0;
             fixed (byte* p = name)
             {
-                if (LibcNative.Mkdirat(parent.Fd, p, 0x1C0) != 0)
+                if (LibcNative.Mkdirat(parent.Fd, p, PosixPermissions.OwnerOnlyDirectory) != 0)
                 {
                     int errno = Marshal.GetLastPInvokeError();
                     throw errno == PosixErrno.EEXIST
@@ -227,7 +227,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         uint perms = meta.Mode & UnixMode.PermissionMask;
         if (_options.BareUserOnlyDirectories || _repo.Mode == RepoMode.BareUserOnly)
         {
-            perms &= 0x1FD;
+            perms &= UnixMode.UserOnlyPermissionMask;
         }
 
         if (LibcNative.Fchmod(job.Fd, perms) != 0)
@@ -284,7 +284,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
         utf8[length] = 0;
         fixed (byte* p = utf8)
         {
-            if (LibcNative.Mknodat(dir.Fd, p, 0x2000 | 0x1A4, 0) == 0)
+            if (LibcNative.Mknodat(dir.Fd, p, UnixMode.CharacterDevice | PosixPermissions.File, 0) == 0)
             {
                 return;
             }

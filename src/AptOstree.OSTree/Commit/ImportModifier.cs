@@ -45,7 +45,7 @@ internal sealed class ImportModifier
     {
         if (Canonical && UnixMode.IsRegular(mode))
         {
-            mode &= UnixMode.TypeMask | 0x1ED;
+            mode &= UnixMode.TypeMask | UnixMode.CanonicalPermissionMask;
         }
 
         return new FileHeader(OwnerUid ?? uid, OwnerGid ?? gid, mode, target, SkipXattrs ? [] : xattrs);
@@ -55,7 +55,7 @@ internal sealed class ImportModifier
     {
         if (Canonical)
         {
-            mode &= UnixMode.TypeMask | 0x1ED;
+            mode &= UnixMode.TypeMask | UnixMode.CanonicalPermissionMask;
         }
 
         return new DirMeta(OwnerUid ?? uid, OwnerGid ?? gid, mode, SkipXattrs ? [] : xattrs);

@@ -1,3 +1,5 @@
+using AptOstree.Posix;
+
 namespace AptOstree.OSTree;
 
 /// <summary>
@@ -112,7 +114,7 @@ internal sealed class TarImporter
                 checksum = _transaction.WriteContent(header, _progress.Track(entry.DataStream, treePath), entry.Size);
                 break;
             case TarArchiveEntryType.SymbolicLink:
-                checksum = _transaction.WriteContent(_modifier.File(uid, gid, UnixMode.Symlink | 0x1FF, entry.LinkTarget!, xattrs), null, 0);
+                checksum = _transaction.WriteContent(_modifier.File(uid, gid, UnixMode.Symlink | PosixPermissions.All, entry.LinkTarget!, xattrs), null, 0);
                 break;
             case TarArchiveEntryType.HardLink:
                 var target = TarPath.Normalize(entry.LinkTarget!);

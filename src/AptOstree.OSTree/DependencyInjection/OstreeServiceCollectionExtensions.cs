@@ -12,7 +12,7 @@ public static class OstreeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddAptOstreeCore();
         // The application's logging when it has any: the SDK never registers an ILoggerFactory itself.
-        services.TryAddSingleton(sp => new OstreeRepositoryFactory(sp.GetRequiredService<AptOstree.Posix.IPosixFileSystem>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance));
+        services.TryAddSingleton(sp => new OstreeRepositoryFactory(sp.GetRequiredService<AptOstree.Posix.IPosixFileSystem>(), sp.GetService<Microsoft.Extensions.Logging.ILoggerFactory>() ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, sp.GetService<TimeProvider>()));
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -13,7 +14,7 @@ public sealed record DirMeta(uint Uid, uint Gid, uint Mode, IReadOnlyList<Extend
     internal const string GVariantType = "(uuua(ayay))";
 
     /// <summary>root:root 0755 with no xattrs — the most common dirmeta.</summary>
-    public static DirMeta Default { get; } = new(0, 0, UnixMode.Directory | 0x1ED, []);
+    public static DirMeta Default { get; } = new(0, 0, UnixMode.Directory | PosixPermissions.Directory, []);
 
     /// <summary>Creates a directory dirmeta from permission bits.</summary>
     public static DirMeta Create(uint uid, uint gid, uint permissions, IReadOnlyList<ExtendedAttribute>? xattrs = null) =>

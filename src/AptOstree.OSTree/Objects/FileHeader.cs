@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -30,7 +31,7 @@ public sealed record FileHeader(uint Uid, uint Gid, uint Mode, string SymlinkTar
 
     /// <summary>A symlink header (mode 0777).</summary>
     public static FileHeader ForSymlink(uint uid, uint gid, string target, IReadOnlyList<ExtendedAttribute>? xattrs = null) =>
-        new(uid, gid, UnixMode.Symlink | 0x1FF, target, xattrs ?? []);
+        new(uid, gid, UnixMode.Symlink | PosixPermissions.All, target, xattrs ?? []);
 
     /// <summary>The prefix of the checksum stream: <c>BE32(len) ‖ 0000 ‖ (uuuusa(ayay))</c>.</summary>
     public byte[] SerializeForChecksum()

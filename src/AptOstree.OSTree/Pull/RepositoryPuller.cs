@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -86,11 +87,11 @@ public sealed class RepositoryPuller
             }
         }
 
-        AtomicFile.Write(Path.Combine(_repo.Path, "summary"), session.SummaryBytes, 0x1A4, _repo.Fsync, _repo.FileSystem);
+        AtomicFile.Write(Path.Combine(_repo.Path, "summary"), session.SummaryBytes, PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
         string sigPath = Path.Combine(_repo.Path, Ed25519SummarySigner.SignatureFileName);
         if (session.SignatureBytes is not null)
         {
-            AtomicFile.Write(sigPath, session.SignatureBytes, 0x1A4, _repo.Fsync, _repo.FileSystem);
+            AtomicFile.Write(sigPath, session.SignatureBytes, PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
         }
         else if (File.Exists(sigPath))
         {

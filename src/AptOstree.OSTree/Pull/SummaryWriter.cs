@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -30,7 +31,7 @@ public static class SummaryWriter
             .ToArray();
 
         // The order libostree 2022.7 writes these keys in (its dictionary's iteration order), kept for identical bytes.
-        ulong modified = (ulong)(lastModified ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
+        ulong modified = (ulong)(lastModified ?? repository.TimeProvider.GetUtcNow()).ToUnixTimeSeconds();
         var additional = new List<object>
         {
             new object[] { "ostree.summary.mode", GVariantValue.FromString(repository.Mode.ToConfigString()) },
@@ -72,7 +73,7 @@ public static class SummaryWriter
             repository.SaveConfig();
         }
 
-        AtomicFile.Write(Path.Combine(repository.Path, "summary"), Build(repository), 0x1A4, repository.Fsync, repository.FileSystem);
+        AtomicFile.Write(Path.Combine(repository.Path, "summary"), Build(repository), PosixPermissions.File, repository.Fsync, repository.FileSystem);
         string sig = Path.Combine(repository.Path, Ed25519SummarySigner.SignatureFileName);
         if (File.Exists(sig))
         {

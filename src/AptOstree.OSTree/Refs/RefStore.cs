@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -203,7 +204,7 @@ public sealed partial class RefStore
         string temporary = Path.Combine(Path.GetDirectoryName(path)!, ".tmp-" + Guid.NewGuid().ToString("N"));
         File.CreateSymbolicLink(temporary, string.Concat(Enumerable.Repeat("../", alias.Count(c => c == '/'))) + target);
         File.Move(temporary, path, overwrite: true);
-        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
+        Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
     }
 
     /// <summary>
@@ -349,8 +350,8 @@ public sealed partial class RefStore
     private void WriteRefFile(string path, Checksum value)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteText(path, value + "\n", 0x1A4, _repo.Fsync, _repo.FileSystem);
-        Directory.SetLastWriteTimeUtc(_repo.Path, DateTime.UtcNow);
+        AtomicFile.WriteText(path, value + "\n", PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
+        Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
     }
 
     private Checksum? TryResolveExact(string refspec)

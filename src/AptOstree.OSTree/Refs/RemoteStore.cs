@@ -1,4 +1,5 @@
 using AptOstree.OpenPgp;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -68,7 +69,7 @@ public sealed class RemoteStore
         int added = keys.Fingerprints.Distinct(StringComparer.Ordinal).Count(f => !existing.Fingerprints.Contains(f));
         using var bytes = new MemoryStream();
         existing.Merge(keys).Export(bytes);
-        AtomicFile.Write(TrustedKeysPath(name), bytes.ToArray(), 0x1A4, _repo.Fsync, _repo.FileSystem);
+        AtomicFile.Write(TrustedKeysPath(name), bytes.ToArray(), PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
         return added;
     }
 

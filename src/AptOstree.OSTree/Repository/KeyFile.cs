@@ -6,8 +6,8 @@ namespace AptOstree.OSTree;
 /// A GLib keyfile (<c>[group]</c> headers, <c>key=value</c> lines, <c>#</c> comments): a repository's <c>config</c>,
 /// a deployment's <c>.origin</c>, the sysroot's staged-deployment state. It reads and writes the bytes GLib does when
 /// libostree loads such a file (<c>G_KEY_FILE_NONE</c>) and writes it back: comments and blank lines are dropped, a
-/// repeated <c>[group]</c> continues the first one, repeated keys are all kept (the last one is the value), group and
-/// key order is file order, and groups are written separated by one blank line.
+/// repeated <c>[group]</c> continues the first one, repeated keys are all kept (the last one is the value, and the one
+/// removing the key removes), group and key order is file order, and groups are written separated by one blank line.
 /// </summary>
 public sealed class KeyFile
 {
@@ -175,9 +175,23 @@ public sealed class KeyFile
         }
     }
 
-    /// <summary>Removes every value of <paramref name="key"/> in <paramref name="group"/> (the group stays, as with
-    /// <c>g_key_file_remove_key</c>); true if there was one.</summary>
-    public bool Remove(string group, string key) => (Find(group)?.Entries.RemoveAll(kv => kv.Key == key) ?? 0) > 0;
+    /// <summary>
+    /// Removes the value of <paramref name="key"/> in <paramref name="group"/> as <c>g_key_file_remove_key</c> does:
+    /// only the last copy of a repeated key (the one that is the value) goes, so an earlier copy becomes the value;
+    /// the group stays. True if there was one.
+    /// </summary>
+    public bool Remove(string group, string key)
+    {
+        var entries = Find(group)?.Entries;
+        int last = entries?.FindLastIndex(kv => kv.Key == key) ?? -1;
+        if (last < 0)
+        {
+            return false;
+        }
+
+        entries!.RemoveAt(last);
+        return true;
+    }
 
     /// <summary>Removes a whole group; true if it existed.</summary>
     public bool RemoveGroup(string group) => _groups.RemoveAll(g => g.Name == group) > 0;

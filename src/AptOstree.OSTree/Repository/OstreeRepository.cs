@@ -21,6 +21,7 @@ public sealed class OstreeRepository
         FileSystem = options.FileSystem ?? LibcPosixFileSystem.Instance;
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger<OstreeRepository>();
+        TimeProvider = options.TimeProvider ?? TimeProvider.System;
         string modeText = config.Get("core", "mode") ?? "bare";
         if (!RepoModeExtensions.TryParse(modeText, out var mode))
         {
@@ -64,6 +65,8 @@ public sealed class OstreeRepository
 
     internal ILogger Logger { get; }
 
+    internal TimeProvider TimeProvider { get; }
+
     internal TimeSpan LockTimeout { get; }
 
     internal int ZlibLevel { get; }
@@ -100,7 +103,7 @@ public sealed class OstreeRepository
             config.Set("core", "collection-id", collectionId);
         }
 
-        AtomicFile.WriteText(System.IO.Path.Combine(path, "config"), config.ToString(), 0x1A4, durable: options?.Fsync ?? true, options?.FileSystem);
+        AtomicFile.WriteText(System.IO.Path.Combine(path, "config"), config.ToString(), PosixPermissions.File, durable: options?.Fsync ?? true, options?.FileSystem);
         foreach (var dir in StandardDirectories)
         {
             Directory.CreateDirectory(System.IO.Path.Combine(path, dir));
@@ -137,7 +140,7 @@ public sealed class OstreeRepository
     }
 
     /// <summary>Writes <see cref="Config"/> back to <c>config</c> atomically.</summary>
-    public void SaveConfig() => AtomicFile.WriteText(System.IO.Path.Combine(Path, "config"), Config.ToString(), 0x1A4, Fsync, FileSystem);
+    public void SaveConfig() => AtomicFile.WriteText(System.IO.Path.Combine(Path, "config"), Config.ToString(), PosixPermissions.File, Fsync, FileSystem);
 
     /// <summary>Resolves a checksum, a ref, <c>remote:ref</c>, optionally followed by <c>^</c>s for parents.</summary>
     public Checksum ResolveRev(string rev) => Refs.Resolve(rev);
@@ -277,7 +280,7 @@ public sealed class OstreeRepository
 
         ulong timestamp = options.Timestamp is DateTimeOffset ts
             ? (ulong)ts.ToUnixTimeSeconds()
-            : ulong.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), out ulong sde) ? sde : (ulong)DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            : ulong.TryParse(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"), out ulong sde) ? sde : (ulong)TimeProvider.GetUtcNow().ToUnixTimeSeconds();
         var commit = new OstreeCommit(metadata, parent, options.Subject ?? string.Empty, options.Body ?? string.Empty, timestamp, rootTree, rootMeta);
         return (transaction.WriteMetadata(ObjectType.Commit, commit.Serialize()), true);
     }

@@ -20,14 +20,17 @@ public sealed class RepositoryLock : IDisposable
     /// <param name="repositoryPath">The repository directory.</param>
     /// <param name="exclusive">Exclusive (deleting objects) or shared (reading/writing objects).</param>
     /// <param name="timeout">How long to wait; libostree's default is 300 s.</param>
+    /// <param name="timeProvider">The clock the timeout is measured on; <see cref="TimeProvider.System"/> by default.</param>
     /// <param name="cancellationToken">Cancels the wait.</param>
-    public static RepositoryLock Acquire(string repositoryPath, bool exclusive, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public static RepositoryLock Acquire(string repositoryPath, bool exclusive, TimeSpan? timeout = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repositoryPath);
         var file = new FileStream(Path.Combine(repositoryPath, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
         try
         {
-            var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(300));
+            var clock = timeProvider ?? TimeProvider.System;
+            long started = clock.GetTimestamp();
+            var limit = timeout ?? TimeSpan.FromSeconds(300);
             int fd = (int)file.SafeFileHandle.DangerousGetHandle();
             var info = new LibcNative.Flock { Type = exclusive ? LibcNative.FWrLck : LibcNative.FRdLck, Whence = 0 };
             int delay = 2;
@@ -39,7 +42,7 @@ public sealed class RepositoryLock : IDisposable
                     throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Locking {repositoryPath}/.lock failed: {Marshal.GetPInvokeErrorMessage(errno)}.");
                 }
 
-                if (DateTime.UtcNow > deadline)
+                if (clock.GetElapsedTime(started) > limit)
                 {
                     throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repositoryPath}/.lock.");
                 }

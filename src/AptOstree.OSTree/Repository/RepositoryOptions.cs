@@ -17,4 +17,11 @@ public sealed record RepositoryOptions
 
     /// <summary>Overrides <c>core.lock-timeout-secs</c>.</summary>
     public TimeSpan? LockTimeout { get; init; }
+
+    /// <summary>
+    /// The clock: a commit's timestamp when neither <see cref="CommitOptions.Timestamp"/> nor <c>SOURCE_DATE_EPOCH</c>
+    /// gives one, a summary's <c>ostree.summary.last-modified</c>, the repository directory's mtime after a ref write,
+    /// and the lock timeout; <see cref="System.TimeProvider.System"/> by default.
+    /// </summary>
+    public TimeProvider? TimeProvider { get; init; }
 }

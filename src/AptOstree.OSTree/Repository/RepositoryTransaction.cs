@@ -28,7 +28,7 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         _repo = repository;
         _fs = repository.FileSystem;
-        _lock = RepositoryLock.Acquire(repository.Path, exclusive: false, repository.LockTimeout);
+        _lock = RepositoryLock.Acquire(repository.Path, exclusive: false, repository.LockTimeout, repository.TimeProvider);
         try
         {
             _stagingDirectory = StagingDirectory.Allocate(_fs, Path.Combine(repository.Path, "tmp"));
@@ -67,7 +67,7 @@ internal sealed class RepositoryTransaction : IDisposable
         }
 
         string tmp = NextTemp();
-        using (var stream = _fs.CreateFile(tmp, 0x1A4))
+        using (var stream = _fs.CreateFile(tmp, PosixPermissions.File))
         {
             stream.Write(data);
         }
@@ -136,7 +136,7 @@ internal sealed class RepositoryTransaction : IDisposable
             string dir = final[..final.LastIndexOf('/')];
             if (dirs.Add(dir) && !System.IO.Directory.Exists(dir))
             {
-                _ = LibcNative.Mkdir(dir, 0x1FF);
+                _ = LibcNative.Mkdir(dir, PosixPermissions.All);
             }
 
             _fs.Rename(tmp, final);
@@ -188,7 +188,7 @@ internal sealed class RepositoryTransaction : IDisposable
     private void WriteRegular(FileHeader header, Stream content, long size, IncrementalHash hash, string tmp)
     {
         var mode = _repo.Mode;
-        if (mode == RepoMode.BareUserOnly && (header.Mode & UnixMode.PermissionMask & ~0x1FDu) != 0)
+        if (mode == RepoMode.BareUserOnly && (header.Mode & UnixMode.PermissionMask & ~UnixMode.UserOnlyPermissionMask) != 0)
         {
             throw new AptOstreeException(OstreeErrorCodes.UnsupportedMode, $"Content object with mode 0{Convert.ToString(header.Mode, 8)} has bits (setuid, setgid, sticky or o+w) that bare-user-only repositories cannot store; commit with canonical permissions.");
         }
@@ -197,7 +197,7 @@ internal sealed class RepositoryTransaction : IDisposable
         long total = 0;
         try
         {
-            using (var file = _fs.CreateFile(tmp, 0x1A4))
+            using (var file = _fs.CreateFile(tmp, PosixPermissions.File))
             {
                 Stream sink = file;
                 if (mode == RepoMode.Archive)
@@ -248,8 +248,9 @@ internal sealed class RepositoryTransaction : IDisposable
                 _fs.SetModificationTime(tmp, 0, 0);
                 break;
             case RepoMode.BareUser:
-                _fs.SetPermissions(tmp, (header.Mode & 0x1FD) | 0x100);
+                // The xattr before the mode: an unprivileged writer may not set xattrs on a file it cannot write (0444).
                 _fs.SetExtendedAttribute(tmp, "user.ostreemeta", header.SerializeUserMeta());
+                _fs.SetPermissions(tmp, (header.Mode & UnixMode.UserOnlyPermissionMask) | UnixMode.OwnerRead);
                 _fs.SetModificationTime(tmp, 0, 0);
                 break;
             case RepoMode.BareUserOnly:
@@ -280,7 +281,7 @@ internal sealed class RepositoryTransaction : IDisposable
                 _fs.CreateSymbolicLink(header.SymlinkTarget, tmp);
                 break;
             case RepoMode.BareUser:
-                using (var file = _fs.CreateFile(tmp, 0x1A4))
+                using (var file = _fs.CreateFile(tmp, PosixPermissions.File))
                 {
                     file.Write(Encoding.UTF8.GetBytes(header.SymlinkTarget));
                     file.WriteByte(0);
@@ -289,7 +290,7 @@ internal sealed class RepositoryTransaction : IDisposable
                 _fs.SetExtendedAttribute(tmp, "user.ostreemeta", header.SerializeUserMeta());
                 break;
             case RepoMode.Archive:
-                using (var file = _fs.CreateFile(tmp, 0x1A4))
+                using (var file = _fs.CreateFile(tmp, PosixPermissions.File))
                 {
                     file.Write(header.SerializeArchiveHeader(0));
                 }

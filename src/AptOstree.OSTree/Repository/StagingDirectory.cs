@@ -55,7 +55,7 @@ internal sealed class StagingDirectory : IDisposable
             string path = $"{tmpDirectory}/{BootPrefix}{RandomSuffix()}";
             try
             {
-                fs.CreateDirectory(path, 0x1ED);
+                fs.CreateDirectory(path, PosixPermissions.Directory);
             }
             catch (PosixException ex) when (ex.IsAlreadyExists)
             {

@@ -1,3 +1,4 @@
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -38,7 +39,7 @@ public static class Ed25519SummarySigner
             throw new AptOstreeException(OstreeErrorCodes.InvalidKey, "No keys passed for signing summary.");
         }
 
-        AtomicFile.Write(sigPath, bytes, 0x1A4, repository.Fsync, repository.FileSystem);
+        AtomicFile.Write(sigPath, bytes, PosixPermissions.File, repository.Fsync, repository.FileSystem);
     }
 
     /// <summary>True when a signature in <paramref name="signatureFile"/> (<c>summary.sig</c> bytes) over <paramref name="summary"/> verifies with one of <paramref name="publicKeys"/>.</summary>

@@ -16,12 +16,14 @@ public sealed class GpgSigningKey
 {
     private readonly PgpPrivateKey _privateKey;
     private readonly PgpPublicKey _publicKey;
+    private readonly TimeProvider _timeProvider;
 
-    private GpgSigningKey(PgpPrivateKey privateKey, PgpPublicKey publicKey, string fingerprint)
+    private GpgSigningKey(PgpPrivateKey privateKey, PgpPublicKey publicKey, string fingerprint, TimeProvider timeProvider)
     {
         _privateKey = privateKey;
         _publicKey = publicKey;
         Fingerprint = fingerprint;
+        _timeProvider = timeProvider;
     }
 
     /// <summary>The fingerprint of the certificate's primary key (40 hex digits, upper case), as verification reports it.</summary>
@@ -37,9 +39,11 @@ public sealed class GpgSigningKey
     /// <param name="keyId">Fingerprint, long/short key id, or user-id substring.</param>
     /// <param name="passphrase">The key's passphrase; null for an unprotected key.</param>
     /// <param name="sourceName">Names the keyring in messages.</param>
+    /// <param name="timeProvider">The clock that judges key expiry and dates signatures; the system clock when null.</param>
     /// <exception cref="AptOstreeException">Unreadable keyring, no such signing key, or a wrong passphrase (<see cref="OstreeErrorCodes.InvalidKey"/>).</exception>
-    public static GpgSigningKey Load(Stream stream, string keyId, string? passphrase = null, string sourceName = "secret keyring")
+    public static GpgSigningKey Load(Stream stream, string keyId, string? passphrase = null, string sourceName = "secret keyring", TimeProvider? timeProvider = null)
     {
+        var clock = timeProvider ?? TimeProvider.System;
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrWhiteSpace(keyId);
         List<PgpSecretKeyRing> rings;
@@ -64,9 +68,9 @@ public sealed class GpgSigningKey
             }
 
             var chosen = named.IsMasterKey
-                ? keys.Where(k => !k.IsMasterKey && CanSign(k.PublicKey)).OrderByDescending(k => k.PublicKey.CreationTime).FirstOrDefault() ?? named
+                ? keys.Where(k => !k.IsMasterKey && CanSign(k.PublicKey, clock)).OrderByDescending(k => k.PublicKey.CreationTime).FirstOrDefault() ?? named
                 : named;
-            if (!CanSign(chosen.PublicKey) || chosen.IsPrivateKeyEmpty)
+            if (!CanSign(chosen.PublicKey, clock) || chosen.IsPrivateKeyEmpty)
             {
                 throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName}: key {keyId} has no usable secret signing key.");
             }
@@ -81,28 +85,32 @@ public sealed class GpgSigningKey
                 throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName}: the secret key {keyId} cannot be unlocked (protected by a passphrase?): {ex.Message}", ex);
             }
 
-            return new GpgSigningKey(privateKey, chosen.PublicKey, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()));
+            return new GpgSigningKey(privateKey, chosen.PublicKey, Convert.ToHexString(ring.GetPublicKey().GetFingerprint()), clock);
         }
 
         throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"{sourceName} holds no secret key matching '{keyId}'.");
     }
 
     /// <summary>Reads the key named <paramref name="keyId"/> from a secret keyring file.</summary>
+    /// <param name="path">An exported secret keyring file (binary or armored).</param>
+    /// <param name="keyId">Fingerprint, long/short key id, or user-id substring.</param>
+    /// <param name="passphrase">The key's passphrase; null for an unprotected key.</param>
+    /// <param name="timeProvider">The clock that judges key expiry and dates signatures; the system clock when null.</param>
     /// <exception cref="AptOstreeException">Unreadable keyring, no such signing key, or a wrong passphrase (<see cref="OstreeErrorCodes.InvalidKey"/>).</exception>
-    public static GpgSigningKey LoadFile(string path, string keyId, string? passphrase = null)
+    public static GpgSigningKey LoadFile(string path, string keyId, string? passphrase = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = File.OpenRead(path);
-        return Load(stream, keyId, passphrase, path);
+        return Load(stream, keyId, passphrase, path, timeProvider);
     }
 
-    /// <summary>A binary detached signature (one signature packet) over <paramref name="data"/>, SHA-512, made now.</summary>
+    /// <summary>A binary detached signature (one signature packet) over <paramref name="data"/>, SHA-512, dated by the key's clock.</summary>
     internal byte[] Sign(ReadOnlySpan<byte> data)
     {
         var generator = new PgpSignatureGenerator(_publicKey.Algorithm, HashAlgorithmTag.Sha512);
         generator.InitSign(PgpSignature.BinaryDocument, _privateKey, new SecureRandom());
         var subpackets = new PgpSignatureSubpacketGenerator();
-        subpackets.SetSignatureCreationTime(false, DateTime.UtcNow);
+        subpackets.SetSignatureCreationTime(false, _timeProvider.GetUtcNow().UtcDateTime);
         subpackets.SetIssuerFingerprint(false, _publicKey);
         generator.SetHashedSubpackets(subpackets.Generate());
         generator.Update(data.ToArray());
@@ -115,7 +123,7 @@ public sealed class GpgSigningKey
         primary.GetUserIds().Any(uid => uid.Contains(keyId.Trim('<', '>'), StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Signing-capable by algorithm and by its key flags (binding or self-signature), not revoked, not expired.</summary>
-    private static bool CanSign(PgpPublicKey key)
+    private static bool CanSign(PgpPublicKey key, TimeProvider clock)
     {
         if (!key.IsMasterKey && key.Algorithm is PublicKeyAlgorithmTag.ECDH or PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.RsaEncrypt)
         {
@@ -128,7 +136,7 @@ public sealed class GpgSigningKey
         }
 
         long validSeconds = key.GetValidSeconds();
-        if (validSeconds > 0 && DateTime.UtcNow > key.CreationTime.AddSeconds(validSeconds))
+        if (validSeconds > 0 && clock.GetUtcNow().UtcDateTime > key.CreationTime.AddSeconds(validSeconds))
         {
             return false;
         }

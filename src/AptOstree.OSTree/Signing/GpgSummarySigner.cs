@@ -1,4 +1,5 @@
 using AptOstree.OpenPgp;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -25,7 +26,7 @@ public static class GpgSummarySigner
         string sigPath = Path.Combine(repository.Path, Ed25519SummarySigner.SignatureFileName);
         var container = File.Exists(sigPath) ? SignatureContainer.Parse(File.ReadAllBytes(sigPath), sigPath) : null;
         byte[] bytes = SignatureContainer.Append(container, key.Sign(summary), GpgCommitSigner.MetadataKey);
-        AtomicFile.Write(sigPath, bytes, 0x1A4, repository.Fsync, repository.FileSystem);
+        AtomicFile.Write(sigPath, bytes, PosixPermissions.File, repository.Fsync, repository.FileSystem);
     }
 
     /// <summary>Verifies the GPG signatures in <paramref name="signatureFile"/> (<c>summary.sig</c> bytes) over <paramref name="summary"/>.</summary>

@@ -1,30 +1,41 @@
 namespace AptOstree.OSTree.Sysroot;
 
 /// <summary>One deployment of a sysroot, as listed by <c>ostree admin status</c>.</summary>
-/// <param name="Index">Position in the deployment list (0 = default boot entry; a staged deployment is always 0).</param>
-/// <param name="Stateroot">The OS name (stateroot), e.g. <c>debian</c>.</param>
-/// <param name="Commit">The deployed commit.</param>
-/// <param name="DeploySerial">Distinguishes several deployments of the same commit in one stateroot.</param>
-/// <param name="BootChecksum">SHA-256 of kernel, initramfs and device trees (names <c>/boot/ostree/&lt;os&gt;-&lt;bootcsum&gt;</c>).</param>
-/// <param name="BootSerial">Distinguishes deployments sharing a boot checksum in the symlink farm.</param>
-/// <param name="Origin">The parsed <c>.origin</c> file, or null when there is none.</param>
-/// <param name="KernelArguments">Kernel options of the boot entry without <c>ostree=</c>.</param>
-/// <param name="BootEntry">The BLS entry as read from disk (null for a staged deployment).</param>
-/// <param name="IsStaged">True for a staged deployment waiting for finalization.</param>
-/// <param name="IsBooted">True for the deployment the running system booted (never for an offline sysroot).</param>
-public sealed record Deployment(
-    int Index,
-    string Stateroot,
-    Checksum Commit,
-    int DeploySerial,
-    string BootChecksum,
-    int BootSerial,
-    DeploymentOrigin? Origin,
-    KernelArguments KernelArguments,
-    BootLoaderEntry? BootEntry,
-    bool IsStaged = false,
-    bool IsBooted = false)
+public sealed record Deployment
 {
+    /// <summary>Position in the deployment list (0 = default boot entry; a staged deployment is always 0).</summary>
+    public required int Index { get; init; }
+
+    /// <summary>The OS name (stateroot), e.g. <c>debian</c>.</summary>
+    public required string Stateroot { get; init; }
+
+    /// <summary>The deployed commit.</summary>
+    public required Checksum Commit { get; init; }
+
+    /// <summary>Distinguishes several deployments of the same commit in one stateroot.</summary>
+    public required int DeploySerial { get; init; }
+
+    /// <summary>SHA-256 of kernel, initramfs and device trees (names <c>/boot/ostree/&lt;os&gt;-&lt;bootcsum&gt;</c>).</summary>
+    public required string BootChecksum { get; init; }
+
+    /// <summary>Distinguishes deployments sharing a boot checksum in the symlink farm (0 for a new or staged one).</summary>
+    public int BootSerial { get; init; }
+
+    /// <summary>The parsed <c>.origin</c> file, or null when there is none.</summary>
+    public DeploymentOrigin? Origin { get; init; }
+
+    /// <summary>Kernel options of the boot entry without <c>ostree=</c>.</summary>
+    public required KernelArguments KernelArguments { get; init; }
+
+    /// <summary>The BLS entry as read from disk (null for a staged deployment).</summary>
+    public BootLoaderEntry? BootEntry { get; init; }
+
+    /// <summary>True for a staged deployment waiting for finalization.</summary>
+    public bool IsStaged { get; init; }
+
+    /// <summary>True for the deployment the running system booted (never for an offline sysroot).</summary>
+    public bool IsBooted { get; init; }
+
     /// <summary><c>&lt;commit&gt;.&lt;serial&gt;</c>, the deployment directory's name.</summary>
     public string Name => $"{Commit}.{DeploySerial}";
 

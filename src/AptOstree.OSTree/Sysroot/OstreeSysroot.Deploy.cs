@@ -159,7 +159,18 @@ public sealed partial class OstreeSysroot
         _fs.Sync(dir);
         AtomicFile.WriteText($"{dir}.origin", origin.ToString(), PosixPermissions.File, durable: true, _fs);
         var entry = new BootLoaderEntry(KernelEntryValues(os, kernel));
-        return (new Deployment(0, os, commit, serial, kernel.BootChecksum, 0, origin, kargs, entry), kernel);
+        var deployment = new Deployment
+        {
+            Index = 0,
+            Stateroot = os,
+            Commit = commit,
+            DeploySerial = serial,
+            BootChecksum = kernel.BootChecksum,
+            Origin = origin,
+            KernelArguments = kargs,
+            BootEntry = entry,
+        };
+        return (deployment, kernel);
     }
 
     /// <summary>

@@ -87,8 +87,18 @@ public sealed partial class OstreeSysroot
 
         var entry = new BootLoaderEntry(file.GetKeys(StagedGroup).Where(k => k.StartsWith("entry-", StringComparison.Ordinal))
             .Select(k => new KeyValuePair<string, string>(k["entry-".Length..], file.GetString(StagedGroup, k)!)));
-        return new Deployment(0, os, commit, serial, bootcsum, 0, ReadOrigin($"{dir}.origin"),
-            KernelArguments.Parse(file.GetString(StagedGroup, "kargs") ?? string.Empty), entry, IsStaged: true);
+        return new Deployment
+        {
+            Index = 0,
+            Stateroot = os,
+            Commit = commit,
+            DeploySerial = serial,
+            BootChecksum = bootcsum,
+            Origin = ReadOrigin($"{dir}.origin"),
+            KernelArguments = KernelArguments.Parse(file.GetString(StagedGroup, "kargs") ?? string.Empty),
+            BootEntry = entry,
+            IsStaged = true,
+        };
     }
 
     private bool IsInBootEntries(string os, Checksum commit, int serial)

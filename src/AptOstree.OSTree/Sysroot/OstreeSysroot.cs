@@ -63,7 +63,7 @@ public sealed partial class OstreeSysroot
             throw new AptOstreeException(DeploymentErrorCodes.NotASysroot, $"'{Path}' has no repository at ostree/repo.");
         }
 
-        return OstreeRepository.Open(path, new RepositoryOptions { FileSystem = _fs });
+        return OstreeRepository.Open(path, new RepositoryOptions { FileSystem = _fs, TimeProvider = _time });
     }
 
     private string Root => Path == "/" ? string.Empty : Path;
@@ -210,8 +210,18 @@ public sealed partial class OstreeSysroot
             throw new AptOstreeException(DeploymentErrorCodes.InvalidBootConfiguration, $"{file}: deployment directory '{deployDir}' does not exist.");
         }
 
-        return new Deployment(index, link.Value.Stateroot, commit, serial, link.Value.BootChecksum, link.Value.BootSerial,
-            ReadOrigin($"{deployDir}.origin"), StripOstreeArguments(options), entry);
+        return new Deployment
+        {
+            Index = index,
+            Stateroot = link.Value.Stateroot,
+            Commit = commit,
+            DeploySerial = serial,
+            BootChecksum = link.Value.BootChecksum,
+            BootSerial = link.Value.BootSerial,
+            Origin = ReadOrigin($"{deployDir}.origin"),
+            KernelArguments = StripOstreeArguments(options),
+            BootEntry = entry,
+        };
     }
 
     private DeploymentOrigin? ReadOrigin(string path)

@@ -29,7 +29,7 @@ public sealed class OstreeSysrootFactory
         ArgumentException.ThrowIfNullOrEmpty(path);
         string repo = $"{path.TrimEnd('/')}/ostree/repo";
         var repository = _fileSystem.TryGetStatus($"{repo}/config", out _)
-            ? OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory })
+            ? OstreeRepository.Open(repo, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory, TimeProvider = _timeProvider })
             : null;
         return new OstreeSysroot(path, repository, _fileSystem, _loggerFactory.CreateLogger<OstreeSysroot>(), timeProvider: _timeProvider);
     }
@@ -38,7 +38,7 @@ public sealed class OstreeSysrootFactory
     public OstreeSysroot InitializeFileSystem(string path, bool modern = false)
     {
         var mode = LibcPosixFileSystem.IsRoot ? RepoMode.Bare : RepoMode.BareUser;
-        OstreeSysroot.InitializeFileSystem(path, repo => OstreeRepository.Create(repo, mode, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory }), modern, _fileSystem);
+        OstreeSysroot.InitializeFileSystem(path, repo => OstreeRepository.Create(repo, mode, new RepositoryOptions { FileSystem = _fileSystem, LoggerFactory = _loggerFactory, TimeProvider = _timeProvider }), modern, _fileSystem);
         return Open(path);
     }
 }

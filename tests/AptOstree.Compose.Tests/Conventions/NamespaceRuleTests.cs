@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using AptOstree.Compose;
 using AptOstree.Deb;
 using AptOstree.OSTree;
+using AptOstree.OpenPgp;
 
 namespace AptOstree.Compose.Tests.Conventions;
 
@@ -15,7 +16,8 @@ public sealed class NamespaceRuleTests
 {
     private static readonly Dictionary<Assembly, string[]> AllowedNamespaces = new()
     {
-        [typeof(Checksum).Assembly] = ["AptOstree", "AptOstree.Posix", "AptOstree.OpenPgp"],
+        [typeof(Checksum).Assembly] = ["AptOstree", "AptOstree.Posix"],
+        [typeof(OpenPgpKeyring).Assembly] = ["AptOstree.OpenPgp"],
         [typeof(DebPackage).Assembly] = ["AptOstree.Deb", "AptOstree.Deb.Apt", "AptOstree.Deb.Solver", "AptOstree.Deb.Dpkg"],
         [typeof(OstreeRepository).Assembly] = ["AptOstree.OSTree", "AptOstree.OSTree.GVariant", "AptOstree.OSTree.Sysroot"],
         [typeof(BaseImageReference).Assembly] = ["AptOstree.Compose", "AptOstree.Compose.Layering", "AptOstree.Compose.Images"],

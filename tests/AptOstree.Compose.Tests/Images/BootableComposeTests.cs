@@ -20,6 +20,7 @@ public sealed class BootableComposeTests(ITestOutputHelper output)
         Skip.IfNot(LibcPosixFileSystem.IsRoot, "The compose runs its maintainer scripts as root (the interim configure sandbox); CI runs as root.");
         var (repo, result, _) = await BootableTreeCompose.ComposeAsync(output.WriteLine);
         string commit = result.Commit!.Value.ToString();
+        Assert.Equal([BootableTreeCompose.TreefileKernelArgument], repo.ReadCommit(result.Commit.Value).GetMetadata(ImportMetadata.KernelCommandLine)?.AsStrings());
         Assert.Contains(result.Packages, p => p.Name.StartsWith("linux-image-", StringComparison.Ordinal) && p.Name.EndsWith("-amd64", StringComparison.Ordinal) && p.Name != "linux-image-amd64");
 
         string modules = Ls(repo.Path, commit, "/usr/lib/modules");

@@ -22,6 +22,9 @@ internal static class BootableTreeCompose
     /// <summary>The unit the kernel command line boots (<c>systemd.unit=</c>): the marker, then power-off.</summary>
     public const string MarkerTarget = "aptostree-boot-marker.target";
 
+    /// <summary>The test treefile's <c>kernel.cmdline</c>: the image's boot entry carries it, and the booted kernel shows it.</summary>
+    public const string TreefileKernelArgument = "aptostree.treefile-karg=1";
+
     // The marker unit and script, installed by the treefile's postprocess step (inside the script sandbox).
     private const string MarkerPostprocess = """
         set -eu
@@ -83,6 +86,7 @@ internal static class BootableTreeCompose
         var text = new StringBuilder()
             .Append("include: ").Append(Path.GetFileName(SampleTreefile)).Append('\n')
             .Append("ref: ").Append(Ref).Append('\n')
+            .Append("kernel:\n  package: linux-image-amd64\n  cmdline: [").Append(TreefileKernelArgument).Append("]\n")
             .Append("postprocess:\n  - |\n");
         foreach (var line in MarkerPostprocess.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {

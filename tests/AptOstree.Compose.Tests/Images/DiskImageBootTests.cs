@@ -118,6 +118,7 @@ public sealed class DiskImageBootTests(ITestOutputHelper output)
         Assert.True(boot.Lines.Count > 0, $"no marker on the serial console after {boot.Duration.TotalSeconds:F0} s; last lines:\n{boot.Tail}");
         string cmdline = boot.Value("cmdline") ?? string.Empty;
         Assert.Matches(@"(^| )ostree=/ostree/boot\.[01]/", cmdline);
+        Assert.Contains(BootableTreeCompose.TreefileKernelArgument, cmdline.Split(' '));
         Assert.Equal("yes", boot.Value("ostree-booted"));
         Assert.Contains(boot.Status, l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(commit, StringComparison.Ordinal));
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AptOstree.Compose.Images;
 using AptOstree.OSTree;
+using AptOstree.OSTree.GVariant;
 using AptOstree.OSTree.Sysroot;
 using AptOstree.Posix;
 using AptOstree.Testing;
@@ -62,6 +63,25 @@ public sealed class DiskImageBuilderTests
     }
 
     [SkippableFact]
+    public async Task BuildAsync_CommitWithTreefileKernelCmdline_BootEntryCarriesItBeforeTheCallersArguments()
+    {
+        using var temp = RequireTools();
+        var (repo, commit) = CommitFakeBootableTree(temp, kernelCommandLine: ["console=ttyS0,115200n8", "aptostree.treefile-karg=1"]);
+        string image = temp.Combine("disk.img");
+        var uuid = Guid.Parse("5d1c0f3a-7b2e-4c6d-9e8f-a0b1c2d3e4f5");
+        await new DiskImageBuilder().BuildAsync(repo, Ref, image, new DiskImageOptions { RootFileSystemUuid = uuid, KernelArguments = ["rw"] });
+
+        string root = Extract(image, ReadPartitions(image)[1], temp.Combine("root.img"));
+        string copy = temp.Combine("sysroot-copy");
+        Directory.CreateDirectory(copy);
+        ExternalTool.Run("debugfs", ["-R", $"rdump / {copy}", root]).EnsureSuccess("debugfs rdump");
+        var entry = BootLoaderEntry.Parse(File.ReadAllText(Directory.GetFiles($"{copy}/boot/loader/entries").Single()));
+        Assert.Equal(["root=UUID=" + uuid, "console=ttyS0,115200n8", "aptostree.treefile-karg=1", "rw"], entry.Options.Arguments.Take(4));
+        string status = ExternalTool.Output("ostree", "admin", "status", $"--sysroot={copy}");
+        Assert.Contains($"testos {commit}.0", status, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task BuildAsync_SizeTooSmall_ThrowsWithTheNeededSizeAndWritesNothing()
     {
         using var temp = RequireTools();
@@ -114,7 +134,7 @@ public sealed class DiskImageBuilderTests
     }
 
     /// <summary>A tiny tree in the bootable layout (a stand-in kernel and initramfs; not bootable, but deployable).</summary>
-    private static (string Repo, string Commit) CommitFakeBootableTree(TempDirectory temp)
+    private static (string Repo, string Commit) CommitFakeBootableTree(TempDirectory temp, IReadOnlyList<string>? kernelCommandLine = null)
     {
         string tree = temp.Combine("tree");
         Directory.CreateDirectory($"{tree}/usr/lib/modules/6.1.0-test");
@@ -124,7 +144,8 @@ public sealed class DiskImageBuilderTests
         File.WriteAllText($"{tree}/usr/lib/os-release", "ID=testos\nPRETTY_NAME=\"Test OS\"\n");
         File.WriteAllText($"{tree}/usr/etc/hostname", "test\n");
         string repo = temp.Combine("repo");
-        var checksum = OstreeRepository.Create(repo, RepoMode.Bare).Commit(tree, new CommitOptions { Branch = Ref });
+        var metadata = kernelCommandLine is null ? null : new List<KeyValuePair<string, GVariantValue>> { new(ImportMetadata.KernelCommandLine, GVariantValue.FromStrings(kernelCommandLine)) };
+        var checksum = OstreeRepository.Create(repo, RepoMode.Bare).Commit(tree, new CommitOptions { Branch = Ref, Metadata = metadata });
         return (repo, checksum.ToString());
     }
 

@@ -51,10 +51,13 @@ public sealed class LayeringByNameTests
         var dry = await layering.InstallAsync(["greet"], new LayeringOptions { DryRun = true });
         Assert.Equal(["greet", "libgreet"], dry.Plan.Added.Select(p => p.Name));
         Assert.True(dry.Plan.DownloadSize > 0);
+        Assert.Equal(["greet", "libgreet"], dry.Plan.ScriptsUnknown.Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.False(dry.Changed);
         Assert.Equal(before, sr.OstreeStatus().Text);
 
         var result = await layering.InstallAsync(["greet"]);
+        Assert.Empty(result.Plan.Scripts);
+        Assert.Empty(result.Plan.ScriptsUnknown);
         var (oracle, _) = sr.OstreeStatus();
         Assert.Equal([result.Commit!.Value.ToString(), baseCommit], oracle.Select(d => d.Commit));
         Assert.Equal(["base-files 12.4 amd64", "bash 5.2.15-2 amd64", "greet 1.0 amd64", "libgreet 1.0 amd64"], sr.DpkgQuery(oracle[0].Commit));
@@ -81,6 +84,50 @@ public sealed class LayeringByNameTests
         await layering.ResetAsync();
         var together = await layering.InstallAsync(["greet", LocalDeb(sr, "uses-lib", "libgreet")]);
         Assert.Equal(local.Commit, together.Commit);
+    }
+
+    [SkippableFact]
+    public async Task Install_SourcesHaveNewerVersions_LayeredVersionsHeldUntilUpgradeAndVersionRequestsStay()
+    {
+        var (sr, repo, _) = Deployed();
+        using var _1 = sr;
+        using var _2 = repo;
+        repo.Add("pinned", "1.0");
+        repo.Add("pinned", "2.0");
+        repo.Publish();
+        var layering = PackageLayering.Open(sr.Path);
+        await layering.InstallAsync(["greet", "pinned=1.0", LocalDeb(sr, "uses-lib", "libgreet")]);
+
+        // The sources move on: greet and libgreet 2.0.
+        repo.Add("libgreet", "2.0");
+        repo.Add("greet", "2.0", fields: [("Depends", "libgreet (>= 2.0), bash")]);
+        repo.Add("extra");
+        repo.Publish();
+
+        // Another install keeps what is layered at its version: only extra is added.
+        var extra = await layering.InstallAsync(["extra"]);
+        Assert.Equal(["extra"], extra.Plan.Added.Select(p => p.Name));
+        Assert.Equal(["base-files 12.4 amd64", "bash 5.2.15-2 amd64", "extra 1.0 amd64", "greet 1.0 amd64", "libgreet 1.0 amd64", "pinned 1.0 amd64", "uses-lib 1.0 all"],
+            sr.DpkgQuery(extra.Commit!.Value.ToString()));
+
+        // upgrade re-resolves names against the new base and the sources as they are now; a version request and a local .deb stay.
+        string newStatus = LayeringSysroot.Stanza("base-files", "12.5") + LayeringSysroot.Stanza("bash", "5.2.15-2");
+        sr.Commit(sr.NewTree(newStatus), "2", LayeringSysroot.Branch, $"--add-metadata-string={RecordedSources.MetadataKey}={repo.Deb822}");
+        var upgraded = await layering.UpgradeAsync();
+        Assert.Equal(["base-files 12.5 amd64", "bash 5.2.15-2 amd64", "extra 1.0 amd64", "greet 2.0 amd64", "libgreet 2.0 amd64", "pinned 1.0 amd64", "uses-lib 1.0 all"],
+            sr.DpkgQuery(upgraded.Commit!.Value.ToString()));
+        Assert.Contains("requested=extra;greet;pinned=1.0;", File.ReadAllText(DeploymentOrigin(sr)), StringComparison.Ordinal);
+
+        // uninstall by name drops a version request too.
+        var removed = await layering.UninstallAsync(["pinned"]);
+        Assert.Equal(["pinned 1.0 amd64"], removed.Plan.Removed.Select(p => p.ToString()));
+        Assert.Contains("requested=extra;greet;\n", File.ReadAllText(DeploymentOrigin(sr)), StringComparison.Ordinal);
+    }
+
+    private static string DeploymentOrigin(LayeringSysroot sr)
+    {
+        var d = sr.OstreeStatus().Deployments[0];
+        return $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{d.Commit}.{d.Serial}.origin";
     }
 
     [SkippableFact]

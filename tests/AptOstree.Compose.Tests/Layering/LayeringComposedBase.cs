@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using AptOstree.Compose.Layering;
 using AptOstree.OSTree;
 using AptOstree.Testing;
 
@@ -52,12 +53,17 @@ public sealed class LayeringComposedBase
         }
     }
 
-    /// <summary>Pulls the composed commit into <paramref name="sysroot"/>'s repository, adds a stand-in kernel, commits it on the test branch (a new commit per <paramref name="version"/>) and deploys it.</summary>
-    internal string DeployInto(LayeringSysroot sysroot, string version = "1", bool deploy = true)
+    /// <summary>
+    /// Pulls the composed commit (or <paramref name="commit"/> of the repository at <paramref name="repositoryPath"/>)
+    /// into <paramref name="sysroot"/>'s repository, adds a stand-in kernel, commits it on the test branch (a new
+    /// commit per <paramref name="version"/>) and deploys it.
+    /// </summary>
+    internal string DeployInto(LayeringSysroot sysroot, string version = "1", bool deploy = true, string? repositoryPath = null, Checksum? commit = null)
     {
-        LayeringSysroot.Ostree("pull-local", $"--repo={sysroot.Repo}", RepositoryPath, Commit.ToString());
+        var source = commit ?? Commit;
+        LayeringSysroot.Ostree("pull-local", $"--repo={sysroot.Repo}", repositoryPath ?? RepositoryPath, source.ToString());
         var repo = OstreeRepository.Open(sysroot.Repo);
-        var root = MutableTree.FromCommit(repo, Commit);
+        var root = MutableTree.FromCommit(repo, source);
         var modules = root.EnsureDirectory("usr/lib/modules/6.1.0-test");
         foreach (var (name, text) in new[] { ("vmlinuz", "kernel"), ("initramfs.img", "initramfs") })
         {
@@ -66,15 +72,38 @@ public sealed class LayeringComposedBase
             modules.SetFile(name, repo.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), s, bytes.Length));
         }
 
-        var composed = repo.ReadCommit(Commit);
+        var composed = repo.ReadCommit(source);
         var metadata = composed.Metadata.Where(kv => kv.Key != "version").Append(new("version", OSTree.GVariant.GVariantValue.FromString(version))).ToList();
-        var commit = repo.CommitTree(root, new CommitOptions { Branch = LayeringSysroot.Branch, Timestamp = composed.Time, Metadata = metadata, Subject = "layering test base " + version });
+        var based = repo.CommitTree(root, new CommitOptions { Branch = LayeringSysroot.Branch, Timestamp = composed.Time, Metadata = metadata, Subject = "layering test base " + version });
         if (deploy)
         {
             sysroot.Deploy(LayeringSysroot.Branch);
         }
 
-        return commit.ToString();
+        return based.ToString();
+    }
+
+    /// <summary>
+    /// Composes <paramref name="treefileText"/> with <see cref="TreeComposer"/> into <paramref name="repository"/> from
+    /// the bookworm snapshot plus <paramref name="extra"/> (a local repository: its sources and its lists are added),
+    /// sharing the compose tests' .deb cache under their lock.
+    /// </summary>
+    internal async Task<Checksum> ComposeWithAsync(string treefileText, OstreeRepository repository, LayeringAptRepository extra, string listsDirectory, string workDirectory)
+    {
+        string recorded = OstreeRepository.Open(RepositoryPath).ReadCommit(Commit).GetMetadata(RecordedSources.MetadataKey)?.AsString()
+            ?? throw new InvalidOperationException("The layering base records no sources.");
+        Directory.CreateDirectory(listsDirectory);
+        foreach (var f in Directory.EnumerateFiles(ListsDirectory))
+        {
+            File.Copy(f, Path.Combine(listsDirectory, Path.GetFileName(f)), overwrite: true);
+        }
+
+        await new Deb.Apt.RepositoryClient().UpdateAllAsync(Deb.Apt.SourcesList.ParseDeb822(extra.Deb822, "test repository"), listsDirectory, "amd64");
+        var treefile = TreefileLoader.Parse(treefileText, "layering-compose.yaml") with { Sources = [recorded, extra.Deb822] };
+        string shared = "/tmp/aptostree-test-cache/compose";
+        using var gate = TestCache.Lock(Path.Combine(shared, ".lock"));
+        var result = await new TreeComposer(repository).ComposeAsync(treefile, new ComposeOptions { CacheDirectory = Path.Combine(shared, "cache"), ListsDirectory = listsDirectory, WorkDirectory = workDirectory });
+        return result.Commit!.Value;
     }
 
     private void Compose()

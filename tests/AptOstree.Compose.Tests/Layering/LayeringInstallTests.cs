@@ -7,9 +7,9 @@ namespace AptOstree.Compose.Tests.Layering;
 /// <summary>install, uninstall, rollback and reset of local .deb files on a small deployed tree, checked with <c>ostree admin status</c> and <c>dpkg-query</c>.</summary>
 public sealed class LayeringInstallTests
 {
-    private static readonly string BaseStatus = LayeringSysroot.Stanza("base-files", "12.4") + LayeringSysroot.Stanza("bash", "5.2.15-2");
+    internal static readonly string BaseStatus = LayeringSysroot.Stanza("base-files", "12.4") + LayeringSysroot.Stanza("bash", "5.2.15-2");
 
-    private static string BuildDeb(LayeringSysroot sr, string name, string version = "1.0", Action<DebBuilder>? customize = null)
+    internal static string BuildDeb(LayeringSysroot sr, string name, string version = "1.0", Action<DebBuilder>? customize = null)
     {
         var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
             .SetControlFields([
@@ -96,6 +96,100 @@ public sealed class LayeringInstallTests
     }
 
     [SkippableFact]
+    public async Task Install_PackagesWithTriggerInterests_RegistryAsDpkgUnpackWritesIt()
+    {
+        ExternalTool.Require("dpkg");
+        using var sr = new LayeringSysroot();
+        string baseCommit = sr.Commit(sr.NewTree(BaseStatus, tree =>
+        {
+            Directory.CreateDirectory($"{tree}/usr/share/dpkg/database/triggers");
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/File", "/usr/lib/x86_64-linux-gnu/gdk-pixbuf-2.0 bash/noawait\n");
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/aotest-trig", "base-files\n");
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/Lock", string.Empty);
+            File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/Unincorp", string.Empty);
+        }), "1");
+        sr.Deploy(LayeringSysroot.Branch);
+        var layering = PackageLayering.Open(sr.Path);
+        string a = BuildDeb(sr, "aotest-a", customize: d => d.AddControlFile("triggers", "interest /usr/share/aotest-hooks\ninterest-noawait /usr/lib/aotest\ninterest aotest-trig\n"u8.ToArray()));
+        string b = BuildDeb(sr, "aotest-b", customize: d => d.AddControlFile("triggers", "# comment\ninterest-noawait aotest-trig\ninterest-await /usr/share/aotest-b\n"u8.ToArray()));
+
+        // The oracle: dpkg --unpack of the same .debs, one after the other, into a copy of the base's database.
+        string oracleRoot = sr.Temp("dpkg-root");
+        Directory.CreateDirectory($"{oracleRoot}/var/lib");
+        LayeringSysroot.Ostree("checkout", $"--repo={sr.Repo}", "--force-copy", "--subpath=/usr/share/dpkg/database", baseCommit, $"{oracleRoot}/var/lib/dpkg");
+        Dictionary<string, string> DpkgUnpack(string deb)
+        {
+            ExternalTool.Run("dpkg", [$"--root={oracleRoot}", "--unpack", deb]).EnsureSuccess("dpkg --unpack " + deb);
+            return Registry($"{oracleRoot}/var/lib/dpkg/triggers");
+        }
+
+        static Dictionary<string, string> Registry(string dir) =>
+            Directory.EnumerateFiles(dir).Where(f => Path.GetFileName(f) is not ("Lock" or "Unincorp"))
+                .ToDictionary(f => Path.GetFileName(f), File.ReadAllText, StringComparer.Ordinal);
+
+        string DeployedTriggers()
+        {
+            var d = sr.OstreeStatus().Deployments[0];
+            return $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{d.Commit}.{d.Serial}/usr/share/dpkg/database/triggers";
+        }
+
+        await layering.InstallAsync([a]);
+        var afterA = DpkgUnpack(a);
+        Assert.Equal("/usr/lib/x86_64-linux-gnu/gdk-pixbuf-2.0 bash/noawait\n/usr/share/aotest-hooks aotest-a\n/usr/lib/aotest aotest-a/noawait\n", afterA["File"]);
+        Assert.Equal(afterA, Registry(DeployedTriggers()));
+
+        var stepwise = await layering.InstallAsync([b]);
+        Assert.Equal(DpkgUnpack(b), Registry(DeployedTriggers()));
+        Assert.Equal("base-files\naotest-a\naotest-b/noawait\n", File.ReadAllText($"{DeployedTriggers()}/aotest-trig"));
+
+        // A rebuild from the base registers the same interests.
+        await layering.ResetAsync();
+        Assert.Equal(stepwise.Commit, (await layering.InstallAsync([a, b])).Commit);
+    }
+
+    [SkippableFact]
+    public async Task Install_BaseRecordsPathFilters_LayeredDocsAndLocalesFilteredAsDpkgDoes()
+    {
+        ExternalTool.Require("dpkg");
+        string[] rules = ["path-exclude=/usr/share/locale/*", "path-include=/usr/share/locale/de/*", "path-exclude=/usr/share/doc/*", "path-include=/usr/share/doc/*/copyright"];
+        using var sr = new LayeringSysroot();
+        sr.Commit(sr.NewTree(BaseStatus, tree =>
+        {
+            Directory.CreateDirectory($"{tree}/usr/etc/dpkg/dpkg.cfg.d");
+            File.WriteAllText($"{tree}/usr/etc/dpkg/dpkg.cfg.d/aptostree-path-filters", "# as a compose with documentation: false and install-langs: [de] writes it\n" + string.Join('\n', rules) + "\n");
+        }), "1");
+        sr.Deploy(LayeringSysroot.Branch);
+        string deb = BuildDeb(sr, "doctool", customize: d => d
+            .AddDirectory("usr/share").AddDirectory("usr/share/doc").AddDirectory("usr/share/doc/doctool")
+            .AddFile("usr/share/doc/doctool/README", "read me\n").AddFile("usr/share/doc/doctool/copyright", "licence\n")
+            .AddDirectory("usr/share/locale").AddDirectory("usr/share/locale/de").AddDirectory("usr/share/locale/de/LC_MESSAGES")
+            .AddFile("usr/share/locale/de/LC_MESSAGES/doctool.mo", "de\n")
+            .AddDirectory("usr/share/locale/fr").AddDirectory("usr/share/locale/fr/LC_MESSAGES")
+            .AddFile("usr/share/locale/fr/LC_MESSAGES/doctool.mo", "fr\n"));
+
+        await PackageLayering.Open(sr.Path).InstallAsync([deb]);
+
+        // The oracle: dpkg --unpack with the same rules on the command line.
+        string oracleRoot = sr.Temp("dpkg-root");
+        Directory.CreateDirectory($"{oracleRoot}/var/lib/dpkg/info");
+        Directory.CreateDirectory($"{oracleRoot}/var/lib/dpkg/updates");
+        File.WriteAllText($"{oracleRoot}/var/lib/dpkg/status", string.Empty);
+        ExternalTool.Run("dpkg", [$"--root={oracleRoot}", .. rules.Select(r => "--" + r), "--unpack", deb]).EnsureSuccess("dpkg --unpack " + deb);
+        var d = sr.OstreeStatus().Deployments[0];
+        string deployed = $"{sr.Path}/ostree/deploy/{LayeringSysroot.Os}/deploy/{d.Commit}.{d.Serial}";
+        static List<string> Under(string root) =>
+            Directory.EnumerateFileSystemEntries($"{root}/usr/share", "*", SearchOption.AllDirectories)
+                .Select(p => p[root.Length..]).Where(p => p.StartsWith("/usr/share/doc", StringComparison.Ordinal) || p.StartsWith("/usr/share/locale", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).ToList();
+        var expected = Under(oracleRoot);
+        Assert.Contains("/usr/share/doc/doctool/copyright", expected);
+        Assert.Contains("/usr/share/locale/de/LC_MESSAGES/doctool.mo", expected);
+        Assert.DoesNotContain("/usr/share/locale/fr/LC_MESSAGES/doctool.mo", expected);
+        Assert.Equal(expected, Under(deployed));
+        Assert.DoesNotContain("/usr/share/doc/doctool/README", ExternalTool.Output("dpkg-query", $"--admindir={deployed}/usr/share/dpkg/database", "-L", "doctool"), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
     public async Task Install_FullRebuildFromBase_GivesSameTreeAsIncremental()
     {
         using var sr = Deployed(out _);
@@ -130,8 +224,11 @@ public sealed class LayeringInstallTests
         Assert.Contains("clash", conflict.Message, StringComparison.Ordinal);
 
         Assert.Equal(before, sr.OstreeStatus().Text);
-        var dry = await layering.InstallAsync([BuildDeb(sr, "drytool")], new LayeringOptions { DryRun = true });
-        Assert.Equal(["drytool"], dry.Plan.Added.Select(p => p.Name));
+        string scripted = BuildDeb(sr, "drytool", customize: d => d.AddMaintainerScript("preinst", "#!/bin/sh\nexit 0\n").AddMaintainerScript("postinst", "#!/bin/sh\nexit 0\n"));
+        var dry = await layering.InstallAsync([scripted, BuildDeb(sr, "quiettool")], new LayeringOptions { DryRun = true });
+        Assert.Equal(["drytool", "quiettool"], dry.Plan.Added.Select(p => p.Name));
+        Assert.Equal(["drytool.preinst", "drytool.postinst"], dry.Plan.Scripts);
+        Assert.Empty(dry.Plan.ScriptsUnknown);
         Assert.False(dry.Changed);
         Assert.Equal(before, sr.OstreeStatus().Text);
     }

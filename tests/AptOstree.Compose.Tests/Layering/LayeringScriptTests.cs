@@ -48,8 +48,11 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         Assert.Equal(before, sr.OstreeStatus().Text);
 
         string postinst = "#!/bin/sh\nset -e\nif [ \"$1\" = configure ]; then\n  adduser --system --group --no-create-home --home /nonexistent aosvc\nfi\n";
-        var result = await layering.InstallAsync([ScriptedDeb(sr, "svc-user", postinst)], options);
+        string svcUser = ScriptedDeb(sr, "svc-user", postinst);
+        Assert.Equal(["svc-user.postinst"], (await layering.InstallAsync([svcUser], options with { DryRun = true })).Plan.Scripts);
+        var result = await layering.InstallAsync([svcUser], options);
         Assert.True(result.Changed);
+        Assert.Equal(["svc-user.postinst"], result.Plan.Scripts);
         var (oracle, _) = sr.OstreeStatus();
         Assert.Equal([result.Commit!.Value.ToString(), baseCommit], oracle.Select(d => d.Commit));
         string dir = DeployDir(sr);
@@ -68,5 +71,45 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         string upgradedDir = DeployDir(sr);
         Assert.NotEqual(dir, upgradedDir);
         Assert.StartsWith("aosvc:x:", ExternalTool.Output("chroot", upgradedDir, "getent", "passwd", "aosvc"), StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public async Task Install_PackageWithFileTriggerInterest_LaterLayeredPackageActivatesIt()
+    {
+        composed.Require();
+        using var sr = new LayeringSysroot();
+        composed.DeployInto(sr);
+        var layering = PackageLayering.Open(sr.Path);
+        var options = new LayeringOptions { ListsDirectory = composed.ListsDirectory };
+        static string Deb(LayeringSysroot sr, string name, Action<DebBuilder> customize)
+        {
+            string path = sr.Temp($"{name}_1.0_all.deb");
+            var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+                .SetControlFields([
+                    new("Package", name), new("Version", "1.0"), new("Architecture", "all"),
+                    new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering trigger test package"),
+                ])
+                .AddDirectory("usr").AddDirectory("usr/share");
+            customize(builder);
+            builder.Build(path);
+            return path;
+        }
+
+        string owner = Deb(sr, "hook-owner", d => d
+            .AddDirectory("usr/share/aotest-hooks")
+            .AddControlFile("triggers", "interest /usr/share/aotest-hooks\n"u8.ToArray())
+            .AddMaintainerScript("postinst", "#!/bin/sh\nset -e\nif [ \"$1\" = triggered ]; then echo \"$2\" >> /etc/aotest-triggered; fi\n"));
+        string user = Deb(sr, "hook-user", d => d.AddDirectory("usr/share/aotest-hooks").AddFile("usr/share/aotest-hooks/user.hook", "hook\n"));
+
+        await layering.InstallAsync([owner], options);
+        string dir = DeployDir(sr);
+        Assert.Contains("/usr/share/aotest-hooks hook-owner\n", File.ReadAllText($"{dir}/usr/share/dpkg/database/triggers/File"), StringComparison.Ordinal);
+        Assert.False(File.Exists($"{dir}/usr/etc/aotest-triggered"));
+
+        // hook-user's file lies under hook-owner's interest: dpkg runs hook-owner's postinst with "triggered".
+        await layering.InstallAsync([user], options);
+        string after = DeployDir(sr);
+        Assert.Equal("/usr/share/aotest-hooks\n", File.ReadAllText($"{after}/usr/etc/aotest-triggered"));
+        Assert.Equal("install ok installed", ExternalTool.Output("dpkg-query", $"--admindir={after}/usr/share/dpkg/database", "-W", "-f", "${Status}", "hook-owner"));
     }
 }

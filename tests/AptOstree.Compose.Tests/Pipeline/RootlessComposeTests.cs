@@ -12,6 +12,28 @@ namespace AptOstree.Compose.Tests.Pipeline;
 [Collection(nameof(MinbaseComposeCollection))]
 public sealed class RootlessComposeTests(MinbaseComposeFixture fixture, ITestOutputHelper output)
 {
+    /// <summary>A package or a script may leave a file the owner cannot write (0444): its bare-user object still gets its xattr.</summary>
+    [SkippableFact]
+    public void BareUserRepository_UnprivilegedWriterCommitsA0444File_OstreeReadsTheModeAndFsckIsClean()
+    {
+        ExternalTool.Require("runuser", "dotnet", "ostree");
+        UnprivilegedTestUser.Ensure();
+        string dir = UnprivilegedTestUser.CreateDirectory("aptostree-rootless-readonly-");
+        try
+        {
+            string repo = Path.Combine(dir, "repo");
+            var run = UnprivilegedTestUser.Run(SandboxProbe.Command("commit-readonly", repo, "test/readonly"));
+            Assert.True(run.ExitCode == 0, $"the unprivileged commit exited {run.ExitCode}: {run.StandardOutput}{run.StandardError}");
+            Assert.Equal(0, UnprivilegedTestUser.Run(["ostree", "fsck", "--repo=" + repo]).ExitCode);
+            string listing = ExternalTool.Run("ostree", ["ls", "--repo=" + repo, "test/readonly", "/usr/etc/readonly.conf"]).EnsureSuccess("ostree ls").StandardOutput;
+            Assert.StartsWith("-00444 0 0", listing.Trim(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            UnprivilegedTestUser.Run(["rm", "-rf", dir]);
+        }
+    }
+
     [SkippableFact]
     public void Compose_AsUnprivilegedUser_SameCommitChecksumAsRootAndOstreeFsckIsClean()
     {

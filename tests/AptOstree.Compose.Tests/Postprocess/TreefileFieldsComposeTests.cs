@@ -88,5 +88,17 @@ public sealed class TreefileFieldsComposeTests(MinbaseComposeFixture fixture)
         Assert.True(verify.StandardOutput.Contains("missing     /usr/share/lintian/overrides", StringComparison.Ordinal), "dpkg --verify: " + verify.StandardOutput);
         Assert.Equal(["??5??????   /usr/lib/os-release"], problems);
         Assert.DoesNotContain("/usr/share/doc/dpkg/changelog", File.ReadAllText(Path.Combine(checkout, VarTmpfiles.DpkgDatabase, "info/dpkg.list")), StringComparison.Ordinal);
+
+        // The treefile names add-files by path only: new bytes in the same file are a change, the next compose commits them.
+        var options = new ComposeOptions { CacheDirectory = fixture.CacheDirectory, ListsDirectory = fixture.ListsDirectory, WorkDirectory = temp.Combine("work") };
+        var unchanged = await new TreeComposer(repo).ComposeAsync(treefile, options);
+        Assert.False(unchanged.Changed);
+        Assert.Equal(result.Commit, unchanged.Commit);
+        File.WriteAllText(temp.Combine("motd"), Motd.ToUpperInvariant());
+        var edited = await new TreeComposer(repo).ComposeAsync(treefile, options);
+        Assert.True(edited.Changed, "new add-files content must give a new commit");
+        Assert.NotEqual(result.Commit, edited.Commit);
+        using var motd = repo.Objects.OpenContent(MutableTree.FromCommit(repo, edited.Commit!.Value).FindFile("usr/etc/motd")!.Value);
+        Assert.Equal(Motd.ToUpperInvariant(), new StreamReader(motd.Content, Encoding.UTF8).ReadToEnd());
     }
 }

@@ -17,6 +17,8 @@ namespace AptOstree.Compose.Tests.Scripts;
 /// <c>compose TREEFILE LISTS CACHE REPO WORK EPOCH</c>: composes the treefile into REPO (a new bare-user repository
 /// when missing) with <see cref="TreeComposer"/>, printing <c>commit CHECKSUM</c> and <c>newly-imported N</c>; an <see cref="AptOstreeException"/>
 /// prints <c>error CODE MESSAGE</c> and exits 2.
+/// <c>commit-readonly REPO BRANCH</c>: creates a bare-user repository and commits to BRANCH a tree holding one file of
+/// mode 0444 owned by root, printing <c>commit CHECKSUM</c>.
 /// A <see cref="ScriptSandboxException"/> prints <c>error CODE MESSAGE</c> and exits 2.
 /// </remarks>
 internal static class SandboxProbe
@@ -42,6 +44,7 @@ internal static class SandboxProbe
                 "run" => await RunScriptAsync(args[2], args[3], args[4], args[5..]),
                 "open-run" => await OpenRunAsync(args[2], args[3]),
                 "bench" => await BenchAsync(args[2], args[3], int.Parse(args[4], CultureInfo.InvariantCulture)),
+                "commit-readonly" => CommitReadOnly(args[2], args[3]),
                 "compose" => await ComposeAsync(args[2], args[3], args[4], args[5], args[6], long.Parse(args[7], CultureInfo.InvariantCulture)),
                 _ => 64,
             };
@@ -86,6 +89,18 @@ internal static class SandboxProbe
             new ComposeOptions { CacheDirectory = cache, ListsDirectory = lists, WorkDirectory = work, SourceDateEpoch = sourceDateEpoch });
         Console.WriteLine($"commit {result.Commit}");
         Console.WriteLine($"newly-imported {result.NewlyImported.Count}");
+        return 0;
+    }
+
+    private static int CommitReadOnly(string repository, string branch)
+    {
+        var repo = OSTree.OstreeRepository.Create(repository, OSTree.RepoMode.BareUser);
+        var root = new OSTree.MutableTree();
+        byte[] bytes = "read only\n"u8.ToArray();
+        using var content = new MemoryStream(bytes);
+        root.EnsureDirectory("usr/etc").SetFile("readonly.conf", repo.WriteContent(OSTree.FileHeader.ForFile(0, 0, 0x124), content, bytes.Length));
+        var commit = repo.CommitTree(root, new OSTree.CommitOptions { Branch = branch, Subject = "read-only file", Timestamp = DateTimeOffset.UnixEpoch });
+        Console.WriteLine($"commit {commit}");
         return 0;
     }
 

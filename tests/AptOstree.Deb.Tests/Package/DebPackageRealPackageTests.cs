@@ -36,7 +36,7 @@ public sealed class DebPackageRealPackageTests
         var owners = LibcPosixFileSystem.IsRoot;
         var expected = TreeSnapshot.Take(theirs, owners);
         var actual = TreeSnapshot.Take(ours, owners);
-        ForgiveTarPlaceholderTimes(expected, actual, archiveTimes, started);
+        TreeSnapshot.ForgiveTarDirectoryTimes(expected, actual, archiveTimes, started);
         var diff = TreeSnapshot.Diff(expected, actual);
         Assert.True(diff.Length == 0, $"{Path.GetFileName(deb)} differs from dpkg-deb -x:\n{diff}");
         Assert.True(expected.Count > 5, "the package should have content");
@@ -48,33 +48,6 @@ public sealed class DebPackageRealPackageTests
         var deb = RealDebs.Get("perl-base");
         using var pkg = DebPackage.Open(deb);
         Assert.Contains(pkg.GetDataEntries(), e => e.Type == TarArchiveEntryType.HardLink);
-    }
-
-    /// <summary>
-    /// GNU tar (behind dpkg-deb -x) creates symlinks with absolute or '..' targets as placeholders and swaps them in
-    /// after directory times were restored, so their directories end up with the extraction time. We restore the
-    /// archive's time instead (deterministic). Accept exactly that difference: dpkg's time is from this run and ours
-    /// is the archive's.
-    /// </summary>
-    private static void ForgiveTarPlaceholderTimes(SortedDictionary<string, string> expected, SortedDictionary<string, string> actual, Dictionary<string, long> archiveTimes, long started)
-    {
-        foreach (var path in expected.Keys.ToList())
-        {
-            var theirs = Mtime(expected[path]);
-            if (theirs >= started && expected[path].StartsWith("type=Directory", StringComparison.Ordinal)
-                && actual.TryGetValue(path, out var ourLine) && archiveTimes.TryGetValue(path, out var archived) && Mtime(ourLine) == archived)
-            {
-                expected[path] = expected[path].Replace($"mtime={theirs}", "mtime=archive", StringComparison.Ordinal);
-                actual[path] = ourLine.Replace($"mtime={archived}", "mtime=archive", StringComparison.Ordinal);
-            }
-        }
-    }
-
-    private static long Mtime(string line)
-    {
-        var start = line.IndexOf("mtime=", StringComparison.Ordinal) + 6;
-        var end = line.IndexOf(' ', start);
-        return long.Parse(line[start..(end < 0 ? line.Length : end)], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Resolves a pattern like linux-headers-*-common through the current kernel metapackage's dependencies.</summary>

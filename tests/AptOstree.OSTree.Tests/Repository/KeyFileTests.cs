@@ -75,6 +75,34 @@ public sealed class KeyFileTests
         Assert.False(fx.Open(sr).GetDeployments()[0].IsPinned);
     }
 
+    [SkippableFact]
+    public void KeyFile_RemoveRepeatedKey_RemovesOnlyTheLastCopyAsOstreeConfigUnset()
+    {
+        ExternalTool.Require("ostree");
+        using var temp = new TempDirectory("aptostree-keyfile-");
+        string repo = temp.Combine("repo");
+        Ostree("init", $"--repo={repo}", "--mode=archive");
+        const string text = "[core]\nrepo_version=1\nmode=archive\n\n[x]\na=1\nb=0\na=2\n# c\na=3\n";
+        File.WriteAllText($"{repo}/config", text);
+        var ours = KeyFile.Parse(text, "config");
+
+        // g_key_file_remove_key drops the pair its lookup finds (the last one); earlier copies stay in the file.
+        foreach (string left in new[] { "2", "1" })
+        {
+            Ostree("config", $"--repo={repo}", "unset", "x.a");
+            Assert.True(ours.Remove("x", "a"));
+            Assert.Equal(File.ReadAllText($"{repo}/config"), ours.ToString());
+            Assert.Equal(left, Ostree("config", $"--repo={repo}", "get", "x.a").TrimEnd('\n'));
+            Assert.Equal(left, ours.Get("x", "a"));
+        }
+
+        Ostree("config", $"--repo={repo}", "unset", "x.a");
+        Assert.True(ours.Remove("x", "a"));
+        Assert.False(ours.Remove("x", "a"));
+        Assert.Null(ours.Get("x", "a"));
+        Assert.Equal(File.ReadAllText($"{repo}/config"), ours.ToString());
+    }
+
     [Fact]
     public void KeyFile_BooleanNotTrueOrFalse_ThrowsNamingTheKey()
     {

@@ -1,3 +1,4 @@
+using AptOstree.Compose;
 using AptOstree.Testing;
 
 namespace AptOstree.Samples.Tests.Cli;
@@ -35,6 +36,33 @@ public class ComposeCliTests
         Assert.DoesNotContain("systemd", names);
         Assert.Matches(@"\d+ packages, [\d.]+ MiB to download", result.StandardOutput);
         Assert.False(Directory.Exists(Path.Combine(repo, "refs", "heads", "test")));
+    }
+
+    [SkippableFact]
+    public void ComposeTreeLockfile_LockfileOutThenLockfile_SamePlanAndAVersionTheIndexesLackFails()
+    {
+        RequireLists();
+        string treefile = Treefile();
+        string dir = Path.GetDirectoryName(treefile)!;
+        string[] common = [treefile, "--repo=" + Path.Combine(dir, "repo"), "--cachedir=" + Path.Combine(dir, "cache"), "--dry-run"];
+        string lockfile = Path.Combine(dir, "tree.lock");
+        var written = SampleTools.AptOstree(["compose", "tree", .. common, "--lockfile-out=" + lockfile]);
+        Assert.True(written.ExitCode == 0, written.StandardError);
+        string text = File.ReadAllText(lockfile);
+        Assert.StartsWith("Lockfile-Format: 1\nSource-Date-Epoch: ", text, StringComparison.Ordinal);
+        Assert.Contains("\nPackage: dpkg\n", text, StringComparison.Ordinal);
+
+        var locked = SampleTools.AptOstree(["compose", "tree", .. common, "--lockfile=" + lockfile]);
+        Assert.True(locked.ExitCode == 0, locked.StandardError);
+        Assert.Equal(written.StandardOutput, locked.StandardOutput);
+
+        // A lockfile pinning a version no index holds (the sources moved on) fails naming the package and version.
+        var dpkg = ComposeLockfile.Parse(text).Packages.Single(p => p.Name == "dpkg");
+        File.WriteAllText(lockfile, text.Replace($"Package: dpkg\nVersion: {dpkg.Version}\n", "Package: dpkg\nVersion: 0.0-aptostree-missing\n", StringComparison.Ordinal));
+        var missing = SampleTools.AptOstree(["compose", "tree", .. common, "--lockfile=" + lockfile]);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("dpkg 0.0-aptostree-missing", missing.StandardError, StringComparison.Ordinal);
+        Assert.Contains("AO6103", missing.StandardError, StringComparison.Ordinal);
     }
 
     [SkippableFact]

@@ -36,6 +36,19 @@ public sealed class LayeringCliTests
         Assert.Contains("Exiting because of '--dry-run' option", dry.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(before, Ostree("admin", "status", $"--sysroot={sr}"));
 
+        // The plan names the maintainer scripts that would run.
+        string scripted = tmp.Combine("scripted_1.0_all.deb");
+        new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+            .SetControlFields([
+                new("Package", "scripted"), new("Version", "1.0"), new("Architecture", "all"),
+                new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering CLI test package with scripts"),
+            ])
+            .AddDirectory("usr").AddMaintainerScript("preinst", "#!/bin/sh\nexit 0\n").AddMaintainerScript("postinst", "#!/bin/sh\nexit 0\n")
+            .Build(scripted);
+        var dryScripts = SampleTools.AptOstree("install", $"--sysroot={sr}", "--dry-run", scripted);
+        Assert.True(dryScripts.ExitCode == 0, dryScripts.StandardError);
+        Assert.Contains("  + scripted 1.0 all\n  script scripted.preinst\n  script scripted.postinst\n", dryScripts.StandardOutput, StringComparison.Ordinal);
+
         var install = SampleTools.AptOstree("install", $"--sysroot={sr}", "-y", deb);
         Assert.True(install.ExitCode == 0, install.StandardError);
         Assert.Contains("Deployed debian ", install.StandardOutput, StringComparison.Ordinal);
@@ -61,6 +74,76 @@ public sealed class LayeringCliTests
         Assert.True(cleanup.ExitCode == 0, cleanup.StandardError);
         Assert.Equal(1, Deployments(sr));
         Assert.Contains("clitool", SampleTools.AptOstree("status", $"--sysroot={sr}").StandardOutput, StringComparison.Ordinal);
+    }
+
+    [SkippableFact]
+    public void Install_KilledWhileLayeringAndWhileDeploying_OstreeStatusUnchangedFsckCleanRerunSucceeds()
+    {
+        ExternalTool.Require("ostree");
+        Skip.IfNot(Environment.IsPrivilegedProcess, "ostree admin on a bare sysroot repository needs root.");
+        using var tmp = new TempDirectory("aptostree-layeringkill-");
+        string sr = Sysroot(tmp);
+        // Many files: the layered commit and the checkout of the new deployment take long enough to be interrupted.
+        string deb = tmp.Combine("bigtool_1.0_all.deb");
+        var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+            .SetControlFields([
+                new("Package", "bigtool"), new("Version", "1.0"), new("Architecture", "all"),
+                new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering kill test package"),
+            ])
+            .AddDirectory("usr").AddDirectory("usr/share").AddDirectory("usr/share/bigtool");
+        for (int d = 0; d < 100; d++)
+        {
+            builder.AddDirectory($"usr/share/bigtool/{d}");
+            for (int f = 0; f < 200; f++)
+            {
+                builder.AddFile($"usr/share/bigtool/{d}/{f}", $"bigtool file {d}/{f}\n");
+            }
+        }
+
+        builder.Build(deb);
+        string before = Ostree("admin", "status", $"--sysroot={sr}");
+        string deployDir = $"{sr}/ostree/deploy/{Os}/deploy";
+        var deployedBefore = Directory.GetFileSystemEntries(deployDir).ToHashSet(StringComparer.Ordinal);
+
+        // Killed once the package is imported (its ref written: the layered commit is being built), then once the new
+        // deployment's checkout has started.
+        var killPoints = new (string What, Func<bool> Reached)[]
+        {
+            ("the import finished", () => Directory.Exists($"{sr}/ostree/repo/refs/heads/aptostree/pkg/bigtool")),
+            ("the checkout started", () => Directory.GetFileSystemEntries(deployDir).Any(e => !deployedBefore.Contains(e))),
+        };
+        foreach (var (what, reached) in killPoints)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "apt-ostree.dll"), "install", $"--sysroot={sr}", "-y", deb })
+            {
+                psi.ArgumentList.Add(a);
+            }
+
+            using var install = System.Diagnostics.Process.Start(psi)!;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (!reached() && !install.HasExited && clock.Elapsed < TimeSpan.FromMinutes(10))
+            {
+                Thread.Sleep(2);
+            }
+
+            bool killed = !install.HasExited;
+            install.Kill(); // SIGKILL
+            Assert.True(install.WaitForExit(TimeSpan.FromMinutes(1)), "apt-ostree install did not die");
+            Assert.True(killed && reached(), $"apt-ostree install ended before {what}: " + install.StandardOutput.ReadToEnd() + install.StandardError.ReadToEnd());
+
+            Assert.Equal(before, Ostree("admin", "status", $"--sysroot={sr}"));
+            var fsck = ExternalTool.Run("ostree", ["fsck", $"--repo={sr}/ostree/repo"]);
+            Assert.True(fsck.ExitCode == 0 && !fsck.StandardError.Contains("corrupt", StringComparison.OrdinalIgnoreCase), $"after a kill when {what}: {fsck.StandardOutput}{fsck.StandardError}");
+        }
+
+        var rerun = SampleTools.AptOstree("install", $"--sysroot={sr}", "-y", deb);
+        Assert.True(rerun.ExitCode == 0, rerun.StandardOutput + rerun.StandardError);
+        Assert.Equal(2, Deployments(sr));
+        string status = Ostree("admin", "status", $"--sysroot={sr}");
+        string layered = status.Split('\n').First(l => l.StartsWith("  " + Os + " ", StringComparison.Ordinal) || l.StartsWith("* " + Os + " ", StringComparison.Ordinal))[2..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        Assert.Equal("bigtool file 99/199\n", File.ReadAllText($"{deployDir}/{layered}/usr/share/bigtool/99/199"));
+        Assert.Equal(0, ExternalTool.Run("ostree", ["fsck", $"--repo={sr}/ostree/repo"]).ExitCode);
     }
 
     private static string Sysroot(TempDirectory tmp)

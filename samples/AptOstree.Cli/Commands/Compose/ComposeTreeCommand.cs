@@ -7,7 +7,8 @@ namespace AptOstree.Cli.Commands;
 
 /// <summary>
 /// `apt-ostree compose tree TREEFILE --repo=REPO [--cachedir=DIR] [--dry-run] [--download-only] [--lockfile=F]
-/// [--lockfile-out=F] [--write-commitid-to=F] [--print-only] [--force-nocache]`, as rpm-ostree's: exit 77 when nothing changed.
+/// [--lockfile-out=F] [--write-commitid-to=F] [--print-only] [--force-nocache] [--gpg-sign=KEYID [--gpg-homedir=DIR | --keyring=FILE]]`,
+/// as rpm-ostree's: exit 77 when nothing changed. The commit is signed with <c>--gpg-sign</c>, else the treefile's <c>gpg-key</c>.
 /// </summary>
 internal static class ComposeTreeCommand
 {
@@ -25,7 +26,9 @@ internal static class ComposeTreeCommand
         var commitIdTo = new Option<string?>("--write-commitid-to") { Description = "Write the commit checksum to this file." };
         var printOnly = new Option<bool>("--print-only") { Description = "Print the resolved treefile (includes and variables applied) as JSON." };
         var force = new Option<bool>("--force-nocache") { Description = "Commit even when the inputs did not change." };
-        var command = new Command("tree", "Compose a treefile into a commit.") { treefile, repo, cache, dryRun, downloadOnly, lockIn, lockOut, commitIdTo, printOnly, force };
+        var gpgSign = new Option<string?>("--gpg-sign") { Description = "Sign the commit with this GPG key id (overrides the treefile's gpg-key)." };
+        var gpgKeys = new GpgKeyOptions();
+        var command = new Command("tree", "Compose a treefile into a commit.") { treefile, repo, cache, dryRun, downloadOnly, lockIn, lockOut, commitIdTo, printOnly, force, gpgSign, gpgKeys.Homedir, gpgKeys.Keyring };
         command.SetAction(async (parse, ct) =>
         {
             var tree = TreefileLoader.Load(parse.GetValue(treefile)!);
@@ -48,6 +51,11 @@ internal static class ComposeTreeCommand
                 Lockfile = parse.GetValue(lockIn) is { } l ? ComposeLockfile.Parse(await File.ReadAllTextAsync(l, ct).ConfigureAwait(false), l) : null,
                 Force = parse.GetValue(force),
             };
+            if ((parse.GetValue(gpgSign) ?? tree.GpgKey) is { } keyId && !options.DryRun && !options.DownloadOnly)
+            {
+                options = options with { GpgSigningKeys = [gpgKeys.Load(parse, keyId)] };
+            }
+
             var progress = new Progress<OperationProgress>(p =>
             {
                 if (p.Total is { } total && p.Completed < total && p.Completed % 10 != 0)

@@ -8,6 +8,8 @@ namespace AptOstree.Cli.Commands;
 /// <summary>`apt-ostree deb info FILE [--json]`: like `dpkg-deb -I`.</summary>
 internal static class DebInfoCommand
 {
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "The .deb file." };
@@ -40,7 +42,7 @@ internal static class DebInfoCommand
         {
             var text = f.Text;
             var lines = text.Count(c => c == '\n');
-            var exec = (f.Permissions & 0x49) != 0 ? '*' : ' ';
+            var exec = ((UnixFileMode)f.Permissions & AnyExecute) != 0 ? '*' : ' ';
             var interpreter = text.StartsWith("#!", StringComparison.Ordinal) ? text.Split('\n')[0].TrimEnd() : string.Empty;
             Console.WriteLine(string.Create(inv, $" {f.Content.Length,7} bytes, {lines,5} lines   {exec}  {f.Name,-20} {interpreter}"));
         }

@@ -142,6 +142,16 @@ internal static class LayeringTransactionCommands
             Console.WriteLine($"  inactive request (in the base): {n}");
         }
 
+        foreach (var script in plan.Scripts)
+        {
+            Console.WriteLine($"  script {script}");
+        }
+
+        if (plan.ScriptsUnknown.Count > 0)
+        {
+            Console.WriteLine($"  scripts known after the download: {string.Join(", ", plan.ScriptsUnknown.Select(p => p.Name))}");
+        }
+
         Console.WriteLine($"Layered packages: {plan.Layered.Count}, installed size {plan.InstalledSize} KiB, to download {plan.DownloadSize} bytes");
         if (parse.GetValue(common.DryRun))
         {

@@ -1,7 +1,7 @@
 using AptOstree.OpenPgp;
 using AptOstree.Testing;
 
-namespace AptOstree.Core.Tests.OpenPgp;
+namespace AptOstree.OpenPgp.Tests;
 
 /// <summary>Each signature described as gpg reports it: good, unknown key, bad data, revoked key, made by a subkey.</summary>
 public sealed class OpenPgpSignatureInspectorTests
@@ -45,7 +45,7 @@ public sealed class OpenPgpSignatureInspectorTests
         Assert.Equal(gpg.Fingerprint, bySubkey.PrimaryFingerprint);
         Assert.NotEqual(bySubkey.PrimaryFingerprint, bySubkey.Fingerprint);
         Assert.InRange(bySubkey.KeyExpires!.Value, DateTimeOffset.UtcNow.AddDays(700), DateTimeOffset.UtcNow.AddDays(740));
-        Assert.True(Assert.Single(OpenPgpSignatureInspector.Check(Data, [gpg.Sign(Data, "--detach-sign")], withSubkey, DateTimeOffset.UtcNow.AddYears(3))).KeyExpired);
+        Assert.True(Assert.Single(OpenPgpSignatureInspector.Check(Data, [gpg.Sign(Data, "--detach-sign")], withSubkey, new FixedTimeProvider(DateTimeOffset.UtcNow.AddYears(3)))).KeyExpired);
 
         // Revoked: reported as such, not valid.
         string revocation = File.ReadAllText(Path.Combine(gpg.Home, "openpgp-revocs.d", gpg.Fingerprint + ".rev")).Replace(":-----BEGIN", "-----BEGIN", StringComparison.Ordinal);

@@ -1,7 +1,7 @@
 using AptOstree.OpenPgp;
 using AptOstree.Testing;
 
-namespace AptOstree.Core.Tests.OpenPgp;
+namespace AptOstree.OpenPgp.Tests;
 
 /// <summary>Keyrings selected by key id, merged as gpg --import merges, and exported in a form gpg reads back.</summary>
 public sealed class OpenPgpKeyringTests

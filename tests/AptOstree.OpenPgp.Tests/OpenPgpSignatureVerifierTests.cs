@@ -1,7 +1,7 @@
 using AptOstree.OpenPgp;
 using AptOstree.Testing;
 
-namespace AptOstree.Core.Tests.OpenPgp;
+namespace AptOstree.OpenPgp.Tests;
 
 /// <summary>Detached signatures made by the real gpg, checked by <see cref="OpenPgpSignatureVerifier"/> under gpgv's rules.</summary>
 public sealed class OpenPgpSignatureVerifierTests

@@ -15,14 +15,14 @@ public static class OpenPgpSignatureInspector
     /// <param name="data">The signed bytes.</param>
     /// <param name="signatureBlocks">Detached signature blocks (binary or armored).</param>
     /// <param name="keyring">The keys to check with.</param>
-    /// <param name="now">The time expirations are judged at; now when null.</param>
-    public static IReadOnlyList<OpenPgpSignatureCheck> Check(ReadOnlySpan<byte> data, IEnumerable<byte[]> signatureBlocks, OpenPgpKeyring keyring, DateTimeOffset? now = null)
+    /// <param name="timeProvider">The clock expirations are judged by; the system clock when null.</param>
+    public static IReadOnlyList<OpenPgpSignatureCheck> Check(ReadOnlySpan<byte> data, IEnumerable<byte[]> signatureBlocks, OpenPgpKeyring keyring, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(signatureBlocks);
         ArgumentNullException.ThrowIfNull(keyring);
         byte[] bytes = data.ToArray();
         byte[]? canonical = null;
-        var at = now ?? DateTimeOffset.UtcNow;
+        var at = (timeProvider ?? TimeProvider.System).GetUtcNow();
         var checks = new List<OpenPgpSignatureCheck>();
         foreach (byte[] block in signatureBlocks)
         {
