@@ -68,6 +68,9 @@ public sealed class PackageImporter
             return existing;
         }
 
+        // One transaction per package, as libostree writes a commit: every object is staged, then made visible (one
+        // syncfs when fsync is on) at Complete, and only then does the package's ref move to the commit.
+        using var transaction = _repository.PrepareTransaction();
         var tree = new MutableTree();
         var conffiles = new HashSet<string>(deb.Control.Conffiles.Select(c => c.Path.TrimStart('/')), StringComparer.Ordinal);
         var names = new List<string>();
@@ -80,7 +83,7 @@ public sealed class PackageImporter
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 names.Add(entry.Name);
-                ImportEntry(tree, entry, data, conffiles, digests, contentByPath, tmpfiles, debPath);
+                ImportEntry(transaction, tree, entry, data, conffiles, digests, contentByPath, tmpfiles, debPath);
             }
         }
 
@@ -88,13 +91,13 @@ public sealed class PackageImporter
         var info = tree.EnsureDirectory(VarTmpfiles.DpkgDatabase + "/info");
         foreach (var f in record.InfoFiles)
         {
-            info.SetFile(f.Name, WriteBytes(FileHeader.ForFile(0, 0, f.Permissions), f.Content.Span));
+            info.SetFile(f.Name, WriteBytes(transaction, FileHeader.ForFile(0, 0, f.Permissions), f.Content.Span));
         }
 
         if (tmpfiles.Count > 0)
         {
             string text = string.Join('\n', tmpfiles) + "\n";
-            tree.EnsureDirectory(VarTmpfiles.PackageFragments).SetFile(record.InfoName + ".conf", WriteBytes(FileHeader.ForFile(0, 0, PosixPermissions.File), Encoding.UTF8.GetBytes(text)));
+            tree.EnsureDirectory(VarTmpfiles.PackageFragments).SetFile(record.InfoName + ".conf", WriteBytes(transaction, FileHeader.ForFile(0, 0, PosixPermissions.File), Encoding.UTF8.GetBytes(text)));
         }
 
         string refName = PackageRefs.For(name, version, architecture);
@@ -110,7 +113,7 @@ public sealed class PackageImporter
             new(ImportMetadata.DpkgTriggers, GVariantValue.FromString(deb.Control.Triggers ?? string.Empty)),
             new(ImportMetadata.DpkgConffiles, GVariantValue.FromStrings(deb.Control.Conffiles.Select(c => c.Path))),
         };
-        var commit = _repository.CommitTree(tree, new CommitOptions
+        var commit = transaction.WriteCommit(tree, new CommitOptions
         {
             Branch = refName,
             Subject = $"{name} {version} {architecture}",
@@ -118,11 +121,12 @@ public sealed class PackageImporter
             Metadata = metadata,
             NoBindings = true,
         }, cancellationToken);
+        transaction.Complete(cancellationToken);
         ComposeLog.Imported(_logger, name, version, commit);
         return new ImportedPackage(name, version, architecture, sha256, refName, commit, Reused: false);
     }
 
-    private void ImportEntry(MutableTree tree, TarArchiveEntry entry, TarArchiveReader data, HashSet<string> conffiles, List<DebFileDigest> digests,
+    private static void ImportEntry(OstreeTransaction transaction, MutableTree tree, TarArchiveEntry entry, TarArchiveReader data, HashSet<string> conffiles, List<DebFileDigest> digests,
         Dictionary<string, (Checksum Checksum, string Md5)> contentByPath, List<string> tmpfiles, string debPath)
     {
         string path = entry.Path;
@@ -165,7 +169,7 @@ public sealed class PackageImporter
             case TarArchiveEntryType.RegularFile:
             {
                 using var hashing = new HashingReadStream(data.DataStream ?? Stream.Null, HashAlgorithmName.MD5);
-                var checksum = _repository.WriteContent(FileHeader.ForFile(uid, gid, entry.Permissions, ExtendedAttribute.Canonicalize(xattrs)), hashing, entry.Size);
+                var checksum = transaction.WriteContent(FileHeader.ForFile(uid, gid, entry.Permissions, ExtendedAttribute.Canonicalize(xattrs)), hashing, entry.Size);
                 string md5 = hashing.HexDigest();
                 digests.Add(new DebFileDigest(md5, path));
                 contentByPath[path] = (checksum, md5);
@@ -195,7 +199,7 @@ public sealed class PackageImporter
                     return;
                 }
 
-                Place(tree, false, stored, _repository.WriteContent(FileHeader.ForSymlink(uid, gid, entry.LinkTarget ?? string.Empty, ExtendedAttribute.Canonicalize(xattrs)), null, 0), tmpfiles, isFile: false);
+                Place(tree, false, stored, transaction.WriteContent(FileHeader.ForSymlink(uid, gid, entry.LinkTarget ?? string.Empty, ExtendedAttribute.Canonicalize(xattrs)), null, 0), tmpfiles, isFile: false);
                 return;
             default:
                 // OSTree holds only files, directories and symlinks (as libostree refuses devices); no Debian
@@ -218,9 +222,9 @@ public sealed class PackageImporter
         dir.SetFile(stored[(slash + 1)..], checksum);
     }
 
-    private Checksum WriteBytes(FileHeader header, ReadOnlySpan<byte> bytes)
+    private static Checksum WriteBytes(OstreeTransaction transaction, FileHeader header, ReadOnlySpan<byte> bytes)
     {
         using var stream = new MemoryStream(bytes.ToArray(), writable: false);
-        return _repository.WriteContent(header, stream, bytes.Length);
+        return transaction.WriteContent(header, stream, bytes.Length);
     }
 }
