@@ -48,7 +48,14 @@ internal sealed partial class LayerScriptRunner
     /// the tree's registry before this transaction matching their paths, file triggers a new package registers matching
     /// the paths of the packages unpacked after it, and their <c>activate</c> lines.
     /// </summary>
-    public static IReadOnlyList<string> ActivatedTriggers(MutableTree root, IReadOnlyList<NewPackage> packages, Func<Checksum, string> readText)
+    public static IReadOnlyList<string> ActivatedTriggers(MutableTree root, IReadOnlyList<NewPackage> packages, Func<Checksum, string> readText) =>
+        ActivatedTriggers(root, packages.Select(p => new TriggerSource(p.Package.Name, p.Paths, p.FileInterests, p.ExplicitTriggers, [])).ToList(), readText);
+
+    /// <summary>What a new package brings to trigger processing: the paths it ships, its interests and its <c>activate</c> lines.</summary>
+    public sealed record TriggerSource(string Name, IReadOnlyList<string> Paths, IReadOnlyList<string> FileInterests, IReadOnlyList<string> ExplicitTriggers, IReadOnlyList<string> ExplicitInterests);
+
+    /// <inheritdoc cref="ActivatedTriggers(MutableTree, IReadOnlyList{NewPackage}, Func{Checksum, string})"/>
+    public static IReadOnlyList<string> ActivatedTriggers(MutableTree root, IReadOnlyList<TriggerSource> packages, Func<Checksum, string> readText)
     {
         static bool Matches(string path, string interest) => path == interest || path.StartsWith(interest.TrimEnd('/') + "/", StringComparison.Ordinal);
         var activated = new SortedSet<string>(StringComparer.Ordinal);
@@ -71,6 +78,32 @@ internal sealed partial class LayerScriptRunner
 
         activated.UnionWith(packages.SelectMany(p => p.ExplicitTriggers));
         return activated.ToList();
+    }
+
+    /// <summary>
+    /// Each trigger with the packages interested in it, as dpkg looks them up: the tree's registry (<c>triggers/File</c>
+    /// lines <c>PATH PKG[/noawait]</c>, one <c>triggers/NAME</c> file per explicit trigger), then the new packages' interests.
+    /// </summary>
+    public static IReadOnlyList<LayeringTrigger> InterestedPackages(MutableTree root, IReadOnlyList<string> triggers, IReadOnlyList<TriggerSource> packages, Func<Checksum, string> readText)
+    {
+        static string PackageOf(string entry) => entry.Split('/')[0].Split(':')[0];
+        var registry = root.FindDirectory(VarTmpfiles.DpkgDatabase + "/triggers");
+        var fileInterests = registry is not null && registry.Files.TryGetValue("File", out var file)
+            ? readText(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2, StringSplitOptions.TrimEntries)).Where(f => f.Length == 2).ToList()
+            : [];
+        var result = new List<LayeringTrigger>();
+        foreach (string trigger in triggers)
+        {
+            IEnumerable<string> fromRegistry = trigger.StartsWith('/')
+                ? fileInterests.Where(f => f[0] == trigger).Select(f => PackageOf(f[1]))
+                : registry is not null && trigger is not ("File" or "Lock" or "Unincorp") && registry.Files.TryGetValue(trigger, out var named)
+                    ? readText(named).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(PackageOf)
+                    : [];
+            var fromNew = packages.Where(p => (trigger.StartsWith('/') ? p.FileInterests : p.ExplicitInterests).Contains(trigger)).Select(p => p.Name);
+            result.Add(new LayeringTrigger(trigger, fromRegistry.Concat(fromNew).Distinct(StringComparer.Ordinal).ToList()));
+        }
+
+        return result;
     }
 
     /// <summary>Runs the scripts over <paramref name="root"/> (whose status lists the new packages as unpacked) and applies their changes to it.</summary>

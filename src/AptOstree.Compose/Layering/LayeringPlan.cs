@@ -32,6 +32,13 @@ public sealed record LayeringPlan(
     /// <summary>Packages whose scripts run but are not downloaded yet (a dry run): whether they ship scripts is known after the download.</summary>
     public IReadOnlyList<DpkgPackage> ScriptsUnknown { get; init; } = [];
 
+    /// <summary>
+    /// The triggers the new packages activate (their files under a registered file-trigger path, their <c>activate</c>
+    /// lines), ordered by name, each with the packages interested in it; packages in <see cref="ScriptsUnknown"/> are
+    /// not looked into yet.
+    /// </summary>
+    public IReadOnlyList<LayeringTrigger> Triggers { get; init; } = [];
+
     /// <summary>True when the plan changes neither the layered packages nor the request.</summary>
     public bool IsEmpty => Added.Count == 0 && Removed.Count == 0;
 }

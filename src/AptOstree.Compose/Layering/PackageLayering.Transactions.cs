@@ -260,6 +260,7 @@ public sealed partial class PackageLayering
         {
             Scripts = PlannedScripts(configured, ImportOf, FileOf),
             ScriptsUnknown = configured.Where(p => ImportOf(p) is null && FileOf(p) is null).Select(p => new DpkgPackage(p.Name, p.Version, p.Architecture)).ToList(),
+            Triggers = PlannedTriggers(incremental ? merge.Commit : baseChecksum, configured, ImportOf, FileOf),
         };
         bool requestUnchanged = plan.RequestedPackages.SequenceEqual(LayeredOrigin.RequestedPackages(merge.Origin).Order(StringComparer.Ordinal))
             && plan.RequestedLocalPackages.Select(l => l.Sha256).Order(StringComparer.Ordinal).SequenceEqual(LayeredOrigin.RequestedLocalPackages(merge.Origin).Select(l => l.Sha256).Order(StringComparer.Ordinal));
@@ -281,7 +282,7 @@ public sealed partial class PackageLayering
             }
         }
 
-        plan = plan with { Scripts = PlannedScripts(configured, ImportOf, FileOf), ScriptsUnknown = [] };
+        plan = plan with { Scripts = PlannedScripts(configured, ImportOf, FileOf), ScriptsUnknown = [], Triggers = PlannedTriggers(incremental ? merge.Commit : baseChecksum, configured, ImportOf, FileOf) };
         var localByKey = local.ToDictionary(l => (l.Name, l.Version, l.Architecture), l => localImports[l.Sha256]!);
         var ordered = resolution.Packages
             .Select(p => cached.TryGetValue(p, out var c) && c is not null ? c : localByKey[(p.Name, p.Version, p.Architecture)])
@@ -357,6 +358,49 @@ public sealed partial class PackageLayering
         }
 
         return [.. preinsts, .. postinsts];
+    }
+
+    /// <summary>
+    /// The triggers <paramref name="packages"/> activate over the tree of <paramref name="before"/> (its registry, their
+    /// files and <c>triggers</c> control files, read from their imports or .deb files), with the packages interested.
+    /// </summary>
+    private List<LayeringTrigger> PlannedTriggers(Checksum before, IReadOnlyList<UniversePackage> packages, Func<UniversePackage, ImportedPackage?> importOf, Func<UniversePackage, string?> fileOf)
+    {
+        var sources = new List<LayerScriptRunner.TriggerSource>();
+        foreach (var p in packages)
+        {
+            string? triggersFile;
+            List<string> paths;
+            if (importOf(p) is { } import)
+            {
+                var commit = Repository.ReadCommit(import.Commit);
+                triggersFile = commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString();
+                paths = PackagePaths(MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta));
+            }
+            else if (fileOf(p) is { } path)
+            {
+                using var deb = DebPackage.Open(path);
+                triggersFile = deb.Control.GetFile("triggers") is { } control ? Encoding.UTF8.GetString(control.Content.Span) : null;
+                paths = deb.EnumerateDataEntries().Where(e => e.Path.Length > 0).Select(e => "/" + e.Path).ToList();
+            }
+            else
+            {
+                continue;
+            }
+
+            var interests = DpkgTriggerInterest.Parse(triggersFile);
+            sources.Add(new(p.Name, paths, interests.Where(i => i.IsFileTrigger).Select(i => i.Trigger).ToList(), ExplicitTriggers(triggersFile),
+                interests.Where(i => !i.IsFileTrigger).Select(i => i.Trigger).ToList()));
+        }
+
+        if (sources.Count == 0)
+        {
+            return [];
+        }
+
+        var root = MutableTree.FromCommit(Repository, before);
+        var activated = LayerScriptRunner.ActivatedTriggers(root, sources, f => ReadText(f));
+        return [.. LayerScriptRunner.InterestedPackages(root, activated, sources, f => ReadText(f))];
     }
 
     private string CacheDirectory(LayeringOptions options, Deployment merge) =>

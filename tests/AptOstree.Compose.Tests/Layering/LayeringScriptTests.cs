@@ -106,8 +106,12 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         Assert.Contains("/usr/share/aotest-hooks hook-owner\n", File.ReadAllText($"{dir}/usr/share/dpkg/database/triggers/File"), StringComparison.Ordinal);
         Assert.False(File.Exists($"{dir}/usr/etc/aotest-triggered"));
 
-        // hook-user's file lies under hook-owner's interest: dpkg runs hook-owner's postinst with "triggered".
-        await layering.InstallAsync([user], options);
+        // hook-user's file lies under hook-owner's interest: the plan names the trigger, then dpkg runs hook-owner's postinst with "triggered".
+        var dryRun = await layering.InstallAsync([user], options with { DryRun = true });
+        Assert.Equal(["/usr/share/aotest-hooks (hook-owner)"], dryRun.Plan.Triggers.Select(t => t.ToString()));
+        Assert.Equal(dir, DeployDir(sr));
+        var installed = await layering.InstallAsync([user], options);
+        Assert.Equal(dryRun.Plan.Triggers, installed.Plan.Triggers, (a, b) => a.Name == b.Name && a.Interested.SequenceEqual(b.Interested));
         string after = DeployDir(sr);
         Assert.Equal("/usr/share/aotest-hooks\n", File.ReadAllText($"{after}/usr/etc/aotest-triggered"));
         Assert.Equal("install ok installed", ExternalTool.Output("dpkg-query", $"--admindir={after}/usr/share/dpkg/database", "-W", "-f", "${Status}", "hook-owner"));

@@ -66,6 +66,38 @@ public class ComposeCliTests
     }
 
     [SkippableFact]
+    public void ComposeTree_GpgSignFromAGnupgHomedir_CommitThatOstreeVerifies()
+    {
+        RequireLists();
+        ExternalTool.Require("bwrap", "ostree", "dpkg", "gpg");
+        using var gpg = GpgTestKey.Create("compose-cli@example.invalid");
+        string treefile = Treefile();
+        string dir = Path.GetDirectoryName(treefile)!;
+        string repo = Path.Combine(dir, "repo");
+
+        // The Compose tests' package cache, when a run filled it, saves downloading minbase again (the downloads are verified either way).
+        string cache = Path.Combine(Environment.GetEnvironmentVariable("APTOSTREE_TEST_CACHE") ?? "/tmp/aptostree-test-cache", "compose", "cache");
+        Directory.CreateDirectory(cache);
+        try
+        {
+            var result = SampleTools.AptOstree("compose", "tree", treefile, "--repo=" + repo, "--cachedir=" + cache,
+                "--gpg-sign=" + gpg.Email, "--gpg-homedir=" + gpg.Home, "--write-commitid-to=" + Path.Combine(dir, "commitid"));
+            Assert.True(result.ExitCode == 0, result.StandardError);
+
+            string commit = File.ReadAllText(Path.Combine(dir, "commitid")).Trim();
+            Assert.Equal(commit, ExternalTool.Output("ostree", "--repo=" + repo, "rev-parse", "test/minbase").Trim());
+            string shown = ExternalTool.Output("ostree", "--repo=" + repo, "show", "--gpg-homedir=" + gpg.KeysDirectory, commit);
+            Assert.Contains("Found 1 signature", shown, StringComparison.Ordinal);
+            Assert.Contains("Good signature from \"Test <compose-cli@example.invalid>\"", shown, StringComparison.Ordinal);
+            ExternalTool.Run("ostree", ["fsck", "--repo=" + repo]).EnsureSuccess("ostree fsck");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [SkippableFact]
     public void ComposeTreePrintOnly_IncludeAndVariables_PrintsResolvedJson()
     {
         string treefile = Treefile("packages: [hello]\n");

@@ -36,18 +36,19 @@ public sealed class LayeringCliTests
         Assert.Contains("Exiting because of '--dry-run' option", dry.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(before, Ostree("admin", "status", $"--sysroot={sr}"));
 
-        // The plan names the maintainer scripts that would run.
+        // The plan names the maintainer scripts that would run and the triggers its files activate (the base's registry).
         string scripted = tmp.Combine("scripted_1.0_all.deb");
         new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
             .SetControlFields([
                 new("Package", "scripted"), new("Version", "1.0"), new("Architecture", "all"),
                 new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering CLI test package with scripts"),
             ])
-            .AddDirectory("usr").AddMaintainerScript("preinst", "#!/bin/sh\nexit 0\n").AddMaintainerScript("postinst", "#!/bin/sh\nexit 0\n")
+            .AddDirectory("usr").AddDirectory("usr/share").AddDirectory("usr/share/clitool-hooks").AddFile("usr/share/clitool-hooks/scripted.hook", "hook\n")
+            .AddMaintainerScript("preinst", "#!/bin/sh\nexit 0\n").AddMaintainerScript("postinst", "#!/bin/sh\nexit 0\n")
             .Build(scripted);
         var dryScripts = SampleTools.AptOstree("install", $"--sysroot={sr}", "--dry-run", scripted);
         Assert.True(dryScripts.ExitCode == 0, dryScripts.StandardError);
-        Assert.Contains("  + scripted 1.0 all\n  script scripted.preinst\n  script scripted.postinst\n", dryScripts.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("  + scripted 1.0 all\n  script scripted.preinst\n  script scripted.postinst\n  trigger /usr/share/clitool-hooks (base-files)\n", dryScripts.StandardOutput, StringComparison.Ordinal);
 
         var install = SampleTools.AptOstree("install", $"--sysroot={sr}", "-y", deb);
         Assert.True(install.ExitCode == 0, install.StandardError);
@@ -163,6 +164,8 @@ public sealed class LayeringCliTests
         Directory.CreateDirectory($"{tree}/usr/lib/modules/5.10.0");
         Directory.CreateDirectory($"{tree}/usr/etc");
         Directory.CreateDirectory($"{tree}/usr/share/dpkg/database/info");
+        Directory.CreateDirectory($"{tree}/usr/share/dpkg/database/triggers");
+        File.WriteAllText($"{tree}/usr/share/dpkg/database/triggers/File", "/usr/share/clitool-hooks base-files/noawait\n");
         File.WriteAllText($"{tree}/usr/lib/modules/5.10.0/vmlinuz", "kernel");
         File.WriteAllText($"{tree}/usr/lib/modules/5.10.0/initramfs.img", "initramfs");
         File.WriteAllText($"{tree}/usr/lib/os-release", $"ID=debian\nVERSION_ID={version}\n");

@@ -147,6 +147,11 @@ internal static class LayeringTransactionCommands
             Console.WriteLine($"  script {script}");
         }
 
+        foreach (var trigger in plan.Triggers)
+        {
+            Console.WriteLine($"  trigger {trigger}");
+        }
+
         if (plan.ScriptsUnknown.Count > 0)
         {
             Console.WriteLine($"  scripts known after the download: {string.Join(", ", plan.ScriptsUnknown.Select(p => p.Name))}");
