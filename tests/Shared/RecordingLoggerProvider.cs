@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AptOstree.Deb.Tests.DependencyInjection;
+namespace AptOstree.Testing;
 
 /// <summary>A logger provider that keeps every event it is given (category, id, level, message).</summary>
 internal sealed class RecordingLoggerProvider : ILoggerProvider
