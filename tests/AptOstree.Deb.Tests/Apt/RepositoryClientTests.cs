@@ -167,7 +167,7 @@ public sealed class RepositoryClientTests
 
     [Theory]
     [InlineData("http://user:secret@127.0.0.1:8080/deb_ian/", "stable", "127.0.0.1:8080_deb%5fian_dists_stable")]
-    [InlineData("https://host.invalid/debian", "bookworm/updates", "host.invalid_debian_dists_bookworm_updates")]
+    [InlineData("https://10.0.0.2/debian", "bookworm/updates", "10.0.0.2_debian_dists_bookworm_updates")]
     [InlineData("file:///srv/repo", "./", "_srv_repo_.")]
     [InlineData("http://[::1]:80/a~b", "x", "::1:80_a%7eb_dists_x")]
     public void ListPrefix_Uri_QuotedAsAptUriToFileName(string uri, string suite, string expected) =>
