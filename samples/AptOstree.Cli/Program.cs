@@ -27,6 +27,7 @@ var services = new ServiceCollection()
     .AddAptOstreeOSTree()
     .AddAptOstreeDeployments()
     .AddAptOstreeImages()
+    .AddAptOstreeCompose()
     .AddAptOstreeLayering();
 
 // Disposed at exit, which flushes the console logger's queue.

@@ -59,13 +59,10 @@ internal sealed partial class LayerScriptRunner
     {
         static bool Matches(string path, string interest) => path == interest || path.StartsWith(interest.TrimEnd('/') + "/", StringComparison.Ordinal);
         var activated = new SortedSet<string>(StringComparer.Ordinal);
-        if (root.FindFile(VarTmpfiles.DpkgDatabase + "/triggers/File") is { } file)
+        var interests = RegisteredFileInterests(root, readText).Select(f => f.Path).ToList();
+        foreach (var path in packages.SelectMany(p => p.Paths))
         {
-            var interests = readText(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2)[0]).Where(p => p.StartsWith('/')).ToList();
-            foreach (var path in packages.SelectMany(p => p.Paths))
-            {
-                activated.UnionWith(interests.Where(i => Matches(path, i)));
-            }
+            activated.UnionWith(interests.Where(i => Matches(path, i)));
         }
 
         for (int i = 0; i < packages.Count; i++)
@@ -88,14 +85,12 @@ internal sealed partial class LayerScriptRunner
     {
         static string PackageOf(string entry) => entry.Split('/')[0].Split(':')[0];
         var registry = root.FindDirectory(VarTmpfiles.DpkgDatabase + "/triggers");
-        var fileInterests = registry is not null && registry.Files.TryGetValue("File", out var file)
-            ? readText(file).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ', 2, StringSplitOptions.TrimEntries)).Where(f => f.Length == 2).ToList()
-            : [];
+        var fileInterests = RegisteredFileInterests(root, readText);
         var result = new List<LayeringTrigger>();
         foreach (string trigger in triggers)
         {
             IEnumerable<string> fromRegistry = trigger.StartsWith('/')
-                ? fileInterests.Where(f => f[0] == trigger).Select(f => PackageOf(f[1]))
+                ? fileInterests.Where(f => f.Path == trigger).Select(f => PackageOf(f.Entry))
                 : registry is not null && trigger is not ("File" or "Lock" or "Unincorp") && registry.Files.TryGetValue(trigger, out var named)
                     ? readText(named).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(PackageOf)
                     : [];
@@ -105,6 +100,15 @@ internal sealed partial class LayerScriptRunner
 
         return result;
     }
+
+    /// <summary>The file-trigger interests of the tree's registry: <c>triggers/File</c> lines <c>PATH PKG[/noawait]</c>.</summary>
+    private static List<(string Path, string Entry)> RegisteredFileInterests(MutableTree root, Func<Checksum, string> readText) =>
+        root.FindFile(VarTmpfiles.DpkgDatabase + "/triggers/File") is { } file
+            ? readText(file).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(l => l.Split(' ', 2, StringSplitOptions.TrimEntries))
+                .Where(f => f.Length == 2 && f[0].StartsWith('/'))
+                .Select(f => (f[0], f[1])).ToList()
+            : [];
 
     /// <summary>Runs the scripts over <paramref name="root"/> (whose status lists the new packages as unpacked) and applies their changes to it.</summary>
     /// <exception cref="AptOstreeException">A script or trigger failed (<see cref="LayeringErrorCodes.ScriptFailed"/>, naming the package and script).</exception>

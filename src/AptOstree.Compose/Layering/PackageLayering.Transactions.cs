@@ -564,7 +564,7 @@ public sealed partial class PackageLayering
         {
             byte[] bytes = Encoding.UTF8.GetBytes(text);
             using var stream = new MemoryStream(bytes, writable: false);
-            triggers.SetFile(name, Repository.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), stream, bytes.Length));
+            triggers.SetFile(name, Repository.WriteContent(FileHeader.ForFile(0, 0, PosixPermissions.File), stream, bytes.Length));
         }
     }
 
@@ -577,9 +577,7 @@ public sealed partial class PackageLayering
 
     /// <summary>The explicit triggers a package's <c>triggers</c> control file activates.</summary>
     private static List<string> ExplicitTriggers(string? triggersFile) =>
-        (triggersFile ?? string.Empty).Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Where(l => !l.StartsWith('#')).Select(l => l.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f.Length == 2 && f[0] is "activate" or "activate-await" or "activate-noawait").Select(f => f[1].Trim()).ToList();
+        DpkgTriggerActivation.Parse(triggersFile).Select(a => a.Trigger).ToList();
 
     /// <summary>The absolute paths a package ships (its tree without the dpkg database and apt-ostree's own files).</summary>
     private static List<string> PackagePaths(MutableTree tree)

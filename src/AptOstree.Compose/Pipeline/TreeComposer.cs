@@ -7,6 +7,7 @@ using AptOstree.Deb.Apt;
 using AptOstree.Deb.Solver;
 using AptOstree.OSTree;
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -187,7 +188,7 @@ public sealed class TreeComposer
     {
         try
         {
-            uint mode = OperatingSystem.IsWindows() ? 0x1A4u : (uint)File.GetUnixFileMode(file.Source) & 0xFFF;
+            uint mode = OperatingSystem.IsWindows() ? PosixPermissions.File : (uint)File.GetUnixFileMode(file.Source);
             using var stream = new FileStream(file.Source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             return Convert.ToHexStringLower(SHA256.HashData(stream)) + " " + Convert.ToString((int)mode, 8);
         }

@@ -9,24 +9,9 @@ public sealed record DpkgTriggerInterest(string Trigger, bool Await)
     public bool IsFileTrigger => Trigger.StartsWith('/');
 
     /// <summary>Parses the interest lines of a <c>triggers</c> control file (comments and <c>activate</c> lines are skipped).</summary>
-    public static IReadOnlyList<DpkgTriggerInterest> Parse(string? triggersFile)
-    {
-        var result = new List<DpkgTriggerInterest>();
-        foreach (var raw in (triggersFile ?? string.Empty).Split('\n'))
-        {
-            string line = raw.Trim();
-            if (line.Length == 0 || line.StartsWith('#'))
-            {
-                continue;
-            }
-
-            var parts = line.Split([' ', '\t'], 2, StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && parts[0] is "interest" or "interest-await" or "interest-noawait")
-            {
-                result.Add(new DpkgTriggerInterest(parts[1].Trim(), parts[0] != "interest-noawait"));
-            }
-        }
-
-        return result;
-    }
+    public static IReadOnlyList<DpkgTriggerInterest> Parse(string? triggersFile) =>
+        DpkgTriggersControlFile.Directives(triggersFile)
+            .Where(d => d.Keyword is "interest" or "interest-await" or "interest-noawait")
+            .Select(d => new DpkgTriggerInterest(d.Argument, d.Keyword != "interest-noawait"))
+            .ToList();
 }

@@ -39,9 +39,7 @@ internal static class ComposeTreeCommand
             }
 
             string repoPath = repo.PathToCreate(parse);
-            var repository = Directory.Exists(repoPath)
-                ? OstreeRepository.Open(repoPath)
-                : OstreeRepository.Create(repoPath, Environment.IsPrivilegedProcess ? RepoMode.Bare : RepoMode.BareUser);
+            var composer = parse.GetRequiredService<TreeComposerFactory>().Open(repoPath);
             string cacheDir = parse.GetValue(cache) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(repoPath))!, "cache");
             var options = new ComposeOptions
             {
@@ -65,7 +63,7 @@ internal static class ComposeTreeCommand
 
                 Console.Error.WriteLine(p.Total is { } t ? $"  {p.Operation}: {p.Completed}/{t} {p.CurrentItem}" : $"  {p.Operation}…");
             });
-            var result = await new TreeComposer(repository).ComposeAsync(tree, options, progress, ct).ConfigureAwait(false);
+            var result = await composer.ComposeAsync(tree, options, progress, ct).ConfigureAwait(false);
             if (parse.GetValue(lockOut) is { } lo)
             {
                 await File.WriteAllTextAsync(lo, result.Lockfile.Format(), ct).ConfigureAwait(false);
