@@ -307,7 +307,7 @@ public sealed class RepositoryPuller
                 }
 
                 var files = new ConcurrentDictionary<Checksum, byte>();
-                fetched += await PullTreeAsync(source, transaction, commit.RootTree, commit.RootMeta, files, cancellationToken).ConfigureAwait(false);
+                fetched += await PullTreeAsync(source, transaction, commit.RootTree, commit.RootMeta, files, options.MaxConcurrency, cancellationToken).ConfigureAwait(false);
                 await Parallel.ForEachAsync(
                     files.Keys,
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency), CancellationToken = cancellationToken },
@@ -387,59 +387,67 @@ public sealed class RepositoryPuller
     /// is scanned once however many directories share it (a DAG of N objects costs N fetches, not one per path), and
     /// the walk keeps its own stack, so a tree's depth never reaches the thread's stack.
     /// </summary>
-    private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum rootTree, Checksum rootMeta, ConcurrentDictionary<Checksum, byte> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the dirtrees and dirmetas under <paramref name="rootTree"/> breadth first, each level's missing objects
+    /// concurrently (one round trip per depth rather than per directory, as libostree keeps several requests in
+    /// flight), and collects the file objects the transaction lacks into <paramref name="files"/>.
+    /// </summary>
+    private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum rootTree, Checksum rootMeta, ConcurrentDictionary<Checksum, byte> files, int maxConcurrency, CancellationToken cancellationToken)
     {
         int fetched = 0;
         var scannedTrees = new HashSet<Checksum>();
         var scannedMetas = new HashSet<Checksum>();
-        var pending = new Stack<(Checksum Tree, Checksum Meta)>();
-        pending.Push((rootTree, rootMeta));
-        while (pending.TryPop(out var next))
+        var level = new List<(Checksum Tree, Checksum Meta)> { (rootTree, rootMeta) };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = cancellationToken };
+        while (level.Count > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (tree, meta) = next;
-            if (scannedMetas.Add(meta) && !transaction.Has(meta, ObjectType.DirMeta))
+            var metas = level.Select(l => l.Meta).Where(m => scannedMetas.Add(m) && !transaction.Has(m, ObjectType.DirMeta)).ToList();
+            var trees = level.Select(l => l.Tree).Where(scannedTrees.Add).ToList();
+            var local = trees.Select(t => transaction.Has(t, ObjectType.DirTree) && _repo.Objects.Contains(t, ObjectType.DirTree)).ToArray();
+            var metaBytes = new byte[metas.Count][];
+            var treeBytes = new byte[trees.Count][];
+            await Parallel.ForEachAsync(Enumerable.Range(0, metas.Count + trees.Count), parallel, async (i, ct) =>
             {
-                var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                    ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
-                DirMeta.Parse(bytes, ObjectStore.Name(meta, ObjectType.DirMeta));
-                transaction.WriteMetadata(ObjectType.DirMeta, bytes, meta);
-                fetched++;
-            }
-
-            if (!scannedTrees.Add(tree))
-            {
-                continue;
-            }
-
-            byte[] treeBytes;
-            if (transaction.Has(tree, ObjectType.DirTree) && _repo.Objects.Contains(tree, ObjectType.DirTree))
-            {
-                treeBytes = _repo.Objects.ReadMetadataBytes(tree, ObjectType.DirTree);
-            }
-            else
-            {
-                treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                    ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
-                fetched++;
-            }
-
-            var dirtree = DirTree.Parse(treeBytes, ObjectStore.Name(tree, ObjectType.DirTree));
-            transaction.WriteMetadata(ObjectType.DirTree, treeBytes, tree);
-            foreach (var f in dirtree.Files)
-            {
-                if (!transaction.Has(f.Checksum, ObjectType.File))
+                if (i < metas.Count)
                 {
-                    files.TryAdd(f.Checksum, 0);
+                    metaBytes[i] = await source.FetchMetadataAsync(metas[i], ObjectType.DirMeta, MaxMetadataSize, ct).ConfigureAwait(false)
+                        ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(metas[i], ObjectType.DirMeta), "not found on " + source.Description);
                 }
+                else if (!local[i - metas.Count])
+                {
+                    var tree = trees[i - metas.Count];
+                    treeBytes[i - metas.Count] = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, ct).ConfigureAwait(false)
+                        ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
+                }
+            }).ConfigureAwait(false);
+
+            for (int i = 0; i < metas.Count; i++)
+            {
+                DirMeta.Parse(metaBytes[i], ObjectStore.Name(metas[i], ObjectType.DirMeta));
+                transaction.WriteMetadata(ObjectType.DirMeta, metaBytes[i], metas[i]);
+                fetched++;
             }
 
-            // Pushed in reverse so that subdirectories are fetched in dirtree order.
-            for (int i = dirtree.Directories.Count - 1; i >= 0; i--)
+            var next = new List<(Checksum Tree, Checksum Meta)>();
+            for (int i = 0; i < trees.Count; i++)
             {
-                var d = dirtree.Directories[i];
-                pending.Push((d.TreeChecksum, d.MetaChecksum));
+                var tree = trees[i];
+                byte[] bytes = local[i] ? _repo.Objects.ReadMetadataBytes(tree, ObjectType.DirTree) : treeBytes[i];
+                fetched += local[i] ? 0 : 1;
+                var dirtree = DirTree.Parse(bytes, ObjectStore.Name(tree, ObjectType.DirTree));
+                transaction.WriteMetadata(ObjectType.DirTree, bytes, tree);
+                foreach (var f in dirtree.Files)
+                {
+                    if (!transaction.Has(f.Checksum, ObjectType.File))
+                    {
+                        files.TryAdd(f.Checksum, 0);
+                    }
+                }
+
+                next.AddRange(dirtree.Directories.Select(d => (d.TreeChecksum, d.MetaChecksum)));
             }
+
+            level = next;
         }
 
         return fetched;
