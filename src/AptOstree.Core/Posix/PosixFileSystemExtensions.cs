@@ -80,27 +80,21 @@ public static class PosixFileSystemExtensions
     public static byte[] ReadAllBytes(this IPosixFileSystem fileSystem, string path)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
-        string target = ResolveSymbolicLinks(fileSystem, path);
+        // The kernel follows symlinks on open; other implementations open the path itself.
+        string target = fileSystem is LibcPosixFileSystem ? path : ResolveSymbolicLinks(fileSystem, path);
         try
         {
             using var stream = fileSystem.OpenRead(target);
-            if (stream.CanSeek)
+            long length = stream.CanSeek ? stream.Length : 0;
+            if (length > 0 && length <= Array.MaxLength)
             {
-                long length = stream.Length;
-                if (length <= Array.MaxLength)
-                {
-                    byte[] content = new byte[length];
-                    int read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
-                    if (read == content.Length && stream.ReadByte() < 0)
-                    {
-                        return content;
-                    }
-
-                    // The file changed under us: fall back to reading whatever is there now.
-                    stream.Position = 0;
-                }
+                // As File.ReadAllBytes: the size stat reports, less if the file shrank meanwhile.
+                byte[] content = new byte[length];
+                int read = stream.ReadAtLeast(content, content.Length, throwOnEndOfStream: false);
+                return read == content.Length ? content : content[..read];
             }
 
+            // Unknown size (a pipe, or a /proc-like file that reports 0): read to the end.
             using var copy = new MemoryStream();
             stream.CopyTo(copy);
             return copy.ToArray();
@@ -112,7 +106,10 @@ public static class PosixFileSystemExtensions
         }
         catch (UnauthorizedAccessException)
         {
-            throw new PosixException("open", path, PosixErrno.EACCES, "Permission denied");
+            // FileStream reports opening a directory as an access failure too.
+            throw TryGetTargetStatus(fileSystem, path, out var status) && status.IsDirectory
+                ? new PosixException("open", path, PosixErrno.EISDIR, "Is a directory")
+                : new PosixException("open", path, PosixErrno.EACCES, "Permission denied");
         }
     }
 

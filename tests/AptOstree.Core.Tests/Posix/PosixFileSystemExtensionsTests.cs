@@ -59,6 +59,24 @@ public abstract class PosixFileSystemExtensionsContract : IDisposable
     }
 
     [Fact]
+    public void ReadAllBytes_Directory_ThrowsPosixIsADirectory()
+    {
+        Fs.CreateDirectory(P("dir"), PosixPermissions.Directory);
+
+        var ex = Assert.Throws<PosixException>(() => Fs.ReadAllBytes(P("dir")));
+
+        Assert.Equal(PosixErrno.EISDIR, ex.Errno);
+    }
+
+    [Fact]
+    public void ReadAllBytes_EmptyFile_IsEmpty()
+    {
+        Write("empty", string.Empty);
+
+        Assert.Empty(Fs.ReadAllBytes(P("empty")));
+    }
+
+    [Fact]
     public void CreateDirectories_MakesParentsAndToleratesExisting()
     {
         Fs.CreateDirectories(P("a/b/c"), PosixPermissions.Directory);
