@@ -20,12 +20,15 @@ public sealed class RepositoryPuller
     /// <summary>Creates a puller writing into <paramref name="repository"/>.</summary>
     public RepositoryPuller(OstreeRepository repository) => _repo = repository ?? throw new ArgumentNullException(nameof(repository));
 
+    /// <summary>A local source repository lives on the same file system as the destination (and logs and reads the clock like it).</summary>
+    private RepositoryOptions SourceOptions => new() { FileSystem = _repo.FileSystem, LoggerFactory = _repo.LoggerFactory, TimeProvider = _repo.TimeProvider };
+
     /// <summary>Pulls <paramref name="rev"/> (ref or checksum) from the repository at <paramref name="sourcePath"/>.</summary>
     public async Task<Checksum> PullLocalAsync(string sourcePath, string rev, PullOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(rev);
         options ??= new PullOptions();
-        var source = OstreeRepository.Open(sourcePath);
+        var source = OstreeRepository.Open(sourcePath, SourceOptions);
         using var objects = new LocalObjectSource(source);
         bool isChecksum = Checksum.TryParse(rev, out var direct);
         Checksum target = isChecksum
@@ -93,9 +96,9 @@ public sealed class RepositoryPuller
         {
             AtomicFile.Write(sigPath, session.SignatureBytes, PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
         }
-        else if (File.Exists(sigPath))
+        else
         {
-            File.Delete(sigPath);
+            _repo.FileSystem.DeleteIfExists(sigPath);
         }
 
         return result;
@@ -111,7 +114,7 @@ public sealed class RepositoryPuller
 
         string remoteName = options.Remote ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Must specify a remote name (--remote) to enable GPG verification: its trusted keys are used.");
         var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
-        var verification = RemoteVerification.ForGpgOnly(remote, _repo.Path, options.GpgVerify, options.GpgVerifySummary);
+        var verification = RemoteVerification.ForGpgOnly(remote, _repo, options.GpgVerify, options.GpgVerifySummary);
         if (options.GpgVerifySummary)
         {
             byte[]? summary = await source.FetchRepositoryFileAsync("summary", cancellationToken).ConfigureAwait(false);
@@ -131,14 +134,14 @@ public sealed class RepositoryPuller
             throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}': invalid collection-id '{remoteCollection}'.");
         }
 
-        var verification = RemoteVerification.For(remote, _repo.Path);
+        var verification = RemoteVerification.For(remote, _repo);
         if (!Uri.TryCreate(remote.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
         {
             throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' has an unsupported URL '{remote.Url}'.");
         }
 
         IObjectSource source = uri.IsFile
-            ? new LocalObjectSource(OstreeRepository.Open(uri.LocalPath))
+            ? new LocalObjectSource(OstreeRepository.Open(uri.LocalPath, SourceOptions))
             : new HttpObjectSource(uri, options.HttpClient, _repo.Logger);
         try
         {
@@ -298,8 +301,7 @@ public sealed class RepositoryPuller
                 }
 
                 string partial = Path.Combine(_repo.Path, "state", c + ".commitpartial");
-                Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
-                await File.WriteAllBytesAsync(partial, [], cancellationToken).ConfigureAwait(false);
+                WritePartialMarker(partial);
                 transaction.WriteMetadata(ObjectType.Commit, bytes, c);
                 if (detached is not null)
                 {
@@ -318,12 +320,23 @@ public sealed class RepositoryPuller
                         options.Progress?.Report(new OperationProgress("pull", n, null, ProgressUnit.Objects, file.ToString()));
                     }).ConfigureAwait(false);
                 transaction.Complete();
-                File.Delete(partial);
+                _repo.FileSystem.DeleteIfExists(partial);
                 current = commit.Parent;
             }
         }
 
         OstreeLog.Pulled(_repo.Logger, target, fetched);
+    }
+
+    /// <summary>Marks a commit as partially pulled (<c>state/COMMIT.commitpartial</c>, empty) until its objects are all in.</summary>
+    private void WritePartialMarker(string partial)
+    {
+        var fs = _repo.FileSystem;
+        fs.CreateDirectories(Path.GetDirectoryName(partial)!, PosixPermissions.All);
+        if (!fs.Exists(partial))
+        {
+            fs.CreateFile(partial, PosixPermissions.File).Dispose();
+        }
     }
 
     /// <summary>libostree's binding rules: a ref binding must list the ref; with a known collection, the commit must be bound to it.</summary>
