@@ -76,4 +76,18 @@ public interface IPosixFileSystem
 
     /// <summary><c>fsync</c> of a file or a directory (the directory form makes renames and creations durable).</summary>
     void Sync(string path);
+
+    /// <summary>
+    /// <c>syncfs</c>: makes everything written to the file system holding <paramref name="path"/> durable at once
+    /// (cheaper than an fsync per file when many were written).
+    /// </summary>
+    void SyncFileSystem(string path);
+
+    /// <summary>
+    /// Takes an advisory lock on the file <paramref name="path"/> (created empty when missing) without waiting:
+    /// shared or exclusive, as Linux open-file-description locks (<c>F_OFD_SETLK</c>, what libostree takes), so two
+    /// holders exclude each other whether they are in one process or two.
+    /// </summary>
+    /// <returns>The held lock (dispose to release), or null when a conflicting lock is held.</returns>
+    IDisposable? TryLockFile(string path, bool exclusive);
 }

@@ -11,6 +11,7 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
 {
     private readonly Lock _gate = new();
     private readonly Node _root;
+    private readonly Dictionary<string, InMemoryFileLock> _locks = new(StringComparer.Ordinal);
     private ulong _nextInode = 2;
 
     /// <summary>Creates an empty file system with only <c>/</c>.</summary>
@@ -321,6 +322,29 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
             _ = Lookup(path, "fsync");
             _syncCounts[path] = _syncCounts.GetValueOrDefault(path) + 1;
         }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Counted in <see cref="SyncCounts"/> under <paramref name="path"/>, as <see cref="Sync"/> is.</remarks>
+    public void SyncFileSystem(string path) => Sync(path);
+
+    /// <inheritdoc />
+    /// <remarks>The lock lives in this instance (one per path), not in the file.</remarks>
+    public IDisposable? TryLockFile(string path, bool exclusive)
+    {
+        InMemoryFileLock fileLock;
+        lock (_gate)
+        {
+            if (TryLookup(path, out _) is null)
+            {
+                var (parent, name) = ParentOf(path, "open");
+                Add(parent, name, new Node(_nextInode++, (uint)PosixFileType.RegularFile | PosixPermissions.File), path, "open");
+            }
+
+            fileLock = _locks.TryGetValue(path, out var existing) ? existing : _locks[path] = new InMemoryFileLock();
+        }
+
+        return fileLock.TryEnter(exclusive);
     }
 
     private static PosixFileStatus StatusOf(Node node) => new()

@@ -188,17 +188,6 @@ internal static unsafe partial class LibcNative
         return Syscall(GetxattrAtNumber, dirFd, (nint)path, atFlags, (nint)name, (nint)(&args), sizeof(XattrArgs));
     }
 
-    /// <summary>syncfs on the file system holding <paramref name="path"/>; best effort.</summary>
-    internal static void SyncFileSystem(string path)
-    {
-        int fd = Open(path, ORdOnly | OCloExec, 0);
-        if (fd >= 0)
-        {
-            _ = Syncfs(fd);
-            _ = Close(fd);
-        }
-    }
-
     /// <summary><c>struct xattr_args</c> (version 0, 16 bytes).</summary>
     [StructLayout(LayoutKind.Sequential)]
     private struct XattrArgs

@@ -269,6 +269,40 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
         }
     }
 
+    /// <inheritdoc />
+    public void SyncFileSystem(string path)
+    {
+        int fd = LibcNative.Open(path, LibcNative.ORdOnly | LibcNative.OCloExec, 0);
+        if (fd < 0)
+        {
+            throw Fail("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            Check(LibcNative.Syncfs(fd), "syncfs", path);
+        }
+        finally
+        {
+            _ = LibcNative.Close(fd);
+        }
+    }
+
+    /// <inheritdoc />
+    public IDisposable? TryLockFile(string path, bool exclusive)
+    {
+        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
+        var info = new LibcNative.Flock { Type = exclusive ? LibcNative.FWrLck : LibcNative.FRdLck, Whence = 0 };
+        if (LibcNative.Fcntl((int)file.SafeFileHandle.DangerousGetHandle(), LibcNative.FOfdSetLk, ref info) == 0)
+        {
+            return file;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        file.Dispose();
+        return errno is PosixErrno.EAGAIN or PosixErrno.EACCES ? null : throw Fail("fcntl(F_OFD_SETLK)", path, errno);
+    }
+
     private static unsafe bool TryStat(string path, out PosixFileStatus status, out int errno)
     {
         byte* buf = stackalloc byte[256];

@@ -1,5 +1,4 @@
 using AptOstree.Posix;
-using System.Runtime.InteropServices;
 
 namespace AptOstree.OSTree;
 
@@ -25,70 +24,38 @@ public sealed class RepositoryLock : IDisposable
     public static RepositoryLock Acquire(string repositoryPath, bool exclusive, TimeSpan? timeout = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repositoryPath);
-
-        // The lock file is an exception to the file-system seam: fcntl locks need a real file descriptor.
-        var file = new FileStream(Path.Combine(repositoryPath, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-        try
-        {
-            var clock = timeProvider ?? TimeProvider.System;
-            long started = clock.GetTimestamp();
-            var limit = timeout ?? TimeSpan.FromSeconds(300);
-            int fd = (int)file.SafeFileHandle.DangerousGetHandle();
-            var info = new LibcNative.Flock { Type = exclusive ? LibcNative.FWrLck : LibcNative.FRdLck, Whence = 0 };
-            int delay = 2;
-            while (LibcNative.Fcntl(fd, LibcNative.FOfdSetLk, ref info) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno is not 11 and not 13)
-                {
-                    throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Locking {repositoryPath}/.lock failed: {Marshal.GetPInvokeErrorMessage(errno)}.");
-                }
-
-                if (clock.GetElapsedTime(started) > limit)
-                {
-                    throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repositoryPath}/.lock.");
-                }
-
-                cancellationToken.ThrowIfCancellationRequested();
-                Thread.Sleep(delay);
-                delay = Math.Min(delay * 2, 100);
-            }
-
-            return new RepositoryLock(file) { IsExclusive = exclusive };
-        }
-        catch
-        {
-            file.Dispose();
-            throw;
-        }
+        return Acquire(LibcPosixFileSystem.Instance, repositoryPath, exclusive, timeout ?? TimeSpan.FromSeconds(300), timeProvider ?? TimeProvider.System, cancellationToken);
     }
 
-    /// <summary>
-    /// Locks <paramref name="repository"/>: <c>REPO/.lock</c> on disk when its file system is the real one, else an
-    /// <see cref="InProcessFileLock"/> (a file system without file descriptors cannot be <c>fcntl</c>-locked), waiting
-    /// up to the repository's lock timeout on its clock.
-    /// </summary>
-    internal static RepositoryLock Acquire(OstreeRepository repository, bool exclusive, CancellationToken cancellationToken = default)
-    {
-        if (repository.FileSystem is LibcPosixFileSystem)
-        {
-            return Acquire(repository.Path, exclusive, repository.LockTimeout, repository.TimeProvider, cancellationToken);
-        }
+    /// <summary>Locks <paramref name="repository"/> through its file system, waiting up to its lock timeout on its clock.</summary>
+    internal static RepositoryLock Acquire(OstreeRepository repository, bool exclusive, CancellationToken cancellationToken = default) =>
+        Acquire(repository.FileSystem, repository.Path, exclusive, repository.LockTimeout, repository.TimeProvider, cancellationToken);
 
-        var inProcess = InProcessFileLock.For(repository.FileSystem, repository.Path + "/.lock");
-        var clock = repository.TimeProvider;
+    private static RepositoryLock Acquire(IPosixFileSystem fileSystem, string repositoryPath, bool exclusive, TimeSpan timeout, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        string path = repositoryPath.TrimEnd('/') + "/.lock";
         long started = clock.GetTimestamp();
         int delay = 2;
         while (true)
         {
-            if (inProcess.TryEnter(exclusive) is { } held)
+            IDisposable? held;
+            try
+            {
+                held = fileSystem.TryLockFile(path, exclusive);
+            }
+            catch (PosixException ex)
+            {
+                throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Locking {path} failed: {ex.Message}", ex);
+            }
+
+            if (held is not null)
             {
                 return new RepositoryLock(held) { IsExclusive = exclusive };
             }
 
-            if (clock.GetElapsedTime(started) > repository.LockTimeout)
+            if (clock.GetElapsedTime(started) > timeout)
             {
-                throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repository.Path}/.lock.");
+                throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {path}.");
             }
 
             cancellationToken.ThrowIfCancellationRequested();

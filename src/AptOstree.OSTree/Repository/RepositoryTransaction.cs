@@ -126,18 +126,8 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         if (_repo.Fsync && !_staged.IsEmpty)
         {
-            if (_fs is LibcPosixFileSystem)
-            {
-                // One syncfs for every staged file instead of an fsync each (as libostree does).
-                LibcNative.SyncFileSystem(_staging);
-            }
-            else
-            {
-                foreach (var tmp in _staged.Values)
-                {
-                    _fs.Sync(tmp);
-                }
-            }
+            // One syncfs for every staged file instead of an fsync each (as libostree does).
+            _fs.SyncFileSystem(_staging);
         }
 
         var dirs = new HashSet<string>(StringComparer.Ordinal);

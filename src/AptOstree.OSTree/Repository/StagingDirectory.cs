@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
@@ -146,39 +145,29 @@ internal sealed class StagingDirectory : IDisposable
             return null;
         }
 
-        if (fs is not LibcPosixFileSystem)
+        IDisposable? held;
+        try
         {
-            // No file descriptors to fcntl-lock: the same exclusion, within this process (see InProcessFileLock).
-            var held = InProcessFileLock.For(fs, path + LockSuffix).TryEnter(exclusive: true);
-            if (held is not null && (!fs.TryGetStatus(path, out st) || !st.IsDirectory))
-            {
-                held.Dispose();
-                return null;
-            }
-
-            return held;
+            held = fs.TryLockFile(path + LockSuffix, exclusive: true);
+        }
+        catch (PosixException ex)
+        {
+            throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Locking {path}{LockSuffix} failed: {ex.Message}", ex);
         }
 
-        // The lock file is an exception to the file-system seam: fcntl locks need a real file descriptor.
-        var file = new FileStream(path + LockSuffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
-        var info = new LibcNative.Flock { Type = LibcNative.FWrLck, Whence = 0 };
-        if (LibcNative.Fcntl((int)file.SafeFileHandle.DangerousGetHandle(), LibcNative.FOfdSetLk, ref info) != 0)
+        if (held is null)
         {
-            int errno = Marshal.GetLastPInvokeError();
-            file.Dispose();
-            return errno is PosixErrno.EAGAIN or PosixErrno.EACCES
-                ? null
-                : throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Locking {path}{LockSuffix} failed: {Marshal.GetPInvokeErrorMessage(errno)}.");
+            return null;
         }
 
         // The directory may have been removed between the listing and the lock (another clean-up won).
         if (!fs.TryGetStatus(path, out st) || !st.IsDirectory)
         {
-            file.Dispose();
+            held.Dispose();
             return null;
         }
 
-        return file;
+        return held;
     }
 
     private static string RandomSuffix()

@@ -401,17 +401,39 @@ public sealed partial class OstreeSysroot
         }
     }
 
-    // The sysroot lock is an exception to the file-system seam: flock needs a real file descriptor.
-    private FileStream AcquireLock()
+    /// <summary>
+    /// The open-file-description lock on <c>/ostree/lock</c> that <c>ostree admin</c> takes (so the two exclude each
+    /// other), waited for as ostree waits, up to the repository's lock timeout (<c>core.lock-timeout-secs</c>).
+    /// </summary>
+    private IDisposable AcquireLock()
     {
         string path = $"{Root}/ostree/lock";
-        try
+        long started = _time.GetTimestamp();
+        int delay = 2;
+        while (true)
         {
-            return new FileStream(path, System.IO.FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex)
-        {
-            throw new AptOstreeException(DeploymentErrorCodes.SysrootLocked, $"The sysroot lock '{path}' is held by another process.", ex);
+            IDisposable? held;
+            try
+            {
+                held = _fs.TryLockFile(path, exclusive: true);
+            }
+            catch (PosixException ex)
+            {
+                throw new AptOstreeException(DeploymentErrorCodes.SysrootLocked, $"The sysroot lock '{path}' could not be taken: {ex.Message}", ex);
+            }
+
+            if (held is not null)
+            {
+                return held;
+            }
+
+            if (_time.GetElapsedTime(started) > Repository.LockTimeout)
+            {
+                throw new AptOstreeException(DeploymentErrorCodes.SysrootLocked, $"The sysroot lock '{path}' is held by another process (waited {Repository.LockTimeout.TotalSeconds:0} s).");
+            }
+
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 100);
         }
     }
 }

@@ -129,10 +129,51 @@ public abstract class PosixFileSystemExtensionsContract : IDisposable
 
         Assert.Equal(time, Fs.GetStatus(P("file")).ModificationTime);
     }
+
+    [Fact]
+    public void TryLockFile_SharedAndExclusive_ExcludeAsOpenFileDescriptionLocks()
+    {
+        string path = P("lock");
+
+        using (var shared1 = Fs.TryLockFile(path, exclusive: false))
+        using (var shared2 = Fs.TryLockFile(path, exclusive: false))
+        {
+            Assert.NotNull(shared1);
+            Assert.NotNull(shared2);
+            Assert.True(Fs.FileExists(path));
+            Assert.Null(Fs.TryLockFile(path, exclusive: true));
+        }
+
+        var exclusive = Fs.TryLockFile(path, exclusive: true);
+        Assert.NotNull(exclusive);
+        Assert.Null(Fs.TryLockFile(path, exclusive: true));
+        Assert.Null(Fs.TryLockFile(path, exclusive: false));
+        exclusive.Dispose();
+        using var again = Fs.TryLockFile(path, exclusive: true);
+        Assert.NotNull(again);
+    }
 }
 
 public sealed class LibcPosixFileSystemExtensionsTests : PosixFileSystemExtensionsContract
 {
+    [SkippableFact]
+    public void TryLockFile_Exclusive_AnotherProcessOfdLockIsRefused()
+    {
+        AptOstree.Testing.ExternalTool.Require("python3");
+        string path = _root + "/lock";
+        const string Probe = "import fcntl, os, struct, sys\nfd = os.open(sys.argv[1], os.O_RDWR)\n"
+            + "try:\n    fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack('hhqqi', fcntl.F_WRLCK, 0, 0, 0, 0))\n    print('granted')\n"
+            + "except OSError as e:\n    print('refused', e.errno)\n";
+
+        using (var held = Fs.TryLockFile(path, exclusive: true))
+        {
+            Assert.NotNull(held);
+            Assert.Equal("refused 11\n", AptOstree.Testing.ExternalTool.Output("python3", "-c", Probe, path));
+        }
+
+        Assert.Equal("granted\n", AptOstree.Testing.ExternalTool.Output("python3", "-c", Probe, path));
+    }
+
     private readonly string _root = Directory.CreateTempSubdirectory("aptostree-posix-ext-").FullName;
 
     protected override IPosixFileSystem Fs => LibcPosixFileSystem.Instance;

@@ -187,6 +187,7 @@ public sealed class InMemoryRepositoryTests
         Assert.Contains(path, syncs.Keys);
         Assert.Contains(path + "/refs/heads", syncs.Keys);
         Assert.Contains(syncs.Keys, k => k.StartsWith(path + "/objects/", StringComparison.Ordinal));
+        Assert.Contains(syncs.Keys, k => k.StartsWith(path + "/tmp/", StringComparison.Ordinal));
         AssertAbsentOnDisk(path);
     }
 

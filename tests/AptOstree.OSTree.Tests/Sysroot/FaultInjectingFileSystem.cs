@@ -125,4 +125,12 @@ internal sealed class FaultInjectingFileSystem(IPosixFileSystem inner, int failA
         Step(path);
         inner.Sync(path);
     }
+
+    public void SyncFileSystem(string path)
+    {
+        Step(path);
+        inner.SyncFileSystem(path);
+    }
+
+    public IDisposable? TryLockFile(string path, bool exclusive) => inner.TryLockFile(path, exclusive);
 }

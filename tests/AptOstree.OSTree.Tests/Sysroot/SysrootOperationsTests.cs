@@ -35,6 +35,47 @@ public sealed class SysrootOperationsTests
     }
 
     [SkippableFact]
+    public void Sysroot_lock_is_the_one_ostree_admin_takes_so_each_waits_for_the_other()
+    {
+        ExternalTool.Require("timeout", "python3");
+        using var fx = new SysrootFixture();
+        fx.Commit(fx.NewTree(), "1.0");
+        string sr = fx.NewSysroot();
+        var ours = fx.Open(sr);
+        ours.Deploy(Branch, new DeployOptions { Stateroot = Os });
+        ours.Deploy(Branch, new DeployOptions { Stateroot = Os });
+
+        // While our lock is held, ostree admin waits for it (F_OFD_SETLKW on /ostree/lock) and is stopped by timeout.
+        using (var held = AptOstree.Posix.LibcPosixFileSystem.Instance.TryLockFile(sr + "/ostree/lock", exclusive: true))
+        {
+            Assert.NotNull(held);
+            Assert.Equal(124, ExternalTool.Run("timeout", ["3", "ostree", "admin", "cleanup", "--sysroot=" + sr]).ExitCode);
+        }
+
+        ExternalTool.Run("ostree", ["admin", "cleanup", "--sysroot=" + sr]).EnsureSuccess("ostree admin cleanup");
+
+        // While another process holds it as ostree admin does, ours waits (here up to the 1 s lock timeout of its
+        // repository), then refuses with SysrootLocked and changes nothing.
+        var waiting = new OstreeSysroot(sr, OstreeRepository.Open(sr + "/ostree/repo", new RepositoryOptions { LockTimeout = TimeSpan.FromSeconds(1) }));
+        var before = OstreeStatus(sr);
+        var info = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-c", "import fcntl, os, struct, sys\nfd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\nfcntl.fcntl(fd, fcntl.F_OFD_SETLKW, struct.pack('hhqqi', fcntl.F_WRLCK, 0, 0, 0, 0))\nprint('locked', flush=True)\nsys.stdin.read()\n", sr + "/ostree/lock" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var holder = System.Diagnostics.Process.Start(info)!;
+        Assert.Equal("locked", holder.StandardOutput.ReadLine());
+        var error = Assert.Throws<AptOstreeException>(() => waiting.Rollback());
+        Assert.Equal(DeploymentErrorCodes.SysrootLocked, error.ErrorCode);
+        holder.StandardInput.Close();
+        holder.WaitForExit();
+        Assert.Equal(before, OstreeStatus(sr));
+        waiting.Rollback();
+        Assert.NotEqual(before, OstreeStatus(sr));
+    }
+
+    [SkippableFact]
     public void Rollback_between_identical_boot_entries_swaps_only_the_sub_bootversion()
     {
         using var fx = new SysrootFixture();
