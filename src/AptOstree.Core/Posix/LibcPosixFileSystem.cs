@@ -251,42 +251,10 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
         Check(LibcNative.Renameat2(LibcNative.AtFdCwd, path1, LibcNative.AtFdCwd, path2, LibcNative.RenameExchange), "renameat2", path1);
 
     /// <inheritdoc />
-    public void Sync(string path)
-    {
-        int fd = LibcNative.Open(path, LibcNative.ORdOnly | LibcNative.OCloExec, 0);
-        if (fd < 0)
-        {
-            throw Fail("open", path, Marshal.GetLastPInvokeError());
-        }
-
-        try
-        {
-            Check(LibcNative.Fsync(fd), "fsync", path);
-        }
-        finally
-        {
-            _ = LibcNative.Close(fd);
-        }
-    }
+    public void Sync(string path) => OnReadOnlyDescriptor(path, LibcNative.Fsync, "fsync");
 
     /// <inheritdoc />
-    public void SyncFileSystem(string path)
-    {
-        int fd = LibcNative.Open(path, LibcNative.ORdOnly | LibcNative.OCloExec, 0);
-        if (fd < 0)
-        {
-            throw Fail("open", path, Marshal.GetLastPInvokeError());
-        }
-
-        try
-        {
-            Check(LibcNative.Syncfs(fd), "syncfs", path);
-        }
-        finally
-        {
-            _ = LibcNative.Close(fd);
-        }
-    }
+    public void SyncFileSystem(string path) => OnReadOnlyDescriptor(path, LibcNative.Syncfs, "syncfs");
 
     /// <inheritdoc />
     public IDisposable? TryLockFile(string path, bool exclusive)
@@ -301,6 +269,24 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
         int errno = Marshal.GetLastPInvokeError();
         file.Dispose();
         return errno is PosixErrno.EAGAIN or PosixErrno.EACCES ? null : throw Fail("fcntl(F_OFD_SETLK)", path, errno);
+    }
+
+    private static void OnReadOnlyDescriptor(string path, Func<int, int> call, string name)
+    {
+        int fd = LibcNative.Open(path, LibcNative.ORdOnly | LibcNative.OCloExec, 0);
+        if (fd < 0)
+        {
+            throw Fail("open", path, Marshal.GetLastPInvokeError());
+        }
+
+        try
+        {
+            Check(call(fd), name, path);
+        }
+        finally
+        {
+            _ = LibcNative.Close(fd);
+        }
     }
 
     private static unsafe bool TryStat(string path, out PosixFileStatus status, out int errno)

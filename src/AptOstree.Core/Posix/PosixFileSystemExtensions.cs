@@ -139,19 +139,25 @@ public static class PosixFileSystemExtensions
             return;
         }
 
+        // As mkdir -p: the path itself first, so a parent that is not a directory fails naming the path (ENOTDIR);
+        // the parents only when it is missing (ENOENT).
         int slash = trimmed.LastIndexOf('/');
-        if (slash > 0)
+        for (int attempt = 0; ; attempt++)
         {
-            CreateDirectories(fileSystem, trimmed[..slash], permissions);
-        }
-
-        try
-        {
-            fileSystem.CreateDirectory(trimmed, permissions);
-        }
-        catch (PosixException ex) when (ex.IsAlreadyExists && DirectoryExists(fileSystem, trimmed))
-        {
-            // Created concurrently by another writer.
+            try
+            {
+                fileSystem.CreateDirectory(trimmed, permissions);
+                return;
+            }
+            catch (PosixException ex) when (ex.IsAlreadyExists && DirectoryExists(fileSystem, trimmed))
+            {
+                // Created concurrently by another writer.
+                return;
+            }
+            catch (PosixException ex) when (ex.IsNotFound && slash > 0 && attempt == 0)
+            {
+                CreateDirectories(fileSystem, trimmed[..slash], permissions);
+            }
         }
     }
 

@@ -25,6 +25,21 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         return path;
     }
 
+    /// <summary>A package for the trigger tests: <c>usr/share</c> and what <paramref name="customize"/> adds.</summary>
+    private static string TriggerDeb(LayeringSysroot sr, string name, Action<DebBuilder> customize)
+    {
+        string path = sr.Temp($"{name}_1.0_all.deb");
+        var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+            .SetControlFields([
+                new("Package", name), new("Version", "1.0"), new("Architecture", "all"),
+                new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering trigger test package"),
+            ])
+            .AddDirectory("usr").AddDirectory("usr/share");
+        customize(builder);
+        builder.Build(path);
+        return path;
+    }
+
     private static string DeployDir(LayeringSysroot sr)
     {
         var d = sr.OstreeStatus().Deployments[0];
@@ -81,25 +96,11 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         composed.DeployInto(sr);
         var layering = PackageLayering.Open(sr.Path);
         var options = new LayeringOptions { ListsDirectory = composed.ListsDirectory };
-        static string Deb(LayeringSysroot sr, string name, Action<DebBuilder> customize)
-        {
-            string path = sr.Temp($"{name}_1.0_all.deb");
-            var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
-                .SetControlFields([
-                    new("Package", name), new("Version", "1.0"), new("Architecture", "all"),
-                    new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering trigger test package"),
-                ])
-                .AddDirectory("usr").AddDirectory("usr/share");
-            customize(builder);
-            builder.Build(path);
-            return path;
-        }
-
-        string owner = Deb(sr, "hook-owner", d => d
+        string owner = TriggerDeb(sr, "hook-owner", d => d
             .AddDirectory("usr/share/aotest-hooks")
             .AddControlFile("triggers", "interest /usr/share/aotest-hooks\n"u8.ToArray())
             .AddMaintainerScript("postinst", "#!/bin/sh\nset -e\nif [ \"$1\" = triggered ]; then echo \"$2\" >> /etc/aotest-triggered; fi\n"));
-        string user = Deb(sr, "hook-user", d => d.AddDirectory("usr/share/aotest-hooks").AddFile("usr/share/aotest-hooks/user.hook", "hook\n"));
+        string user = TriggerDeb(sr, "hook-user", d => d.AddDirectory("usr/share/aotest-hooks").AddFile("usr/share/aotest-hooks/user.hook", "hook\n"));
 
         await layering.InstallAsync([owner], options);
         string dir = DeployDir(sr);
@@ -126,25 +127,12 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         composed.DeployInto(sr, extraFiles: new Dictionary<string, string> { ["usr/etc/dpkg/dpkg.cfg.d/aptostree-path-filters"] = string.Join('\n', rules) + "\n" });
         var layering = PackageLayering.Open(sr.Path);
         var options = new LayeringOptions { ListsDirectory = composed.ListsDirectory };
-        static string Deb(LayeringSysroot sr, string name, Action<DebBuilder> customize)
-        {
-            string path = sr.Temp($"{name}_1.0_all.deb");
-            var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
-                .SetControlFields([
-                    new("Package", name), new("Version", "1.0"), new("Architecture", "all"),
-                    new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering trigger test package"),
-                ])
-                .AddDirectory("usr").AddDirectory("usr/share").AddDirectory("usr/share/man").AddDirectory("usr/share/man/man1");
-            customize(builder);
-            builder.Build(path);
-            return path;
-        }
-
         // man-owner is interested in /usr/share/man/man1; man-only ships a manual page there, which the base's filters skip.
-        string owner = Deb(sr, "man-owner", d => d
+        string owner = TriggerDeb(sr, "man-owner", d => d
+            .AddDirectory("usr/share/man").AddDirectory("usr/share/man/man1")
             .AddControlFile("triggers", "interest-noawait /usr/share/man/man1\n"u8.ToArray())
             .AddMaintainerScript("postinst", "#!/bin/sh\nset -e\nif [ \"$1\" = triggered ]; then echo \"$2\" >> /etc/aotest-man-triggered; fi\n"));
-        string manOnly = Deb(sr, "man-only", d => d.AddFile("usr/share/man/man1/man-only.1", ".TH MAN-ONLY 1\n"));
+        string manOnly = TriggerDeb(sr, "man-only", d => d.AddDirectory("usr/share/man").AddDirectory("usr/share/man/man1").AddFile("usr/share/man/man1/man-only.1", ".TH MAN-ONLY 1\n"));
 
         // The oracle: dpkg itself (man-owner configured, man-only unpacked with the same rules and --no-triggers) skips the
         // page but keeps it in man-only's file list, and activates the trigger by it.

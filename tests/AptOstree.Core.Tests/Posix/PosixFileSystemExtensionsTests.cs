@@ -131,6 +131,19 @@ public abstract class PosixFileSystemExtensionsContract : IDisposable
     }
 
     [Fact]
+    public void CreateDirectories_ParentIsAFile_FailsAsMkdirPNamingThePath()
+    {
+        Write("file", "x");
+        Fs.CreateDirectories(P("a/b/c"), PosixPermissions.Directory);
+
+        var error = Assert.Throws<PosixException>(() => Fs.CreateDirectories(P("file/repo"), PosixPermissions.Directory));
+
+        Assert.True(Fs.DirectoryExists(P("a/b/c")));
+        Assert.Equal(PosixErrno.ENOTDIR, error.Errno);
+        Assert.Contains(P("file/repo"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void TryLockFile_SharedAndExclusive_ExcludeAsOpenFileDescriptionLocks()
     {
         string path = P("lock");
