@@ -31,6 +31,8 @@ public sealed class RepositoryLock : IDisposable
             var clock = timeProvider ?? TimeProvider.System;
             long started = clock.GetTimestamp();
             var limit = timeout ?? TimeSpan.FromSeconds(300);
+            // Raw libc, not IPosixFileSystem: this lock excludes other processes (a running ostree among them) from
+            // the repository on disk, which only the kernel's open-file-description locks can do; the abstraction has no locks.
             int fd = (int)file.SafeFileHandle.DangerousGetHandle();
             var info = new LibcNative.Flock { Type = exclusive ? LibcNative.FWrLck : LibcNative.FRdLck, Whence = 0 };
             int delay = 2;

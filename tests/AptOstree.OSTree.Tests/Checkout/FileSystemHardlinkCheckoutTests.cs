@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using AptOstree.Posix;
+using AptOstree.Testing;
+
+namespace AptOstree.OSTree.Tests.Checkout;
+
+/// <summary>
+/// The fd-relative hardlink walker runs on whatever <see cref="IPosixFileSystem"/> the repository has (it never asks
+/// which one): a checkout from a repository on <see cref="InMemoryPosixFileSystem"/> takes the walker and gives the
+/// tree the general path gives there, and the tree the walker gives on disk (whose equality with <c>ostree checkout</c>
+/// the other checkout tests show).
+/// </summary>
+public class FileSystemHardlinkCheckoutTests
+{
+    private static readonly IPosixFileSystem Disk = LibcPosixFileSystem.Instance;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void InMemoryRepository_TakesTheWalker_AndGivesTheGeneralPathsTree(int workers)
+    {
+        using var tmp = new TempDirectory("ostree-memfs-");
+        string tree = tmp.Combine("tree");
+        OstreeTestTrees.BuildGolden(tree);
+        var onDisk = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.BareUser);
+        onDisk.Commit(tree, new CommitOptions { Branch = "t", Timestamp = DateTimeOffset.FromUnixTimeSeconds(OstreeTestTrees.Timestamp) });
+        var fast = new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true, MaxParallelism = workers };
+        onDisk.Checkout("t", tmp.Combine("co-disk"), fast);
+
+        var memory = new InMemoryPosixFileSystem();
+        Mirror(onDisk.Path, memory);
+        var inMemory = OstreeRepository.Open(onDisk.Path, new RepositoryOptions { FileSystem = memory });
+        var general = fast with { Overwrite = CheckoutOverwriteMode.UnionFiles };
+        Assert.True(HardlinkCheckoutWalker.Handles(inMemory, fast, canHardlink: true));
+        Assert.False(HardlinkCheckoutWalker.Handles(inMemory, general, canHardlink: true));
+
+        inMemory.Checkout("t", "/co-fast", fast);
+        inMemory.Checkout("t", "/co-general", general);
+        Assert.False(Disk.TryGetStatus("/co-fast", out _));
+
+        var expected = Describe(Disk, tmp.Combine("co-disk"));
+        Assert.Contains(expected, l => l.StartsWith("link l ", StringComparison.Ordinal));
+        Assert.Contains(expected, l => l.StartsWith("empty f ", StringComparison.Ordinal) && l.EndsWith(" copied", StringComparison.Ordinal));
+        Assert.Contains(expected, l => l.StartsWith("hello.txt f ", StringComparison.Ordinal) && l.EndsWith(" linked", StringComparison.Ordinal));
+        Assert.Equal(expected, Describe(memory, "/co-fast"));
+        Assert.Equal(expected, Describe(memory, "/co-general"));
+
+        // The links are to the in-memory repository's objects.
+        var hello = memory.GetStatus("/co-fast/hello.txt");
+        Assert.Contains(Objects(memory, onDisk.Path + "/objects"), o => o.Inode == hello.Inode);
+    }
+
+    [Fact]
+    public void InMemoryRepository_ConflictIsReportedAsOnDisk()
+    {
+        using var tmp = new TempDirectory("ostree-memfs-conflict-");
+        string tree = tmp.Combine("tree");
+        Directory.CreateDirectory(Path.Combine(tree, "sub"));
+        OstreeTestTrees.Write(tree, "sub/f", "x", 0x1A4);
+        var onDisk = OstreeRepository.Create(tmp.Combine("repo"), RepoMode.BareUser);
+        onDisk.Commit(tree, new CommitOptions { Branch = "t" });
+        var memory = new InMemoryPosixFileSystem();
+        Mirror(onDisk.Path, memory);
+        var inMemory = OstreeRepository.Open(onDisk.Path, new RepositoryOptions { FileSystem = memory });
+        var options = new CheckoutOptions { Mode = CheckoutMode.User, MaxParallelism = 2 };
+        inMemory.Checkout("t", "/co", options);
+        var ex = Assert.ThrowsAny<AptOstreeException>(() => inMemory.Checkout("t", "/co", options));
+        Assert.Equal(OstreeErrorCodes.CheckoutConflict, ex.ErrorCode);
+    }
+
+    /// <summary>Copies the directory at <paramref name="path"/> (with owners, modes, times, xattrs) to the same path in <paramref name="target"/>.</summary>
+    private static void Mirror(string path, InMemoryPosixFileSystem target)
+    {
+        string current = string.Empty;
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current += "/" + part;
+            if (!target.TryGetStatus(current, out _))
+            {
+                target.CreateDirectory(current, PosixPermissions.Directory);
+            }
+        }
+
+        var pending = new Stack<string>();
+        pending.Push(path);
+        while (pending.TryPop(out var dir))
+        {
+            foreach (var name in Disk.ListDirectory(dir))
+            {
+                string child = dir + "/" + name;
+                var st = Disk.GetStatus(child);
+                if (st.IsDirectory)
+                {
+                    target.CreateDirectory(child, st.Permissions);
+                    pending.Push(child);
+                }
+                else if (st.IsSymbolicLink)
+                {
+                    target.CreateSymbolicLink(Disk.ReadSymbolicLink(child), child);
+                    continue;
+                }
+                else
+                {
+                    using var from = Disk.OpenRead(child);
+                    using var to = target.CreateFile(child, st.Permissions);
+                    from.CopyTo(to);
+                }
+
+                foreach (var x in Disk.ListExtendedAttributes(child))
+                {
+                    target.SetExtendedAttribute(child, x, Disk.GetExtendedAttribute(child, x) ?? []);
+                }
+
+                target.SetOwner(child, st.Uid, st.Gid);
+                target.SetModificationTime(child, st.ModificationTimeSeconds, st.ModificationTimeNanoseconds);
+            }
+        }
+    }
+
+    private static List<PosixFileStatus> Objects(IPosixFileSystem fs, string objects) =>
+        [.. fs.ListDirectory(objects).SelectMany(d => fs.ListDirectory(objects + "/" + d).Select(n => fs.GetStatus($"{objects}/{d}/{n}")))];
+
+    /// <summary>One line per entry, through <paramref name="fs"/>: type, mode, directory mtime, content hash or target, linked or copied.</summary>
+    private static List<string> Describe(IPosixFileSystem fs, string root)
+    {
+        var lines = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(string.Empty);
+        while (pending.TryPop(out var rel))
+        {
+            foreach (var name in fs.ListDirectory(rel.Length == 0 ? root : root + "/" + rel))
+            {
+                string childRel = rel.Length == 0 ? name : rel + "/" + name;
+                string child = root + "/" + childRel;
+                var st = fs.GetStatus(child);
+                string perms = Convert.ToString(st.Permissions, 8);
+                if (st.IsDirectory)
+                {
+                    lines.Add($"{childRel} d {perms} {st.ModificationTimeSeconds}");
+                    pending.Push(childRel);
+                }
+                else if (st.IsSymbolicLink)
+                {
+                    lines.Add($"{childRel} l {fs.ReadSymbolicLink(child)}");
+                }
+                else
+                {
+                    using var stream = fs.OpenRead(child);
+                    lines.Add($"{childRel} f {perms} {Convert.ToHexString(SHA256.HashData(stream))} {(st.LinkCount > 1 ? "linked" : "copied")}");
+                }
+            }
+        }
+
+        lines.Sort(StringComparer.Ordinal);
+        return lines;
+    }
+}
