@@ -24,7 +24,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
     private const int E2Big = 7;
 
     /// <summary>Set once <c>getxattrat</c> failed as unsupported (old kernel, seccomp) where the path call worked.</summary>
-    private static volatile bool s_getxattrAtUnavailable;
+    private static volatile bool _getxattrAtUnavailable;
 
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
@@ -505,7 +505,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
             return LibcNative.Fgetxattr(_fd, attribute, value, size);
         }
 
-        if (!s_getxattrAtUnavailable && !GetxattrAtDisabled && LibcNative.GetxattrAtKnown)
+        if (!_getxattrAtUnavailable && !GetxattrAtDisabled && LibcNative.GetxattrAtKnown)
         {
             nint n = LibcNative.GetxattrAt(_fd, path, LibcNative.AtSymlinkNoFollow, attribute, value, size);
             if (n >= 0)
@@ -523,7 +523,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
             nint viaPath = ProcPathGetXattr(name, attribute, value, size);
             if (viaPath >= 0)
             {
-                s_getxattrAtUnavailable = true;
+                _getxattrAtUnavailable = true;
             }
 
             return viaPath;

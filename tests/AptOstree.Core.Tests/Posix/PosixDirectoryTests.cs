@@ -177,9 +177,10 @@ public abstract class PosixDirectoryContract : IDisposable
         Write(d, "f", "x");
         var owner = d.GetStatus(N("f"));
 
+        // chown first: on a real system it clears setuid.
+        d.SetOwner(N("f"), owner.Uid, owner.Gid);
         d.SetPermissions(N("f"), 0x9ED);
         d.SetModificationTime(N("f"), 1_000_000_000, 5);
-        d.SetOwner(N("f"), owner.Uid, owner.Gid);
         var f = Fs.GetStatus(Root + "/d/f");
         Assert.Equal(0x9EDu, f.Permissions);
         Assert.Equal(1_000_000_000, f.ModificationTimeSeconds);
@@ -285,11 +286,31 @@ public sealed class LibcPosixDirectoryTests : PosixDirectoryContract
 
     public override void Dispose()
     {
-        Directory.Delete(_root, recursive: true);
+        // Directory.Delete cannot name entries that are not UTF-8; the directory handle can.
+        using (var root = Fs.OpenDirectory(_root))
+        {
+            DeleteContents(root);
+        }
+
+        Fs.Delete(_root);
         base.Dispose();
     }
 
     protected override IPosixDirectory OtherFileSystemDirectory() => new InMemoryPosixFileSystem().OpenDirectory("/");
+
+    private static void DeleteContents(IPosixDirectory directory)
+    {
+        foreach (var name in directory.ListNames())
+        {
+            if (directory.GetStatus(name).IsDirectory)
+            {
+                using var child = directory.OpenDirectory(name);
+                DeleteContents(child);
+            }
+
+            directory.Delete(name);
+        }
+    }
 
     [Fact]
     public void XattrsThroughProcPaths_MatchGetxattrat()
