@@ -40,7 +40,10 @@ public interface IPosixDirectory : IDisposable
     /// <summary>Like <see cref="GetStatus"/>, but false instead of an exception when the entry does not exist.</summary>
     bool TryGetStatus(ReadOnlySpan<byte> name, out PosixFileStatus status);
 
-    /// <summary>Opens the regular file <paramref name="name"/> for reading (ELOOP for a symlink, EISDIR for a directory).</summary>
+    /// <summary>
+    /// Opens the regular file <paramref name="name"/> for reading: ELOOP for a symlink; EISDIR for a directory, when
+    /// opened or at the latest at the first read (a real system opens a directory and refuses to read it).
+    /// </summary>
     Stream OpenRead(ReadOnlySpan<byte> name);
 
     /// <summary>Creates a new regular file (EEXIST if anything is there, a dangling symlink included) and opens it for writing.</summary>

@@ -137,8 +137,11 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         return errno is PosixErrno.ENOENT or PosixErrno.ENOTDIR ? false : throw Fail("statx", Child(name), errno);
     }
 
-    /// <summary>Opens the regular file <paramref name="name"/> for reading (not through a symlink).</summary>
-    public FileStream OpenRead(ReadOnlySpan<byte> name)
+    /// <summary>
+    /// Opens the regular file <paramref name="name"/> for reading (not through a symlink): a forward-only stream, one
+    /// <c>read</c> per call (EISDIR for a directory comes at the first read).
+    /// </summary>
+    public Stream OpenRead(ReadOnlySpan<byte> name)
     {
         Span<byte> buffer = stackalloc byte[StackNameLength];
         int fd;
@@ -147,26 +150,10 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
             fd = LibcNative.Openat(_fd, p, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0);
         }
 
-        if (fd < 0)
-        {
-            throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
-        }
-
-        // open(O_RDONLY) accepts a directory, which then fails on read; refuse it here as the in-memory one does.
-        byte* statx = stackalloc byte[LibcNative.StatxBufferSize];
-        byte empty = 0;
-        if (LibcNative.Statx(fd, &empty, LibcNative.AtEmptyPath, LibcNative.StatxType, statx) == 0
-            && (*(ushort*)(statx + 28) & 0xF000) == (ushort)PosixFileType.Directory)
-        {
-            _ = LibcNative.Close(fd);
-            throw Fail("openat", Child(name), PosixErrno.EISDIR);
-        }
-
-        return new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
+        return fd >= 0
+            ? new DescriptorReadStream(new SafeFileHandle(fd, ownsHandle: true), Child(name))
+            : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
     }
-
-    /// <inheritdoc />
-    Stream IPosixDirectory.OpenRead(ReadOnlySpan<byte> name) => OpenRead(name);
 
     /// <inheritdoc />
     public Stream CreateFile(ReadOnlySpan<byte> name, uint permissions)
