@@ -6,9 +6,9 @@ namespace AptOstree.Posix;
 /// <summary>
 /// A forward-only read stream over an open descriptor: one <c>read</c> per call and nothing else (a
 /// <see cref="FileStream"/> would <c>lseek</c> twice when made and <c>pread</c> at its own offset). Read errors throw
-/// <see cref="PosixException"/> naming the file (a directory: EISDIR at the first read).
+/// <see cref="PosixException"/> naming the file (a directory: EISDIR at the first read), spelled only then.
 /// </summary>
-internal sealed unsafe class DescriptorReadStream(SafeFileHandle handle, string path) : Stream
+internal sealed unsafe class DescriptorReadStream(SafeFileHandle handle, PosixDirectoryHandle directory, byte[] name) : Stream
 {
     private const int EIntr = 4;
 
@@ -49,7 +49,7 @@ internal sealed unsafe class DescriptorReadStream(SafeFileHandle handle, string 
                     int errno = Marshal.GetLastPInvokeError();
                     if (errno != EIntr)
                     {
-                        throw new PosixException("read", path, errno, Marshal.GetPInvokeErrorMessage(errno));
+                        throw new PosixException("read", directory.Child(name), errno, Marshal.GetPInvokeErrorMessage(errno));
                     }
                 }
             }

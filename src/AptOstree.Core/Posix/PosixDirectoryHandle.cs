@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -28,7 +29,9 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
 
     private readonly SafeFileHandle _handle;
     private readonly int _fd;
-    private readonly string _display;
+    private readonly PosixDirectoryHandle? _parent;
+    private readonly byte[]? _name;
+    private string? _display;
 
     private PosixDirectoryHandle(int fd, string display)
     {
@@ -37,8 +40,17 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         _display = display;
     }
 
+    /// <summary>A subdirectory: its display path is spelled only when asked for (a walk rarely needs it).</summary>
+    private PosixDirectoryHandle(int fd, PosixDirectoryHandle parent, byte[] name)
+    {
+        _handle = new SafeFileHandle(fd, ownsHandle: true);
+        _fd = fd;
+        _parent = parent;
+        _name = name;
+    }
+
     /// <inheritdoc />
-    public string DisplayPath => _display;
+    public string DisplayPath => _display ??= _parent!.Child(_name);
 
     /// <summary>Test hook: read xattrs through <c>/proc/self/fd</c> paths even where <c>getxattrat</c> exists.</summary>
     internal static bool GetxattrAtDisabled { get; set; }
@@ -66,7 +78,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
             fd = LibcNative.Openat(_fd, p, LibcNative.DirectoryOpenFlags, 0);
         }
 
-        return fd >= 0 ? new PosixDirectoryHandle(fd, Child(name)) : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
+        return fd >= 0 ? new PosixDirectoryHandle(fd, this, name.ToArray()) : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
     }
 
     /// <inheritdoc />
@@ -88,7 +100,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         var copy = LibcNative.Dup(_fd);
         if (copy < 0)
         {
-            throw Fail("dup", _display, Marshal.GetLastPInvokeError());
+            throw Fail("dup", DisplayPath, Marshal.GetLastPInvokeError());
         }
 
         var dir = LibcNative.Fdopendir(copy);
@@ -96,7 +108,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = LibcNative.Close(copy);
-            throw Fail("fdopendir", _display, errno);
+            throw Fail("fdopendir", DisplayPath, errno);
         }
 
         try
@@ -151,7 +163,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         }
 
         return fd >= 0
-            ? new DescriptorReadStream(new SafeFileHandle(fd, ownsHandle: true), Child(name))
+            ? new DescriptorReadStream(new SafeFileHandle(fd, ownsHandle: true), this, name.ToArray())
             : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
     }
 
@@ -546,6 +558,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
     }
 
     /// <summary>The name NUL-terminated in <paramref name="buffer"/> (or on the heap when longer); the empty name stays empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> Terminate(ReadOnlySpan<byte> name, Span<byte> buffer, bool allowEmpty)
     {
         ValidateName(name, allowEmpty);
@@ -555,6 +568,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         return terminated;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ValidateName(ReadOnlySpan<byte> name, bool allowEmpty)
     {
         if ((name.IsEmpty && !allowEmpty) || name.IndexOfAny((byte)0, (byte)'/') >= 0)
@@ -563,6 +577,7 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ReadOnlySpan<byte> Attribute(string attribute, Span<byte> buffer)
     {
         ArgumentException.ThrowIfNullOrEmpty(attribute);
@@ -584,6 +599,10 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
     private static PosixException Fail(string operation, string path, int errno) =>
         new(operation, path, errno, Marshal.GetPInvokeErrorMessage(errno));
 
-    private string Child(ReadOnlySpan<byte> name) =>
-        name.IsEmpty ? _display : (_display.EndsWith('/') ? _display : _display + "/") + TarPath.Escape(name);
+    /// <summary>The display path of the entry <paramref name="name"/> (the empty name: this directory).</summary>
+    internal string Child(ReadOnlySpan<byte> name)
+    {
+        string display = DisplayPath;
+        return name.IsEmpty ? display : (display.EndsWith('/') ? display : display + "/") + TarPath.Escape(name);
+    }
 }
