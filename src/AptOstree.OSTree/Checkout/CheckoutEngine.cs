@@ -563,7 +563,6 @@ internal sealed class CheckoutEngine
                 {
                     throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "corrupted object: content does not match its checksum");
                 }
-
             }
 
             if (_repo.Fsync)
@@ -647,6 +646,12 @@ internal sealed class CheckoutEngine
             }
 
             Place(tmp, dest);
+            return true;
+        }
+
+        // An entry already there is kept in add-files mode: one lstat instead of a failed link's exception per file.
+        if (_options.Overwrite == CheckoutOverwriteMode.AddFiles && _fs.TryGetStatus(dest, out _))
+        {
             return true;
         }
 
