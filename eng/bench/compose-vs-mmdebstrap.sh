@@ -4,7 +4,8 @@
 #   cold     apt-ostree compose into a fresh repository, .debs already downloaded (imports, configure, commit)
 #   nochange the same compose again (input hash equal: nothing committed, exit 77)
 #   plus1    the same treefile plus one small package (hello): only it is imported
-#   mmdeb    mmdebstrap --variant=minbase (no /dev nodes: OSTree cannot hold them) from the host's apt sources (downloads from its own apt cache) + ostree commit
+#   mmdeb    mmdebstrap --variant=minbase (no /dev nodes: OSTree cannot hold them) + ostree commit, offline from the same
+#            inputs: the host's package lists (--skip=update) and the same .debs put in its apt archive cache
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 A=${A:-artifacts/cli/apt-ostree}
@@ -29,9 +30,11 @@ measure plus1 "$A" compose tree "$W/plus1.yaml" --repo="$W/repo" --cachedir="$CA
 ostree init --repo="$W/mrepo" --mode=bare
 cat > "$W/mm.sh" <<'MM'
 set -e
-mmdebstrap --quiet --variant=minbase bookworm "$1/mroot" /etc/apt/sources.list.d/debian.sources
+mmdebstrap --quiet --variant=minbase --skip=update --setup-hook="mkdir -p \"\$1\"/var/lib/apt/lists \"\$1\"/var/cache/apt/archives
+  cp -a /var/lib/apt/lists/. \"\$1\"/var/lib/apt/lists/; rm -f \"\$1\"/var/lib/apt/lists/lock
+  cp $2/debs/*.deb \"\$1\"/var/cache/apt/archives/" bookworm "$1/mroot" /etc/apt/sources.list.d/debian.sources
 rm -rf "$1"/mroot/dev/*
 ostree commit --repo="$1/mrepo" -b bench/mm --tree=dir="$1/mroot" > /dev/null
 MM
-measure mmdeb sh "$W/mm.sh" "$W"
+measure mmdeb sh "$W/mm.sh" "$W" "$CACHE"
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo) MiB, $(. /etc/os-release; echo "$PRETTY_NAME"), $(date -u +%F)"

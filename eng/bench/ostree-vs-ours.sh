@@ -93,6 +93,30 @@ row "hardlink checkout -U -H (bare-user)" "warm, after rm -rf" "$(pair warm "rm 
   "rm -rf $work/co2" "$o ostree checkout --repo=$work/r1 -U -H t $work/co2")"
 row "hardlink checkout -H (bare)" "warm, after rm -rf" "$(pair warm "rm -rf $work/co3" "ostree --repo=$work/r5 checkout -H t $work/co3" \
   "rm -rf $work/co4" "$o ostree checkout --repo=$work/r5 -H t $work/co4")"
+# Pull and fsck: from an archive repository written by ostree, into a new bare-user repository of each tool; over HTTP
+# from a python http.server on 127.0.0.1 (HTTP/1.0: one connection per object on both sides, no summary), and locally with
+# --untrusted (both re-hash every object; without it ostree may skip the check). fsck reads the bare-user repository.
+init ostree archive "$work/ra" && ostree --repo="$work/ra" commit -b t --tree=dir="$tree" >/dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# http.server's listen backlog of 5 drops connections when 8 requests are in flight (both tools keep 8), and each
+# dropped SYN costs a 1 s retransmit: a backlog of 256 measures the pullers, not the retransmits.
+python3 - "$work/ra" "$port" >/dev/null 2>&1 <<'PY' &
+import functools, http.server, sys
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args): pass
+class Server(http.server.ThreadingHTTPServer):
+    request_queue_size = 256
+Server(("127.0.0.1", int(sys.argv[2])), functools.partial(Handler, directory=sys.argv[1])).serve_forever()
+PY
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/config" >/dev/null && break; sleep 0.1; done
+remote() { init "$1" bare-user "$2" && ostree --repo="$2" remote add --no-gpg-verify o "http://127.0.0.1:$port/"; }
+row "pull over HTTP (archive → bare-user)" warm "$(pair warm "remote ostree $work/p1" "ostree --repo=$work/p1 pull o t" \
+  "remote ours $work/p2" "$o ostree pull --repo=$work/p2 o t")"
+row "pull-local --untrusted (archive → bare-user)" warm "$(pair warm "init ostree bare-user $work/p3" "ostree --repo=$work/p3 pull-local --untrusted $work/ra t" \
+  "init ours bare-user $work/p4" "$o ostree pull-local --repo=$work/p4 --untrusted $work/ra t")"
+row "fsck (bare-user)" warm "$(pair warm : "ostree --repo=$work/r1 fsck" : "$o ostree fsck --repo=$work/r1")"
 echo
 echo "Tree: $tree ($files entries, $size MB); best of $runs alternating runs; apt-ostree: $flavour ($ours);" \
   "$(nproc) CPUs; $(uname -r); $(date -u +%F); load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -443,11 +443,14 @@ public sealed partial class PackageLayering
 
             string infoName = commit.GetMetadata(ImportMetadata.DpkgInfoName)?.AsString() ?? package.Name;
             var tree = MutableTree.FromDirTree(Repository, commit.RootTree, commit.RootMeta);
+
+            // dpkg activates file triggers by the package's whole file list, paths its filters skipped included.
+            var paths = PackagePaths(tree);
             pathFilter.Apply(Repository, tree, writeConfig: false);
             bool hasScripts = tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.preinst") is not null || tree.FindFile($"{VarTmpfiles.DpkgDatabase}/info/{infoName}.postinst") is not null;
             var conffileList = commit.GetMetadata(ImportMetadata.DpkgConffiles)?.AsStrings() ?? [];
             string? triggersFile = commit.GetMetadata(ImportMetadata.DpkgTriggers)?.AsString();
-            added.Add(new LayerScriptRunner.NewPackage(package, infoName, hasScripts, ExplicitTriggers(triggersFile), PackagePaths(tree), conffileList)
+            added.Add(new LayerScriptRunner.NewPackage(package, infoName, hasScripts, ExplicitTriggers(triggersFile), paths, conffileList)
             {
                 FileInterests = DpkgTriggerInterest.Parse(triggersFile).Where(t => t.IsFileTrigger).Select(t => t.Trigger).ToList(),
             });

@@ -87,7 +87,8 @@ internal sealed class CheckoutEngine
         string? parent = Path.GetDirectoryName(destination);
         if (parent is not null)
         {
-            CreateDirectories(parent);
+            // 0777 less the umask, as Directory.CreateDirectory made them.
+            _fs.CreateDirectories(parent, PosixPermissions.All);
         }
 
         if (_options.RequireHardlinks && parent is not null && _fs.GetStatus(parent).Device != _fs.GetStatus(_repo.Objects.Directory).Device)
@@ -139,34 +140,11 @@ internal sealed class CheckoutEngine
     {
         if (!_fs.TryGetStatus(path, out var st))
         {
-            CreateDirectories(path);
+            _fs.CreateDirectories(path, PosixPermissions.All);
         }
         else if (!st.IsDirectory)
         {
             throw new UnsafePathException(path, path, "the checkout destination exists and is not a directory");
-        }
-    }
-
-    /// <summary><c>mkdir -p</c> through the repository's file system (a symlink on the way is followed, as the kernel does).</summary>
-    private void CreateDirectories(string path)
-    {
-        var missing = new Stack<string>();
-        for (string? p = path; !string.IsNullOrEmpty(p) && !_fs.TryGetStatus(p, out _); p = Path.GetDirectoryName(p))
-        {
-            missing.Push(p);
-        }
-
-        while (missing.TryPop(out var p))
-        {
-            try
-            {
-                // 0777 less the umask, as Directory.CreateDirectory makes them.
-                _fs.CreateDirectory(p, PosixPermissions.All);
-            }
-            catch (PosixException ex) when (ex.IsAlreadyExists)
-            {
-                // Made meanwhile by another checkout.
-            }
         }
     }
 

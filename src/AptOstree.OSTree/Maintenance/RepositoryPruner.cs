@@ -16,7 +16,7 @@ public sealed class RepositoryPruner
     public PruneResult Prune(PruneOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new PruneOptions();
-        using var repoLock = RepositoryLock.Acquire(_repo.Path, exclusive: true, _repo.LockTimeout, _repo.TimeProvider, cancellationToken);
+        using var repoLock = RepositoryLock.Acquire(_repo, exclusive: true, cancellationToken);
         var all = _repo.Objects.Enumerate().ToList();
         var roots = new HashSet<Checksum>(_repo.Refs.List().Values);
         foreach (var m in _repo.Refs.ListMirrors().Values)

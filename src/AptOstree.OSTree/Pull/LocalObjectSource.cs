@@ -1,3 +1,5 @@
+using AptOstree.Posix;
+
 namespace AptOstree.OSTree;
 
 /// <summary>Objects from another repository on the local file system (any mode).</summary>
@@ -11,10 +13,12 @@ internal sealed class LocalObjectSource : IObjectSource
 
     public Task<Checksum?> ResolveRefAsync(string refName, CancellationToken cancellationToken) => Task.FromResult(_source.Refs.TryResolve(refName));
 
-    public async Task<byte[]?> FetchRepositoryFileAsync(string name, CancellationToken cancellationToken)
+    public Task<byte[]?> FetchRepositoryFileAsync(string name, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         string path = Path.Combine(_source.Path, name);
-        return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false) : null;
+        var fs = _source.FileSystem;
+        return Task.FromResult(fs.FileExists(path) ? fs.ReadAllBytes(path) : null);
     }
 
     public Task<byte[]?> FetchMetadataAsync(Checksum checksum, ObjectType type, long maxSize, CancellationToken cancellationToken) =>

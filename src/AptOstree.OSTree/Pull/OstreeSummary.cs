@@ -1,4 +1,5 @@
 using AptOstree.OSTree.GVariant;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -37,8 +38,8 @@ public sealed class OstreeSummary
     {
         ArgumentNullException.ThrowIfNull(repository);
         var path = Path.Combine(repository.Path, "summary");
-        return File.Exists(path)
-            ? Parse(File.ReadAllBytes(path), path)
+        return repository.FileSystem.FileExists(path)
+            ? Parse(repository.FileSystem.ReadAllBytes(path), path)
             : throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{repository.Path} has no summary file (create one with summary -u).");
     }
 

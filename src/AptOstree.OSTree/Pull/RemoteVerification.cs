@@ -1,4 +1,5 @@
 using AptOstree.OpenPgp;
+using AptOstree.Posix;
 
 namespace AptOstree.OSTree;
 
@@ -29,31 +30,45 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
     /// <summary>The keyring files <see cref="GpgKeyring"/> was read from, for messages.</summary>
     public IReadOnlyList<string> GpgKeyringFiles { get; init; } = [];
 
-    /// <summary>The policy of <paramref name="remote"/>, configured in the repository at <paramref name="repositoryPath"/>.</summary>
-    public static RemoteVerification For(OstreeRemote remote, string repositoryPath) =>
-        WithGpg(ForEd25519(remote), remote, repositoryPath, remote.GpgVerify, ParseBoolean(remote, "gpg-verify-summary"));
+    /// <summary>The policy of <paramref name="remote"/>, configured in <paramref name="repository"/>.</summary>
+    public static RemoteVerification For(OstreeRemote remote, OstreeRepository repository) =>
+        WithGpg(ForEd25519(remote), remote, repository, remote.GpgVerify, ParseBoolean(remote, "gpg-verify-summary"));
 
     /// <summary>
     /// GPG checks only, as asked for by the caller rather than the remote's config (<c>pull-local --gpg-verify</c>),
     /// with <paramref name="remote"/>'s trusted keys.
     /// </summary>
-    public static RemoteVerification ForGpgOnly(OstreeRemote remote, string repositoryPath, bool commits, bool summary) =>
-        WithGpg(None, remote, repositoryPath, commits, summary);
+    public static RemoteVerification ForGpgOnly(OstreeRemote remote, OstreeRepository repository, bool commits, bool summary) =>
+        WithGpg(None, remote, repository, commits, summary);
 
-    private static RemoteVerification WithGpg(RemoteVerification policy, OstreeRemote remote, string repositoryPath, bool gpgCommits, bool gpgSummary)
+    private static RemoteVerification WithGpg(RemoteVerification policy, OstreeRemote remote, OstreeRepository repository, bool gpgCommits, bool gpgSummary)
     {
         if (!gpgCommits && !gpgSummary)
         {
             return policy;
         }
 
-        var files = GpgKeyringFilesOf(remote, repositoryPath);
+        string own = RemoteStore.TrustedKeysFile(repository.Path, remote.Name);
+        var files = GpgKeyringFilesOf(remote, repository, own);
         var keyrings = new List<OpenPgpKeyring>();
-        foreach (string file in files.Where(f => new FileInfo(f).Length > 0))
+        foreach (string file in files)
         {
             try
             {
-                keyrings.Add(OpenPgpKeyring.LoadFile(file));
+                if (file == own)
+                {
+                    // The remote's own keyring is part of the repository: read through its file system.
+                    if (repository.FileSystem.TryGetTargetStatus(file, out var status) && status.Size > 0)
+                    {
+                        using var stream = new MemoryStream(repository.FileSystem.ReadAllBytes(file), writable: false);
+                        keyrings.Add(OpenPgpKeyring.Load(stream, file));
+                    }
+                }
+                else if (new FileInfo(file).Length > 0)
+                {
+                    // gpgkeypath and the global keyring directory are outside the repository: the real file system.
+                    keyrings.Add(OpenPgpKeyring.LoadFile(file));
+                }
             }
             catch (InvalidFormatException ex)
             {
@@ -69,15 +84,16 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
         ? "the remote has no trusted GPG keys (import them with 'ostree remote gpg-import' or set gpgkeypath)"
         : "trusted keys from " + string.Join(", ", GpgKeyringFiles);
 
-    private static List<string> GpgKeyringFilesOf(OstreeRemote remote, string repositoryPath)
+    private static List<string> GpgKeyringFilesOf(OstreeRemote remote, OstreeRepository repository, string own)
     {
         var files = new List<string>();
-        string own = RemoteStore.TrustedKeysFile(repositoryPath, remote.Name);
-        if (File.Exists(own))
+        bool hasOwn = repository.FileSystem.FileExists(own);
+        if (hasOwn)
         {
             files.Add(own);
         }
 
+        // gpgkeypath names user-given key files and directories outside the repository: the real file system.
         if (remote.Options.GetValueOrDefault("gpgkeypath") is string keyPath)
         {
             foreach (string path in keyPath.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -97,7 +113,8 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
             }
         }
 
-        if (!File.Exists(own) && Directory.Exists(RemoteStore.GlobalGpgKeyringDirectory))
+        // The global keyring directory is outside the repository: the real file system.
+        if (!hasOwn && Directory.Exists(RemoteStore.GlobalGpgKeyringDirectory))
         {
             files.AddRange(KeyringsIn(RemoteStore.GlobalGpgKeyringDirectory));
         }
@@ -105,6 +122,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
         return files;
     }
 
+    /// <summary>The <c>*.gpg</c> files of a keyring directory outside any repository (on the real file system).</summary>
     internal static IEnumerable<string> KeyringsIn(string directory) =>
         Directory.EnumerateFiles(directory, "*.gpg").Order(StringComparer.Ordinal);
 
@@ -125,6 +143,7 @@ internal sealed record RemoteVerification(bool VerifyCommits, bool VerifySummary
 
         if (remote.Options.GetValueOrDefault("verification-ed25519-file") is string file)
         {
+            // A user-given key file outside the repository: the real file system.
             if (!File.Exists(file))
             {
                 throw new AptOstreeException(OstreeErrorCodes.InvalidKey, $"Remote '{remote.Name}': verification-ed25519-file {file} does not exist.");

@@ -20,12 +20,15 @@ public sealed class RepositoryPuller
     /// <summary>Creates a puller writing into <paramref name="repository"/>.</summary>
     public RepositoryPuller(OstreeRepository repository) => _repo = repository ?? throw new ArgumentNullException(nameof(repository));
 
+    /// <summary>A local source repository lives on the same file system as the destination (and logs and reads the clock like it).</summary>
+    private RepositoryOptions SourceOptions => new() { FileSystem = _repo.FileSystem, LoggerFactory = _repo.LoggerFactory, TimeProvider = _repo.TimeProvider };
+
     /// <summary>Pulls <paramref name="rev"/> (ref or checksum) from the repository at <paramref name="sourcePath"/>.</summary>
     public async Task<Checksum> PullLocalAsync(string sourcePath, string rev, PullOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(rev);
         options ??= new PullOptions();
-        var source = OstreeRepository.Open(sourcePath);
+        var source = OstreeRepository.Open(sourcePath, SourceOptions);
         using var objects = new LocalObjectSource(source);
         bool isChecksum = Checksum.TryParse(rev, out var direct);
         Checksum target = isChecksum
@@ -93,9 +96,9 @@ public sealed class RepositoryPuller
         {
             AtomicFile.Write(sigPath, session.SignatureBytes, PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
         }
-        else if (File.Exists(sigPath))
+        else
         {
-            File.Delete(sigPath);
+            _repo.FileSystem.DeleteIfExists(sigPath);
         }
 
         return result;
@@ -111,7 +114,7 @@ public sealed class RepositoryPuller
 
         string remoteName = options.Remote ?? throw new AptOstreeException(OstreeErrorCodes.InvalidOption, "Must specify a remote name (--remote) to enable GPG verification: its trusted keys are used.");
         var remote = _repo.Remotes.Get(remoteName) ?? throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' is not configured in {_repo.Path}/config.");
-        var verification = RemoteVerification.ForGpgOnly(remote, _repo.Path, options.GpgVerify, options.GpgVerifySummary);
+        var verification = RemoteVerification.ForGpgOnly(remote, _repo, options.GpgVerify, options.GpgVerifySummary);
         if (options.GpgVerifySummary)
         {
             byte[]? summary = await source.FetchRepositoryFileAsync("summary", cancellationToken).ConfigureAwait(false);
@@ -131,14 +134,14 @@ public sealed class RepositoryPuller
             throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}': invalid collection-id '{remoteCollection}'.");
         }
 
-        var verification = RemoteVerification.For(remote, _repo.Path);
+        var verification = RemoteVerification.For(remote, _repo);
         if (!Uri.TryCreate(remote.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https" or "file"))
         {
             throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{remoteName}' has an unsupported URL '{remote.Url}'.");
         }
 
         IObjectSource source = uri.IsFile
-            ? new LocalObjectSource(OstreeRepository.Open(uri.LocalPath))
+            ? new LocalObjectSource(OstreeRepository.Open(uri.LocalPath, SourceOptions))
             : new HttpObjectSource(uri, options.HttpClient, _repo.Logger);
         try
         {
@@ -298,8 +301,7 @@ public sealed class RepositoryPuller
                 }
 
                 string partial = Path.Combine(_repo.Path, "state", c + ".commitpartial");
-                Directory.CreateDirectory(Path.GetDirectoryName(partial)!);
-                await File.WriteAllBytesAsync(partial, [], cancellationToken).ConfigureAwait(false);
+                WritePartialMarker(partial);
                 transaction.WriteMetadata(ObjectType.Commit, bytes, c);
                 if (detached is not null)
                 {
@@ -307,7 +309,7 @@ public sealed class RepositoryPuller
                 }
 
                 var files = new ConcurrentDictionary<Checksum, byte>();
-                fetched += await PullTreeAsync(source, transaction, commit.RootTree, commit.RootMeta, files, cancellationToken).ConfigureAwait(false);
+                fetched += await PullTreeAsync(source, transaction, commit.RootTree, commit.RootMeta, files, options.MaxConcurrency, cancellationToken).ConfigureAwait(false);
                 await Parallel.ForEachAsync(
                     files.Keys,
                     new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxConcurrency), CancellationToken = cancellationToken },
@@ -318,12 +320,23 @@ public sealed class RepositoryPuller
                         options.Progress?.Report(new OperationProgress("pull", n, null, ProgressUnit.Objects, file.ToString()));
                     }).ConfigureAwait(false);
                 transaction.Complete();
-                File.Delete(partial);
+                _repo.FileSystem.DeleteIfExists(partial);
                 current = commit.Parent;
             }
         }
 
         OstreeLog.Pulled(_repo.Logger, target, fetched);
+    }
+
+    /// <summary>Marks a commit as partially pulled (<c>state/COMMIT.commitpartial</c>, empty) until its objects are all in.</summary>
+    private void WritePartialMarker(string partial)
+    {
+        var fs = _repo.FileSystem;
+        fs.CreateDirectories(Path.GetDirectoryName(partial)!, PosixPermissions.All);
+        if (!fs.Exists(partial))
+        {
+            fs.CreateFile(partial, PosixPermissions.File).Dispose();
+        }
     }
 
     /// <summary>libostree's binding rules: a ref binding must list the ref; with a known collection, the commit must be bound to it.</summary>
@@ -387,59 +400,67 @@ public sealed class RepositoryPuller
     /// is scanned once however many directories share it (a DAG of N objects costs N fetches, not one per path), and
     /// the walk keeps its own stack, so a tree's depth never reaches the thread's stack.
     /// </summary>
-    private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum rootTree, Checksum rootMeta, ConcurrentDictionary<Checksum, byte> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Fetches the dirtrees and dirmetas under <paramref name="rootTree"/> breadth first, each level's missing objects
+    /// concurrently (one round trip per depth rather than per directory, as libostree keeps several requests in
+    /// flight), and collects the file objects the transaction lacks into <paramref name="files"/>.
+    /// </summary>
+    private async Task<int> PullTreeAsync(IObjectSource source, RepositoryTransaction transaction, Checksum rootTree, Checksum rootMeta, ConcurrentDictionary<Checksum, byte> files, int maxConcurrency, CancellationToken cancellationToken)
     {
         int fetched = 0;
         var scannedTrees = new HashSet<Checksum>();
         var scannedMetas = new HashSet<Checksum>();
-        var pending = new Stack<(Checksum Tree, Checksum Meta)>();
-        pending.Push((rootTree, rootMeta));
-        while (pending.TryPop(out var next))
+        var level = new List<(Checksum Tree, Checksum Meta)> { (rootTree, rootMeta) };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxConcurrency), CancellationToken = cancellationToken };
+        while (level.Count > 0)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var (tree, meta) = next;
-            if (scannedMetas.Add(meta) && !transaction.Has(meta, ObjectType.DirMeta))
+            var metas = level.Select(l => l.Meta).Where(m => scannedMetas.Add(m) && !transaction.Has(m, ObjectType.DirMeta)).ToList();
+            var trees = level.Select(l => l.Tree).Where(scannedTrees.Add).ToList();
+            var local = trees.Select(t => transaction.Has(t, ObjectType.DirTree) && _repo.Objects.Contains(t, ObjectType.DirTree)).ToArray();
+            var metaBytes = new byte[metas.Count][];
+            var treeBytes = new byte[trees.Count][];
+            await Parallel.ForEachAsync(Enumerable.Range(0, metas.Count + trees.Count), parallel, async (i, ct) =>
             {
-                var bytes = await source.FetchMetadataAsync(meta, ObjectType.DirMeta, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                    ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(meta, ObjectType.DirMeta), "not found on " + source.Description);
-                DirMeta.Parse(bytes, ObjectStore.Name(meta, ObjectType.DirMeta));
-                transaction.WriteMetadata(ObjectType.DirMeta, bytes, meta);
-                fetched++;
-            }
-
-            if (!scannedTrees.Add(tree))
-            {
-                continue;
-            }
-
-            byte[] treeBytes;
-            if (transaction.Has(tree, ObjectType.DirTree) && _repo.Objects.Contains(tree, ObjectType.DirTree))
-            {
-                treeBytes = _repo.Objects.ReadMetadataBytes(tree, ObjectType.DirTree);
-            }
-            else
-            {
-                treeBytes = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, cancellationToken).ConfigureAwait(false)
-                    ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
-                fetched++;
-            }
-
-            var dirtree = DirTree.Parse(treeBytes, ObjectStore.Name(tree, ObjectType.DirTree));
-            transaction.WriteMetadata(ObjectType.DirTree, treeBytes, tree);
-            foreach (var f in dirtree.Files)
-            {
-                if (!transaction.Has(f.Checksum, ObjectType.File))
+                if (i < metas.Count)
                 {
-                    files.TryAdd(f.Checksum, 0);
+                    metaBytes[i] = await source.FetchMetadataAsync(metas[i], ObjectType.DirMeta, MaxMetadataSize, ct).ConfigureAwait(false)
+                        ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(metas[i], ObjectType.DirMeta), "not found on " + source.Description);
                 }
+                else if (!local[i - metas.Count])
+                {
+                    var tree = trees[i - metas.Count];
+                    treeBytes[i - metas.Count] = await source.FetchMetadataAsync(tree, ObjectType.DirTree, MaxMetadataSize, ct).ConfigureAwait(false)
+                        ?? throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, ObjectStore.Name(tree, ObjectType.DirTree), "not found on " + source.Description);
+                }
+            }).ConfigureAwait(false);
+
+            for (int i = 0; i < metas.Count; i++)
+            {
+                DirMeta.Parse(metaBytes[i], ObjectStore.Name(metas[i], ObjectType.DirMeta));
+                transaction.WriteMetadata(ObjectType.DirMeta, metaBytes[i], metas[i]);
+                fetched++;
             }
 
-            // Pushed in reverse so that subdirectories are fetched in dirtree order.
-            for (int i = dirtree.Directories.Count - 1; i >= 0; i--)
+            var next = new List<(Checksum Tree, Checksum Meta)>();
+            for (int i = 0; i < trees.Count; i++)
             {
-                var d = dirtree.Directories[i];
-                pending.Push((d.TreeChecksum, d.MetaChecksum));
+                var tree = trees[i];
+                byte[] bytes = local[i] ? _repo.Objects.ReadMetadataBytes(tree, ObjectType.DirTree) : treeBytes[i];
+                fetched += local[i] ? 0 : 1;
+                var dirtree = DirTree.Parse(bytes, ObjectStore.Name(tree, ObjectType.DirTree));
+                transaction.WriteMetadata(ObjectType.DirTree, bytes, tree);
+                foreach (var f in dirtree.Files)
+                {
+                    if (!transaction.Has(f.Checksum, ObjectType.File))
+                    {
+                        files.TryAdd(f.Checksum, 0);
+                    }
+                }
+
+                next.AddRange(dirtree.Directories.Select(d => (d.TreeChecksum, d.MetaChecksum)));
             }
+
+            level = next;
         }
 
         return fetched;

@@ -75,10 +75,7 @@ public static class SummaryWriter
 
         AtomicFile.Write(Path.Combine(repository.Path, "summary"), Build(repository), PosixPermissions.File, repository.Fsync, repository.FileSystem);
         string sig = Path.Combine(repository.Path, Ed25519SummarySigner.SignatureFileName);
-        if (File.Exists(sig))
-        {
-            File.Delete(sig);
-        }
+        repository.FileSystem.DeleteIfExists(sig);
     }
 
     /// <summary>Like <see cref="Update(OstreeRepository)"/>, then signs the new summary with each ed25519 key (<c>summary -u --sign-type=ed25519 --sign=KEY</c>).</summary>

@@ -51,17 +51,18 @@ public sealed partial class RefStore
             return null;
         }
 
+        var fs = _repo.FileSystem;
         string objects = Path.Combine(_repo.Path, "objects");
         var directories = prefix.Length >= 2
-            ? [Path.Combine(objects, prefix[..2])]
-            : Directory.Exists(objects) ? Directory.EnumerateDirectories(objects, prefix + "?") : [];
+            ? [prefix[..2]]
+            : fs.DirectoryExists(objects) ? fs.ListDirectory(objects).Where(d => d.Length == 2 && d.StartsWith(prefix, StringComparison.Ordinal)) : [];
         Checksum? found = null;
-        foreach (var directory in directories.Where(Directory.Exists))
+        foreach (var directory in directories.Where(d => fs.DirectoryExists(Path.Combine(objects, d))))
         {
             string rest = prefix.Length > 2 ? prefix[2..] : string.Empty;
-            foreach (var file in Directory.EnumerateFiles(directory, rest + "*.commit"))
+            foreach (var file in fs.ListDirectory(Path.Combine(objects, directory)).Where(f => f.StartsWith(rest, StringComparison.Ordinal) && f.EndsWith(".commit", StringComparison.Ordinal)))
             {
-                string name = Path.GetFileName(directory) + Path.GetFileNameWithoutExtension(file);
+                string name = directory + Path.GetFileNameWithoutExtension(file);
                 if (!Checksum.TryParse(name, out var candidate))
                 {
                     continue;
@@ -89,7 +90,7 @@ public sealed partial class RefStore
         }
 
         string? path = PathOf(refspec);
-        if (path is null || !File.Exists(path))
+        if (path is null || !_repo.FileSystem.FileExists(path))
         {
             if (path is not null && !refspec.Contains(':', StringComparison.Ordinal))
             {
@@ -104,7 +105,7 @@ public sealed partial class RefStore
             return null;
         }
 
-        string text = File.ReadAllText(path).Trim();
+        string text = _repo.FileSystem.ReadAllText(path).Trim();
         return Checksum.TryParse(text, out var value)
             ? value
             : throw new InvalidFormatException(OstreeErrorCodes.InvalidObject, $"Ref file {path} does not hold a checksum.", null, path);
@@ -116,11 +117,7 @@ public sealed partial class RefStore
         string path = PathOf(refspec) ?? throw new AptOstreeException(OstreeErrorCodes.InvalidRefName, $"Invalid ref name '{refspec}'.");
         if (value is null)
         {
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-
+            _repo.FileSystem.DeleteIfExists(path);
             return;
         }
 
@@ -141,12 +138,9 @@ public sealed partial class RefStore
         var result = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
         Collect(Path.Combine(_repo.Path, "refs", "heads"), string.Empty, null, result);
         string remotes = Path.Combine(_repo.Path, "refs", "remotes");
-        if (Directory.Exists(remotes))
+        foreach (var remote in SubdirectoriesOf(remotes))
         {
-            foreach (var remote in Directory.EnumerateDirectories(remotes))
-            {
-                Collect(remote, string.Empty, Path.GetFileName(remote) + ":", result);
-            }
+            Collect(Path.Combine(remotes, remote), string.Empty, remote + ":", result);
         }
 
         return prefix is null
@@ -162,17 +156,13 @@ public sealed partial class RefStore
     {
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         string heads = Path.Combine(_repo.Path, "refs", "heads");
-        if (!Directory.Exists(heads))
+        foreach (var (link, status) in _repo.FileSystem.EnumerateRecursively(heads))
         {
-            return result;
-        }
-
-        foreach (var link in new DirectoryInfo(heads).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
-        {
-            string name = Path.GetRelativePath(heads, link.FullName);
-            if (link.LinkTarget is string target && IsValidName(name))
+            string name = Path.GetRelativePath(heads, link);
+            if (status.IsSymbolicLink && IsValidName(name))
             {
-                result[name] = Path.GetRelativePath(heads, Path.GetFullPath(target, link.DirectoryName!));
+                string target = _repo.FileSystem.ReadSymbolicLink(link);
+                result[name] = Path.GetRelativePath(heads, Path.GetFullPath(target, Path.GetDirectoryName(link)!));
             }
         }
 
@@ -194,17 +184,18 @@ public sealed partial class RefStore
         }
 
         string heads = Path.Combine(_repo.Path, "refs", "heads");
-        if (!File.Exists(Path.Combine(heads, target)))
+        if (!_repo.FileSystem.FileExists(Path.Combine(heads, target)))
         {
             throw new AptOstreeException(OstreeErrorCodes.RefNotFound, $"Cannot create alias to non-existent ref: {target}");
         }
 
         string path = Path.Combine(heads, alias);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var fs = _repo.FileSystem;
+        fs.CreateDirectories(Path.GetDirectoryName(path)!, PosixPermissions.All);
         string temporary = Path.Combine(Path.GetDirectoryName(path)!, ".tmp-" + Guid.NewGuid().ToString("N"));
-        File.CreateSymbolicLink(temporary, string.Concat(Enumerable.Repeat("../", alias.Count(c => c == '/'))) + target);
-        File.Move(temporary, path, overwrite: true);
-        Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
+        fs.CreateSymbolicLink(string.Concat(Enumerable.Repeat("../", alias.Count(c => c == '/'))) + target, temporary);
+        fs.Rename(temporary, path);
+        fs.SetModificationTime(_repo.Path, _repo.TimeProvider.GetUtcNow());
     }
 
     /// <summary>
@@ -214,19 +205,16 @@ public sealed partial class RefStore
     public int RemoveStaleTemporaries()
     {
         string refs = Path.Combine(_repo.Path, "refs");
-        if (!Directory.Exists(refs))
+        var stale = _repo.FileSystem.EnumerateRecursively(refs)
+            .Where(e => !e.Status.IsDirectory && Path.GetFileName(e.Path).StartsWith(".tmp-", StringComparison.Ordinal))
+            .Select(e => e.Path)
+            .ToList();
+        foreach (var file in stale)
         {
-            return 0;
+            _repo.FileSystem.Delete(file);
         }
 
-        int removed = 0;
-        foreach (var file in Directory.EnumerateFiles(refs, ".tmp-*", SearchOption.AllDirectories))
-        {
-            File.Delete(file);
-            removed++;
-        }
-
-        return removed;
+        return stale.Count;
     }
 
     /// <summary>Collection refs under <c>refs/mirrors</c> as (collection id, ref) → checksum.</summary>
@@ -234,16 +222,13 @@ public sealed partial class RefStore
     {
         var result = new Dictionary<(string, string), Checksum>();
         string mirrors = Path.Combine(_repo.Path, "refs", "mirrors");
-        if (Directory.Exists(mirrors))
+        foreach (var collection in SubdirectoriesOf(mirrors))
         {
-            foreach (var collection in Directory.EnumerateDirectories(mirrors))
+            var inner = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
+            Collect(Path.Combine(mirrors, collection), string.Empty, null, inner);
+            foreach (var (k, v) in inner)
             {
-                var inner = new SortedDictionary<string, Checksum>(StringComparer.Ordinal);
-                Collect(collection, string.Empty, null, inner);
-                foreach (var (k, v) in inner)
-                {
-                    result[(Path.GetFileName(collection), k)] = v;
-                }
+                result[(collection, k)] = v;
             }
         }
 
@@ -277,11 +262,7 @@ public sealed partial class RefStore
         string path = CollectionRefPath(collectionRef);
         if (value is null)
         {
-            if (File.Exists(path))
-            {
-                File.Delete(path);
-            }
-
+            _repo.FileSystem.DeleteIfExists(path);
             return;
         }
 
@@ -293,7 +274,7 @@ public sealed partial class RefStore
     {
         ArgumentNullException.ThrowIfNull(collectionRef);
         string path = CollectionRefPath(collectionRef);
-        return File.Exists(path) && Checksum.TryParse(File.ReadAllText(path).Trim(), out var c) ? c : null;
+        return _repo.FileSystem.FileExists(path) && Checksum.TryParse(_repo.FileSystem.ReadAllText(path).Trim(), out var c) ? c : null;
     }
 
     /// <summary>
@@ -349,15 +330,15 @@ public sealed partial class RefStore
 
     private void WriteRefFile(string path, Checksum value)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        _repo.FileSystem.CreateDirectories(Path.GetDirectoryName(path)!, PosixPermissions.All);
         AtomicFile.WriteText(path, value + "\n", PosixPermissions.File, _repo.Fsync, _repo.FileSystem);
-        Directory.SetLastWriteTimeUtc(_repo.Path, _repo.TimeProvider.GetUtcNow().UtcDateTime);
+        _repo.FileSystem.SetModificationTime(_repo.Path, _repo.TimeProvider.GetUtcNow());
     }
 
     private Checksum? TryResolveExact(string refspec)
     {
         string? path = PathOf(refspec);
-        return path is not null && File.Exists(path) && Checksum.TryParse(File.ReadAllText(path).Trim(), out var c) ? c : null;
+        return path is not null && _repo.FileSystem.FileExists(path) && Checksum.TryParse(_repo.FileSystem.ReadAllText(path).Trim(), out var c) ? c : null;
     }
 
     private string? PathOf(string refspec)
@@ -375,27 +356,42 @@ public sealed partial class RefStore
         return IsValidName(refspec) ? Path.Combine(_repo.Path, "refs", "heads", refspec) : null;
     }
 
-    private static void Collect(string dir, string prefix, string? remotePrefix, IDictionary<string, Checksum> result)
+    /// <summary>The names of the directories (or symlinks to directories) in <paramref name="dir"/>; none when it is missing.</summary>
+    private IEnumerable<string> SubdirectoriesOf(string dir)
     {
-        if (!Directory.Exists(dir))
+        var fs = _repo.FileSystem;
+        return fs.DirectoryExists(dir) ? fs.ListDirectory(dir).Where(n => fs.DirectoryExists(Path.Combine(dir, n))) : [];
+    }
+
+    private void Collect(string dir, string prefix, string? remotePrefix, IDictionary<string, Checksum> result)
+    {
+        var fs = _repo.FileSystem;
+        if (!fs.DirectoryExists(dir))
         {
             return;
         }
 
-        foreach (var entry in new DirectoryInfo(dir).EnumerateFileSystemInfos())
+        foreach (var entryName in fs.ListDirectory(dir))
         {
-            if (!IsValidName(entry.Name))
+            if (!IsValidName(entryName))
             {
                 // Not a ref: e.g. the .tmp-* file of a ref write interrupted before its rename.
                 continue;
             }
 
-            string name = prefix + entry.Name;
-            if (entry is DirectoryInfo)
+            string entry = Path.Combine(dir, entryName);
+            string name = prefix + entryName;
+            if (!fs.TryGetTargetStatus(entry, out var status))
             {
-                Collect(entry.FullName, name + "/", remotePrefix, result);
+                // A dangling alias names no commit.
+                continue;
             }
-            else if (Checksum.TryParse(File.ReadAllText(entry.FullName).Trim(), out var c))
+
+            if (status.IsDirectory)
+            {
+                Collect(entry, name + "/", remotePrefix, result);
+            }
+            else if (Checksum.TryParse(fs.ReadAllText(entry).Trim(), out var c))
             {
                 result[(remotePrefix ?? string.Empty) + name] = c;
             }

@@ -79,14 +79,15 @@ public sealed class RemoteStore
     {
         _ = Get(name) ?? throw new AptOstreeException(OstreeErrorCodes.RemoteFailed, $"Remote '{name}' is not configured in {_repo.Path}/config.");
         string path = TrustedKeysPath(name);
-        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        if (!_repo.FileSystem.TryGetTargetStatus(path, out var status) || !status.IsRegularFile || status.Size == 0)
         {
             return OpenPgpKeyring.Combine([]);
         }
 
         try
         {
-            return OpenPgpKeyring.LoadFile(path);
+            using var stream = new MemoryStream(_repo.FileSystem.ReadAllBytes(path), writable: false);
+            return OpenPgpKeyring.Load(stream, path);
         }
         catch (InvalidFormatException ex)
         {
@@ -105,6 +106,7 @@ public sealed class RemoteStore
         var keyrings = List().Select(r => TrustedGpgKeys(r.Name)).ToList();
         foreach (string? directory in new[] { GlobalGpgKeyringDirectory, keyringDirectory })
         {
+            // Global keyring directories and --gpg-homedir are outside the repository: the real file system, not FileSystem.
             if (directory is null || !Directory.Exists(directory))
             {
                 continue;

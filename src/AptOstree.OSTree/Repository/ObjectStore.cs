@@ -33,9 +33,9 @@ public sealed class ObjectStore
         byte[] data;
         try
         {
-            data = File.ReadAllBytes(path);
+            data = _repo.FileSystem.ReadAllBytes(path);
         }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (PosixException ex) when (ex.IsNotFound || ex.Errno == PosixErrno.ENOTDIR)
         {
             throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, $"{checksum}.{type.Extension()}", "object not found in " + _repo.Path, ex);
         }
@@ -68,12 +68,12 @@ public sealed class ObjectStore
     public IReadOnlyList<KeyValuePair<string, GVariantValue>>? ReadDetachedMetadata(Checksum commit)
     {
         string path = GetLoosePath(commit, ObjectType.CommitMeta);
-        if (!File.Exists(path))
+        if (!_repo.FileSystem.FileExists(path))
         {
             return null;
         }
 
-        var items = (object[])GVariantSerializer.Deserialize("a{sv}", File.ReadAllBytes(path), Name(commit, ObjectType.CommitMeta), requireNormalForm: false);
+        var items = (object[])GVariantSerializer.Deserialize("a{sv}", _repo.FileSystem.ReadAllBytes(path), Name(commit, ObjectType.CommitMeta), requireNormalForm: false);
         return items.Cast<object[]>().Select(e => new KeyValuePair<string, GVariantValue>((string)e[0], (GVariantValue)e[1])).ToArray();
     }
 
@@ -101,7 +101,7 @@ public sealed class ObjectStore
         switch (_repo.Mode)
         {
             case RepoMode.Archive:
-                return OpenArchive(checksum, path, name, headerOnly);
+                return OpenArchive(fs, checksum, path, name, headerOnly);
             case RepoMode.BareUser:
             {
                 byte[] meta = fs.GetExtendedAttribute(path, UserMetaXattr)
@@ -109,7 +109,7 @@ public sealed class ObjectStore
                 var header = FileHeader.ParseUserMeta(meta, name);
                 if (header.IsSymlink)
                 {
-                    byte[] target = File.ReadAllBytes(path);
+                    byte[] target = fs.ReadAllBytes(path);
                     int len = target.Length > 0 && target[^1] == 0 ? target.Length - 1 : target.Length;
                     header = header with { SymlinkTarget = System.Text.Encoding.UTF8.GetString(target, 0, len) };
                     header.Validate(name);
@@ -146,19 +146,20 @@ public sealed class ObjectStore
     /// <summary>Every loose object, in directory order.</summary>
     public IEnumerable<ObjectName> Enumerate()
     {
-        var root = new DirectoryInfo(Directory);
-        foreach (var prefix in root.EnumerateDirectories())
+        var fs = _repo.FileSystem;
+        string root = Directory;
+        foreach (var prefix in fs.ListDirectory(root))
         {
-            if (prefix.Name.Length != 2)
+            if (prefix.Length != 2 || !fs.DirectoryExists($"{root}/{prefix}"))
             {
                 continue;
             }
 
-            foreach (var file in prefix.EnumerateFileSystemInfos())
+            foreach (var file in fs.ListDirectory($"{root}/{prefix}"))
             {
-                int dot = file.Name.IndexOf('.', StringComparison.Ordinal);
-                if (dot != 62 || !ObjectTypeExtensions.TryParseExtension(file.Name[(dot + 1)..], out var type)
-                    || !Checksum.TryParse(prefix.Name + file.Name[..dot], out var checksum))
+                int dot = file.IndexOf('.', StringComparison.Ordinal);
+                if (dot != 62 || !ObjectTypeExtensions.TryParseExtension(file[(dot + 1)..], out var type)
+                    || !Checksum.TryParse(prefix + file[..dot], out var checksum))
                 {
                     continue;
                 }
@@ -185,12 +186,12 @@ public sealed class ObjectStore
         if (_repo.Mode == RepoMode.BareSplitXattrs)
         {
             string link = GetLoosePath(checksum, ObjectType.FileXattrsLink);
-            if (!File.Exists(link))
+            if (!_repo.FileSystem.FileExists(link))
             {
                 return [];
             }
 
-            var value = GVariantSerializer.Deserialize("a(ayay)", File.ReadAllBytes(link), name + " xattrs", requireNormalForm: false);
+            var value = GVariantSerializer.Deserialize("a(ayay)", _repo.FileSystem.ReadAllBytes(link), name + " xattrs", requireNormalForm: false);
             return ExtendedAttribute.FromGVariant(value, name);
         }
 
@@ -217,9 +218,9 @@ public sealed class ObjectStore
         return ExtendedAttribute.Canonicalize(list);
     }
 
-    private static ContentObject OpenArchive(Checksum checksum, string path, string name, bool headerOnly)
+    private static ContentObject OpenArchive(IPosixFileSystem fs, Checksum checksum, string path, string name, bool headerOnly)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 65536);
+        var file = new BufferedStream(fs.OpenRead(path), 65536);
         try
         {
             Span<byte> prefix = stackalloc byte[8];

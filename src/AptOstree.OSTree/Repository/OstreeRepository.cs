@@ -86,7 +86,8 @@ public sealed class OstreeRepository
         }
 
         path = System.IO.Path.GetFullPath(path);
-        if (File.Exists(System.IO.Path.Combine(path, "config")) && Directory.Exists(System.IO.Path.Combine(path, "objects")))
+        var fs = options?.FileSystem ?? LibcPosixFileSystem.Instance;
+        if (fs.FileExists(System.IO.Path.Combine(path, "config")) && fs.DirectoryExists(System.IO.Path.Combine(path, "objects")))
         {
             var existing = Open(path, options);
             return existing.Mode == mode
@@ -94,7 +95,7 @@ public sealed class OstreeRepository
                 : throw new AptOstreeException(OstreeErrorCodes.InvalidRepository, $"{path} already is a {existing.Mode.ToConfigString()} repository.");
         }
 
-        Directory.CreateDirectory(path);
+        fs.CreateDirectories(path, PosixPermissions.All);
         var config = new KeyFile();
         config.Set("core", "repo_version", "1");
         config.Set("core", "mode", mode.ToConfigString());
@@ -103,10 +104,10 @@ public sealed class OstreeRepository
             config.Set("core", "collection-id", collectionId);
         }
 
-        AtomicFile.WriteText(System.IO.Path.Combine(path, "config"), config.ToString(), PosixPermissions.File, durable: options?.Fsync ?? true, options?.FileSystem);
+        AtomicFile.WriteText(System.IO.Path.Combine(path, "config"), config.ToString(), PosixPermissions.File, durable: options?.Fsync ?? true, fs);
         foreach (var dir in StandardDirectories)
         {
-            Directory.CreateDirectory(System.IO.Path.Combine(path, dir));
+            fs.CreateDirectories(System.IO.Path.Combine(path, dir), PosixPermissions.All);
         }
 
         return Open(path, options);
@@ -119,12 +120,13 @@ public sealed class OstreeRepository
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = System.IO.Path.GetFullPath(path).TrimEnd('/');
         string configPath = System.IO.Path.Combine(path, "config");
-        if (!Directory.Exists(System.IO.Path.Combine(path, "objects")) || !File.Exists(configPath))
+        var fs = options?.FileSystem ?? LibcPosixFileSystem.Instance;
+        if (!fs.DirectoryExists(System.IO.Path.Combine(path, "objects")) || !fs.FileExists(configPath))
         {
             throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{path} is not an OSTree repository (no objects/ or config).", null, path);
         }
 
-        var config = KeyFile.Parse(File.ReadAllText(configPath), configPath);
+        var config = KeyFile.Parse(fs.ReadAllText(configPath), configPath);
         if (config.Get("core", "repo_version") != "1")
         {
             throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{configPath}: Invalid repository version '{config.Get("core", "repo_version")}'.", null, configPath, "core.repo_version");
@@ -135,7 +137,7 @@ public sealed class OstreeRepository
             throw new InvalidFormatException(OstreeErrorCodes.InvalidRepository, $"{configPath}: legacy core.archive=true repositories are not supported.", null, configPath, "core.archive");
         }
 
-        Directory.CreateDirectory(System.IO.Path.Combine(path, "tmp"));
+        fs.CreateDirectories(System.IO.Path.Combine(path, "tmp"), PosixPermissions.All);
         return new OstreeRepository(path, config, options ?? new RepositoryOptions());
     }
 
@@ -165,6 +167,8 @@ public sealed class OstreeRepository
     public Checksum CommitTar(Stream tar, CommitOptions options, ImportOptions? importOptions = null, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(tar);
+
+        // A type test for the source's name in messages, no file access.
         return CommitImported(options, importOptions, builder => builder.ImportTar(tar, tar is FileStream file ? file.Name : null, progress, cancellationToken), cancellationToken);
     }
 

@@ -9,9 +9,9 @@ namespace AptOstree.OSTree;
 /// </summary>
 public sealed class RepositoryLock : IDisposable
 {
-    private readonly FileStream _file;
+    private readonly IDisposable _held;
 
-    private RepositoryLock(FileStream file) => _file = file;
+    private RepositoryLock(IDisposable held) => _held = held;
 
     /// <summary>True for an exclusive lock.</summary>
     public bool IsExclusive { get; private init; }
@@ -25,6 +25,8 @@ public sealed class RepositoryLock : IDisposable
     public static RepositoryLock Acquire(string repositoryPath, bool exclusive, TimeSpan? timeout = null, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(repositoryPath);
+
+        // The lock file is an exception to the file-system seam: fcntl locks need a real file descriptor.
         var file = new FileStream(Path.Combine(repositoryPath, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
         try
         {
@@ -63,6 +65,40 @@ public sealed class RepositoryLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Locks <paramref name="repository"/>: <c>REPO/.lock</c> on disk when its file system is the real one, else an
+    /// <see cref="InProcessFileLock"/> (a file system without file descriptors cannot be <c>fcntl</c>-locked), waiting
+    /// up to the repository's lock timeout on its clock.
+    /// </summary>
+    internal static RepositoryLock Acquire(OstreeRepository repository, bool exclusive, CancellationToken cancellationToken = default)
+    {
+        if (repository.FileSystem is LibcPosixFileSystem)
+        {
+            return Acquire(repository.Path, exclusive, repository.LockTimeout, repository.TimeProvider, cancellationToken);
+        }
+
+        var inProcess = InProcessFileLock.For(repository.FileSystem, repository.Path + "/.lock");
+        var clock = repository.TimeProvider;
+        long started = clock.GetTimestamp();
+        int delay = 2;
+        while (true)
+        {
+            if (inProcess.TryEnter(exclusive) is { } held)
+            {
+                return new RepositoryLock(held) { IsExclusive = exclusive };
+            }
+
+            if (clock.GetElapsedTime(started) > repository.LockTimeout)
+            {
+                throw new AptOstreeException(OstreeErrorCodes.LockFailed, $"Timed out waiting for the {(exclusive ? "exclusive" : "shared")} lock on {repository.Path}/.lock.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            Thread.Sleep(delay);
+            delay = Math.Min(delay * 2, 100);
+        }
+    }
+
     /// <summary>Releases the lock.</summary>
-    public void Dispose() => _file.Dispose();
+    public void Dispose() => _held.Dispose();
 }

@@ -28,7 +28,7 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         _repo = repository;
         _fs = repository.FileSystem;
-        _lock = RepositoryLock.Acquire(repository.Path, exclusive: false, repository.LockTimeout, repository.TimeProvider);
+        _lock = RepositoryLock.Acquire(repository, exclusive: false);
         try
         {
             _stagingDirectory = StagingDirectory.Allocate(_fs, Path.Combine(repository.Path, "tmp"));
@@ -126,7 +126,18 @@ internal sealed class RepositoryTransaction : IDisposable
     {
         if (_repo.Fsync && !_staged.IsEmpty)
         {
-            LibcNative.SyncFileSystem(_staging);
+            if (_fs is LibcPosixFileSystem)
+            {
+                // One syncfs for every staged file instead of an fsync each (as libostree does).
+                LibcNative.SyncFileSystem(_staging);
+            }
+            else
+            {
+                foreach (var tmp in _staged.Values)
+                {
+                    _fs.Sync(tmp);
+                }
+            }
         }
 
         var dirs = new HashSet<string>(StringComparer.Ordinal);
@@ -134,9 +145,16 @@ internal sealed class RepositoryTransaction : IDisposable
         {
             string final = _repo.Objects.GetLoosePath(name.Checksum, name.Type);
             string dir = final[..final.LastIndexOf('/')];
-            if (dirs.Add(dir) && !System.IO.Directory.Exists(dir))
+            if (dirs.Add(dir) && !_fs.DirectoryExists(dir))
             {
-                _ = LibcNative.Mkdir(dir, PosixPermissions.All);
+                try
+                {
+                    _fs.CreateDirectory(dir, PosixPermissions.All);
+                }
+                catch (PosixException ex) when (ex.IsAlreadyExists)
+                {
+                    // Made by a concurrent writer.
+                }
             }
 
             _fs.Rename(tmp, final);

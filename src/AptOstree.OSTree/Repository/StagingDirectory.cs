@@ -16,9 +16,9 @@ internal sealed class StagingDirectory : IDisposable
     private const string LockSuffix = "-lock";
     private static readonly Lazy<string> CurrentBootId = new(ReadBootId);
     private readonly IPosixFileSystem _fs;
-    private FileStream? _lock;
+    private IDisposable? _lock;
 
-    private StagingDirectory(IPosixFileSystem fs, string path, FileStream lockFile)
+    private StagingDirectory(IPosixFileSystem fs, string path, IDisposable lockFile)
     {
         _fs = fs;
         Path = path;
@@ -139,13 +139,27 @@ internal sealed class StagingDirectory : IDisposable
     }
 
     /// <summary>A non-blocking exclusive lock on <c>PATH-lock</c>; null when another process holds it or the directory is gone.</summary>
-    private static FileStream? TryLock(IPosixFileSystem fs, string path)
+    private static IDisposable? TryLock(IPosixFileSystem fs, string path)
     {
         if (!fs.TryGetStatus(path, out var st) || !st.IsDirectory)
         {
             return null;
         }
 
+        if (fs is not LibcPosixFileSystem)
+        {
+            // No file descriptors to fcntl-lock: the same exclusion, within this process (see InProcessFileLock).
+            var held = InProcessFileLock.For(fs, path + LockSuffix).TryEnter(exclusive: true);
+            if (held is not null && (!fs.TryGetStatus(path, out st) || !st.IsDirectory))
+            {
+                held.Dispose();
+                return null;
+            }
+
+            return held;
+        }
+
+        // The lock file is an exception to the file-system seam: fcntl locks need a real file descriptor.
         var file = new FileStream(path + LockSuffix, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
         var info = new LibcNative.Flock { Type = LibcNative.FWrLck, Whence = 0 };
         if (LibcNative.Fcntl((int)file.SafeFileHandle.DangerousGetHandle(), LibcNative.FOfdSetLk, ref info) != 0)
@@ -188,6 +202,7 @@ internal sealed class StagingDirectory : IDisposable
 
         try
         {
+            // /proc is the kernel's, not the repository's: read from the real file system whatever the repository's is.
             return File.ReadAllText("/proc/sys/kernel/random/boot_id").Trim();
         }
         catch (IOException)

@@ -19,14 +19,15 @@ public static class Ed25519SummarySigner
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(secretKeys);
         string summaryPath = Path.Combine(repository.Path, "summary");
-        if (!File.Exists(summaryPath))
+        var fs = repository.FileSystem;
+        if (!fs.FileExists(summaryPath))
         {
             throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{summaryPath} does not exist; run summary -u first.");
         }
 
-        byte[] summary = File.ReadAllBytes(summaryPath);
+        byte[] summary = fs.ReadAllBytes(summaryPath);
         string sigPath = Path.Combine(repository.Path, SignatureFileName);
-        var container = File.Exists(sigPath) ? SignatureContainer.Parse(File.ReadAllBytes(sigPath), sigPath) : null;
+        var container = fs.FileExists(sigPath) ? SignatureContainer.Parse(fs.ReadAllBytes(sigPath), sigPath) : null;
         byte[]? bytes = null;
         foreach (var key in secretKeys)
         {

@@ -100,6 +100,7 @@ public sealed class GpgSigningKey
     public static GpgSigningKey LoadFile(string path, string keyId, string? passphrase = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(path);
+        // A user-given key file outside any repository: the real file system.
         using var stream = File.OpenRead(path);
         return Load(stream, keyId, passphrase, path, timeProvider);
     }

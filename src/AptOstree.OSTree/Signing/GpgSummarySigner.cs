@@ -17,14 +17,15 @@ public static class GpgSummarySigner
         ArgumentNullException.ThrowIfNull(repository);
         ArgumentNullException.ThrowIfNull(key);
         string summaryPath = Path.Combine(repository.Path, "summary");
-        if (!File.Exists(summaryPath))
+        var fs = repository.FileSystem;
+        if (!fs.FileExists(summaryPath))
         {
             throw new AptOstreeException(OstreeErrorCodes.ObjectNotFound, $"{summaryPath} does not exist; run summary -u first.");
         }
 
-        byte[] summary = File.ReadAllBytes(summaryPath);
+        byte[] summary = fs.ReadAllBytes(summaryPath);
         string sigPath = Path.Combine(repository.Path, Ed25519SummarySigner.SignatureFileName);
-        var container = File.Exists(sigPath) ? SignatureContainer.Parse(File.ReadAllBytes(sigPath), sigPath) : null;
+        var container = fs.FileExists(sigPath) ? SignatureContainer.Parse(fs.ReadAllBytes(sigPath), sigPath) : null;
         byte[] bytes = SignatureContainer.Append(container, key.Sign(summary), GpgCommitSigner.MetadataKey);
         AtomicFile.Write(sigPath, bytes, PosixPermissions.File, repository.Fsync, repository.FileSystem);
     }

@@ -109,6 +109,7 @@ internal sealed class FileTree(IPosixFileSystem fs)
         using (var output = fs.CreateFile(destination, PosixPermissions.OwnerOnlyFile))
         {
             input.CopyTo(output);
+            // A type test (only a real file can be flushed to disk), no file access.
             if (durable && output is FileStream file)
             {
                 file.Flush(flushToDisk: true);

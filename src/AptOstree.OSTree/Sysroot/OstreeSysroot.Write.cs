@@ -401,6 +401,7 @@ public sealed partial class OstreeSysroot
         }
     }
 
+    // The sysroot lock is an exception to the file-system seam: flock needs a real file descriptor.
     private FileStream AcquireLock()
     {
         string path = $"{Root}/ostree/lock";

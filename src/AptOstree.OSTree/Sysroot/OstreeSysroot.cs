@@ -42,6 +42,7 @@ public sealed partial class OstreeSysroot
         _tree = new FileTree(_fs);
         _logger = logger ?? NullLogger<OstreeSysroot>.Instance;
         _time = timeProvider ?? TimeProvider.System;
+        // /proc is the kernel's, not the sysroot's: read from the real file system whatever the sysroot's is.
         _kernelCommandLine = kernelCommandLine ?? (Path == "/" && File.Exists("/proc/cmdline") ? File.ReadAllText("/proc/cmdline") : null);
     }
 

@@ -58,7 +58,7 @@ public sealed class LayeringComposedBase
     /// into <paramref name="sysroot"/>'s repository, adds a stand-in kernel, commits it on the test branch (a new
     /// commit per <paramref name="version"/>) and deploys it.
     /// </summary>
-    internal string DeployInto(LayeringSysroot sysroot, string version = "1", bool deploy = true, string? repositoryPath = null, Checksum? commit = null)
+    internal string DeployInto(LayeringSysroot sysroot, string version = "1", bool deploy = true, string? repositoryPath = null, Checksum? commit = null, IReadOnlyDictionary<string, string>? extraFiles = null)
     {
         var source = commit ?? Commit;
         LayeringSysroot.Ostree("pull-local", $"--repo={sysroot.Repo}", repositoryPath ?? RepositoryPath, source.ToString());
@@ -70,6 +70,13 @@ public sealed class LayeringComposedBase
             byte[] bytes = Encoding.UTF8.GetBytes(text);
             using var s = new MemoryStream(bytes);
             modules.SetFile(name, repo.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), s, bytes.Length));
+        }
+
+        foreach (var (path, text) in extraFiles ?? new Dictionary<string, string>())
+        {
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            using var s = new MemoryStream(bytes);
+            root.EnsureDirectory(Path.GetDirectoryName(path)!).SetFile(Path.GetFileName(path), repo.WriteContent(FileHeader.ForFile(0, 0, 0x1A4), s, bytes.Length));
         }
 
         var composed = repo.ReadCommit(source);

@@ -116,4 +116,56 @@ public sealed class LayeringScriptTests(LayeringComposedBase composed) : IClassF
         Assert.Equal("/usr/share/aotest-hooks\n", File.ReadAllText($"{after}/usr/etc/aotest-triggered"));
         Assert.Equal("install ok installed", ExternalTool.Output("dpkg-query", $"--admindir={after}/usr/share/dpkg/database", "-W", "-f", "${Status}", "hook-owner"));
     }
+
+    [SkippableFact]
+    public async Task Install_BasePathFiltersSkipEveryActivatingPath_TriggerStillRunsAsDpkg()
+    {
+        composed.Require();
+        string[] rules = ["path-exclude=/usr/share/doc/*", "path-include=/usr/share/doc/*/copyright", "path-exclude=/usr/share/man/*"];
+        using var sr = new LayeringSysroot();
+        composed.DeployInto(sr, extraFiles: new Dictionary<string, string> { ["usr/etc/dpkg/dpkg.cfg.d/aptostree-path-filters"] = string.Join('\n', rules) + "\n" });
+        var layering = PackageLayering.Open(sr.Path);
+        var options = new LayeringOptions { ListsDirectory = composed.ListsDirectory };
+        static string Deb(LayeringSysroot sr, string name, Action<DebBuilder> customize)
+        {
+            string path = sr.Temp($"{name}_1.0_all.deb");
+            var builder = new DebBuilder { Timestamp = DateTimeOffset.FromUnixTimeSeconds(1_750_000_000) }
+                .SetControlFields([
+                    new("Package", name), new("Version", "1.0"), new("Architecture", "all"),
+                    new("Maintainer", "AptOstree Tests <tests@example.invalid>"), new("Description", "layering trigger test package"),
+                ])
+                .AddDirectory("usr").AddDirectory("usr/share").AddDirectory("usr/share/man").AddDirectory("usr/share/man/man1");
+            customize(builder);
+            builder.Build(path);
+            return path;
+        }
+
+        // man-owner is interested in /usr/share/man/man1; man-only ships a manual page there, which the base's filters skip.
+        string owner = Deb(sr, "man-owner", d => d
+            .AddControlFile("triggers", "interest-noawait /usr/share/man/man1\n"u8.ToArray())
+            .AddMaintainerScript("postinst", "#!/bin/sh\nset -e\nif [ \"$1\" = triggered ]; then echo \"$2\" >> /etc/aotest-man-triggered; fi\n"));
+        string manOnly = Deb(sr, "man-only", d => d.AddFile("usr/share/man/man1/man-only.1", ".TH MAN-ONLY 1\n"));
+
+        // The oracle: dpkg itself (man-owner configured, man-only unpacked with the same rules and --no-triggers) skips the
+        // page but keeps it in man-only's file list, and activates the trigger by it.
+        ExternalTool.Require("dpkg", "dpkg-query");
+        string root = sr.Temp("dpkg-root");
+        Directory.CreateDirectory($"{root}/var/lib/dpkg/info");
+        Directory.CreateDirectory($"{root}/var/lib/dpkg/updates");
+        File.WriteAllText($"{root}/var/lib/dpkg/status", string.Empty);
+        ExternalTool.Run("dpkg", [$"--root={root}", "--force-script-chrootless", "--install", owner]).EnsureSuccess("dpkg --install man-owner");
+        ExternalTool.Run("dpkg", [$"--root={root}", "--force-script-chrootless", "--no-triggers", .. rules.Select(r => "--" + r), "--unpack", manOnly])
+            .EnsureSuccess("dpkg --unpack man-only");
+        Assert.False(File.Exists($"{root}/usr/share/man/man1/man-only.1"));
+        Assert.Equal("install ok triggers-pending| /usr/share/man/man1",
+            ExternalTool.Output("dpkg-query", $"--admindir={root}/var/lib/dpkg", "-W", "-f", "${Status}|${Triggers-Pending}", "man-owner"));
+
+        await layering.InstallAsync([owner], options);
+        var dryRun = await layering.InstallAsync([manOnly], options with { DryRun = true });
+        Assert.Equal(["/usr/share/man/man1 (man-owner)"], dryRun.Plan.Triggers.Select(t => t.ToString()));
+        await layering.InstallAsync([manOnly], options);
+        string dir = DeployDir(sr);
+        Assert.False(File.Exists($"{dir}/usr/share/man/man1/man-only.1"));
+        Assert.Equal("/usr/share/man/man1\n", File.ReadAllText($"{dir}/usr/etc/aotest-man-triggered"));
+    }
 }

@@ -52,6 +52,39 @@ public class FileSystemHardlinkCheckoutTests
         Assert.Contains(Objects(memory, onDisk.Path + "/objects"), o => o.Inode == hello.Inode);
     }
 
+    /// <summary>Nothing on disk at all: the tree is imported from the in-memory file system (through its directories) and checked out there.</summary>
+    [Fact]
+    public void InMemoryTree_CommittedAndCheckedOut_WithoutTheDisk()
+    {
+        var memory = new InMemoryPosixFileSystem();
+        memory.CreateDirectory("/tree", 0x1ED);
+        memory.CreateDirectory("/tree/etc", 0x1ED);
+        memory.CreateDirectory("/tree/private", 0x1C0);
+        foreach (var (path, text, mode) in new[] { ("/tree/etc/motd", "hello\n", 0x1A4u), ("/tree/etc/empty", "", 0x1A4u), ("/tree/run.sh", "#!/bin/sh\n", 0x1EDu), ("/tree/private/key", "secret", 0x180u) })
+        {
+            using var stream = memory.CreateFile(path, mode);
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+
+        memory.CreateSymbolicLink("etc/motd", "/tree/motd");
+        string repoPath = "/nonexistent-aptostree-" + Guid.NewGuid().ToString("N");
+        var repo = OstreeRepository.Create(repoPath, RepoMode.BareUser, new RepositoryOptions { FileSystem = memory });
+        repo.Commit("/tree", new CommitOptions { Branch = "t", Timestamp = DateTimeOffset.FromUnixTimeSeconds(OstreeTestTrees.Timestamp) });
+
+        var fast = new CheckoutOptions { Mode = CheckoutMode.User, RequireHardlinks = true, MaxParallelism = 2 };
+        repo.Checkout("t", "/co-fast", fast);
+        repo.Checkout("t", "/co-general", fast with { Overwrite = CheckoutOverwriteMode.UnionFiles });
+        var described = Describe(memory, "/co-fast");
+        Assert.Equal(
+            [
+                "etc d 755 0", $"etc/empty f 644 {Sha("")} copied", $"etc/motd f 644 {Sha("hello\n")} linked", "motd l etc/motd",
+                "private d 700 0", $"private/key f 600 {Sha("secret")} linked", $"run.sh f 755 {Sha("#!/bin/sh\n")} linked",
+            ],
+            described);
+        Assert.Equal(described, Describe(memory, "/co-general"));
+        Assert.False(Disk.TryGetStatus(repoPath, out _));
+    }
+
     [Fact]
     public void InMemoryRepository_ConflictIsReportedAsOnDisk()
     {
@@ -69,6 +102,8 @@ public class FileSystemHardlinkCheckoutTests
         var ex = Assert.ThrowsAny<AptOstreeException>(() => inMemory.Checkout("t", "/co", options));
         Assert.Equal(OstreeErrorCodes.CheckoutConflict, ex.ErrorCode);
     }
+
+    private static string Sha(string text) => Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 
     private static List<PosixFileStatus> Objects(IPosixFileSystem fs, string objects) =>
         [.. fs.ListDirectory(objects).SelectMany(d => fs.ListDirectory(objects + "/" + d).Select(n => fs.GetStatus($"{objects}/{d}/{n}")))];
