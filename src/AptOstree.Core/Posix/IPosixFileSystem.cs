@@ -26,8 +26,22 @@ public interface IPosixFileSystem
     /// <summary>Opens a regular file for reading.</summary>
     Stream OpenRead(string path);
 
+    /// <summary>
+    /// Maps the regular file at <paramref name="path"/> read-only (files up to 2 GiB): its bytes as a span, with no
+    /// managed copy where the file system can avoid one. For reading large files in place; small ones read faster
+    /// through <see cref="OpenRead"/>.
+    /// </summary>
+    IPosixFileView MapRead(string path);
+
     /// <summary>Names in a directory, without <c>.</c> and <c>..</c>, in no particular order.</summary>
     IReadOnlyList<string> ListDirectory(string path);
+
+    /// <summary>
+    /// Opens the directory at <paramref name="path"/>, the one call here that follows a symlink in the last component
+    /// (the root a walk starts from may be reached through one): its entries are then reached by name relative to it,
+    /// never through a symlink (<see cref="IPosixDirectory"/>).
+    /// </summary>
+    IPosixDirectory OpenDirectory(string path);
 
     /// <summary><c>unlink</c> for files, <c>rmdir</c> for empty directories.</summary>
     void Delete(string path);

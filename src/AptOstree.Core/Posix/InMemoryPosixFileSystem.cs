@@ -7,7 +7,7 @@ namespace AptOstree.Posix;
 /// device nodes and FIFOs with inodes shared by hard links, owners, modes, times and xattrs.
 /// Paths are absolute, separated by <c>/</c>; the root <c>/</c> always exists. Thread-safe.
 /// </summary>
-public sealed class InMemoryPosixFileSystem : IPosixFileSystem
+public sealed partial class InMemoryPosixFileSystem : IPosixFileSystem
 {
     private readonly Lock _gate = new();
     private readonly Node _root;
@@ -91,6 +91,21 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
             }
 
             return new MemoryStream(node.Content, writable: false);
+        }
+    }
+
+    /// <inheritdoc />
+    public IPosixFileView MapRead(string path)
+    {
+        lock (_gate)
+        {
+            var node = Lookup(path, "open");
+            return node.Type switch
+            {
+                PosixFileType.Directory => throw Error("open", path, PosixErrno.EISDIR),
+                PosixFileType.SymbolicLink => throw Error("open", path, ELoop),
+                _ => new ArrayFileView(node.Content),
+            };
         }
     }
 
@@ -429,6 +444,8 @@ public sealed class InMemoryPosixFileSystem : IPosixFileSystem
             PosixErrno.ENOTEMPTY => "Directory not empty",
             PosixErrno.ENODATA => "No data available",
             PosixErrno.EPERM => "Operation not permitted",
+            PosixErrno.EXDEV => "Invalid cross-device link",
+            ELoop => "Too many levels of symbolic links",
             _ => "Invalid argument",
         });
 

@@ -6,7 +6,7 @@ namespace AptOstree.Posix;
 /// The SDK's one set of libc entry points (Linux, glibc): each is declared once, taking names as NUL-terminated
 /// bytes (names need not be UTF-8); <c>LibcNative.Strings.cs</c> adds overloads for UTF-8 string paths. Used by
 /// <see cref="LibcPosixFileSystem"/>, <see cref="PosixByteNames"/>, <see cref="PosixDirectoryHandle"/> and, through
-/// InternalsVisibleTo, by AptOstree.OSTree's repository lock and hardlink checkout.
+/// InternalsVisibleTo, by AptOstree.OSTree's locks and transaction (its checkout goes through <see cref="IPosixDirectory"/>).
 /// </summary>
 internal static unsafe partial class LibcNative
 {
@@ -195,17 +195,5 @@ internal static unsafe partial class LibcNative
         public ulong Value;
         public uint Size;
         public uint Flags;
-    }
-
-    /// <summary>The fields of a <c>struct statx</c> the checkout needs (the layout is the same on every architecture).</summary>
-    internal readonly record struct StatxInfo(uint Mode, ulong Inode, ulong Size, ulong Device)
-    {
-        public bool IsRegularFile => (Mode & 0xF000) == 0x8000;
-
-        public static StatxInfo From(byte* buffer) => new(
-            *(ushort*)(buffer + 28),
-            *(ulong*)(buffer + 32),
-            *(ulong*)(buffer + 40),
-            PosixDevice.Make(*(uint*)(buffer + 136), *(uint*)(buffer + 140)));
     }
 }

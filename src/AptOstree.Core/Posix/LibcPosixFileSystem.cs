@@ -62,6 +62,12 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
     public Stream OpenRead(string path) => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
 
     /// <inheritdoc />
+    public IPosixFileView MapRead(string path) => MappedFileView.Open(path);
+
+    /// <inheritdoc />
+    public IPosixDirectory OpenDirectory(string path) => PosixDirectoryHandle.Open(path);
+
+    /// <inheritdoc />
     public IReadOnlyList<string> ListDirectory(string path)
     {
         var names = new List<string>();

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -6,27 +8,55 @@ using Microsoft.Win32.SafeHandles;
 namespace AptOstree.Posix;
 
 /// <summary>
-/// An open directory whose entries are reached by name relative to it (<c>openat</c>, <c>fstatat</c>,
-/// <c>readlinkat</c>), names as bytes: a tree is walked however deep it is (no path ever reaches PATH_MAX) and names
-/// that are not UTF-8 are seen as they are. Nothing follows a symlink in the last component.
+/// <see cref="IPosixDirectory"/> over a directory descriptor of the real file system (<c>openat</c>, <c>statx</c>,
+/// <c>linkat</c>, <c>readlinkat</c>, …): what <see cref="LibcPosixFileSystem.OpenDirectory"/> returns. Names are
+/// passed to the kernel as they are (NUL-terminated on the stack, no allocation per call).
 /// </summary>
-public sealed unsafe class PosixDirectoryHandle : IDisposable
+/// <remarks>
+/// The xattr calls have no <c>*at</c> form before Linux 6.13: reading one uses <c>getxattrat</c> where the kernel has
+/// it, else (as setting and listing do) the entry's <c>/proc/self/fd/N/name</c> path, short however deep the tree.
+/// </remarks>
+public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
 {
-    private readonly SafeFileHandle _fd;
-    private readonly string _display;
+    private const int StackNameLength = 256;
+    private const int StackValueLength = 256;
+    private const int ERange = 34;
+    private const int ENoSys = 38;
+    private const int E2Big = 7;
+
+    /// <summary>Set once <c>getxattrat</c> failed as unsupported (old kernel, seccomp) where the path call worked.</summary>
+    private static volatile bool _getxattrAtUnavailable;
+
+    private readonly SafeFileHandle _handle;
+    private readonly int _fd;
+    private readonly PosixDirectoryHandle? _parent;
+    private readonly byte[]? _name;
+    private string? _display;
 
     private PosixDirectoryHandle(int fd, string display)
     {
-        _fd = new SafeFileHandle(fd, ownsHandle: true);
+        _handle = new SafeFileHandle(fd, ownsHandle: true);
+        _fd = fd;
         _display = display;
     }
 
-    /// <summary>The directory's path for messages (names that are not UTF-8 escaped).</summary>
-    public string DisplayPath => _display;
+    /// <summary>A subdirectory: its display path is spelled only when asked for (a walk rarely needs it).</summary>
+    private PosixDirectoryHandle(int fd, PosixDirectoryHandle parent, byte[] name)
+    {
+        _handle = new SafeFileHandle(fd, ownsHandle: true);
+        _fd = fd;
+        _parent = parent;
+        _name = name;
+    }
 
-    private int Fd => (int)_fd.DangerousGetHandle();
+    /// <inheritdoc />
+    public string DisplayPath => _display ??= _parent!.Child(_name);
 
-    /// <summary>Opens the directory at <paramref name="path"/>.</summary>
+    /// <summary>Test hook: read xattrs through <c>/proc/self/fd</c> paths even where <c>getxattrat</c> exists.</summary>
+    internal static bool GetxattrAtDisabled { get; set; }
+
+    /// <summary>Opens the directory at <paramref name="path"/> (a symlink in the last component is followed).</summary>
+    /// <exception cref="PosixException">It cannot be opened (ENOENT, ENOTDIR, EACCES, …).</exception>
     public static PosixDirectoryHandle Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -41,17 +71,36 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
     /// <summary>Opens the subdirectory <paramref name="name"/> (not through a symlink).</summary>
     public PosixDirectoryHandle OpenDirectory(ReadOnlySpan<byte> name)
     {
-        var fd = At(name, p => LibcNative.Openat(Fd, (byte*)p, LibcNative.ORdOnly | LibcNative.ODirectory | LibcNative.ONoFollow | LibcNative.OCloExec, 0));
-        return fd >= 0 ? new PosixDirectoryHandle(fd, Child(name)) : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        int fd;
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            fd = LibcNative.Openat(_fd, p, LibcNative.DirectoryOpenFlags, 0);
+        }
+
+        return fd >= 0 ? new PosixDirectoryHandle(fd, this, name.ToArray()) : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
+    }
+
+    /// <inheritdoc />
+    IPosixDirectory IPosixDirectory.OpenDirectory(ReadOnlySpan<byte> name) => OpenDirectory(name);
+
+    /// <inheritdoc />
+    public void CreateDirectory(ReadOnlySpan<byte> name, uint permissions)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            Check(LibcNative.Mkdirat(_fd, p, permissions & 0xFFF), "mkdirat", name);
+        }
     }
 
     /// <summary>The names of the entries (without <c>.</c> and <c>..</c>), in the order the file system gives them.</summary>
     public IReadOnlyList<byte[]> ListNames()
     {
-        var copy = LibcNative.Dup(Fd);
+        var copy = LibcNative.Dup(_fd);
         if (copy < 0)
         {
-            throw Fail("dup", _display, Marshal.GetLastPInvokeError());
+            throw Fail("dup", DisplayPath, Marshal.GetLastPInvokeError());
         }
 
         var dir = LibcNative.Fdopendir(copy);
@@ -59,7 +108,7 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
         {
             var errno = Marshal.GetLastPInvokeError();
             _ = LibcNative.Close(copy);
-            throw Fail("fdopendir", _display, errno);
+            throw Fail("fdopendir", DisplayPath, errno);
         }
 
         try
@@ -85,17 +134,350 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
         }
     }
 
-    /// <summary>What <c>fstatat(AT_SYMLINK_NOFOLLOW)</c> reports of <paramref name="name"/>.</summary>
-    public PosixFileStatus GetStatus(ReadOnlySpan<byte> name)
+    /// <inheritdoc />
+    public PosixFileStatus GetStatus(ReadOnlySpan<byte> name) =>
+        TryStat(name, out var status, out int errno) ? status : throw Fail("statx", Child(name), errno);
+
+    /// <inheritdoc />
+    public bool TryGetStatus(ReadOnlySpan<byte> name, out PosixFileStatus status)
     {
-        byte* buf = stackalloc byte[256];
-        if (At(name, p => LibcNative.Statx(Fd, (byte*)p, LibcNative.AtSymlinkNoFollow, LibcNative.StatxBasicStats, buf)) != 0)
+        if (TryStat(name, out status, out int errno))
         {
-            throw Fail("statx", Child(name), Marshal.GetLastPInvokeError());
+            return true;
         }
 
-        var s = new ReadOnlySpan<byte>(buf, 256);
-        return default(PosixFileStatus) with
+        return errno is PosixErrno.ENOENT or PosixErrno.ENOTDIR ? false : throw Fail("statx", Child(name), errno);
+    }
+
+    /// <summary>
+    /// Opens the regular file <paramref name="name"/> for reading (not through a symlink): a forward-only stream, one
+    /// <c>read</c> per call (EISDIR for a directory comes at the first read).
+    /// </summary>
+    public Stream OpenRead(ReadOnlySpan<byte> name)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        int fd;
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            fd = LibcNative.Openat(_fd, p, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0);
+        }
+
+        return fd >= 0
+            ? new DescriptorReadStream(new SafeFileHandle(fd, ownsHandle: true), this, name.ToArray())
+            : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
+    }
+
+    /// <inheritdoc />
+    public Stream CreateFile(ReadOnlySpan<byte> name, uint permissions)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        int fd;
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            fd = LibcNative.Openat(_fd, p, LibcNative.OWrOnly | LibcNative.OCreat | LibcNative.OExcl | LibcNative.ONoFollow | LibcNative.OCloExec, permissions & 0xFFF);
+        }
+
+        return fd >= 0
+            ? new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Write, bufferSize: 0)
+            : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
+    }
+
+    /// <summary>The text of the symlink <paramref name="name"/>, as bytes.</summary>
+    public byte[] ReadSymbolicLink(ReadOnlySpan<byte> name)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        var target = new byte[4096];
+        nint n;
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        fixed (byte* t = target)
+        {
+            n = LibcNative.Readlinkat(_fd, p, t, (nuint)target.Length);
+        }
+
+        return n >= 0 ? target[..(int)n] : throw Fail("readlinkat", Child(name), Marshal.GetLastPInvokeError());
+    }
+
+    /// <inheritdoc />
+    public void CreateSymbolicLink(ReadOnlySpan<byte> target, ReadOnlySpan<byte> name)
+    {
+        if (target.Contains((byte)0))
+        {
+            throw new ArgumentException($"The symlink target '{TarPath.Escape(target)}' contains a NUL byte.", nameof(target));
+        }
+
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        byte[] terminated = new byte[target.Length + 1];
+        target.CopyTo(terminated);
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        fixed (byte* t = terminated)
+        {
+            Check(LibcNative.Symlinkat(t, _fd, p), "symlinkat", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public void CreateHardLink(IPosixDirectory sourceDirectory, ReadOnlySpan<byte> sourceName, ReadOnlySpan<byte> name)
+    {
+        ArgumentNullException.ThrowIfNull(sourceDirectory);
+
+        // A directory of another IPosixFileSystem has no descriptor here: as across two mounts, no link.
+        if (sourceDirectory is not PosixDirectoryHandle source)
+        {
+            throw Fail("linkat", Child(name), PosixErrno.EXDEV);
+        }
+
+        Span<byte> sourceBuffer = stackalloc byte[StackNameLength];
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* s = Terminate(sourceName, sourceBuffer, allowEmpty: false))
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            if (LibcNative.Linkat(source._fd, s, _fd, p, 0) != 0)
+            {
+                // ENOENT is about the source (this directory is open); anything else names the new link.
+                int errno = Marshal.GetLastPInvokeError();
+                throw Fail("linkat", errno == PosixErrno.ENOENT ? source.Child(sourceName) : Child(name), errno);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void CreateNode(ReadOnlySpan<byte> name, uint mode, ulong device)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            Check(LibcNative.Mknodat(_fd, p, mode, device), "mknodat", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Delete(ReadOnlySpan<byte> name)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            if (LibcNative.Unlinkat(_fd, p, 0) == 0)
+            {
+                return;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != PosixErrno.EISDIR && errno != PosixErrno.EPERM)
+            {
+                throw Fail("unlinkat", Child(name), errno);
+            }
+
+            Check(LibcNative.Unlinkat(_fd, p, LibcNative.AtRemoveDir), "unlinkat", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetOwner(ReadOnlySpan<byte> name, uint uid, uint gid)
+    {
+        if (name.IsEmpty)
+        {
+            Check(LibcNative.Fchown(_fd, uid, gid), "fchown", name);
+            return;
+        }
+
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            Check(LibcNative.Fchownat(_fd, p, uid, gid, LibcNative.AtSymlinkNoFollow), "fchownat", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetPermissions(ReadOnlySpan<byte> name, uint permissions)
+    {
+        if (name.IsEmpty)
+        {
+            Check(LibcNative.Fchmod(_fd, permissions & 0xFFF), "fchmod", name);
+            return;
+        }
+
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            Check(LibcNative.Fchmodat(_fd, p, permissions & 0xFFF, 0), "fchmodat", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetModificationTime(ReadOnlySpan<byte> name, long seconds, uint nanoseconds)
+    {
+        long* times = stackalloc long[4] { seconds, nanoseconds, seconds, nanoseconds };
+        if (name.IsEmpty)
+        {
+            Check(LibcNative.Futimens(_fd, times), "futimens", name);
+            return;
+        }
+
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: false))
+        {
+            Check(LibcNative.Utimensat(_fd, p, times, LibcNative.AtSymlinkNoFollow), "utimensat", name);
+        }
+    }
+
+    /// <inheritdoc />
+    public byte[]? GetExtendedAttribute(ReadOnlySpan<byte> name, string attribute)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        Span<byte> attributeBuffer = stackalloc byte[StackNameLength];
+        byte* value = stackalloc byte[StackValueLength];
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: true))
+        fixed (byte* a = Attribute(attribute, attributeBuffer))
+        {
+            nint n = GetXattr(p, name, a, value, StackValueLength);
+            while (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == PosixErrno.ENODATA)
+                {
+                    return null;
+                }
+
+                if (errno != ERange)
+                {
+                    throw Fail("getxattr " + attribute, Child(name), errno);
+                }
+
+                // Larger than the stack buffer: ask for its size, then read it (again if it grew in between).
+                nint size = GetXattr(p, name, a, null, 0);
+                if (size < 0)
+                {
+                    continue;
+                }
+
+                var large = new byte[size];
+                fixed (byte* l = large)
+                {
+                    n = GetXattr(p, name, a, l, (nuint)large.Length);
+                }
+
+                if (n >= 0)
+                {
+                    return n == large.Length ? large : large[..(int)n];
+                }
+            }
+
+            return new ReadOnlySpan<byte>(value, (int)n).ToArray();
+        }
+    }
+
+    /// <inheritdoc />
+    public void SetExtendedAttribute(ReadOnlySpan<byte> name, string attribute, ReadOnlySpan<byte> value)
+    {
+        Span<byte> attributeBuffer = stackalloc byte[StackNameLength];
+        fixed (byte* a = Attribute(attribute, attributeBuffer))
+        fixed (byte* v = value)
+        {
+            if (name.IsEmpty)
+            {
+                Check(LibcNative.Fsetxattr(_fd, a, v, (nuint)value.Length, 0), "fsetxattr " + attribute, name);
+                return;
+            }
+
+            Span<byte> pathBuffer = stackalloc byte[StackNameLength + 32];
+            fixed (byte* path = ProcPath(name, pathBuffer))
+            {
+                Check(LibcNative.Lsetxattr(path, a, v, (nuint)value.Length, 0), "lsetxattr " + attribute, name);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ListExtendedAttributes(ReadOnlySpan<byte> name)
+    {
+        Span<byte> pathBuffer = stackalloc byte[StackNameLength + 32];
+        fixed (byte* path = name.IsEmpty ? default : ProcPath(name, pathBuffer))
+        {
+            while (true)
+            {
+                nint size = name.IsEmpty ? LibcNative.Flistxattr(_fd, null, 0) : LibcNative.Llistxattr(path, null, 0);
+                if (size < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    return errno == PosixErrno.EOPNOTSUPP ? [] : throw Fail("listxattr", Child(name), errno);
+                }
+
+                if (size == 0)
+                {
+                    return [];
+                }
+
+                var list = new byte[size];
+                nint n;
+                fixed (byte* l = list)
+                {
+                    n = name.IsEmpty ? LibcNative.Flistxattr(_fd, l, (nuint)list.Length) : LibcNative.Llistxattr(path, l, (nuint)list.Length);
+                }
+
+                if (n < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == ERange)
+                    {
+                        continue;
+                    }
+
+                    throw Fail("listxattr", Child(name), errno);
+                }
+
+                var names = new List<string>();
+                foreach (var range in list.AsSpan(0, (int)n).Split((byte)0))
+                {
+                    if (range.End.Value > range.Start.Value)
+                    {
+                        names.Add(Encoding.UTF8.GetString(list.AsSpan(range)));
+                    }
+                }
+
+                return names;
+            }
+        }
+    }
+
+    /// <summary>The extended attributes of <paramref name="name"/> itself (not a symlink's target) with non-empty values.</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> ReadExtendedAttributes(ReadOnlySpan<byte> name)
+    {
+        var result = new List<KeyValuePair<string, byte[]>>();
+        foreach (var attribute in ListExtendedAttributes(name))
+        {
+            if (GetExtendedAttribute(name, attribute) is { Length: > 0 } value)
+            {
+                result.Add(new(attribute, value));
+            }
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _handle.Dispose();
+
+    private bool TryStat(ReadOnlySpan<byte> name, out PosixFileStatus status, out int errno)
+    {
+        Span<byte> buffer = stackalloc byte[StackNameLength];
+        byte* statx = stackalloc byte[LibcNative.StatxBufferSize];
+        int flags = LibcNative.AtSymlinkNoFollow | (name.IsEmpty ? LibcNative.AtEmptyPath : 0);
+        int result;
+        fixed (byte* p = Terminate(name, buffer, allowEmpty: true))
+        {
+            result = LibcNative.Statx(_fd, p, flags, LibcNative.StatxBasicStats, statx);
+        }
+
+        if (result != 0)
+        {
+            errno = Marshal.GetLastPInvokeError();
+            status = default;
+            return false;
+        }
+
+        var s = new ReadOnlySpan<byte>(statx, LibcNative.StatxBufferSize);
+        errno = 0;
+        status = new PosixFileStatus
         {
             Mode = BinaryPrimitives.ReadUInt16LittleEndian(s[28..]),
             Uid = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
@@ -108,103 +490,119 @@ public sealed unsafe class PosixDirectoryHandle : IDisposable
             ModificationTimeSeconds = BinaryPrimitives.ReadInt64LittleEndian(s[112..]),
             ModificationTimeNanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]),
         };
+        return true;
     }
 
-    /// <summary>Opens the regular file <paramref name="name"/> for reading (not through a symlink).</summary>
-    public FileStream OpenRead(ReadOnlySpan<byte> name)
+    /// <summary>
+    /// One getxattr of the entry (<paramref name="path"/> is its terminated name): <c>fgetxattr</c> for the directory
+    /// itself, <c>getxattrat</c> where the kernel has it, else <c>lgetxattr</c> of its <c>/proc/self/fd</c> path.
+    /// </summary>
+    private nint GetXattr(byte* path, ReadOnlySpan<byte> name, byte* attribute, byte* value, nuint size)
     {
-        var fd = At(name, p => LibcNative.Openat(Fd, (byte*)p, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0));
-        return fd >= 0
-            ? new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0)
-            : throw Fail("openat", Child(name), Marshal.GetLastPInvokeError());
-    }
-
-    /// <summary>The text of the symlink <paramref name="name"/>, as bytes.</summary>
-    public byte[] ReadSymbolicLink(ReadOnlySpan<byte> name)
-    {
-        var buffer = new byte[4096];
-        fixed (byte* b = buffer)
+        if (name.IsEmpty)
         {
-            var bp = b;
-            var n = At(name, p => LibcNative.Readlinkat(Fd, (byte*)p, bp, (nuint)buffer.Length));
-            return n >= 0 ? buffer[..(int)n] : throw Fail("readlinkat", Child(name), Marshal.GetLastPInvokeError());
+            return LibcNative.Fgetxattr(_fd, attribute, value, size);
+        }
+
+        if (!_getxattrAtUnavailable && !GetxattrAtDisabled && LibcNative.GetxattrAtKnown)
+        {
+            nint n = LibcNative.GetxattrAt(_fd, path, LibcNative.AtSymlinkNoFollow, attribute, value, size);
+            if (n >= 0)
+            {
+                return n;
+            }
+
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is not (ENoSys or PosixErrno.EPERM or PosixErrno.EINVAL or E2Big))
+            {
+                return n;
+            }
+
+            // Retried through the path; if that works, this kernel (or its seccomp filter) lacks getxattrat.
+            nint viaPath = ProcPathGetXattr(name, attribute, value, size);
+            if (viaPath >= 0)
+            {
+                _getxattrAtUnavailable = true;
+            }
+
+            return viaPath;
+        }
+
+        return ProcPathGetXattr(name, attribute, value, size);
+    }
+
+    private nint ProcPathGetXattr(ReadOnlySpan<byte> name, byte* attribute, byte* value, nuint size)
+    {
+        Span<byte> pathBuffer = stackalloc byte[StackNameLength + 32];
+        fixed (byte* path = ProcPath(name, pathBuffer))
+        {
+            return LibcNative.Lgetxattr(path, attribute, value, size);
         }
     }
 
-    /// <summary>The extended attributes of <paramref name="name"/> itself (not a symlink's target) with non-empty values.</summary>
-    public IReadOnlyList<KeyValuePair<string, byte[]>> ReadExtendedAttributes(ReadOnlySpan<byte> name)
+    /// <summary><c>/proc/self/fd/N/name\0</c>, the entry's path for the calls without an <c>*at</c> form.</summary>
+    private ReadOnlySpan<byte> ProcPath(ReadOnlySpan<byte> name, Span<byte> buffer)
     {
-        // The xattr calls have no *at() form: go through this directory's /proc/self/fd entry, a short path however deep the tree.
-        byte[] path = [.. Encoding.ASCII.GetBytes($"/proc/self/fd/{Fd}/"), .. name, 0];
-        fixed (byte* p = path)
+        ValidateName(name, allowEmpty: false);
+        Span<byte> prefix = stackalloc byte[32];
+        "/proc/self/fd/"u8.CopyTo(prefix);
+        _fd.TryFormat(prefix[14..], out int digits, default, CultureInfo.InvariantCulture);
+        int prefixLength = 14 + digits;
+        prefix[prefixLength++] = (byte)'/';
+        int length = prefixLength + name.Length + 1;
+        Span<byte> path = length <= buffer.Length ? buffer[..length] : new byte[length];
+        prefix[..prefixLength].CopyTo(path);
+        name.CopyTo(path[prefixLength..]);
+        path[^1] = 0;
+        return path;
+    }
+
+    /// <summary>The name NUL-terminated in <paramref name="buffer"/> (or on the heap when longer); the empty name stays empty.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> Terminate(ReadOnlySpan<byte> name, Span<byte> buffer, bool allowEmpty)
+    {
+        ValidateName(name, allowEmpty);
+        Span<byte> terminated = name.Length < buffer.Length ? buffer[..(name.Length + 1)] : new byte[name.Length + 1];
+        name.CopyTo(terminated);
+        terminated[name.Length] = 0;
+        return terminated;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ValidateName(ReadOnlySpan<byte> name, bool allowEmpty)
+    {
+        if ((name.IsEmpty && !allowEmpty) || name.IndexOfAny((byte)0, (byte)'/') >= 0)
         {
-            var size = LibcNative.Llistxattr(p, null, 0);
-            if (size < 0)
-            {
-                var errno = Marshal.GetLastPInvokeError();
-                return errno is PosixErrno.EOPNOTSUPP ? [] : throw Fail("llistxattr", Child(name), errno);
-            }
-
-            var list = new byte[size];
-            fixed (byte* l = list)
-            {
-                size = size == 0 ? 0 : LibcNative.Llistxattr(p, l, (nuint)list.Length);
-            }
-
-            var result = new List<KeyValuePair<string, byte[]>>();
-            foreach (var range in list.AsSpan(0, (int)Math.Max(size, 0)).Split((byte)0))
-            {
-                var attribute = list[range];
-                if (attribute.Length == 0)
-                {
-                    continue;
-                }
-
-                byte[] attributeName = [.. attribute, 0];
-                fixed (byte* an = attributeName)
-                {
-                    var length = LibcNative.Lgetxattr(p, an, null, 0);
-                    if (length <= 0)
-                    {
-                        continue;
-                    }
-
-                    var value = new byte[length];
-                    fixed (byte* v = value)
-                    {
-                        length = LibcNative.Lgetxattr(p, an, v, (nuint)value.Length);
-                    }
-
-                    if (length > 0)
-                    {
-                        result.Add(new(Encoding.UTF8.GetString(attribute), value[..(int)length]));
-                    }
-                }
-            }
-
-            return result;
+            throw new ArgumentException($"'{TarPath.Escape(name)}' is not a single file name.", nameof(name));
         }
     }
 
-    /// <inheritdoc />
-    public void Dispose() => _fd.Dispose();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ReadOnlySpan<byte> Attribute(string attribute, Span<byte> buffer)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(attribute);
+        int length = Encoding.UTF8.GetByteCount(attribute);
+        Span<byte> terminated = length < buffer.Length ? buffer[..(length + 1)] : new byte[length + 1];
+        Encoding.UTF8.GetBytes(attribute, terminated);
+        terminated[length] = 0;
+        return terminated;
+    }
+
+    private void Check(int result, string operation, ReadOnlySpan<byte> name)
+    {
+        if (result != 0)
+        {
+            throw Fail(operation, Child(name), Marshal.GetLastPInvokeError());
+        }
+    }
 
     private static PosixException Fail(string operation, string path, int errno) =>
         new(operation, path, errno, Marshal.GetPInvokeErrorMessage(errno));
 
-    private static T At<T>(ReadOnlySpan<byte> name, Func<nint, T> call)
+    /// <summary>The display path of the entry <paramref name="name"/> (the empty name: this directory).</summary>
+    internal string Child(ReadOnlySpan<byte> name)
     {
-        if (name.IsEmpty || name.Contains((byte)0) || name.Contains((byte)'/'))
-        {
-            throw new ArgumentException($"'{TarPath.Escape(name)}' is not a single file name.", nameof(name));
-        }
-
-        byte[] terminated = [.. name, 0];
-        fixed (byte* p = terminated)
-        {
-            return call((nint)p);
-        }
+        string display = DisplayPath;
+        return name.IsEmpty ? display : (display.EndsWith('/') ? display : display + "/") + TarPath.Escape(name);
     }
-
-    private string Child(ReadOnlySpan<byte> name) => (_display.EndsWith('/') ? _display : _display + "/") + TarPath.Escape(name);
 }

@@ -85,9 +85,10 @@ internal sealed class CheckoutEngine
         }
 
         string? parent = Path.GetDirectoryName(destination);
-        if (parent is not null && !Directory.Exists(parent))
+        if (parent is not null)
         {
-            Directory.CreateDirectory(parent);
+            // 0777 less the umask, as Directory.CreateDirectory made them.
+            _fs.CreateDirectories(parent, PosixPermissions.All);
         }
 
         if (_options.RequireHardlinks && parent is not null && _fs.GetStatus(parent).Device != _fs.GetStatus(_repo.Objects.Directory).Device)
@@ -139,7 +140,7 @@ internal sealed class CheckoutEngine
     {
         if (!_fs.TryGetStatus(path, out var st))
         {
-            Directory.CreateDirectory(path);
+            _fs.CreateDirectories(path, PosixPermissions.All);
         }
         else if (!st.IsDirectory)
         {
@@ -540,11 +541,11 @@ internal sealed class CheckoutEngine
                 {
                     throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, ObjectStore.Name(checksum, ObjectType.File), "corrupted object: content does not match its checksum");
                 }
+            }
 
-                if (_repo.Fsync && output is FileStream file)
-                {
-                    file.Flush(flushToDisk: true);
-                }
+            if (_repo.Fsync)
+            {
+                _fs.Sync(tmp);
             }
 
             _fs.SetPermissions(tmp, header.Mode & UnixMode.PermissionMask & ~(UnixMode.SetUid | UnixMode.SetGid));
@@ -560,9 +561,12 @@ internal sealed class CheckoutEngine
             }
 
             // Another thread or process may have cached the same object meanwhile; either copy is the same file.
-            if (LibcNative.Link(tmp, cached) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+            try
             {
-                throw new PosixException("link", cached, System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "cannot add to uncompressed-objects-cache");
+                _fs.CreateHardLink(tmp, cached);
+            }
+            catch (PosixException ex) when (ex.IsAlreadyExists)
+            {
             }
         }
         catch (InvalidDataException ex)
@@ -578,11 +582,35 @@ internal sealed class CheckoutEngine
         }
     }
 
-    private static unsafe uint? ReadUserMetaMode(string objectPath)
+    private uint? ReadUserMetaMode(string objectPath)
     {
-        byte* buffer = stackalloc byte[512];
-        nint n = LibcNative.Lgetxattr(objectPath, "user.ostreemeta", buffer, 512);
-        return n >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(new ReadOnlySpan<byte>(buffer + 8, 4)) : null;
+        byte[]? meta;
+        try
+        {
+            meta = _fs.GetExtendedAttribute(objectPath, "user.ostreemeta");
+        }
+        catch (PosixException)
+        {
+            return null;
+        }
+
+        return meta is { Length: >= 12 } ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(meta.AsSpan(8, 4)) : null;
+    }
+
+    /// <summary><c>link</c>; false instead of an exception, with the errno.</summary>
+    private bool TryLink(string existingPath, string newPath, out int errno)
+    {
+        try
+        {
+            _fs.CreateHardLink(existingPath, newPath);
+            errno = 0;
+            return true;
+        }
+        catch (PosixException ex)
+        {
+            errno = ex.Errno;
+            return false;
+        }
     }
 
     private bool TryHardlink(string objectPath, string dir, string dest)
@@ -590,7 +618,7 @@ internal sealed class CheckoutEngine
         if (_options.Overwrite == CheckoutOverwriteMode.UnionFiles)
         {
             string tmp = $"{dir}/.ostree-checkout-{Environment.ProcessId}-{Interlocked.Increment(ref _tmpCounter)}";
-            if (LibcNative.Link(objectPath, tmp) != 0)
+            if (!TryLink(objectPath, tmp, out _))
             {
                 return false;
             }
@@ -599,12 +627,17 @@ internal sealed class CheckoutEngine
             return true;
         }
 
-        if (LibcNative.Link(objectPath, dest) == 0)
+        // An entry already there is kept in add-files mode: one lstat instead of a failed link's exception per file.
+        if (_options.Overwrite == CheckoutOverwriteMode.AddFiles && _fs.TryGetStatus(dest, out _))
         {
             return true;
         }
 
-        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        if (TryLink(objectPath, dest, out int errno))
+        {
+            return true;
+        }
+
         if (errno == PosixErrno.EEXIST)
         {
             if (_options.Overwrite == CheckoutOverwriteMode.AddFiles)
@@ -632,7 +665,7 @@ internal sealed class CheckoutEngine
                 _fs.Rename(tmp, dest);
                 break;
             case CheckoutOverwriteMode.AddFiles:
-                if (LibcNative.Link(tmp, dest) != 0 && System.Runtime.InteropServices.Marshal.GetLastPInvokeError() != PosixErrno.EEXIST)
+                if (!TryLink(tmp, dest, out int addErrno) && addErrno != PosixErrno.EEXIST)
                 {
                     throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"Could not create {dest}.");
                 }
@@ -640,9 +673,8 @@ internal sealed class CheckoutEngine
                 _fs.Delete(tmp);
                 break;
             default:
-                if (LibcNative.Link(tmp, dest) != 0)
+                if (!TryLink(tmp, dest, out int errno))
                 {
-                    int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     _fs.Delete(tmp);
                     throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, errno == PosixErrno.EEXIST ? $"File exists: {dest}" : $"Could not create {dest} (errno {errno}).");
                 }

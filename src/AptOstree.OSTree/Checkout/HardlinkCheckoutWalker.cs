@@ -1,31 +1,28 @@
 using AptOstree.Posix;
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace AptOstree.OSTree;
 
 /// <summary>
 /// The hardlink checkout of a fresh destination (no union, no overlay whiteouts; passthrough whiteouts are fine, as
-/// deployments use them) from a bare-family repository, with
-/// syscalls relative to directory descriptors: <c>mkdirat</c> + <c>openat(O_NOFOLLOW|O_DIRECTORY)</c> per
-/// directory, <c>statx</c> + <c>linkat</c> (bare-user: <c>getxattrat</c> + <c>linkat</c>) per file. Directories form
-/// a work stack shared by a few worker threads, while a <see cref="DirTreePrefetcher"/> reads dirtrees ahead of them;
-/// a directory's owner, mode and mtime are applied once all its children are done, as ostree does. Anything
-/// unusual (empty files, failed links) goes to the engine's general path.
+/// deployments use them) from a bare-family repository, with every call relative to an open directory of the
+/// repository's file system (<see cref="IPosixDirectory"/>): <c>mkdirat</c> + <c>openat</c> per directory,
+/// <c>statx</c> + <c>linkat</c> (bare-user: <c>getxattrat</c> + <c>linkat</c>) per file. Directories form a work
+/// stack shared by a few worker threads, while a <see cref="DirTreePrefetcher"/> reads dirtrees ahead of them; a
+/// directory's owner, mode and mtime are applied once all its children are done, as ostree does. Anything unusual
+/// (empty files, failed links) goes to the engine's general path.
 /// </summary>
-internal sealed unsafe class HardlinkCheckoutWalker
+internal sealed class HardlinkCheckoutWalker
 {
-    private const int NameStackLimit = 1024;
-    private const int UserMetaStackLength = 512;
-    private const int ERange = 34;
-    private const int ENoSys = 38;
-    private const int E2Big = 7;
+    private const int NameStackLimit = 256;
+    private const int SymlinkTargetMax = 4096 + 2;
     private const string PassthroughWhiteoutPrefix = ".ostree-wh.";
-    private static readonly byte[] UserMetaXattr = "user.ostreemeta\0"u8.ToArray();
+    private const string UserMetaXattr = "user.ostreemeta";
     private readonly CheckoutEngine _engine;
     private readonly OstreeRepository _repo;
+    private readonly IPosixFileSystem _fs;
     private readonly CheckoutOptions _options;
     private readonly bool _userMode;
     private readonly int _workers;
@@ -34,33 +31,33 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Checksum, DirMeta> _dirMetas = new();
     private readonly EmptyFileChecksums _emptyFiles = new();
 
-    /// <summary>Set once <c>getxattrat</c> failed as unsupported (old kernel, seccomp); then the full-path call is used.</summary>
-    private static volatile bool _getxattrAtUnavailable;
-
     private LooseObjectDirectories? _objects;
+
+    /// <summary>The empty name: <see cref="IPosixDirectory"/> then acts on the directory itself (<c>fchown</c>, <c>fchmod</c>, …).</summary>
+    private static ReadOnlySpan<byte> Itself => [];
     private DirTreePrefetcher? _prefetcher;
 
     public HardlinkCheckoutWalker(CheckoutEngine engine, OstreeRepository repository, CheckoutOptions options, bool userMode, int workers)
     {
         _engine = engine;
         _repo = repository;
+        _fs = repository.FileSystem;
         _options = options;
         _userMode = userMode;
         _workers = workers;
     }
 
-    /// <summary>True when this walker can do the whole checkout (otherwise the engine's general path does).</summary>
+    /// <summary>True when this walker can do the whole checkout (otherwise the engine's general path does); any file system.</summary>
     public static bool Handles(OstreeRepository repository, CheckoutOptions options, bool canHardlink) =>
         canHardlink
         && options.Overwrite == CheckoutOverwriteMode.None
         && !options.ProcessWhiteouts
-        && repository.FileSystem is Posix.LibcPosixFileSystem
         && repository.Mode is RepoMode.Bare or RepoMode.BareUser or RepoMode.BareUserOnly or RepoMode.BareSplitXattrs;
 
     /// <summary>Checks the tree out into <paramref name="destination"/>, which must not exist yet (its parent must).</summary>
     public void Run(string destination, Checksum tree, Checksum meta)
     {
-        using var objects = LooseObjectDirectories.Open(_repo.Objects.Directory);
+        using var objects = LooseObjectDirectories.Open(_fs, _repo.Objects.Directory);
         _objects = objects;
         var root = new DirectoryJob(null, destination, string.Empty, tree, ReadDirMeta(meta));
         _all.Enqueue(root);
@@ -91,11 +88,8 @@ internal sealed unsafe class HardlinkCheckoutWalker
             _prefetcher = null;
             foreach (var job in _all)
             {
-                if (job.Fd >= 0)
-                {
-                    _ = LibcNative.Close(job.Fd);
-                    job.Fd = -1;
-                }
+                job.Directory?.Dispose();
+                job.Directory = null;
             }
 
             _objects = null;
@@ -104,12 +98,12 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
     private void Process(DirectoryJob job)
     {
-        OpenDirectory(job);
+        var directory = OpenDirectory(job);
         if (!_userMode)
         {
             foreach (var x in job.Meta.Xattrs)
             {
-                SetXattr(job, x);
+                directory.SetExtendedAttribute(Itself, x.Name, x.Value);
             }
         }
 
@@ -117,7 +111,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
         foreach (var file in tree.Files)
         {
-            CheckoutFile(job, file.Name, file.Checksum);
+            CheckoutFile(job, directory, file.Name, file.Checksum);
             _engine.FileDone(job.Path, file.Name);
         }
 
@@ -131,7 +125,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
             {
                 var d = tree.Directories[i];
                 children[i] = new DirectoryJob(job, job.Path + "/" + d.Name, d.Name, d.TreeChecksum, ReadDirMeta(d.MetaChecksum));
-                MakeDirectory(job, children[i]);
+                MakeDirectory(directory, children[i]);
             }
 
             Interlocked.Add(ref job.Remaining, children.Length);
@@ -151,77 +145,44 @@ internal sealed unsafe class HardlinkCheckoutWalker
     }
 
     /// <summary><c>mkdirat(parent, name, 0700)</c>; the final mode is applied when the directory is finished.</summary>
-    private static void MakeDirectory(DirectoryJob parent, DirectoryJob child)
+    private static void MakeDirectory(IPosixDirectory parent, DirectoryJob child)
     {
-        int nameLength = Encoding.UTF8.GetByteCount(child.Name);
-        byte[]? rented = null;
-        Span<byte> name = nameLength < NameStackLimit ? stackalloc byte[nameLength + 1] : (rented = ArrayPool<byte>.Shared.Rent(nameLength + 1));
+        Span<byte> buffer = stackalloc byte[NameStackLimit];
         try
         {
-            int n = Encoding.UTF8.GetBytes(child.Name, name);
-            name[n] = 0;
-            fixed (byte* p = name)
-            {
-                if (LibcNative.Mkdirat(parent.Fd, p, PosixPermissions.OwnerOnlyDirectory) != 0)
-                {
-                    int errno = Marshal.GetLastPInvokeError();
-                    throw errno == PosixErrno.EEXIST
-                        ? new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {child.Path}")
-                        : Fail("mkdirat", child.Path, errno);
-                }
-            }
+            parent.CreateDirectory(Utf8(child.Name, buffer), PosixPermissions.OwnerOnlyDirectory);
         }
-        finally
+        catch (PosixException ex) when (ex.IsAlreadyExists)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"mkdirat: File exists: {child.Path}");
         }
     }
 
-    private void OpenDirectory(DirectoryJob job)
+    /// <summary>Opens the job's directory: the parent's worker made it (<see cref="MakeDirectory"/>); the root is made by the engine.</summary>
+    private IPosixDirectory OpenDirectory(DirectoryJob job)
     {
         if (job.Parent is null)
         {
             _engine.CreateDirectory(job.Path);
+            job.Directory = _fs.OpenDirectory(job.Path);
+        }
+        else
+        {
+            Span<byte> buffer = stackalloc byte[NameStackLimit];
+            job.Directory = job.Parent.Directory!.OpenDirectory(Utf8(job.Name, buffer));
         }
 
-        int nameLength = job.Parent is null ? Encoding.UTF8.GetByteCount(job.Path) : Encoding.UTF8.GetByteCount(job.Name);
-        byte[]? rented = null;
-        Span<byte> name = nameLength < NameStackLimit ? stackalloc byte[nameLength + 1] : (rented = ArrayPool<byte>.Shared.Rent(nameLength + 1));
-        try
-        {
-            int n = Encoding.UTF8.GetBytes(job.Parent is null ? job.Path : job.Name, name);
-            name[n] = 0;
-            fixed (byte* p = name)
-            {
-                // The parent's worker made the directory (MakeDirectory); the root is made by the engine.
-                int parentFd = job.Parent?.Fd ?? -100 /* AT_FDCWD */;
-                int fd = LibcNative.Openat(parentFd, p, LibcNative.DirectoryOpenFlags, 0);
-                if (fd < 0)
-                {
-                    throw Fail("openat", job.Path, Marshal.GetLastPInvokeError());
-                }
-
-                job.Fd = fd;
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
+        return job.Directory;
     }
 
+    /// <summary>Owner, mode and mtime of the directory itself (<c>fchown</c>, <c>fchmod</c>, <c>futimens</c>), then it is closed.</summary>
     private void Finish(DirectoryJob job)
     {
+        var directory = job.Directory!;
         var meta = job.Meta;
-        if (!_userMode && LibcNative.Fchown(job.Fd, meta.Uid, meta.Gid) != 0)
+        if (!_userMode)
         {
-            throw Fail("fchown", job.Path, Marshal.GetLastPInvokeError());
+            directory.SetOwner(Itself, meta.Uid, meta.Gid);
         }
 
         uint perms = meta.Mode & UnixMode.PermissionMask;
@@ -230,97 +191,72 @@ internal sealed unsafe class HardlinkCheckoutWalker
             perms &= UnixMode.UserOnlyPermissionMask;
         }
 
-        if (LibcNative.Fchmod(job.Fd, perms) != 0)
-        {
-            throw Fail("fchmod", job.Path, Marshal.GetLastPInvokeError());
-        }
-
-        long* times = stackalloc long[4];
-        times[0] = times[1] = times[2] = times[3] = 0;
-        if (LibcNative.Futimens(job.Fd, times) != 0)
-        {
-            throw Fail("futimens", job.Path, Marshal.GetLastPInvokeError());
-        }
-
-        _ = LibcNative.Close(job.Fd);
-        job.Fd = -1;
+        directory.SetPermissions(Itself, perms);
+        directory.SetModificationTime(Itself, 0, 0);
+        directory.Dispose();
+        job.Directory = null;
     }
 
-    private void SetXattr(DirectoryJob job, ExtendedAttribute x)
-    {
-        int length = Encoding.UTF8.GetByteCount(x.Name);
-        Span<byte> name = length < NameStackLimit ? stackalloc byte[length + 1] : new byte[length + 1];
-        Encoding.UTF8.GetBytes(x.Name, name);
-        name[length] = 0;
-        fixed (byte* n = name)
-        fixed (byte* v = x.Value)
-        {
-            if (LibcNative.Fsetxattr(job.Fd, n, v, (nuint)x.Value.Length, 0) != 0)
-            {
-                throw Fail("fsetxattr " + x.Name, job.Path, Marshal.GetLastPInvokeError());
-            }
-        }
-    }
-
-    private void CheckoutFile(DirectoryJob dir, string name, Checksum checksum)
+    private void CheckoutFile(DirectoryJob job, IPosixDirectory directory, string name, Checksum checksum)
     {
         if (_options.ProcessPassthroughWhiteouts && name.StartsWith(PassthroughWhiteoutPrefix, StringComparison.Ordinal))
         {
-            CreatePassthroughWhiteout(dir, name);
+            CreatePassthroughWhiteout(job, directory, name);
         }
-        else if (!TryLinkOrSymlink(dir, name, checksum))
+        else if (!TryLinkOrSymlink(job, directory, name, checksum))
         {
-            _engine.CheckoutFile(dir.Path, name, checksum);
+            _engine.CheckoutFile(job.Path, name, checksum);
         }
     }
 
     /// <summary><c>.ostree-wh.NAME</c> becomes a 0:0 character device NAME (an overlayfs whiteout).</summary>
-    private void CreatePassthroughWhiteout(DirectoryJob dir, string name)
+    private void CreatePassthroughWhiteout(DirectoryJob job, IPosixDirectory directory, string name)
     {
-        string victim = DirTree.ValidateName(name[PassthroughWhiteoutPrefix.Length..], ObjectStore.Name(dir.Tree, ObjectType.DirTree));
-        int length = Encoding.UTF8.GetByteCount(victim);
-        Span<byte> utf8 = length < NameStackLimit ? stackalloc byte[length + 1] : new byte[length + 1];
-        Encoding.UTF8.GetBytes(victim, utf8);
-        utf8[length] = 0;
-        fixed (byte* p = utf8)
+        string victim = DirTree.ValidateName(name[PassthroughWhiteoutPrefix.Length..], ObjectStore.Name(job.Tree, ObjectType.DirTree));
+        Span<byte> buffer = stackalloc byte[NameStackLimit];
+        try
         {
-            if (LibcNative.Mknodat(dir.Fd, p, UnixMode.CharacterDevice | PosixPermissions.File, 0) == 0)
-            {
-                return;
-            }
+            directory.CreateNode(Utf8(victim, buffer), UnixMode.CharacterDevice | PosixPermissions.File, 0);
+            return;
+        }
+        catch (PosixException)
+        {
+            // Something is already there (an earlier entry of this dirtree): the general path replaces it as before.
         }
 
-        // Something is already there (an earlier entry of this dirtree): the general path replaces it as before.
-        _engine.CreatePassthroughWhiteout(dir.Path, name, dir.Tree);
+        _engine.CreatePassthroughWhiteout(job.Path, name, job.Tree);
     }
 
     /// <summary>The fast path; false means "let the general path do it" (it also reports errors best).</summary>
-    private bool TryLinkOrSymlink(DirectoryJob dir, string name, Checksum checksum)
+    private bool TryLinkOrSymlink(DirectoryJob job, IPosixDirectory directory, string name, Checksum checksum)
     {
-        int objectsFd = _objects!.SubdirectoryFor(checksum);
-        if (objectsFd < 0)
+        var objects = _objects!.SubdirectoryFor(checksum);
+        if (objects is null)
         {
             return false;
         }
 
-        byte* objectName = stackalloc byte[LooseObjectDirectories.MaxNameLength];
-        var objectNameSpan = new Span<byte>(objectName, LooseObjectDirectories.MaxNameLength);
-        int objectNameLength = LooseObjectDirectories.WriteObjectName(checksum, "file"u8, objectNameSpan);
+        Span<byte> objectNameBuffer = stackalloc byte[LooseObjectDirectories.MaxNameLength];
+        ReadOnlySpan<byte> objectName = objectNameBuffer[..LooseObjectDirectories.WriteObjectName(checksum, "file"u8, objectNameBuffer)];
         bool bareUser = _repo.Mode == RepoMode.BareUser;
 
         // Bare-user objects say in user.ostreemeta all a checkout needs (symlink or file; empty or not, through the
         // checksum), so they are only stat'ed when the caller wants their device and inode.
-        LibcNative.StatxInfo st = default;
+        PosixFileStatus st = default;
         if (!bareUser || _options.DevInoCache is not null)
         {
-            byte* statx = stackalloc byte[LibcNative.StatxBufferSize];
-            if (LibcNative.Statx(objectsFd, objectName, LibcNative.AtSymlinkNoFollow | LibcNative.AtStatxDontSync,
-                    LibcNative.StatxType | LibcNative.StatxMode | LibcNative.StatxIno | LibcNative.StatxSize, statx) != 0)
+            try
+            {
+                if (!objects.TryGetStatus(objectName, out st))
+                {
+                    return false;
+                }
+            }
+            catch (PosixException)
             {
                 return false;
             }
 
-            st = LibcNative.StatxInfo.From(statx);
             if ((st.IsRegularFile && st.Size == 0) || (bareUser && !st.IsRegularFile) || (!bareUser && st.IsRegularFile && _engine.IsUnreadableInUserMode(st.Mode)))
             {
                 return false;
@@ -329,18 +265,16 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
         if (bareUser)
         {
-            Span<byte> stackMeta = stackalloc byte[UserMetaStackLength];
-            int metaLength = ReadUserMeta(objectsFd, objectName, checksum, objectNameSpan[..objectNameLength], stackMeta, out byte[]? heapMeta);
-            if (metaLength < 12)
+            byte[]? userMeta = ReadUserMeta(objects, objectName, checksum);
+            if (userMeta is null || userMeta.Length < 12)
             {
                 return false;
             }
 
-            ReadOnlySpan<byte> userMeta = (heapMeta ?? stackMeta)[..metaLength];
-            uint mode = BinaryPrimitives.ReadUInt32BigEndian(userMeta.Slice(8, 4));
+            uint mode = BinaryPrimitives.ReadUInt32BigEndian(userMeta.AsSpan(8, 4));
             if (UnixMode.IsSymlink(mode))
             {
-                CreateSymlinkFromUserObject(dir, name, checksum, objectsFd, objectName, userMeta);
+                CreateSymlinkFromUserObject(job, directory, name, checksum, objects, objectName, userMeta);
                 return true;
             }
 
@@ -356,32 +290,14 @@ internal sealed unsafe class HardlinkCheckoutWalker
             }
         }
 
-        int length = Encoding.UTF8.GetByteCount(name);
-        byte[]? rented = null;
-        Span<byte> dest = length < NameStackLimit ? stackalloc byte[length + 1] : (rented = ArrayPool<byte>.Shared.Rent(length + 1));
+        Span<byte> buffer = stackalloc byte[NameStackLimit];
         try
         {
-            Encoding.UTF8.GetBytes(name, dest);
-            dest[length] = 0;
-            fixed (byte* d = dest)
-            {
-                if (LibcNative.Linkat(objectsFd, objectName, dir.Fd, d, 0) != 0)
-                {
-                    if (Marshal.GetLastPInvokeError() == PosixErrno.EEXIST)
-                    {
-                        throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}");
-                    }
-
-                    return false;
-                }
-            }
+            directory.CreateHardLink(objects, objectName, Utf8(name, buffer));
         }
-        finally
+        catch (PosixException ex)
         {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
+            return ex.IsAlreadyExists ? throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {job.Path}/{name}") : false;
         }
 
         _options.DevInoCache?.Add(st.Device, st.Inode, checksum);
@@ -389,121 +305,38 @@ internal sealed unsafe class HardlinkCheckoutWalker
     }
 
     /// <summary>
-    /// Reads the <c>user.ostreemeta</c> value of a bare-user object into <paramref name="buffer"/> (or, when it is
-    /// larger, into <paramref name="large"/>) and returns its length, or -1 when it is missing (the general path then
-    /// reports the problem). Uses <c>getxattrat</c> relative to the <c>objects/XX</c> descriptor where the kernel has
-    /// it, else <c>lgetxattr</c> on the full path.
+    /// The <c>user.ostreemeta</c> value of a bare-user object, relative to its <c>objects/XX</c> directory (or through
+    /// its full path when <see cref="CheckoutOptions.FullPathXattrsOnly"/>); null when it cannot be read (the general
+    /// path then reports the problem).
     /// </summary>
-    private int ReadUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> buffer, out byte[]? large)
+    private byte[]? ReadUserMeta(IPosixDirectory objects, ReadOnlySpan<byte> objectName, Checksum checksum)
     {
-        large = null;
-        int pathLength = _objects!.ObjectsPrefix.Length + 3 + objectNameSpan.Length + 1;
-        Span<byte> path = pathLength <= NameStackLimit ? stackalloc byte[pathLength] : new byte[pathLength];
-        bool pathWritten = false;
-        nint n;
-        fixed (byte* p = path)
-        fixed (byte* x = UserMetaXattr)
+        try
         {
-            fixed (byte* v = buffer)
-            {
-                n = GetUserMeta(objectsFd, objectName, checksum, objectNameSpan, path, p, ref pathWritten, x, v, (nuint)buffer.Length);
-            }
-
-            if (n < 0 && Marshal.GetLastPInvokeError() == ERange)
-            {
-                nint size = GetUserMeta(objectsFd, objectName, checksum, objectNameSpan, path, p, ref pathWritten, x, null, 0);
-                if (size <= 0)
-                {
-                    return -1;
-                }
-
-                large = new byte[size];
-                fixed (byte* v = large)
-                {
-                    n = GetUserMeta(objectsFd, objectName, checksum, objectNameSpan, path, p, ref pathWritten, x, v, (nuint)large.Length);
-                }
-            }
+            return _options.FullPathXattrsOnly
+                ? _fs.GetExtendedAttribute(_repo.Objects.GetLoosePath(checksum, ObjectType.File), UserMetaXattr)
+                : objects.GetExtendedAttribute(objectName, UserMetaXattr);
         }
-
-        return n < 0 ? -1 : (int)n;
-    }
-
-    private nint GetUserMeta(int objectsFd, byte* objectName, Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p,
-        ref bool pathWritten, byte* xattrName, byte* value, nuint size)
-    {
-        if (!_getxattrAtUnavailable && !_options.FullPathXattrsOnly && LibcNative.GetxattrAtKnown)
+        catch (PosixException)
         {
-            nint n = LibcNative.GetxattrAt(objectsFd, objectName, LibcNative.AtSymlinkNoFollow, xattrName, value, size);
-            if (n >= 0)
-            {
-                return n;
-            }
-
-            int errno = Marshal.GetLastPInvokeError();
-            if (errno is not (ENoSys or PosixErrno.EPERM or PosixErrno.EINVAL or E2Big))
-            {
-                return n;
-            }
-
-            // Retried below with the full path; if that works, this kernel (or its seccomp filter) lacks getxattrat.
-            nint viaPath = FullPathLgetxattr(checksum, objectNameSpan, path, p, ref pathWritten, xattrName, value, size);
-            if (viaPath >= 0)
-            {
-                _getxattrAtUnavailable = true;
-            }
-
-            return viaPath;
+            return null;
         }
-
-        return FullPathLgetxattr(checksum, objectNameSpan, path, p, ref pathWritten, xattrName, value, size);
-    }
-
-    private nint FullPathLgetxattr(Checksum checksum, ReadOnlySpan<byte> objectNameSpan, Span<byte> path, byte* p, ref bool pathWritten,
-        byte* xattrName, byte* value, nuint size)
-    {
-        if (!pathWritten)
-        {
-            _objects!.WriteObjectPath(checksum, objectNameSpan, path);
-            pathWritten = true;
-        }
-
-        return LibcNative.Lgetxattr(p, xattrName, value, size);
     }
 
     /// <summary>A bare-user symlink is a regular file holding the target; user-mode checkouts recreate the link.</summary>
-    private static void CreateSymlinkFromUserObject(DirectoryJob dir, string name, Checksum checksum, int objectsFd, byte* objectName, ReadOnlySpan<byte> userMeta)
+    private static void CreateSymlinkFromUserObject(DirectoryJob job, IPosixDirectory directory, string name, Checksum checksum, IPosixDirectory objects,
+        ReadOnlySpan<byte> objectName, ReadOnlySpan<byte> userMeta)
     {
         string source = ObjectStore.Name(checksum, ObjectType.File);
-        const int max = 4096 + 2;
-        byte* target = stackalloc byte[max];
-        int fd = LibcNative.Openat(objectsFd, objectName, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0);
-        if (fd < 0)
-        {
-            throw Fail("openat", source, Marshal.GetLastPInvokeError());
-        }
-
+        Span<byte> target = stackalloc byte[SymlinkTargetMax];
         int length = 0;
-        try
+        using (var stream = objects.OpenRead(objectName))
         {
-            while (length < max - 1)
+            int r;
+            while (length < SymlinkTargetMax - 1 && (r = stream.Read(target[length..(SymlinkTargetMax - 1)])) > 0)
             {
-                nint r = LibcNative.Read(fd, target + length, (nuint)(max - 1 - length));
-                if (r < 0)
-                {
-                    throw Fail("read", source, Marshal.GetLastPInvokeError());
-                }
-
-                if (r == 0)
-                {
-                    break;
-                }
-
-                length += (int)r;
+                length += r;
             }
-        }
-        finally
-        {
-            _ = LibcNative.Close(fd);
         }
 
         if (length > 0 && target[length - 1] == 0)
@@ -511,27 +344,21 @@ internal sealed unsafe class HardlinkCheckoutWalker
             length--;
         }
 
-        var header = FileHeader.ParseUserMeta(userMeta, source, Encoding.UTF8.GetString(target, length));
+        var header = FileHeader.ParseUserMeta(userMeta, source, Encoding.UTF8.GetString(target[..length]));
         header.Validate(source);
-        if (new ReadOnlySpan<byte>(target, length).Contains((byte)0))
+        if (target[..length].Contains((byte)0))
         {
             throw new OstreeObjectException(OstreeErrorCodes.InvalidObject, source, "symlink target contains a NUL byte");
         }
 
-        target[length] = 0;
-        int nameLength = Encoding.UTF8.GetByteCount(name);
-        Span<byte> dest = nameLength < NameStackLimit ? stackalloc byte[nameLength + 1] : new byte[nameLength + 1];
-        Encoding.UTF8.GetBytes(name, dest);
-        dest[nameLength] = 0;
-        fixed (byte* d = dest)
+        Span<byte> buffer = stackalloc byte[NameStackLimit];
+        try
         {
-            if (LibcNative.Symlinkat(target, dir.Fd, d) != 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                throw errno == PosixErrno.EEXIST
-                    ? new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {dir.Path}/{name}")
-                    : Fail("symlinkat", dir.Path + "/" + name, errno);
-            }
+            directory.CreateSymbolicLink(target[..length], Utf8(name, buffer));
+        }
+        catch (PosixException ex) when (ex.IsAlreadyExists)
+        {
+            throw new AptOstreeException(OstreeErrorCodes.CheckoutConflict, $"File exists: {job.Path}/{name}");
         }
     }
 
@@ -548,16 +375,20 @@ internal sealed unsafe class HardlinkCheckoutWalker
     private T ReadMetadata<T>(Checksum checksum, ObjectType type, ReadOnlySpan<byte> extension, SpanParser<T> parse)
     {
         string source = ObjectStore.Name(checksum, type);
-        int dirFd = _objects!.SubdirectoryFor(checksum);
-        int fd = -1;
-        if (dirFd >= 0)
+        Stream? stream = null;
+        if (_objects!.SubdirectoryFor(checksum) is { } directory)
         {
-            byte* name = stackalloc byte[LooseObjectDirectories.MaxNameLength];
-            LooseObjectDirectories.WriteObjectName(checksum, extension, new Span<byte>(name, LooseObjectDirectories.MaxNameLength));
-            fd = LibcNative.Openat(dirFd, name, LibcNative.ORdOnly | LibcNative.ONoFollow | LibcNative.OCloExec, 0);
+            Span<byte> name = stackalloc byte[LooseObjectDirectories.MaxNameLength];
+            try
+            {
+                stream = directory.OpenRead(name[..LooseObjectDirectories.WriteObjectName(checksum, extension, name)]);
+            }
+            catch (PosixException)
+            {
+            }
         }
 
-        if (fd < 0)
+        if (stream is null)
         {
             throw new OstreeObjectException(OstreeErrorCodes.ObjectNotFound, source, "object not found in " + _repo.Path);
         }
@@ -576,18 +407,8 @@ internal sealed unsafe class HardlinkCheckoutWalker
                     buffer = bigger;
                 }
 
-                nint r;
-                fixed (byte* b = buffer)
-                {
-                    r = LibcNative.Read(fd, b + length, (nuint)(buffer.Length - length));
-                }
-
-                if (r < 0)
-                {
-                    throw Fail("read", source, Marshal.GetLastPInvokeError());
-                }
-
-                length += (int)r;
+                int r = stream.Read(buffer, length, buffer.Length - length);
+                length += r;
                 if (r == 0 || length < buffer.Length)
                 {
                     // A short read of a regular file is its end (a wrong guess fails the checksum below, never silently).
@@ -606,17 +427,23 @@ internal sealed unsafe class HardlinkCheckoutWalker
         }
         finally
         {
-            _ = LibcNative.Close(fd);
+            stream.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
-    private static PosixException Fail(string operation, string path, int errno) =>
-        new(operation, path, errno, Marshal.GetPInvokeErrorMessage(errno));
+    /// <summary>The UTF-8 bytes of a dirtree name, in <paramref name="buffer"/> when they fit.</summary>
+    private static ReadOnlySpan<byte> Utf8(string name, Span<byte> buffer)
+    {
+        int length = Encoding.UTF8.GetByteCount(name);
+        Span<byte> bytes = length <= buffer.Length ? buffer[..length] : new byte[length];
+        Encoding.UTF8.GetBytes(name, bytes);
+        return bytes;
+    }
 
     private delegate T SpanParser<out T>(ReadOnlySpan<byte> data, string source);
 
-    /// <summary>One directory of the checkout: its descriptor while open, and how many of its parts are unfinished.</summary>
+    /// <summary>One directory of the checkout: its open directory while open, and how many of its parts are unfinished.</summary>
     private sealed class DirectoryJob(DirectoryJob? parent, string path, string name, Checksum tree, DirMeta meta)
     {
         public DirectoryJob? Parent { get; } = parent;
@@ -629,7 +456,7 @@ internal sealed unsafe class HardlinkCheckoutWalker
 
         public DirMeta Meta { get; } = meta;
 
-        public int Fd = -1;
+        public IPosixDirectory? Directory;
 
         /// <summary>The directory's own pass plus one per child directory; the last to finish applies its metadata.</summary>
         public int Remaining = 1;

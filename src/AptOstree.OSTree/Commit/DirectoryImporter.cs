@@ -53,7 +53,7 @@ internal sealed class DirectoryImporter
         var frames = new Stack<Frame>();
         try
         {
-            var handle = PosixDirectoryHandle.Open(directory);
+            var handle = fs.OpenDirectory(directory);
             var xattrs = _modifier.SkipXattrs && !_modifier.Options.OverlayWhiteouts ? [] : ObjectStore.ReadXattrsFromInode(fs, directory);
             frames.Push(Enter(handle, "/", root, xattrs, tree));
             while (frames.TryPeek(out var frame))
@@ -82,7 +82,7 @@ internal sealed class DirectoryImporter
     }
 
     /// <summary>Sets the directory's metadata and lists its names (sorted, as libostree iterates them into the tree).</summary>
-    private Frame Enter(PosixDirectoryHandle handle, string treePath, (uint Uid, uint Gid, uint Mode) meta, IReadOnlyList<ExtendedAttribute> xattrs, MutableTree tree)
+    private Frame Enter(IPosixDirectory handle, string treePath, (uint Uid, uint Gid, uint Mode) meta, IReadOnlyList<ExtendedAttribute> xattrs, MutableTree tree)
     {
         if (_modifier.TakeOpaqueMarker(ref xattrs))
         {
@@ -182,10 +182,10 @@ internal sealed class DirectoryImporter
     private long MeasureContent(string directory)
     {
         long total = 0;
-        var frames = new Stack<(PosixDirectoryHandle Handle, IReadOnlyList<byte[]> Names, int Next)>();
+        var frames = new Stack<(IPosixDirectory Handle, IReadOnlyList<byte[]> Names, int Next)>();
         try
         {
-            var root = PosixDirectoryHandle.Open(directory);
+            var root = _repo.FileSystem.OpenDirectory(directory);
             frames.Push((root, root.ListNames(), 0));
             while (frames.TryPop(out var frame))
             {
@@ -229,21 +229,30 @@ internal sealed class DirectoryImporter
             frame.Handle.DisplayPath,
             TarPath.Escape(nameBytes));
 
-    private IReadOnlyList<ExtendedAttribute> ReadXattrs(PosixDirectoryHandle parent, byte[] name)
+    /// <summary>The entry's extended attributes with non-empty values, canonically ordered.</summary>
+    private IReadOnlyList<ExtendedAttribute> ReadXattrs(IPosixDirectory parent, byte[] name)
     {
         if (_modifier.SkipXattrs && !_modifier.Options.OverlayWhiteouts)
         {
             return [];
         }
 
-        var attributes = parent.ReadExtendedAttributes(name);
-        return attributes.Count == 0 ? [] : ExtendedAttribute.Canonicalize(attributes.Select(a => new ExtendedAttribute(a.Key, a.Value)));
+        List<ExtendedAttribute>? attributes = null;
+        foreach (var attribute in parent.ListExtendedAttributes(name))
+        {
+            if (parent.GetExtendedAttribute(name, attribute) is { Length: > 0 } value)
+            {
+                (attributes ??= []).Add(new ExtendedAttribute(attribute, value));
+            }
+        }
+
+        return attributes is null ? [] : ExtendedAttribute.Canonicalize(attributes);
     }
 
     /// <summary>One open directory of the walk: its remaining names and where it goes in the tree.</summary>
-    private sealed class Frame(PosixDirectoryHandle handle, List<byte[]> names, string treePath, MutableTree tree)
+    private sealed class Frame(IPosixDirectory handle, List<byte[]> names, string treePath, MutableTree tree)
     {
-        public PosixDirectoryHandle Handle { get; } = handle;
+        public IPosixDirectory Handle { get; } = handle;
 
         public List<byte[]> Names { get; } = names;
 

@@ -52,7 +52,7 @@ public sealed class RepositoryChecker
         {
             cancellationToken.ThrowIfCancellationRequested();
             commits++;
-            if (File.Exists(Path.Combine(_repo.Path, "state", commit + ".commitpartial")))
+            if (_repo.FileSystem.TryGetStatus(Path.Combine(_repo.Path, "state", commit + ".commitpartial"), out _))
             {
                 continue;
             }
@@ -171,37 +171,27 @@ public sealed class RepositoryChecker
     /// <summary>
     /// Re-hashes and validates a commit without building it: the bytes are checked in place for normal form and
     /// only the parent and root checksums are read out, so a commit with tens of megabytes of metadata (libostree
-    /// allows 128 MiB) costs its bytes, not a managed copy of every value. A large one is read through a read-only
-    /// memory map.
+    /// allows 128 MiB) costs its bytes, not a managed copy of every value. A large one is read in place through the
+    /// file system's read-only view of it (<see cref="Posix.IPosixFileSystem.MapRead"/>: a memory map on disk).
     /// </summary>
-    private unsafe (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CheckCommit(Checksum checksum)
+    private (Checksum? Parent, Checksum RootTree, Checksum RootMeta) CheckCommit(Checksum checksum)
     {
         string name = ObjectStore.Name(checksum, ObjectType.Commit);
         string path = _repo.Objects.GetLoosePath(checksum, ObjectType.Commit);
-        if (!_repo.FileSystem.TryGetStatus(path, out var st) || st.Size < MapThreshold || _repo.FileSystem is not Posix.LibcPosixFileSystem)
+        if (!_repo.FileSystem.TryGetStatus(path, out var st) || st.Size < MapThreshold)
         {
             return CommitLinksOf(_repo.Objects.ReadMetadataBytes(checksum, ObjectType.Commit, verify: true), name);
         }
 
-        using var map = System.IO.MemoryMappedFiles.MemoryMappedFile.CreateFromFile(path, FileMode.Open, null, 0, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
-        using var view = map.CreateViewAccessor(0, st.Size, System.IO.MemoryMappedFiles.MemoryMappedFileAccess.Read);
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        try
+        using var view = _repo.FileSystem.MapRead(path);
+        var data = view.Span;
+        var actual = Checksum.Compute(data);
+        if (actual != checksum)
         {
-            var data = new ReadOnlySpan<byte>(pointer + view.PointerOffset, checked((int)st.Size));
-            var actual = Checksum.Compute(data);
-            if (actual != checksum)
-            {
-                throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, name, $"corrupted object: content hashes to {actual}");
-            }
+            throw new OstreeObjectException(OstreeErrorCodes.CorruptObject, name, $"corrupted object: content hashes to {actual}");
+        }
 
-            return CommitLinksOf(data, name);
-        }
-        finally
-        {
-            view.SafeMemoryMappedViewHandle.ReleasePointer();
-        }
+        return CommitLinksOf(data, name);
     }
 
     /// <summary>The rules of <see cref="OstreeCommit.Parse"/> (normal form, no empty metadata key, checksum lengths), checked in place.</summary>

@@ -13,9 +13,6 @@ public sealed partial class FileSystemSeamRuleTests
     /// <summary>Files (or folders, ending in <c>/</c>) still on System.IO as a whole, each with the reason.</summary>
     private static readonly Dictionary<string, string> AllowedFiles = new(StringComparer.Ordinal)
     {
-        ["Checkout/"] = "checkout is being moved onto the file system separately (issue 11)",
-        ["Commit/DirectoryImporter.cs"] = "directory import is being moved onto the file system separately (issue 11)",
-        ["Maintenance/RepositoryChecker.cs"] = "fsck is being moved onto the file system separately (issue 11)",
     };
 
     /// <summary>Single lines that must stay on System.IO: (file, a piece of the line, why).</summary>

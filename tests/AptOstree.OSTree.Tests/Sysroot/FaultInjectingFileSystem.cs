@@ -20,7 +20,7 @@ internal sealed class FaultInjectingFileSystem(IPosixFileSystem inner, int failA
     /// Atomic: the checkout fans out over several threads, and a lost increment would make a crash run count fewer
     /// steps than the counting run did, so that its last fault points were never reached.
     /// </remarks>
-    private void Step(string path)
+    internal void Step(string path)
     {
         if (Interlocked.Increment(ref _calls) >= FailAt)
         {
@@ -46,7 +46,12 @@ internal sealed class FaultInjectingFileSystem(IPosixFileSystem inner, int failA
 
     public Stream OpenRead(string path) => inner.OpenRead(path);
 
+    public IPosixFileView MapRead(string path) => inner.MapRead(path);
+
     public IReadOnlyList<string> ListDirectory(string path) => inner.ListDirectory(path);
+
+    /// <summary>The directory's own mutating calls count as steps too (the hardlink checkout makes its tree through them).</summary>
+    public IPosixDirectory OpenDirectory(string path) => new FaultInjectingDirectory(this, inner.OpenDirectory(path));
 
     public void Delete(string path)
     {
