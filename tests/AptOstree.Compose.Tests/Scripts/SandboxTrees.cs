@@ -112,10 +112,11 @@ public sealed class SandboxTrees : IDisposable
             .SelectMany(d => Directory.EnumerateFiles(d, "*.sources").Concat(Directory.EnumerateFiles(d, "*.list")))
             .Append("/etc/apt/sources.list").FirstOrDefault(f => File.Exists(f) && new FileInfo(f).Length > 0);
         Skip.If(sources is null, "The host has no apt sources to build the sandbox test tree from.");
+        // --format=tar: mmdebstrap picks the format from the output's extension, and ".partial" would make it a directory.
         string partial = path + $".{Environment.ProcessId}.partial";
         var run = ExternalTool.Run(
             "mmdebstrap",
-            ["--variant=minbase", "--include=adduser", "--skip=output/dev", "--mode=root", suite, partial, sources!],
+            ["--variant=minbase", "--include=adduser", "--skip=output/dev", "--mode=root", "--format=tar", suite, partial, sources!],
             timeout: TimeSpan.FromMinutes(30));
         if (run.ExitCode != 0)
         {
