@@ -8,25 +8,11 @@ namespace AptOstree.Posix;
 /// <see cref="FileStream"/> would <c>lseek</c> twice when made and <c>pread</c> at its own offset). Read errors throw
 /// <see cref="PosixException"/> naming the file (a directory: EISDIR at the first read), spelled only then.
 /// </summary>
-internal sealed unsafe class DescriptorReadStream(SafeFileHandle handle, PosixDirectoryHandle directory, byte[] name) : Stream
+internal sealed unsafe class DescriptorReadStream(SafeFileHandle handle, PosixDirectoryHandle directory, byte[] name) : ForwardOnlyReadStream
 {
     private const int EIntr = 4;
 
     public override bool CanRead => !handle.IsClosed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -62,16 +48,6 @@ internal sealed unsafe class DescriptorReadStream(SafeFileHandle handle, PosixDi
             }
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

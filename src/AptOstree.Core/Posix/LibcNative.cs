@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace AptOstree.Posix;
@@ -21,6 +22,21 @@ internal static unsafe partial class LibcNative
     internal const uint StatxSize = 0x200;
     internal const uint StatxBasicStats = 0x7ff;
     internal const int StatxBufferSize = 256;
+
+    /// <summary>The fields of a <c>struct statx</c> (x86-64 and arm64 layout) that <see cref="PosixFileStatus"/> holds.</summary>
+    internal static PosixFileStatus DecodeStatx(ReadOnlySpan<byte> s) => new()
+    {
+        Mode = BinaryPrimitives.ReadUInt16LittleEndian(s[28..]),
+        Uid = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
+        Gid = BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
+        Size = BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
+        LinkCount = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]),
+        Device = PosixDevice.Make(BinaryPrimitives.ReadUInt32LittleEndian(s[136..]), BinaryPrimitives.ReadUInt32LittleEndian(s[140..])),
+        Inode = BinaryPrimitives.ReadUInt64LittleEndian(s[32..]),
+        RDevice = PosixDevice.Make(BinaryPrimitives.ReadUInt32LittleEndian(s[128..]), BinaryPrimitives.ReadUInt32LittleEndian(s[132..])),
+        ModificationTimeSeconds = BinaryPrimitives.ReadInt64LittleEndian(s[112..]),
+        ModificationTimeNanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]),
+    };
     internal const uint RenameExchange = 2;
     internal const int ORdOnly = 0;
     internal const int OWrOnly = 1;

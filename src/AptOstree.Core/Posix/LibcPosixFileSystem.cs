@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -297,7 +296,7 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
 
     private static unsafe bool TryStat(string path, out PosixFileStatus status, out int errno)
     {
-        byte* buf = stackalloc byte[256];
+        byte* buf = stackalloc byte[LibcNative.StatxBufferSize];
         if (LibcNative.Statx(LibcNative.AtFdCwd, path, LibcNative.AtSymlinkNoFollow, LibcNative.StatxBasicStats, buf) != 0)
         {
             errno = Marshal.GetLastPInvokeError();
@@ -305,24 +304,7 @@ public sealed class LibcPosixFileSystem : IPosixFileSystem
             return false;
         }
 
-        var s = new ReadOnlySpan<byte>(buf, 256);
-        uint rdevMajor = BinaryPrimitives.ReadUInt32LittleEndian(s[128..]);
-        uint rdevMinor = BinaryPrimitives.ReadUInt32LittleEndian(s[132..]);
-        uint devMajor = BinaryPrimitives.ReadUInt32LittleEndian(s[136..]);
-        uint devMinor = BinaryPrimitives.ReadUInt32LittleEndian(s[140..]);
-        status = new PosixFileStatus
-        {
-            Mode = BinaryPrimitives.ReadUInt16LittleEndian(s[28..]),
-            Uid = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
-            Gid = BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
-            Size = BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
-            LinkCount = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]),
-            Device = PosixDevice.Make(devMajor, devMinor),
-            Inode = BinaryPrimitives.ReadUInt64LittleEndian(s[32..]),
-            RDevice = PosixDevice.Make(rdevMajor, rdevMinor),
-            ModificationTimeSeconds = BinaryPrimitives.ReadInt64LittleEndian(s[112..]),
-            ModificationTimeNanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]),
-        };
+        status = LibcNative.DecodeStatx(new ReadOnlySpan<byte>(buf, LibcNative.StatxBufferSize));
         errno = 0;
         return true;
     }

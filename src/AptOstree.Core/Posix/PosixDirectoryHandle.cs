@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -475,21 +474,8 @@ public sealed unsafe class PosixDirectoryHandle : IPosixDirectory
             return false;
         }
 
-        var s = new ReadOnlySpan<byte>(statx, LibcNative.StatxBufferSize);
         errno = 0;
-        status = new PosixFileStatus
-        {
-            Mode = BinaryPrimitives.ReadUInt16LittleEndian(s[28..]),
-            Uid = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]),
-            Gid = BinaryPrimitives.ReadUInt32LittleEndian(s[24..]),
-            Size = BinaryPrimitives.ReadInt64LittleEndian(s[40..]),
-            LinkCount = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]),
-            Device = PosixDevice.Make(BinaryPrimitives.ReadUInt32LittleEndian(s[136..]), BinaryPrimitives.ReadUInt32LittleEndian(s[140..])),
-            Inode = BinaryPrimitives.ReadUInt64LittleEndian(s[32..]),
-            RDevice = PosixDevice.Make(BinaryPrimitives.ReadUInt32LittleEndian(s[128..]), BinaryPrimitives.ReadUInt32LittleEndian(s[132..])),
-            ModificationTimeSeconds = BinaryPrimitives.ReadInt64LittleEndian(s[112..]),
-            ModificationTimeNanoseconds = BinaryPrimitives.ReadUInt32LittleEndian(s[120..]),
-        };
+        status = LibcNative.DecodeStatx(new ReadOnlySpan<byte>(statx, LibcNative.StatxBufferSize));
         return true;
     }
 
