@@ -23,7 +23,7 @@ public interface IPosixFileSystem
     /// <summary>Creates a new regular file (fails if it exists) and opens it for writing.</summary>
     Stream CreateFile(string path, uint permissions);
 
-    /// <summary>Opens a regular file for reading.</summary>
+    /// <summary>Opens a regular file for reading, following a symlink in the last component (as <c>open(2)</c>).</summary>
     Stream OpenRead(string path);
 
     /// <summary>

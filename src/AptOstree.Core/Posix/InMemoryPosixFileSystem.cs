@@ -82,9 +82,11 @@ public sealed partial class InMemoryPosixFileSystem : IPosixFileSystem
     /// <inheritdoc />
     public Stream OpenRead(string path)
     {
+        // As open(2): a symlink in the last component is followed (errors still name the path asked for).
+        string target = this.ResolveSymbolicLinks(path);
         lock (_gate)
         {
-            var node = Lookup(path, "open");
+            var node = TryLookup(target, out int errno) ?? throw Error("open", path, errno);
             if (node.Type == PosixFileType.Directory)
             {
                 throw Error("open", path, PosixErrno.EISDIR);

@@ -80,11 +80,10 @@ public static class PosixFileSystemExtensions
     public static byte[] ReadAllBytes(this IPosixFileSystem fileSystem, string path)
     {
         ArgumentNullException.ThrowIfNull(fileSystem);
-        // The kernel follows symlinks on open; other implementations open the path itself.
-        string target = fileSystem is LibcPosixFileSystem ? path : ResolveSymbolicLinks(fileSystem, path);
         try
         {
-            using var stream = fileSystem.OpenRead(target);
+            // OpenRead follows a symlink in the last component, as open(2) does.
+            using var stream = fileSystem.OpenRead(path);
             long length = stream.CanSeek ? stream.Length : 0;
             if (length > 0 && length <= Array.MaxLength)
             {

@@ -131,6 +131,26 @@ public abstract class PosixFileSystemExtensionsContract : IDisposable
     }
 
     [Fact]
+    public void OpenRead_ThroughSymlinks_ReadsTheTargetAsOpenDoes()
+    {
+        Write("file", "content");
+        Fs.CreateDirectory(P("dir"), PosixPermissions.Directory);
+        Fs.CreateSymbolicLink("../file", P("dir/up"));
+        Fs.CreateSymbolicLink("dir/up", P("chain"));
+        Fs.CreateSymbolicLink("missing", P("dangling"));
+
+        using (var reader = new StreamReader(Fs.OpenRead(P("chain"))))
+        {
+            Assert.Equal("content", reader.ReadToEnd());
+        }
+
+        Assert.Equal("content"u8.ToArray(), Fs.ReadAllBytes(P("chain")));
+        var error = Assert.Throws<PosixException>(() => Fs.ReadAllBytes(P("dangling")));
+        Assert.Equal(PosixErrno.ENOENT, error.Errno);
+        Assert.Contains(P("dangling"), error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void CreateDirectories_ParentIsAFile_FailsAsMkdirPNamingThePath()
     {
         Write("file", "x");
